@@ -1,0 +1,8 @@
+//! The pure heart of Rapid Review: the England and Wales working-day calendar, the
+//! events of a Rapid Review, the rules of which step may follow which, the fold from
+//! events to a case's state, and its statutory deadlines.
+//!
+//! Nothing here does I/O, spawns tasks or reads the clock: every function that needs
+//! "today" takes it as a parameter, so the same history always gives the same answer.
+
+pub mod calendar;
