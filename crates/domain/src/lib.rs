@@ -6,3 +6,6 @@
 //! "today" takes it as a parameter, so the same history always gives the same answer.
 
 pub mod calendar;
+pub mod deadlines;
+pub mod events;
+pub mod roles;

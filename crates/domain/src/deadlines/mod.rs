@@ -1,0 +1,2 @@
+pub mod step;
+pub use step::StepKey;

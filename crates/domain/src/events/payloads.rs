@@ -1,0 +1,480 @@
+//! The fields each event carries, one struct per event type, named as the event.
+//! Serde checks shapes and field types; [`Validate`] adds the rules that span fields.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::fields::{AgencySlug, FieldError, Initials, OptionalText, Text, Version, blank_as_none};
+use crate::deadlines::StepKey;
+
+/// Rules between the fields of one payload, after each field parsed.
+pub trait Validate {
+    fn validate(&self) -> Result<(), FieldError> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    ChildrenServices,
+    PartnerAgency,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentKind {
+    Death,
+    SeriousHarm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    pub kind: IncidentKind,
+    pub occurred_on: NaiveDate,
+    pub summary: Text,
+}
+
+/// Pseudonymous details of one child, as on the national notification form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    pub initials: Initials,
+    pub sex: Sex,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_years: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unborn: bool,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub ethnicity: OptionalText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disability: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub looked_after: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_protection_plan: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_in_need: Option<bool>,
+}
+
+impl Child {
+    fn validate(&self, occurred_on: NaiveDate) -> Result<(), FieldError> {
+        if self.age_years.is_some() && self.date_of_birth.is_some() {
+            return Err(FieldError::new(
+                "age_years",
+                "give the age or the date of birth, not both",
+            ));
+        }
+        if self.unborn && (self.age_years.is_some() || self.date_of_birth.is_some()) {
+            return Err(FieldError::new("unborn", "an unborn child has no age or date of birth"));
+        }
+        if self.age_years.is_some_and(|age| age > 17) {
+            return Err(FieldError::new(
+                "age_years",
+                "a child is under 18: give an age from 0 to 17",
+            ));
+        }
+        if let Some(born) = self.date_of_birth {
+            if born > occurred_on {
+                return Err(FieldError::new("date_of_birth", "must not be after the incident"));
+            }
+            if born
+                .checked_add_months(chrono::Months::new(18 * 12))
+                .is_some_and(|adult| adult <= occurred_on)
+            {
+                return Err(FieldError::new(
+                    "date_of_birth",
+                    "the child must have been under 18 at the incident",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentReported {
+    pub route: Route,
+    pub reported_on: NaiveDate,
+    pub aware_on: NaiveDate,
+    pub referring_agency: AgencySlug,
+    pub incident: Incident,
+    pub children: Vec<Child>,
+}
+
+impl Validate for IncidentReported {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.children.is_empty() || self.children.len() > 4 {
+            return Err(FieldError::new(
+                "children",
+                "give one to four children (siblings in one incident share a case)",
+            ));
+        }
+        let occurred = self.incident.occurred_on;
+        if occurred > self.aware_on {
+            return Err(FieldError::new("incident.occurred_on", "must not be after aware_on"));
+        }
+        if occurred > self.reported_on {
+            return Err(FieldError::new("incident.occurred_on", "must not be after reported_on"));
+        }
+        for (i, child) in self.children.iter().enumerate() {
+            child
+                .validate(occurred)
+                .map_err(|e| e.within(&format!("children[{i}]")))?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardedToLa {}
+impl Validate for ForwardedToLa {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdOutcome {
+    Met,
+    NotMet,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThresholdDecided {
+    pub outcome: ThresholdOutcome,
+    pub rationale: Text,
+}
+impl Validate for ThresholdDecided {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionFedBack {}
+impl Validate for DecisionFedBack {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThresholdChallenged {
+    pub grounds: Text,
+}
+impl Validate for ThresholdChallenged {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeMeetingHeld {
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub notes: OptionalText,
+}
+impl Validate for ChallengeMeetingHeld {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChallengeOutcome {
+    Upheld,
+    Overturned,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeResolved {
+    pub outcome: ChallengeOutcome,
+    pub rationale: Text,
+}
+impl Validate for ChallengeResolved {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelNotified {
+    pub reference: Text,
+}
+impl Validate for PanelNotified {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralSubmitted {}
+impl Validate for ReferralSubmitted {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRequestsSent {
+    pub agencies: Vec<AgencySlug>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns_due: Option<NaiveDate>,
+}
+
+impl Validate for AgencyRequestsSent {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.agencies.is_empty() {
+            return Err(FieldError::new("agencies", "choose at least one agency"));
+        }
+        for (i, agency) in self.agencies.iter().enumerate() {
+            if self.agencies[..i].contains(agency) {
+                return Err(FieldError::new(
+                    format!("agencies[{i}]"),
+                    format!("{agency} is listed twice"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyReturnReceived {
+    pub agency: AgencySlug,
+}
+impl Validate for AgencyReturnReceived {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    StandingGroup,
+    Extraordinary,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingScheduled {
+    pub meeting_on: NaiveDate,
+    pub meeting_kind: MeetingKind,
+}
+impl Validate for MeetingScheduled {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackShared {}
+impl Validate for PackShared {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    Lcspr,
+    OtherLearningReview,
+    NoFurtherReview,
+}
+
+/// The meeting's view on each criterion for a local child safeguarding practice review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewCriteria {
+    pub improvements_needed: bool,
+    pub recurring_themes: bool,
+    pub multi_agency_concerns: bool,
+    pub panel_view: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImmediateAction {
+    pub action: Text,
+    pub owner: Text,
+    pub due: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingHeld {
+    pub recommendation: Recommendation,
+    pub rationale: Text,
+    pub criteria: ReviewCriteria,
+    #[serde(default)]
+    pub immediate_actions: Vec<ImmediateAction>,
+}
+impl Validate for MeetingHeld {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RapidReviewSubmitted {}
+impl Validate for RapidReviewSubmitted {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCommunicated {}
+impl Validate for OutcomeCommunicated {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelResponseReceived {
+    pub panel_agrees: bool,
+    pub national_review: bool,
+}
+impl Validate for PanelResponseReceived {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EsgRecommendationMade {
+    pub subgroup: Text,
+}
+impl Validate for EsgRecommendationMade {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlaActivity {
+    Audit,
+    Review,
+    EscalationPolicy,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlaCriterion {
+    ClearLearningFocus,
+    RecurringTheme,
+    ExceptionalCircumstance,
+    LessPrescriptive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlaProposed {
+    pub activity: AlaActivity,
+    #[serde(default)]
+    pub criteria: Vec<AlaCriterion>,
+    pub proposal: Text,
+}
+
+impl Validate for AlaProposed {
+    fn validate(&self) -> Result<(), FieldError> {
+        for (i, c) in self.criteria.iter().enumerate() {
+            if self.criteria[..i].contains(c) {
+                return Err(FieldError::new(format!("criteria[{i}]"), "is listed twice"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlaDecision {
+    Undertake,
+    NoAction,
+}
+
+/// Who takes part in an ALA decision: the three partners and the Partnership Manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlaDecider {
+    LocalAuthority,
+    Health,
+    Police,
+    PartnershipManager,
+}
+
+impl AlaDecider {
+    pub const REQUIRED: [AlaDecider; 4] = [
+        AlaDecider::LocalAuthority,
+        AlaDecider::Health,
+        AlaDecider::Police,
+        AlaDecider::PartnershipManager,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlaDecider::LocalAuthority => "local_authority",
+            AlaDecider::Health => "health",
+            AlaDecider::Police => "police",
+            AlaDecider::PartnershipManager => "partnership_manager",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlaDecided {
+    pub decision: AlaDecision,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub lead_group: OptionalText,
+    pub decided_by: Vec<AlaDecider>,
+}
+
+impl Validate for AlaDecided {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.decision == AlaDecision::Undertake && self.lead_group.is_none() {
+            return Err(FieldError::new(
+                "lead_group",
+                "name the group that will lead the activity",
+            ));
+        }
+        let missing: Vec<&str> = AlaDecider::REQUIRED
+            .iter()
+            .filter(|d| !self.decided_by.contains(d))
+            .map(|d| d.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(FieldError::new(
+                "decided_by",
+                format!(
+                    "the three partners and the Partnership Manager decide together; missing: {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlaCompleted {
+    pub learning: Text,
+}
+impl Validate for AlaCompleted {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LcsprCommissioned {
+    pub reviewer: Text,
+    pub planned_publication_on: NaiveDate,
+}
+impl Validate for LcsprCommissioned {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LcsprSentToPanel {}
+impl Validate for LcsprSentToPanel {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LcsprPublished {}
+impl Validate for LcsprPublished {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseClosed {
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub reason: OptionalText,
+}
+impl Validate for CaseClosed {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineExtended {
+    pub step: StepKey,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<AgencySlug>,
+    pub new_due: NaiveDate,
+    pub reason: Text,
+}
+
+impl Validate for DeadlineExtended {
+    fn validate(&self) -> Result<(), FieldError> {
+        match (self.step, &self.agency) {
+            (StepKey::AgencyReturn, None) => Err(FieldError::new("agency", "say which agency's return is extended")),
+            (StepKey::AgencyReturn, Some(_)) | (_, None) => Ok(()),
+            (_, Some(_)) => Err(FieldError::new(
+                "agency",
+                "only an agency_return deadline names an agency",
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventCorrected {
+    pub corrects: Version,
+    pub reason: Text,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Validate for EventCorrected {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.fields.is_empty() {
+            return Err(FieldError::new("fields", "give at least one corrected field"));
+        }
+        if self.fields.contains_key("type") {
+            return Err(FieldError::new(
+                "fields.type",
+                "an event's type cannot be corrected; record the right event instead",
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,175 @@
+//! Parsing request bodies: every error names the field at fault.
+
+use super::*;
+use serde_json::json;
+
+fn parse(body: Value) -> Result<EventRequest, FieldError> {
+    parse_event_request(body, None)
+}
+
+fn incident() -> Value {
+    json!({
+        "route": "partner_agency", "reported_on": "2026-12-18", "aware_on": "2026-12-21",
+        "referring_agency": "st-marys-school",
+        "incident": {"kind": "serious_harm", "occurred_on": "2026-12-17", "summary": "Synthetic summary"},
+        "children": [{"initials": "AB", "sex": "female", "age_years": 4}]
+    })
+}
+
+#[test]
+fn a_case_body_without_type_or_on_is_an_incident_dated_its_report() {
+    let req = parse_event_request(incident(), Some(EventKind::IncidentReported)).unwrap();
+    assert_eq!(req.event.kind(), EventKind::IncidentReported);
+    assert_eq!(req.event.on.to_string(), "2026-12-18");
+}
+
+#[test]
+fn a_threshold_decision_parses_with_its_version() {
+    let req = parse(
+        json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met",
+        "rationale": " Serious harm ", "expected_version": 2}),
+    )
+    .unwrap();
+    assert_eq!(req.expected_version, Some(2));
+    let EventPayload::ThresholdDecided(p) = req.event.payload else {
+        panic!("wrong payload")
+    };
+    assert_eq!(p.rationale.as_str(), "Serious harm");
+}
+
+#[test]
+fn a_missing_required_field_is_named() {
+    let err = parse(json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met"})).unwrap_err();
+    assert_eq!(err.field, "rationale");
+}
+
+#[test]
+fn a_blank_text_field_is_named() {
+    let err = parse(json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "  "}))
+        .unwrap_err();
+    assert_eq!(
+        (err.field.as_str(), err.message.as_str()),
+        ("rationale", "must not be empty")
+    );
+}
+
+#[test]
+fn an_unknown_outcome_is_named() {
+    let err = parse(json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "maybe", "rationale": "x"}))
+        .unwrap_err();
+    assert_eq!(err.field, "outcome");
+}
+
+#[test]
+fn a_nested_field_is_named_with_its_path() {
+    let mut body = incident();
+    body["incident"]["summary"] = json!("");
+    let err = parse_event_request(body, Some(EventKind::IncidentReported)).unwrap_err();
+    assert_eq!(err.field, "incident.summary");
+
+    let mut body = incident();
+    body["children"][0]["initials"] = json!("Jonathan");
+    let err = parse_event_request(body, Some(EventKind::IncidentReported)).unwrap_err();
+    assert_eq!(err.field, "children[0].initials");
+}
+
+#[test]
+fn a_child_of_eighteen_is_refused() {
+    let mut body = incident();
+    body["children"][0]["age_years"] = json!(18);
+    let err = parse_event_request(body, Some(EventKind::IncidentReported)).unwrap_err();
+    assert_eq!(err.field, "children[0].age_years");
+}
+
+#[test]
+fn five_children_are_refused() {
+    let mut body = incident();
+    body["children"] = json!([{"initials": "A", "sex": "male"}, {"initials": "B", "sex": "male"},
+        {"initials": "C", "sex": "male"}, {"initials": "D", "sex": "male"}, {"initials": "E", "sex": "male"}]);
+    let err = parse_event_request(body, Some(EventKind::IncidentReported)).unwrap_err();
+    assert_eq!(err.field, "children");
+}
+
+#[test]
+fn an_incident_after_the_day_the_la_became_aware_is_refused() {
+    let mut body = incident();
+    body["incident"]["occurred_on"] = json!("2026-12-22");
+    let err = parse_event_request(body, Some(EventKind::IncidentReported)).unwrap_err();
+    assert_eq!(err.field, "incident.occurred_on");
+}
+
+#[test]
+fn an_impossible_date_is_named() {
+    let err = parse(json!({"type": "pack_shared", "on": "2026-02-30"})).unwrap_err();
+    assert_eq!(err.field, "on");
+    let err = parse(
+        json!({"type": "meeting_scheduled", "on": "2026-02-03", "meeting_on": "3 Feb",
+        "meeting_kind": "extraordinary"}),
+    )
+    .unwrap_err();
+    assert_eq!(err.field, "meeting_on");
+}
+
+#[test]
+fn an_unknown_event_type_is_named() {
+    let err = parse(json!({"type": "meeting_cancelled", "on": "2026-02-03"})).unwrap_err();
+    assert_eq!(err.field, "type");
+}
+
+#[test]
+fn an_event_without_a_date_is_refused() {
+    let err = parse(json!({"type": "pack_shared"})).unwrap_err();
+    assert_eq!(err.field, "on");
+}
+
+#[test]
+fn repeated_agencies_are_refused() {
+    let err = parse(json!({"type": "agency_requests_sent", "on": "2026-12-22",
+        "agencies": ["gp-practice", "police", "gp-practice"]}))
+    .unwrap_err();
+    assert_eq!(err.field, "agencies[2]");
+    let err = parse(json!({"type": "agency_requests_sent", "on": "2026-12-22", "agencies": []})).unwrap_err();
+    assert_eq!(err.field, "agencies");
+}
+
+#[test]
+fn an_ala_decision_must_name_all_four_deciders_and_a_lead_group_to_undertake() {
+    let err = parse(
+        json!({"type": "ala_decided", "on": "2026-12-22", "decision": "undertake",
+        "lead_group": "Learning sub-group", "decided_by": ["local_authority", "health", "police"]}),
+    )
+    .unwrap_err();
+    assert_eq!(err.field, "decided_by");
+    assert!(err.message.contains("partnership_manager"));
+    let err = parse(
+        json!({"type": "ala_decided", "on": "2026-12-22", "decision": "undertake",
+        "decided_by": ["local_authority", "health", "police", "partnership_manager"]}),
+    )
+    .unwrap_err();
+    assert_eq!(err.field, "lead_group");
+}
+
+#[test]
+fn an_agency_return_extension_must_name_the_agency() {
+    let err = parse(
+        json!({"type": "deadline_extended", "on": "2026-12-22", "step": "agency_return",
+        "new_due": "2027-01-08", "reason": "Staff absence"}),
+    )
+    .unwrap_err();
+    assert_eq!(err.field, "agency");
+}
+
+#[test]
+fn payload_fields_round_trip_through_json() {
+    let req = parse_event_request(incident(), Some(EventKind::IncidentReported)).unwrap();
+    let fields = req.event.payload.fields();
+    let again = EventPayload::from_fields(EventKind::IncidentReported, Value::Object(fields)).unwrap();
+    assert_eq!(again, req.event.payload);
+}
+
+#[test]
+fn every_event_type_key_round_trips() {
+    for kind in EventKind::ALL {
+        assert_eq!(EventKind::parse(kind.as_str()), Some(*kind));
+    }
+}
