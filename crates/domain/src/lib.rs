@@ -6,6 +6,9 @@
 //! "today" takes it as a parameter, so the same history always gives the same answer.
 
 pub mod calendar;
+pub mod case;
 pub mod deadlines;
 pub mod events;
+pub mod process;
 pub mod roles;
+pub mod synthetic;

@@ -1,2 +1,13 @@
+//! Deadlines: DOMAIN.md's table of statutory and local clocks. The rules are data
+//! ([`rules`]); how far each step has got comes from the state ([`progress`]); due
+//! dates, statuses and explanations are computed for a given "today" ([`compute`]).
+
+pub mod compute;
+pub mod progress;
+pub mod rules;
 pub mod step;
+
+pub use compute::{Deadline, DeadlineStatus, Explanation, ExtendedBy, deadline, deadlines};
+pub use progress::Progress;
+pub use rules::{DueRule, RuleSet, RulesError};
 pub use step::StepKey;

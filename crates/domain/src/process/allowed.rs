@@ -1,0 +1,470 @@
+//! Whether an event may be recorded after the events so far. A refusal is either
+//! "not now" (the process needs another step first: HTTP 409, with a message that says
+//! which) or "invalid" (a field is wrong in this case's context: HTTP 422, naming it).
+
+use chrono::NaiveDate;
+
+use super::state::{CaseState, Path};
+use crate::deadlines::Progress;
+use crate::events::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The process does not allow this step now; the message says what must happen first.
+    #[error("{0}")]
+    NotAllowedNow(String),
+    #[error("{0}")]
+    Invalid(FieldError),
+}
+
+impl Refusal {
+    fn now(message: impl Into<String>) -> Self {
+        Refusal::NotAllowedNow(message.into())
+    }
+
+    fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Refusal::Invalid(FieldError::new(field, message))
+    }
+}
+
+type Check = Result<Option<NaiveDate>, Refusal>;
+
+fn once(done: Option<NaiveDate>, what: &str) -> Result<(), Refusal> {
+    match done {
+        Some(on) => Err(Refusal::now(format!(
+            "{what} was already recorded on {on}; to change it, record an event_corrected"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn needs(date: Option<NaiveDate>, first: &str) -> Result<NaiveDate, Refusal> {
+    date.ok_or_else(|| Refusal::now(first.to_owned()))
+}
+
+impl CaseState {
+    /// Checks `event` against the state and `today`. `Ok` means it may be appended.
+    /// `event_corrected` needs the history as well; see [`super::record`].
+    pub fn check(&self, event: &NewEvent, today: NaiveDate) -> Result<(), Refusal> {
+        if event.on > today {
+            return Err(Refusal::invalid("on", format!("must not be after today ({today})")));
+        }
+        let kind = event.kind();
+        match (&self.opened, kind) {
+            (None, EventKind::IncidentReported) => {}
+            (None, _) => return Err(Refusal::now("record the incident (incident_reported) first")),
+            (Some(o), EventKind::IncidentReported) => {
+                return Err(Refusal::now(format!(
+                    "this case was opened on {}; report another incident as a new case",
+                    o.on
+                )));
+            }
+            (Some(_), EventKind::EventCorrected) => {}
+            (Some(_), _) if self.is_closed() => {
+                return Err(Refusal::now("the case is closed; only corrections may be recorded"));
+            }
+            (Some(_), _) => {}
+        }
+        if let Some(depends_on) = self.precondition(event, today)?
+            && event.on < depends_on
+        {
+            return Err(Refusal::invalid(
+                "on",
+                format!("must not be before {depends_on}, the date of the step it follows"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The step's own rule: `Ok(Some(date))` names the date it must not precede.
+    fn precondition(&self, event: &NewEvent, today: NaiveDate) -> Check {
+        let on = event.on;
+        match &event.payload {
+            EventPayload::IncidentReported(p) => incident(p, on, today),
+            EventPayload::ForwardedToLa(_) => {
+                if self.route() != Some(Route::PartnerAgency) {
+                    return Err(Refusal::now(
+                        "only a case found by a partner agency is forwarded to LA Children's Services",
+                    ));
+                }
+                once(self.forwarded_on, "forwarding to the LA")?;
+                Ok(self.reported_on())
+            }
+            EventPayload::ThresholdDecided(_) => {
+                once(self.threshold.as_ref().map(|t| t.on), "the threshold decision")?;
+                if self.route() == Some(Route::PartnerAgency) {
+                    let forwarded = needs(
+                        self.forwarded_on,
+                        "forward the details to LA Children's Services (forwarded_to_la) before the threshold decision",
+                    )?;
+                    return Ok(self.aware_on().map(|a| a.max(forwarded)));
+                }
+                Ok(self.aware_on())
+            }
+            EventPayload::DecisionFedBack(_) => {
+                let decided = needs(
+                    self.threshold.as_ref().map(|t| t.on),
+                    "record the threshold decision (threshold_decided) before feeding it back",
+                )?;
+                once(self.fed_back_on, "feedback of the decision")?;
+                Ok(Some(decided))
+            }
+            EventPayload::ThresholdChallenged(_) => {
+                self.not_met_decision("challenged")?;
+                let fed_back = needs(
+                    self.fed_back_on,
+                    "feed the decision back to the partners (decision_fed_back) before challenging it",
+                )?;
+                once(self.challenge.raised_on, "a challenge")?;
+                if self.ala.proposed_on.is_some() {
+                    return Err(Refusal::now(
+                        "an Alternative Learning Activity was proposed, which accepts the decision",
+                    ));
+                }
+                Ok(Some(fed_back))
+            }
+            EventPayload::ChallengeMeetingHeld(_) => {
+                let raised = self.open_challenge()?;
+                once(self.challenge.meeting_on, "the challenge meeting")?;
+                Ok(Some(raised))
+            }
+            EventPayload::ChallengeResolved(_) => {
+                let raised = self.open_challenge()?;
+                Ok(Some(self.challenge.meeting_on.map_or(raised, |m| m.max(raised))))
+            }
+            EventPayload::PanelNotified(_) => {
+                let since = self.on_serious_harm_path("the Panel notification")?;
+                once(self.panel_notified.as_ref().map(|p| p.on), "the Panel notification")?;
+                Ok(Some(since))
+            }
+            EventPayload::ReferralSubmitted(_) => {
+                let since = self.on_serious_harm_path("the referral form")?;
+                once(self.referral_submitted_on, "the referral form")?;
+                Ok(Some(since))
+            }
+            EventPayload::AgencyRequestsSent(p) => self.agency_requests(p, on),
+            EventPayload::AgencyReturnReceived(p) => {
+                let Some(request) = self.request(&p.agency) else {
+                    return Err(Refusal::invalid(
+                        "agency",
+                        format!("{} was not sent a request on this case", p.agency),
+                    ));
+                };
+                if let Some(received) = request.received_on {
+                    return Err(Refusal::now(format!(
+                        "the return from {} was already recorded on {received}",
+                        p.agency
+                    )));
+                }
+                Ok(Some(request.sent_on))
+            }
+            EventPayload::MeetingScheduled(p) => {
+                self.on_serious_harm_path("the Rapid Review meeting")?;
+                let notified = needs(
+                    self.panel_notified.as_ref().map(|p| p.on),
+                    "record the Panel notification (panel_notified) before scheduling the Rapid Review meeting",
+                )?;
+                let sent = needs(
+                    self.requests.iter().map(|r| r.sent_on).min(),
+                    "send the agency requests (agency_requests_sent) before scheduling the Rapid Review meeting",
+                )?;
+                self.meeting_not_held()?;
+                if p.meeting_on < on {
+                    return Err(Refusal::invalid(
+                        "meeting_on",
+                        "must not be before the day the meeting is scheduled",
+                    ));
+                }
+                Ok(Some(notified.max(sent)))
+            }
+            EventPayload::PackShared(_) => {
+                let meeting = self.scheduled_meeting("sharing the papers pack")?;
+                self.meeting_not_held()?;
+                once(self.pack_shared_on, "sharing the papers pack")?;
+                Ok(Some(meeting))
+            }
+            EventPayload::MeetingHeld(_) => {
+                let scheduled = self.scheduled_meeting("recording it as held")?;
+                self.meeting_not_held()?;
+                Ok(Some(scheduled))
+            }
+            EventPayload::RapidReviewSubmitted(_) => {
+                let held = self.held_meeting("submitting the Rapid Review")?;
+                once(self.submitted_on, "the Rapid Review submission")?;
+                Ok(Some(held))
+            }
+            EventPayload::OutcomeCommunicated(_) => {
+                let submitted = self.submitted("telling agencies the outcome")?;
+                once(self.outcome_communicated_on, "communicating the outcome")?;
+                Ok(Some(submitted))
+            }
+            EventPayload::PanelResponseReceived(_) => {
+                let submitted = self.submitted("recording the Panel's response")?;
+                once(self.panel_response_on, "the Panel's response")?;
+                Ok(Some(submitted))
+            }
+            EventPayload::EsgRecommendationMade(_) => {
+                let held = self.held_meeting("the recommendation to the ESG")?;
+                once(self.esg_recommendation_on, "the recommendation to the ESG")?;
+                Ok(Some(held))
+            }
+            EventPayload::AlaProposed(_) => self.ala_proposal(),
+            EventPayload::AlaDecided(_) => {
+                let proposed = needs(
+                    self.ala.proposed_on,
+                    "propose the Alternative Learning Activity (ala_proposed) before deciding on it",
+                )?;
+                once(self.ala.decided.as_ref().map(|d| d.on), "the ALA decision")?;
+                Ok(Some(proposed))
+            }
+            EventPayload::AlaCompleted(_) => {
+                let Some(decided) = &self.ala.decided else {
+                    return Err(Refusal::now(
+                        "record the ALA decision (ala_decided) before its completion",
+                    ));
+                };
+                if decided.value == AlaDecision::NoAction {
+                    return Err(Refusal::now(
+                        "the partners decided to take no action, so there is no activity to complete",
+                    ));
+                }
+                once(self.ala.completed_on, "the ALA completion")?;
+                Ok(Some(decided.on))
+            }
+            EventPayload::LcsprCommissioned(p) => {
+                let recommended = self.held_meeting("commissioning a local review")?;
+                if self.lcspr_recommended().is_none() {
+                    return Err(Refusal::now(
+                        "the Rapid Review meeting did not recommend a local child safeguarding practice review",
+                    ));
+                }
+                once(self.lcspr.commissioned_on, "commissioning the local review")?;
+                if p.planned_publication_on < on {
+                    return Err(Refusal::invalid(
+                        "planned_publication_on",
+                        "must not be before the review is commissioned",
+                    ));
+                }
+                Ok(Some(recommended))
+            }
+            EventPayload::LcsprSentToPanel(_) => {
+                let commissioned = needs(
+                    self.lcspr.commissioned_on,
+                    "commission the local review (lcspr_commissioned) before sending it to the Panel",
+                )?;
+                once(self.lcspr.sent_on, "sending the local review to the Panel")?;
+                Ok(Some(commissioned))
+            }
+            EventPayload::LcsprPublished(_) => {
+                let sent = needs(
+                    self.lcspr.sent_on,
+                    "send the local review to the National Panel (lcspr_sent_to_panel) before publishing it",
+                )?;
+                once(self.lcspr.published_on, "publication of the local review")?;
+                Ok(Some(sent))
+            }
+            EventPayload::CaseClosed(p) => {
+                if p.reason.is_none() && self.stage() != super::Stage::ReadyToClose {
+                    return Err(Refusal::invalid(
+                        "reason",
+                        "the process for this case is not complete: say why it is closing now",
+                    ));
+                }
+                Ok(self.opened_on())
+            }
+            EventPayload::DeadlineExtended(p) => self.extension_request(p, on),
+            EventPayload::EventCorrected(_) => Ok(None),
+        }
+    }
+
+    fn not_met_decision(&self, verb: &str) -> Result<(), Refusal> {
+        match &self.threshold {
+            None => Err(Refusal::now(format!(
+                "record the threshold decision (threshold_decided) before it can be {verb}"
+            ))),
+            Some(t) if t.value == ThresholdOutcome::Met => Err(Refusal::now(format!(
+                "only a decision that the threshold is not met can be {verb}"
+            ))),
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn open_challenge(&self) -> Result<NaiveDate, Refusal> {
+        let raised = needs(
+            self.challenge.raised_on,
+            "record the challenge (threshold_challenged) first",
+        )?;
+        if let Some(r) = &self.challenge.resolved {
+            return Err(Refusal::now(format!("the challenge was already resolved on {}", r.on)));
+        }
+        Ok(raised)
+    }
+
+    fn on_serious_harm_path(&self, what: &str) -> Result<NaiveDate, Refusal> {
+        match self.path() {
+            Path::Undecided => Err(Refusal::now(format!(
+                "record the threshold decision (threshold_decided) before {what}"
+            ))),
+            Path::NoSeriousHarm if self.challenge_open() => Err(Refusal::now(format!(
+                "the threshold decision is being challenged: record the resolution (challenge_resolved) before {what}"
+            ))),
+            Path::NoSeriousHarm => Err(Refusal::now(format!(
+                "the threshold was not met, so {what} does not apply; a challenge that overturns the decision puts the case on the serious harm path"
+            ))),
+            Path::SeriousHarm => self
+                .serious_harm_since()
+                .ok_or_else(|| Refusal::now("record the threshold decision (threshold_decided) first")),
+        }
+    }
+
+    fn agency_requests(&self, p: &AgencyRequestsSent, on: NaiveDate) -> Check {
+        self.on_serious_harm_path("sending agency requests")?;
+        let referred = needs(
+            self.referral_submitted_on,
+            "submit the referral form (referral_submitted) before sending agency requests",
+        )?;
+        self.meeting_not_held()?;
+        for (i, agency) in p.agencies.iter().enumerate() {
+            if let Some(existing) = self.request(agency) {
+                return Err(Refusal::invalid(
+                    format!("agencies[{i}]"),
+                    format!("{agency} was already sent a request on {}", existing.sent_on),
+                ));
+            }
+        }
+        if p.returns_due.is_some_and(|due| due < on) {
+            return Err(Refusal::invalid(
+                "returns_due",
+                "must not be before the requests are sent",
+            ));
+        }
+        Ok(Some(referred))
+    }
+
+    fn meeting_not_held(&self) -> Result<(), Refusal> {
+        match &self.meeting_held {
+            Some(m) => Err(Refusal::now(format!(
+                "the Rapid Review meeting was already held on {}",
+                m.on
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn scheduled_meeting(&self, what: &str) -> Result<NaiveDate, Refusal> {
+        needs(
+            self.meeting.as_ref().map(|m| m.scheduled_on),
+            &format!("schedule the Rapid Review meeting (meeting_scheduled) before {what}"),
+        )
+    }
+
+    fn held_meeting(&self, what: &str) -> Result<NaiveDate, Refusal> {
+        self.on_serious_harm_path(what)?;
+        needs(
+            self.meeting_held.as_ref().map(|m| m.on),
+            &format!("hold the Rapid Review meeting (meeting_held) before {what}"),
+        )
+    }
+
+    fn submitted(&self, what: &str) -> Result<NaiveDate, Refusal> {
+        needs(
+            self.submitted_on,
+            &format!("submit the Rapid Review to the Panel (rapid_review_submitted) before {what}"),
+        )
+    }
+
+    fn ala_proposal(&self) -> Check {
+        match self.path() {
+            Path::Undecided => {
+                return Err(Refusal::now(
+                    "record the threshold decision first: an Alternative Learning Activity follows a decision that the threshold is not met",
+                ));
+            }
+            Path::SeriousHarm => {
+                return Err(Refusal::now(
+                    "the case is on the serious harm path; an Alternative Learning Activity follows a decision that the threshold is not met",
+                ));
+            }
+            Path::NoSeriousHarm => {}
+        }
+        if self.challenge_open() {
+            return Err(Refusal::now(
+                "resolve the challenge (challenge_resolved) before proposing an Alternative Learning Activity",
+            ));
+        }
+        let fed_back = needs(
+            self.fed_back_on,
+            "feed the decision back to the partners (decision_fed_back) before proposing an Alternative Learning Activity",
+        )?;
+        once(self.ala.proposed_on, "an ALA proposal")?;
+        Ok(Some(
+            self.challenge
+                .resolved
+                .as_ref()
+                .map_or(fed_back, |r| r.on.max(fed_back)),
+        ))
+    }
+
+    fn extension_request(&self, p: &DeadlineExtended, on: NaiveDate) -> Check {
+        if let Some(agency) = &p.agency
+            && self.request(agency).is_none()
+        {
+            return Err(Refusal::invalid(
+                "agency",
+                format!("{agency} was not sent a request on this case"),
+            ));
+        }
+        match self.progress(p.step, p.agency.as_ref()) {
+            Progress::NotApplicable => {
+                return Err(Refusal::now(format!(
+                    "the {} deadline does not apply to this case",
+                    p.step.as_str()
+                )));
+            }
+            Progress::Pending => {
+                return Err(Refusal::now(format!(
+                    "the {} clock has not started yet",
+                    p.step.as_str()
+                )));
+            }
+            Progress::Done { on, .. } => {
+                return Err(Refusal::now(format!(
+                    "the {} step was already done on {on}",
+                    p.step.as_str()
+                )));
+            }
+            Progress::Running { .. } => {}
+        }
+        if p.new_due < on {
+            return Err(Refusal::invalid(
+                "new_due",
+                "must not be before the day the extension is recorded",
+            ));
+        }
+        Ok(None)
+    }
+}
+
+fn incident(p: &IncidentReported, on: NaiveDate, today: NaiveDate) -> Check {
+    for (field, date) in [
+        ("reported_on", p.reported_on),
+        ("aware_on", p.aware_on),
+        ("incident.occurred_on", p.incident.occurred_on),
+    ] {
+        if date > today {
+            return Err(Refusal::invalid(field, format!("must not be after today ({today})")));
+        }
+    }
+    for (i, child) in p.children.iter().enumerate() {
+        if child.date_of_birth.is_some_and(|born| born > today) {
+            return Err(Refusal::invalid(
+                format!("children[{i}].date_of_birth"),
+                "must not be in the future",
+            ));
+        }
+    }
+    if on < p.reported_on {
+        return Err(Refusal::invalid("on", "must not be before reported_on"));
+    }
+    Ok(None)
+}

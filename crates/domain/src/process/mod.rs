@@ -1,0 +1,156 @@
+//! The process: a case's state is the fold of its events ([`fold`]); a new event is
+//! appended only if the process allows it after them ([`record`]). Corrections never
+//! edit history: an `event_corrected` event amends an earlier one, and the fold reads
+//! the amended version in the original's place.
+
+pub mod allowed;
+pub mod stage;
+pub mod state;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+pub use allowed::Refusal;
+pub use stage::Stage;
+pub use state::*;
+
+use crate::events::{Event, EventKind, EventPayload, FieldError, NewEvent, Version};
+
+/// The state after `events`, in version order. Total: a stored history is always read.
+pub fn fold(events: &[Event]) -> CaseState {
+    let mut state = CaseState::default();
+    let corrected = events.iter().any(|e| e.payload.kind() == EventKind::EventCorrected);
+    if corrected {
+        for e in effective_events(events, Leniency::SkipBad).unwrap_or_default() {
+            state.apply(e.version, e.on, &e.payload);
+        }
+        for e in events {
+            if let EventPayload::EventCorrected(c) = &e.payload {
+                state.corrections.push(c.corrects);
+            }
+        }
+    } else {
+        for e in events {
+            state.apply(e.version, e.on, &e.payload);
+        }
+    }
+    state.version = events.last().map(|e| e.version);
+    state
+}
+
+/// Checks `new` against `history` and returns the event to append, with its version.
+pub fn record(history: &[Event], new: NewEvent, today: NaiveDate) -> Result<Event, Refusal> {
+    let state = fold(history);
+    state.check(&new, today)?;
+    let version = history.last().map_or(Version::FIRST, |e| e.version.next());
+    let event = Event {
+        version,
+        on: new.on,
+        payload: new.payload,
+    };
+    if let EventPayload::EventCorrected(c) = &event.payload {
+        let Some(target) = history.iter().find(|e| e.version == c.corrects) else {
+            return Err(Refusal::Invalid(FieldError::new(
+                "corrects",
+                format!("this case has no event {}", c.corrects),
+            )));
+        };
+        if target.payload.kind() == EventKind::EventCorrected {
+            return Err(Refusal::Invalid(FieldError::new(
+                "corrects",
+                "a correction cannot itself be corrected; correct the original event again",
+            )));
+        }
+        let mut candidate = history.to_vec();
+        candidate.push(event.clone());
+        let effective = effective_events(&candidate, Leniency::Strict).map_err(Refusal::Invalid)?;
+        replay(&effective, today)?;
+    }
+    Ok(event)
+}
+
+/// Re-checks a whole corrected history from the start.
+fn replay(effective: &[Event], today: NaiveDate) -> Result<(), Refusal> {
+    let mut state = CaseState::default();
+    for e in effective {
+        let new = NewEvent {
+            on: e.on,
+            payload: e.payload.clone(),
+        };
+        state.check(&new, today).map_err(|refusal| {
+            Refusal::NotAllowedNow(format!(
+                "the correction would make event {} ({}) invalid: {refusal}",
+                e.version,
+                e.payload.kind().as_str()
+            ))
+        })?;
+        state.apply(e.version, e.on, &e.payload);
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leniency {
+    Strict,
+    SkipBad,
+}
+
+/// The history as it reads after its corrections: each corrected event carries its
+/// amended fields and date, and the corrections themselves drop out.
+fn effective_events(events: &[Event], leniency: Leniency) -> Result<Vec<Event>, FieldError> {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    for e in events {
+        let EventPayload::EventCorrected(c) = &e.payload else {
+            out.push(e.clone());
+            continue;
+        };
+        let Some(target) = out.iter_mut().find(|t| t.version == c.corrects) else {
+            if leniency == Leniency::Strict {
+                return Err(FieldError::new(
+                    "corrects",
+                    format!("this case has no event {}", c.corrects),
+                ));
+            }
+            continue;
+        };
+        match amend(target, &c.fields) {
+            Ok((on, payload)) => {
+                target.on = on;
+                target.payload = payload;
+            }
+            Err(err) if leniency == Leniency::Strict => return Err(err),
+            Err(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+fn amend(target: &Event, corrected: &serde_json::Map<String, Value>) -> Result<(NaiveDate, EventPayload), FieldError> {
+    let mut fields = target.payload.fields();
+    let mut on = target.on;
+    for (key, value) in corrected {
+        if key == "on" {
+            on = serde_json::from_value(value.clone())
+                .map_err(|_| FieldError::new("fields.on", "must be a real date as YYYY-MM-DD"))?;
+        } else {
+            fields.insert(key.clone(), value.clone());
+        }
+    }
+    let payload =
+        EventPayload::from_fields(target.payload.kind(), Value::Object(fields)).map_err(|e| e.within("fields"))?;
+    // A misspelt key would otherwise be dropped without a word.
+    let known = payload.fields();
+    if let Some(key) = corrected
+        .keys()
+        .find(|k| *k != "on" && !known.contains_key(*k) && !corrected[*k].is_null())
+    {
+        return Err(FieldError::new(
+            format!("fields.{key}"),
+            format!("is not a field of {}", target.payload.kind().as_str()),
+        ));
+    }
+    Ok((on, payload))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,241 @@
+//! A case's state: what its events say has happened, folded in order. Applying an
+//! event never fails; whether an event may be recorded is decided beforehand by
+//! [`super::allowed`].
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::deadlines::StepKey;
+use crate::events::*;
+
+/// A value with the business date it was recorded for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dated<T> {
+    pub on: NaiveDate,
+    pub value: T,
+}
+
+/// Which side of the threshold decision the case is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Path {
+    Undecided,
+    SeriousHarm,
+    NoSeriousHarm,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Challenge {
+    pub raised_on: Option<NaiveDate>,
+    pub meeting_on: Option<NaiveDate>,
+    pub resolved: Option<Dated<ChallengeOutcome>>,
+}
+
+/// One agency's request and return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyRequest {
+    pub agency: AgencySlug,
+    pub sent_on: NaiveDate,
+    /// A return date given when the request was sent, instead of the rule's.
+    pub returns_due: Option<NaiveDate>,
+    pub received_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meeting {
+    pub scheduled_on: NaiveDate,
+    pub meeting_on: NaiveDate,
+    pub kind: MeetingKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    pub step: StepKey,
+    pub agency: Option<AgencySlug>,
+    pub new_due: NaiveDate,
+    pub reason: Text,
+    pub on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lcspr {
+    pub commissioned_on: Option<NaiveDate>,
+    pub planned_publication_on: Option<NaiveDate>,
+    pub sent_on: Option<NaiveDate>,
+    pub published_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Ala {
+    pub proposed_on: Option<NaiveDate>,
+    pub decided: Option<Dated<AlaDecision>>,
+    pub completed_on: Option<NaiveDate>,
+}
+
+/// Everything the events say, field by field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseState {
+    pub version: Option<Version>,
+    pub opened: Option<Dated<IncidentReported>>,
+    pub forwarded_on: Option<NaiveDate>,
+    pub threshold: Option<Dated<ThresholdOutcome>>,
+    pub fed_back_on: Option<NaiveDate>,
+    pub challenge: Challenge,
+    pub panel_notified: Option<Dated<Text>>,
+    pub referral_submitted_on: Option<NaiveDate>,
+    pub requests: Vec<AgencyRequest>,
+    pub meeting: Option<Meeting>,
+    pub pack_shared_on: Option<NaiveDate>,
+    pub meeting_held: Option<Dated<Recommendation>>,
+    pub submitted_on: Option<NaiveDate>,
+    pub outcome_communicated_on: Option<NaiveDate>,
+    pub panel_response_on: Option<NaiveDate>,
+    pub esg_recommendation_on: Option<NaiveDate>,
+    pub ala: Ala,
+    pub lcspr: Lcspr,
+    pub closed_on: Option<NaiveDate>,
+    pub extensions: Vec<Extension>,
+    pub corrections: Vec<Version>,
+}
+
+impl CaseState {
+    pub fn route(&self) -> Option<Route> {
+        self.opened.as_ref().map(|o| o.value.route)
+    }
+
+    pub fn aware_on(&self) -> Option<NaiveDate> {
+        self.opened.as_ref().map(|o| o.value.aware_on)
+    }
+
+    pub fn reported_on(&self) -> Option<NaiveDate> {
+        self.opened.as_ref().map(|o| o.value.reported_on)
+    }
+
+    pub fn opened_on(&self) -> Option<NaiveDate> {
+        self.opened.as_ref().map(|o| o.on)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed_on.is_some()
+    }
+
+    /// Not met, unless a challenge overturned it.
+    pub fn path(&self) -> Path {
+        match &self.threshold {
+            None => Path::Undecided,
+            Some(t) if t.value == ThresholdOutcome::Met => Path::SeriousHarm,
+            Some(_) => match &self.challenge.resolved {
+                Some(r) if r.value == ChallengeOutcome::Overturned => Path::SeriousHarm,
+                _ => Path::NoSeriousHarm,
+            },
+        }
+    }
+
+    /// The date the case went onto the serious harm path, if it is on it.
+    pub fn serious_harm_since(&self) -> Option<NaiveDate> {
+        if self.path() != Path::SeriousHarm {
+            return None;
+        }
+        match &self.challenge.resolved {
+            Some(r) if r.value == ChallengeOutcome::Overturned => Some(r.on),
+            _ => self.threshold.as_ref().map(|t| t.on),
+        }
+    }
+
+    pub fn challenge_open(&self) -> bool {
+        self.challenge.raised_on.is_some() && self.challenge.resolved.is_none()
+    }
+
+    pub fn request(&self, agency: &AgencySlug) -> Option<&AgencyRequest> {
+        self.requests.iter().find(|r| &r.agency == agency)
+    }
+
+    pub fn lcspr_recommended(&self) -> Option<NaiveDate> {
+        self.meeting_held
+            .as_ref()
+            .filter(|m| m.value == Recommendation::Lcspr)
+            .map(|m| m.on)
+    }
+
+    /// The latest extension of a deadline, if any.
+    pub fn extension(&self, step: StepKey, agency: Option<&AgencySlug>) -> Option<&Extension> {
+        self.extensions
+            .iter()
+            .rev()
+            .find(|e| e.step == step && e.agency.as_ref() == agency)
+    }
+
+    /// Records one event's effect. Never fails: a history is checked as it is written.
+    pub fn apply(&mut self, version: Version, on: NaiveDate, payload: &EventPayload) {
+        self.version = Some(version);
+        match payload {
+            EventPayload::IncidentReported(p) => self.opened = Some(Dated { on, value: p.clone() }),
+            EventPayload::ForwardedToLa(_) => self.forwarded_on = Some(on),
+            EventPayload::ThresholdDecided(p) => self.threshold = Some(Dated { on, value: p.outcome }),
+            EventPayload::DecisionFedBack(_) => self.fed_back_on = Some(on),
+            EventPayload::ThresholdChallenged(_) => self.challenge.raised_on = Some(on),
+            EventPayload::ChallengeMeetingHeld(_) => self.challenge.meeting_on = Some(on),
+            EventPayload::ChallengeResolved(p) => self.challenge.resolved = Some(Dated { on, value: p.outcome }),
+            EventPayload::PanelNotified(p) => {
+                self.panel_notified = Some(Dated {
+                    on,
+                    value: p.reference.clone(),
+                })
+            }
+            EventPayload::ReferralSubmitted(_) => self.referral_submitted_on = Some(on),
+            EventPayload::AgencyRequestsSent(p) => {
+                for agency in &p.agencies {
+                    if self.request(agency).is_none() {
+                        self.requests.push(AgencyRequest {
+                            agency: agency.clone(),
+                            sent_on: on,
+                            returns_due: p.returns_due,
+                            received_on: None,
+                        });
+                    }
+                }
+            }
+            EventPayload::AgencyReturnReceived(p) => {
+                if let Some(r) = self.requests.iter_mut().find(|r| r.agency == p.agency) {
+                    r.received_on = Some(on);
+                }
+            }
+            EventPayload::MeetingScheduled(p) => {
+                self.meeting = Some(Meeting {
+                    scheduled_on: on,
+                    meeting_on: p.meeting_on,
+                    kind: p.meeting_kind,
+                })
+            }
+            EventPayload::PackShared(_) => self.pack_shared_on = Some(on),
+            EventPayload::MeetingHeld(p) => {
+                self.meeting_held = Some(Dated {
+                    on,
+                    value: p.recommendation,
+                })
+            }
+            EventPayload::RapidReviewSubmitted(_) => self.submitted_on = Some(on),
+            EventPayload::OutcomeCommunicated(_) => self.outcome_communicated_on = Some(on),
+            EventPayload::PanelResponseReceived(_) => self.panel_response_on = Some(on),
+            EventPayload::EsgRecommendationMade(_) => self.esg_recommendation_on = Some(on),
+            EventPayload::AlaProposed(_) => self.ala.proposed_on = Some(on),
+            EventPayload::AlaDecided(p) => self.ala.decided = Some(Dated { on, value: p.decision }),
+            EventPayload::AlaCompleted(_) => self.ala.completed_on = Some(on),
+            EventPayload::LcsprCommissioned(p) => {
+                self.lcspr.commissioned_on = Some(on);
+                self.lcspr.planned_publication_on = Some(p.planned_publication_on);
+            }
+            EventPayload::LcsprSentToPanel(_) => self.lcspr.sent_on = Some(on),
+            EventPayload::LcsprPublished(_) => self.lcspr.published_on = Some(on),
+            EventPayload::CaseClosed(_) => self.closed_on = Some(on),
+            EventPayload::DeadlineExtended(p) => self.extensions.push(Extension {
+                step: p.step,
+                agency: p.agency.clone(),
+                new_due: p.new_due,
+                reason: p.reason.clone(),
+                on,
+            }),
+            EventPayload::EventCorrected(p) => self.corrections.push(p.corrects),
+        }
+    }
+}
