@@ -147,6 +147,17 @@ impl Calendar {
 
     /// Why `date` is not a working day, or `None` when it is one.
     pub fn skip_reason(&self, date: NaiveDate) -> Option<SkipReason> {
+        if let Some(i) = self.table_index(date) {
+            if self.table.before[i + 1] > self.table.before[i] {
+                return None;
+            }
+            return weekend(date).or_else(|| self.holidays.get(&date).map(|h| SkipReason::Holiday(h.name.clone())));
+        }
+        self.skip_reason_by_rules(date)
+    }
+
+    /// The slow path, for dates outside the table and for building it.
+    fn skip_reason_by_rules(&self, date: NaiveDate) -> Option<SkipReason> {
         if self.in_table(date) {
             if self.forced_working.contains(&date) {
                 return None;
@@ -226,6 +237,25 @@ impl Calendar {
     /// The non-working days after `a` up to and including `b` (either order), oldest first.
     pub fn skipped_between(&self, a: NaiveDate, b: NaiveDate) -> Vec<SkippedDay> {
         let (from, to) = if b >= a { (a, b) } else { (b, a) };
+        if let (Some(i), Some(j)) = (self.table_index(from), self.table_index(to)) {
+            // One allocation of the exact size: the table knows how many days are working.
+            let t = &self.table;
+            let working = (t.before[j + 1] - t.before[i + 1]) as usize;
+            let mut skipped = Vec::with_capacity((j - i).saturating_sub(working));
+            let mut day = from;
+            for k in i + 1..=j {
+                let Some(next) = day.succ_opt() else { break };
+                day = next;
+                if t.before[k + 1] == t.before[k] {
+                    let reason =
+                        weekend(day).or_else(|| self.holidays.get(&day).map(|h| SkipReason::Holiday(h.name.clone())));
+                    if let Some(reason) = reason {
+                        skipped.push(SkippedDay { date: day, reason });
+                    }
+                }
+            }
+            return skipped;
+        }
         let mut skipped = Vec::new();
         let mut day = from;
         while day < to {
@@ -286,7 +316,7 @@ impl Table {
         let mut count = 0u32;
         for day in first.iter_days().take(days) {
             before.push(count);
-            if calendar.skip_reason(day).is_none() {
+            if calendar.skip_reason_by_rules(day).is_none() {
                 working.push(day);
                 count += 1;
             }

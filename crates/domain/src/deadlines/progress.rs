@@ -67,7 +67,7 @@ impl CaseState {
                 Progress::of("aware_on", self.aware_on(), self.threshold.as_ref().map(|t| t.on))
             }
             StepKey::PanelNotification => {
-                Progress::of("aware_on", self.aware_on(), self.panel_notified.as_ref().map(|p| p.on)).unless(not_met)
+                Progress::of("aware_on", self.aware_on(), self.panel_notified_on).unless(not_met)
             }
             StepKey::ReferralForm => {
                 Progress::of("aware_on", self.aware_on(), self.referral_submitted_on).unless(not_met)
@@ -92,7 +92,7 @@ impl CaseState {
             },
             StepKey::RapidReviewMeeting => Progress::of(
                 "panel_notified",
-                self.panel_notified.as_ref().map(|p| p.on),
+                self.panel_notified_on,
                 self.meeting_held.as_ref().map(|m| m.on),
             )
             .unless(not_met),
@@ -102,12 +102,9 @@ impl CaseState {
                 self.pack_shared_on,
             )
             .unless(not_met || self.meeting_held.is_some()),
-            StepKey::RapidReviewSubmission => Progress::of(
-                "panel_notified",
-                self.panel_notified.as_ref().map(|p| p.on),
-                self.submitted_on,
-            )
-            .unless(not_met),
+            StepKey::RapidReviewSubmission => {
+                Progress::of("panel_notified", self.panel_notified_on, self.submitted_on).unless(not_met)
+            }
             StepKey::OutcomeCommunication => Progress::of(
                 "rapid_review_submitted",
                 self.submitted_on,

@@ -2,6 +2,7 @@
 //! validate), and each error says what is wrong in words a person can act on.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -107,7 +108,7 @@ pub fn blank_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<OptionalT
 /// 2 to 64 characters, starting with a letter (`st-marys-school`, `nhs-trust`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct AgencySlug(String);
+pub struct AgencySlug(Arc<str>);
 
 impl AgencySlug {
     pub fn as_str(&self) -> &str {
@@ -129,7 +130,7 @@ impl TryFrom<String> for AgencySlug {
                 value.chars().take(70).collect::<String>()
             ));
         }
-        Ok(Self(value))
+        Ok(Self(value.into()))
     }
 }
 
@@ -143,7 +144,7 @@ impl TryFrom<&str> for AgencySlug {
 
 impl From<AgencySlug> for String {
     fn from(value: AgencySlug) -> Self {
-        value.0
+        value.0.to_string()
     }
 }
 

@@ -134,7 +134,7 @@ impl CaseState {
             }
             EventPayload::PanelNotified(_) => {
                 let since = self.on_serious_harm_path("the Panel notification")?;
-                once(self.panel_notified.as_ref().map(|p| p.on), "the Panel notification")?;
+                once(self.panel_notified_on, "the Panel notification")?;
                 Ok(Some(since))
             }
             EventPayload::ReferralSubmitted(_) => {
@@ -161,7 +161,7 @@ impl CaseState {
             EventPayload::MeetingScheduled(p) => {
                 self.on_serious_harm_path("the Rapid Review meeting")?;
                 let notified = needs(
-                    self.panel_notified.as_ref().map(|p| p.on),
+                    self.panel_notified_on,
                     "record the Panel notification (panel_notified) before scheduling the Rapid Review meeting",
                 )?;
                 let sent = needs(

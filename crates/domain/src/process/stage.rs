@@ -99,11 +99,11 @@ impl CaseState {
         if self.is_closed() {
             return Stage::Closed;
         }
-        let Some(opened) = &self.opened else {
+        let Some(opened) = self.opened else {
             return Stage::ThresholdDecision;
         };
         if self.threshold.is_none() {
-            if opened.value.route == Route::PartnerAgency && self.forwarded_on.is_none() {
+            if opened.route == Route::PartnerAgency && self.forwarded_on.is_none() {
                 return Stage::Forwarding;
             }
             return Stage::ThresholdDecision;
@@ -131,7 +131,7 @@ impl CaseState {
     }
 
     fn serious_harm_stage(&self) -> Stage {
-        if self.panel_notified.is_none() || self.referral_submitted_on.is_none() {
+        if self.panel_notified_on.is_none() || self.referral_submitted_on.is_none() {
             return Stage::Notification;
         }
         if self.requests.is_empty() {

@@ -72,16 +72,26 @@ pub struct Ala {
     pub completed_on: Option<NaiveDate>,
 }
 
-/// Everything the events say, field by field.
+/// The dates and route of the opening report: all the fold needs of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opened {
+    pub on: NaiveDate,
+    pub route: Route,
+    pub reported_on: NaiveDate,
+    pub aware_on: NaiveDate,
+}
+
+/// Everything the events say that the process and its clocks need, field by field.
+/// Free text stays in the events; the state holds dates and decisions.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CaseState {
     pub version: Option<Version>,
-    pub opened: Option<Dated<IncidentReported>>,
+    pub opened: Option<Opened>,
     pub forwarded_on: Option<NaiveDate>,
     pub threshold: Option<Dated<ThresholdOutcome>>,
     pub fed_back_on: Option<NaiveDate>,
     pub challenge: Challenge,
-    pub panel_notified: Option<Dated<Text>>,
+    pub panel_notified_on: Option<NaiveDate>,
     pub referral_submitted_on: Option<NaiveDate>,
     pub requests: Vec<AgencyRequest>,
     pub meeting: Option<Meeting>,
@@ -100,19 +110,19 @@ pub struct CaseState {
 
 impl CaseState {
     pub fn route(&self) -> Option<Route> {
-        self.opened.as_ref().map(|o| o.value.route)
+        self.opened.map(|o| o.route)
     }
 
     pub fn aware_on(&self) -> Option<NaiveDate> {
-        self.opened.as_ref().map(|o| o.value.aware_on)
+        self.opened.map(|o| o.aware_on)
     }
 
     pub fn reported_on(&self) -> Option<NaiveDate> {
-        self.opened.as_ref().map(|o| o.value.reported_on)
+        self.opened.map(|o| o.reported_on)
     }
 
     pub fn opened_on(&self) -> Option<NaiveDate> {
-        self.opened.as_ref().map(|o| o.on)
+        self.opened.map(|o| o.on)
     }
 
     pub fn is_closed(&self) -> bool {
@@ -169,19 +179,21 @@ impl CaseState {
     pub fn apply(&mut self, version: Version, on: NaiveDate, payload: &EventPayload) {
         self.version = Some(version);
         match payload {
-            EventPayload::IncidentReported(p) => self.opened = Some(Dated { on, value: p.clone() }),
+            EventPayload::IncidentReported(p) => {
+                self.opened = Some(Opened {
+                    on,
+                    route: p.route,
+                    reported_on: p.reported_on,
+                    aware_on: p.aware_on,
+                })
+            }
             EventPayload::ForwardedToLa(_) => self.forwarded_on = Some(on),
             EventPayload::ThresholdDecided(p) => self.threshold = Some(Dated { on, value: p.outcome }),
             EventPayload::DecisionFedBack(_) => self.fed_back_on = Some(on),
             EventPayload::ThresholdChallenged(_) => self.challenge.raised_on = Some(on),
             EventPayload::ChallengeMeetingHeld(_) => self.challenge.meeting_on = Some(on),
             EventPayload::ChallengeResolved(p) => self.challenge.resolved = Some(Dated { on, value: p.outcome }),
-            EventPayload::PanelNotified(p) => {
-                self.panel_notified = Some(Dated {
-                    on,
-                    value: p.reference.clone(),
-                })
-            }
+            EventPayload::PanelNotified(_) => self.panel_notified_on = Some(on),
             EventPayload::ReferralSubmitted(_) => self.referral_submitted_on = Some(on),
             EventPayload::AgencyRequestsSent(p) => {
                 for agency in &p.agencies {

@@ -234,7 +234,7 @@ fn a_done_step_records_whether_it_was_late() {
 #[test]
 fn the_meeting_has_a_target_window_of_seven_to_eight_working_days_after_notification() {
     let events = first_events(Journey::SeriousHarm, "2026-12-21", 1, EventKind::ReferralSubmitted);
-    let notified = fold(&events).panel_notified.unwrap().on;
+    let notified = fold(&events).panel_notified_on.unwrap();
     let v = view(&events, "2026-12-28");
     let meeting = deadline(&v, StepKey::RapidReviewMeeting);
     assert_eq!(meeting.window_start, Some(CALENDAR.add_working_days(notified, 7)));
