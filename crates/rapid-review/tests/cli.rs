@@ -1,5 +1,7 @@
 //! The command line as a user runs it: the real binary, its output and exit status.
 
+#![allow(clippy::unwrap_used)]
+
 use std::process::{Command, Output};
 
 fn rapid_review(args: &[&str]) -> Output {
