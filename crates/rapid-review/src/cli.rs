@@ -1,7 +1,11 @@
 //! The command line, exactly as API.md names it.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use store::DatabaseUrl;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -14,23 +18,155 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--database URL`, or `RAPID_REVIEW_DATABASE_URL`; SQLite in the working directory by default.
+#[derive(Debug, Args)]
+pub struct Database {
+    #[arg(long = "database", env = "RAPID_REVIEW_DATABASE_URL", default_value = "sqlite://rapid-review.db",
+          value_name = "URL", value_parser = clap::value_parser!(DatabaseUrl))]
+    pub url: DatabaseUrl,
+}
+
+/// The same, for commands that work without a database.
+#[derive(Debug, Args)]
+pub struct OptionalDatabase {
+    #[arg(long = "database", env = "RAPID_REVIEW_DATABASE_URL", value_name = "URL",
+          value_parser = clap::value_parser!(DatabaseUrl))]
+    pub url: Option<DatabaseUrl>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Runs the web service.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        database: Database,
+        /// Loads a synthetic partnership unless the database already has data.
+        #[arg(long)]
+        demo: bool,
+        /// Freezes the business date (for demos, training and tests).
+        #[arg(long, value_name = "DATE")]
+        today: Option<NaiveDate>,
+    },
+    /// Creates or upgrades the schema and exits.
+    Migrate {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Users.
+    #[command(subcommand)]
+    Users(Users),
+    /// API tokens.
+    #[command(subcommand)]
+    Tokens(Tokens),
+    /// The agency directory.
+    #[command(subcommand)]
+    Agencies(Agencies),
     /// Working-day arithmetic on the England and Wales calendar.
     #[command(subcommand)]
     Workdays(Workdays),
+    /// The calendar's holidays.
+    #[command(subcommand)]
+    Holidays(Holidays),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(Audit),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Users {
+    /// Creates a user.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        partner: Option<String>,
+        #[arg(long)]
+        agency: Option<String>,
+        /// Reads the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Tokens {
+    /// Prints a new API token for the user as the last line of standard output.
+    Issue {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Agencies {
+    /// Adds an agency to the directory.
+    Add {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[command(flatten)]
+        database: Database,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Workdays {
     /// Prints the Nth working day after DATE (DATE is day 0; a negative N counts back).
     #[command(allow_negative_numbers = true)]
-    Add { date: NaiveDate, n: i32 },
+    Add {
+        date: NaiveDate,
+        n: i32,
+        #[command(flatten)]
+        database: OptionalDatabase,
+    },
     /// Prints how many working days fall after A up to and including B (negative if B < A).
-    Between { a: NaiveDate, b: NaiveDate },
+    Between {
+        a: NaiveDate,
+        b: NaiveDate,
+        #[command(flatten)]
+        database: OptionalDatabase,
+    },
     /// Prints the year's England and Wales bank holidays, one `DATE NAME` a line.
     Holidays {
         #[arg(value_parser = clap::value_parser!(i32).range(1..=9999))]
         year: i32,
+        #[command(flatten)]
+        database: OptionalDatabase,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Holidays {
+    /// Adds the england-and-wales events of a gov.uk bank-holidays JSON file as overrides.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Audit {
+    /// Checks the whole hash chain and names the first broken link.
+    Verify {
+        #[command(flatten)]
+        database: Database,
     },
 }

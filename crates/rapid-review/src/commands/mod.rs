@@ -1,11 +1,43 @@
-//! One module per command group.
+//! One module per command group. Commands that touch the database run on a Tokio
+//! runtime built here; `workdays` without a database needs none.
 
+mod admin;
+mod serve;
 mod workdays;
 
+use anyhow::Context;
+use store::{DatabaseUrl, Store};
+
+use crate::Failure;
 use crate::cli::{Cli, Command};
 
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Workdays(cmd) => workdays::run(cmd),
+        Command::Serve {
+            listen,
+            database,
+            demo,
+            today,
+        } => runtime()?.block_on(serve::run(listen, database.url, demo, today)),
+        Command::Migrate { database } => runtime()?.block_on(async {
+            open(&database.url).await?;
+            println!("migrated {}", database.url);
+            Ok(())
+        }),
+        Command::Users(cmd) => runtime()?.block_on(admin::users(cmd)),
+        Command::Tokens(cmd) => runtime()?.block_on(admin::tokens(cmd)),
+        Command::Agencies(cmd) => runtime()?.block_on(admin::agencies(cmd)),
+        Command::Holidays(cmd) => runtime()?.block_on(admin::holidays(cmd)),
+        Command::Audit(cmd) => runtime()?.block_on(admin::audit(cmd)),
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// Opens and migrates the database.
+pub(crate) async fn open(url: &DatabaseUrl) -> anyhow::Result<Store> {
+    Store::open(url).await.with_context(|| format!("opening {url}"))
 }

@@ -1,0 +1,70 @@
+//! `rapid-review serve`: opens the database, optionally loads the demo partnership,
+//! and serves until SIGTERM or Ctrl-C, finishing the requests in flight.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use store::DatabaseUrl;
+use tracing_subscriber::EnvFilter;
+use web::{AppState, Clock};
+
+use super::open;
+use crate::Failure;
+
+pub async fn run(listen: SocketAddr, url: DatabaseUrl, demo: bool, today: Option<NaiveDate>) -> Result<(), Failure> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_writer(std::io::stderr)
+        .init();
+    let store = open(&url).await?;
+    let clock = Clock {
+        now: crate::now,
+        frozen_today: today,
+    };
+    if demo {
+        if store.is_empty().await? {
+            crate::demo::load(&store, clock)
+                .await
+                .context("loading the demo partnership")?;
+        } else {
+            println!("the database already has data; --demo loads nothing");
+        }
+    }
+    let state = AppState::load(store.clone(), clock).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Rapid Review is listening on http://{addr} (database {url}, business date {})",
+        clock.today()
+    );
+    tracing::info!(%addr, "listening");
+    web::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

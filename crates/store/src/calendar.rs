@@ -1,0 +1,96 @@
+//! The calendar's local overrides and the deadline rules, as an administrator keeps
+//! them. The service builds its [`Calendar`] and [`RuleSet`] from these.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::calendar::{Calendar, HolidaySource, Override, OverrideChange};
+use domain::deadlines::RuleSet;
+use sqlx::Row;
+
+use crate::rows::{date, timestamp};
+use crate::{Store, StoreError};
+
+const RULES_KEY: &str = "deadline_rules";
+
+impl Store {
+    /// Every override, oldest first (later ones win).
+    pub async fn calendar_overrides(&self) -> Result<Vec<Override>, StoreError> {
+        let rows = sqlx::query("SELECT date, kind, name, source FROM calendar_overrides ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let day: NaiveDate = date(&r.try_get::<String, _>("date")?)?;
+                let kind: String = r.try_get("kind")?;
+                let name: String = r.try_get("name")?;
+                let source: String = r.try_get("source")?;
+                Ok(match (kind.as_str(), source.as_str()) {
+                    ("working_day", _) => Override::working_day(day, &name),
+                    ("holiday", "import") => Override::imported(day, &name),
+                    ("holiday", _) => Override::holiday(day, &name),
+                    _ => return Err(StoreError::corrupt(format!("unknown override kind {kind}"))),
+                })
+            })
+            .collect()
+    }
+
+    /// The calendar with this database's overrides.
+    pub async fn calendar(&self) -> Result<Calendar, StoreError> {
+        Ok(Calendar::with_overrides(self.calendar_overrides().await?))
+    }
+
+    /// Adds overrides in one transaction: all of them or none.
+    pub async fn add_calendar_overrides(&self, overrides: &[Override], at: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for o in overrides {
+            let (kind, name, source) = match &o.change {
+                OverrideChange::Holiday { name, source } => {
+                    let source = if *source == HolidaySource::Import {
+                        "import"
+                    } else {
+                        "override"
+                    };
+                    ("holiday", name.to_string(), source)
+                }
+                OverrideChange::WorkingDay { reason } => ("working_day", reason.to_string(), "override"),
+            };
+            sqlx::query(
+                "INSERT INTO calendar_overrides (date, kind, name, source, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(o.date.to_string())
+            .bind(kind)
+            .bind(name)
+            .bind(source)
+            .bind(timestamp(at))
+            .execute(&mut *tx.tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// The deadline rules: the stored TOML, or DOMAIN.md's defaults.
+    pub async fn rules(&self) -> Result<RuleSet, StoreError> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(RULES_KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => RuleSet::from_toml(&r.try_get::<String, _>("value")?).map_err(StoreError::corrupt),
+            None => Ok(RuleSet::default()),
+        }
+    }
+
+    /// Replaces the deadline rules.
+    pub async fn set_rules(&self, rules: &RuleSet) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(RULES_KEY)
+            .execute(&mut *tx.tx)
+            .await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+            .bind(RULES_KEY)
+            .bind(rules.to_toml())
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+}

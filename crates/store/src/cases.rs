@@ -1,0 +1,487 @@
+//! Cases and their events. A case is created with its `incident_reported` event and
+//! grows by appending events, one version at a time; each append re-checks the process
+//! rules against the stored history inside the write transaction, updates the case's
+//! snapshot and writes the audit row, so either all of it lands or none of it does.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::calendar::Calendar;
+use domain::case::{CaseView, OpenOrClosed};
+use domain::deadlines::{DeadlineStatus, RuleSet, StepKey};
+use domain::events::{AgencySlug, Event, EventKind, EventPayload, EventRequest, FieldError, NewEvent, Version};
+use domain::process::{self, Refusal};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{self, AuditEntry};
+use crate::rows::{date, opt_date, parse_timestamp, timestamp};
+use crate::users::User;
+use crate::{Backend, Store, StoreError, WriteTx};
+
+/// Who is writing, when, under which calendar and rules, and the route to audit.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteContext<'a> {
+    pub today: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub calendar: &'a Calendar,
+    pub rules: &'a RuleSet,
+    pub actor: &'a User,
+    pub action: &'a str,
+}
+
+/// Who recorded an event and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub recorded_at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+}
+
+/// A case with its whole history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: String,
+    pub reference: String,
+    /// In version order; `meta[i]` belongs to `events[i]`.
+    pub events: Vec<Event>,
+    pub meta: Vec<StoredEvent>,
+}
+
+impl CaseRecord {
+    pub fn version(&self) -> u32 {
+        self.events.last().map_or(0, |e| e.version.get())
+    }
+}
+
+/// One line of the case list, read from the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub reference: String,
+    pub version: u32,
+    pub route: String,
+    pub path: String,
+    pub stage: String,
+    pub state: String,
+    pub aware_on: NaiveDate,
+    pub opened_on: NaiveDate,
+    pub next_deadline: Option<NextDeadline>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextDeadline {
+    pub step: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    pub due: NaiveDate,
+}
+
+/// Filters of the case list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub state: Option<OpenOrClosed>,
+    /// Only open cases with a running deadline due before `today`.
+    pub overdue: bool,
+    pub stage: Option<String>,
+    /// A reference, or the start of one.
+    pub reference: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error("no such case")]
+    NotFound,
+    #[error("the case is at version {current}, not {expected}: reload it and try again")]
+    VersionConflict { current: u32, expected: u32 },
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for AppendError {
+    fn from(e: sqlx::Error) -> Self {
+        AppendError::Store(e.into())
+    }
+}
+
+const SUMMARY_COLUMNS: &str =
+    "id, reference, version, route, path, stage, state, aware_on, opened_on, next_step, next_agency, next_due";
+
+impl Store {
+    /// Opens a case with its `incident_reported` event.
+    pub async fn create_case(&self, incident: NewEvent, ctx: WriteContext<'_>) -> Result<CaseRecord, AppendError> {
+        if incident.kind() != EventKind::IncidentReported {
+            return Err(Refusal::NotAllowedNow("a case opens with incident_reported".into()).into());
+        }
+        let event = process::record(&[], incident, ctx.today)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut tx = self.begin_write().await?;
+        let year = ctx.today.format("%Y").to_string();
+        let row = sqlx::query(
+            "INSERT INTO reference_counters (year, last) VALUES ($1, 1)
+             ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last",
+        )
+        .bind(year.parse::<i64>().unwrap_or_default())
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        let number: i64 = row.try_get("last")?;
+        let reference = format!("RR-{year}-{number:04}");
+        let view = CaseView::derive(std::slice::from_ref(&event), ctx.calendar, ctx.rules, ctx.today);
+        let now = timestamp(ctx.at);
+        sqlx::query(
+            "INSERT INTO cases (id, reference, version, route, path, stage, state, aware_on, opened_on, created_at, updated_at)
+             VALUES ($1, $2, 1, '', '', '', '', $3, $4, $5, $5)",
+        )
+        .bind(&id)
+        .bind(&reference)
+        .bind(view.aware_on.map(|d| d.to_string()).unwrap_or_default())
+        .bind(event.on.to_string())
+        .bind(&now)
+        .execute(&mut *tx.tx)
+        .await?;
+        insert_event(&mut tx, &id, &event, &ctx).await?;
+        update_snapshot(&mut tx, &id, std::slice::from_ref(&event), &ctx).await?;
+        audit::append(&mut tx, &audit_entry(&ctx, &id, "201")).await?;
+        tx.commit().await?;
+        Ok(CaseRecord {
+            id,
+            reference,
+            events: vec![event],
+            meta: vec![StoredEvent {
+                recorded_at: ctx.at,
+                actor_id: Some(ctx.actor.id),
+                actor: ctx.actor.email.clone(),
+            }],
+        })
+    }
+
+    /// Appends one event if the process allows it now; serialised per case.
+    pub async fn append_event(
+        &self,
+        case_id: &str,
+        request: EventRequest,
+        ctx: WriteContext<'_>,
+    ) -> Result<(Event, CaseRecord), AppendError> {
+        let mut tx = self.begin_write().await?;
+        let lock = match tx.backend {
+            Backend::Postgres => "SELECT id, reference FROM cases WHERE id = $1 FOR UPDATE",
+            Backend::Sqlite => "SELECT id, reference FROM cases WHERE id = $1",
+        };
+        let Some(row) = sqlx::query(lock).bind(case_id).fetch_optional(&mut *tx.tx).await? else {
+            return Err(AppendError::NotFound);
+        };
+        let reference: String = row.try_get("reference")?;
+        let (mut events, mut meta) = load_events(&mut tx.tx, case_id).await?;
+        let current = events.last().map_or(0, |e| e.version.get());
+        if let Some(expected) = request.expected_version
+            && expected != current
+        {
+            return Err(AppendError::VersionConflict { current, expected });
+        }
+        if let EventPayload::AgencyRequestsSent(p) = &request.event.payload {
+            check_agencies_exist(&mut tx.tx, &p.agencies).await?;
+        }
+        let event = process::record(&events, request.event, ctx.today)?;
+        insert_event(&mut tx, case_id, &event, &ctx).await?;
+        events.push(event.clone());
+        meta.push(StoredEvent {
+            recorded_at: ctx.at,
+            actor_id: Some(ctx.actor.id),
+            actor: ctx.actor.email.clone(),
+        });
+        update_snapshot(&mut tx, case_id, &events, &ctx).await?;
+        audit::append(&mut tx, &audit_entry(&ctx, case_id, "201")).await?;
+        tx.commit().await?;
+        Ok((
+            event,
+            CaseRecord {
+                id: case_id.to_owned(),
+                reference,
+                events,
+                meta,
+            },
+        ))
+    }
+
+    /// A case and its whole history, if it exists.
+    pub async fn case(&self, case_id: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query("SELECT reference FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (events, meta) = load_events(&mut conn, case_id).await?;
+        Ok(Some(CaseRecord {
+            id: case_id.to_owned(),
+            reference: row.try_get("reference")?,
+            events,
+            meta,
+        }))
+    }
+
+    /// The case list from the snapshots, soonest deadline first.
+    pub async fn list_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<Vec<CaseSummary>, StoreError> {
+        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM cases WHERE 1 = 1");
+        let mut binds: Vec<String> = Vec::new();
+        let param = |value: String, binds: &mut Vec<String>| {
+            binds.push(value);
+            format!("${}", binds.len())
+        };
+        if let Some(state) = filter.state {
+            let p = param(open_or_closed(state).to_owned(), &mut binds);
+            sql.push_str(&format!(" AND state = {p}"));
+        }
+        if filter.overdue {
+            let p = param(today.to_string(), &mut binds);
+            sql.push_str(&format!(
+                " AND state = 'open' AND next_due IS NOT NULL AND next_due < {p}"
+            ));
+        }
+        if let Some(stage) = &filter.stage {
+            let p = param(stage.clone(), &mut binds);
+            sql.push_str(&format!(" AND stage = {p}"));
+        }
+        if let Some(reference) = &filter.reference {
+            let escaped = reference.trim().to_uppercase().replace(['%', '_'], "");
+            let p = param(format!("{escaped}%"), &mut binds);
+            sql.push_str(&format!(" AND reference LIKE {p}"));
+        }
+        sql.push_str(&format!(
+            " ORDER BY CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, reference LIMIT {} OFFSET {}",
+            filter.limit.max(1),
+            filter.offset
+        ));
+        // Built from fixed fragments; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            query = query.bind(b);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(|r| summary_from_row(r, today)).collect()
+    }
+
+    /// Recomputes every case's snapshot, after the calendar or the rules change.
+    pub async fn refresh_snapshots(
+        &self,
+        calendar: &Calendar,
+        rules: &RuleSet,
+        today: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let ids: Vec<String> = sqlx::query("SELECT id FROM cases")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        let system = system_user();
+        let mut count = 0;
+        for id in ids {
+            let mut tx = self.begin_write().await?;
+            let (events, _) = load_events(&mut tx.tx, &id).await?;
+            let ctx = WriteContext {
+                today,
+                at,
+                calendar,
+                rules,
+                actor: &system,
+                action: "refresh",
+            };
+            update_snapshot(&mut tx, &id, &events, &ctx).await?;
+            tx.commit().await?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// How many events a case holds; for tests and checks.
+    pub async fn event_count(&self, case_id: &str) -> Result<i64, StoreError> {
+        let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.0)
+    }
+}
+
+fn system_user() -> User {
+    User {
+        id: 0,
+        email: "system".into(),
+        name: "System".into(),
+        role: domain::roles::Role::Admin,
+        partner: None,
+        agency: None,
+        disabled: false,
+    }
+}
+
+fn audit_entry(ctx: &WriteContext<'_>, case_id: &str, outcome: &str) -> AuditEntry {
+    AuditEntry {
+        at: ctx.at,
+        actor: Some(ctx.actor.email.clone()),
+        action: ctx.action.to_owned(),
+        case_id: Some(case_id.to_owned()),
+        outcome: outcome.to_owned(),
+    }
+}
+
+fn open_or_closed(state: OpenOrClosed) -> &'static str {
+    match state {
+        OpenOrClosed::Open => "open",
+        OpenOrClosed::Closed => "closed",
+    }
+}
+
+async fn check_agencies_exist(conn: &mut AnyConnection, agencies: &[AgencySlug]) -> Result<(), AppendError> {
+    for (i, agency) in agencies.iter().enumerate() {
+        let found = sqlx::query("SELECT slug FROM agencies WHERE slug = $1")
+            .bind(agency.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if found.is_none() {
+            return Err(Refusal::Invalid(FieldError::new(
+                format!("agencies[{i}]"),
+                format!("no agency {agency} in the directory: add it first"),
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+async fn insert_event(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    event: &Event,
+    ctx: &WriteContext<'_>,
+) -> Result<(), StoreError> {
+    let payload = serde_json::Value::Object(event.payload.fields()).to_string();
+    sqlx::query(
+        "INSERT INTO events (case_id, version, type, on_date, recorded_at, actor_id, actor_email, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(case_id)
+    .bind(i64::from(event.version.get()))
+    .bind(event.payload.kind().as_str())
+    .bind(event.on.to_string())
+    .bind(timestamp(ctx.at))
+    .bind((ctx.actor.id > 0).then_some(ctx.actor.id))
+    .bind(&ctx.actor.email)
+    .bind(payload)
+    .execute(&mut *tx.tx)
+    .await?;
+    Ok(())
+}
+
+async fn update_snapshot(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    events: &[Event],
+    ctx: &WriteContext<'_>,
+) -> Result<(), StoreError> {
+    let view = CaseView::derive(events, ctx.calendar, ctx.rules, ctx.today);
+    // The soonest running clock; a challenge window that lapses is not overdue, so it
+    // does not count here.
+    let next = view
+        .deadlines
+        .iter()
+        .filter(|d| matches!(d.status, DeadlineStatus::Due | DeadlineStatus::Overdue))
+        .filter(|d| d.step != StepKey::ChallengeWindow)
+        .filter_map(|d| d.due.map(|due| (due, d)))
+        .min_by_key(|(due, _)| *due);
+    sqlx::query(
+        "UPDATE cases SET version = $1, route = $2, path = $3, stage = $4, state = $5, aware_on = $6, opened_on = $7,
+         next_step = $8, next_agency = $9, next_due = $10, updated_at = $11 WHERE id = $12",
+    )
+    .bind(i64::from(events.last().map_or(0, |e| e.version.get())))
+    .bind(enum_key(&view.route))
+    .bind(enum_key(&view.path))
+    .bind(view.stage.as_str())
+    .bind(open_or_closed(view.state))
+    .bind(view.aware_on.map(|d| d.to_string()).unwrap_or_default())
+    .bind(view.opened_on.map(|d| d.to_string()).unwrap_or_default())
+    .bind(next.map(|(_, d)| d.step.as_str().to_owned()))
+    .bind(next.and_then(|(_, d)| d.agency.as_ref().map(|a| a.as_str().to_owned())))
+    .bind(next.map(|(due, _)| due.to_string()))
+    .bind(timestamp(ctx.at))
+    .bind(case_id)
+    .execute(&mut *tx.tx)
+    .await?;
+    Ok(())
+}
+
+/// The snake_case key serde gives a unit enum value.
+fn enum_key<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+async fn load_events(conn: &mut AnyConnection, case_id: &str) -> Result<(Vec<Event>, Vec<StoredEvent>), StoreError> {
+    let rows = sqlx::query(
+        "SELECT version, type, on_date, recorded_at, actor_id, actor_email, payload FROM events
+         WHERE case_id = $1 ORDER BY version",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut events = Vec::with_capacity(rows.len());
+    let mut meta = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let version: i64 = row.try_get("version")?;
+        let kind: String = row.try_get("type")?;
+        let payload: String = row.try_get("payload")?;
+        let kind = EventKind::parse(&kind).ok_or_else(|| StoreError::corrupt(format!("unknown event type {kind}")))?;
+        let fields: serde_json::Value = serde_json::from_str(&payload).map_err(StoreError::corrupt)?;
+        let payload = EventPayload::from_fields(kind, fields).map_err(StoreError::corrupt)?;
+        let version = u32::try_from(version)
+            .ok()
+            .and_then(|v| Version::try_from(v).ok())
+            .ok_or_else(|| StoreError::corrupt(format!("bad version {version}")))?;
+        events.push(Event {
+            version,
+            on: date(&row.try_get::<String, _>("on_date")?)?,
+            payload,
+        });
+        meta.push(StoredEvent {
+            recorded_at: parse_timestamp(&row.try_get::<String, _>("recorded_at")?)?,
+            actor_id: row.try_get("actor_id")?,
+            actor: row.try_get("actor_email")?,
+        });
+    }
+    Ok((events, meta))
+}
+
+fn summary_from_row(row: &AnyRow, today: NaiveDate) -> Result<CaseSummary, StoreError> {
+    let next_due = opt_date(row.try_get("next_due")?)?;
+    let next_step: Option<String> = row.try_get("next_step")?;
+    let state: String = row.try_get("state")?;
+    Ok(CaseSummary {
+        id: row.try_get("id")?,
+        reference: row.try_get("reference")?,
+        version: u32::try_from(row.try_get::<i64, _>("version")?).unwrap_or_default(),
+        route: row.try_get("route")?,
+        path: row.try_get("path")?,
+        stage: row.try_get("stage")?,
+        overdue: state == "open" && next_due.is_some_and(|due| due < today),
+        state,
+        aware_on: date(&row.try_get::<String, _>("aware_on")?)?,
+        opened_on: date(&row.try_get::<String, _>("opened_on")?)?,
+        next_deadline: match (next_step, next_due) {
+            (Some(step), Some(due)) => Some(NextDeadline {
+                step,
+                agency: row.try_get("next_agency")?,
+                due,
+            }),
+            _ => None,
+        },
+    })
+}

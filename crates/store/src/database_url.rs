@@ -1,0 +1,112 @@
+//! The database URL: `sqlite://…` or `postgres://…`, anything else refused. Its `Debug`
+//! and `Display` hide a password so that it never reaches a log.
+
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    raw: String,
+    backend: Backend,
+}
+
+impl DatabaseUrl {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL to hand to the driver: a SQLite file is created if it is missing.
+    pub(crate) fn connect_string(&self) -> String {
+        match self.backend {
+            Backend::Sqlite if !self.raw.contains("mode=") => {
+                let sep = if self.raw.contains('?') { '&' } else { '?' };
+                format!("{}{sep}mode=rwc", self.raw)
+            }
+            _ => self.raw.clone(),
+        }
+    }
+
+    /// The URL with any password replaced, for messages.
+    pub fn redacted(&self) -> String {
+        let Some((scheme, rest)) = self.raw.split_once("://") else {
+            return self.raw.clone();
+        };
+        match rest.split_once('@') {
+            Some((userinfo, host)) => match userinfo.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => self.raw.clone(),
+            },
+            None => self.raw.clone(),
+        }
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let backend = if s.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            let scheme = s.split_once(':').map_or(s, |(scheme, _)| scheme);
+            return Err(format!(
+                "unsupported database URL scheme \"{scheme}\": use sqlite://FILE or postgres://USER@HOST/DATABASE"
+            ));
+        };
+        Ok(DatabaseUrl {
+            raw: s.to_owned(),
+            backend,
+        })
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseUrl").field("url", &self.redacted()).finish()
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_and_postgres_urls_are_accepted_and_others_refused() {
+        assert_eq!(
+            "sqlite://rapid-review.db".parse::<DatabaseUrl>().unwrap().backend(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            "postgres://root@localhost/rr".parse::<DatabaseUrl>().unwrap().backend(),
+            Backend::Postgres
+        );
+        let err = "mysql://root@localhost/rr".parse::<DatabaseUrl>().unwrap_err();
+        assert!(err.contains("mysql"));
+    }
+
+    #[test]
+    fn a_password_never_shows_in_debug_or_display() {
+        let url: DatabaseUrl = "postgres://rr:secret@db/rr".parse().unwrap();
+        assert!(!format!("{url:?} {url}").contains("secret"));
+    }
+
+    #[test]
+    fn a_sqlite_file_is_created_when_missing() {
+        let url: DatabaseUrl = "sqlite://x.db".parse().unwrap();
+        assert_eq!(url.connect_string(), "sqlite://x.db?mode=rwc");
+    }
+}

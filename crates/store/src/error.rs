@@ -1,0 +1,32 @@
+//! The store's errors. A database failure is never reported as "not found".
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("could not connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("could not apply the migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value could not be read back; the data or the code is wrong.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// A uniqueness or reference rule of the data, with the field at fault.
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+    #[error("password hashing failed")]
+    PasswordHash,
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
+        StoreError::Corrupt(what.to_string())
+    }
+
+    pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+        match err {
+            sqlx::Error::Database(db) => db.is_unique_violation() || db.message().contains("UNIQUE constraint failed"),
+            _ => false,
+        }
+    }
+}

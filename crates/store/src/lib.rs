@@ -1,0 +1,140 @@
+//! Rapid Review's storage. One codebase for two backends through sqlx's `Any` driver:
+//! SQLite by default (one instance, WAL, writes serialised in-process) and PostgreSQL
+//! for several instances (writes serialised per case by a row lock, audit appends by an
+//! advisory lock). SQL lives here, behind functions named for the question they answer;
+//! nothing here knows about HTTP.
+//!
+//! Events are the truth. The `cases` table keeps a snapshot derived from them (stage,
+//! state, the soonest running deadline) so lists and the overdue filter need no fold.
+
+mod agencies;
+mod audit;
+mod calendar;
+mod cases;
+mod database_url;
+mod error;
+mod rows;
+mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use tokio::sync::Mutex;
+
+pub use agencies::{Agency, NewAgency};
+pub use audit::{AuditEntry, ChainReport};
+pub use cases::{AppendError, CaseFilter, CaseRecord, CaseSummary, StoredEvent, WriteContext};
+pub use database_url::{Backend, DatabaseUrl};
+pub use error::StoreError;
+pub use users::{Actor, IssuedToken, NewUser, User};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A handle on the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite has one writer at a time; queueing here avoids its busy-wait back-off.
+    writer: Arc<Mutex<()>>,
+}
+
+impl Store {
+    /// Connects (creating a SQLite file if needed) and applies the migrations.
+    pub async fn open(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = url.backend();
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = match backend {
+            Backend::Sqlite => options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        let pool = options
+            .connect(&url.connect_string())
+            .await
+            .map_err(StoreError::Connect)?;
+        Ok(Store {
+            pool,
+            backend,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Creates or upgrades the schema.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database holds any case, user or agency yet.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let row: (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM agencies) + (SELECT COUNT(*) FROM cases)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.0 == 0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Begins a write transaction, queued behind other writers on SQLite.
+    async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx {
+            tx,
+            _guard: guard,
+            backend: self.backend,
+        })
+    }
+}
+
+/// A write transaction and, on SQLite, the writer's place in the queue.
+struct WriteTx<'a> {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+    backend: Backend,
+}
+
+impl WriteTx<'_> {
+    async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

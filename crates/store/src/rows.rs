@@ -1,0 +1,37 @@
+//! Reading stored text back into typed values, and writing them as text. Every value is
+//! stored as text or a 64-bit integer so that the same SQL runs on both backends.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+
+use crate::StoreError;
+
+pub(crate) fn date(text: &str) -> Result<NaiveDate, StoreError> {
+    text.parse()
+        .map_err(|_| StoreError::corrupt(format!("bad stored date {text:?}")))
+}
+
+pub(crate) fn opt_date(text: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
+    text.as_deref().map(date).transpose()
+}
+
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(crate) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::corrupt(format!("bad stored timestamp {text:?}")))
+}
+
+/// 32 random bytes as hex, for tokens and identifiers people never type.
+pub(crate) fn random_hex() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::corrupt(format!("no randomness: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+pub(crate) fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(data))
+}

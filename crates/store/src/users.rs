@@ -1,0 +1,283 @@
+//! Users, their roles, and API tokens. Passwords are hashed with argon2id; tokens are
+//! long random strings of which only a SHA-256 hash is kept.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Utc};
+use domain::events::{AgencySlug, FieldError};
+use domain::roles::{Partner, Role};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::rows::{random_hex, sha256_hex, timestamp};
+use crate::{Store, StoreError};
+
+/// Someone who signs in or holds a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub partner: Option<Partner>,
+    pub agency: Option<AgencySlug>,
+    pub disabled: bool,
+}
+
+/// The user behind a request.
+pub type Actor = User;
+
+/// A user to add, validated field by field.
+#[derive(Clone)]
+pub struct NewUser {
+    email: String,
+    name: String,
+    role: Role,
+    partner: Option<Partner>,
+    agency: Option<AgencySlug>,
+    password: Option<String>,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+impl NewUser {
+    pub fn new(
+        email: &str,
+        name: &str,
+        role: &str,
+        partner: Option<&str>,
+        agency: Option<&str>,
+        password: Option<String>,
+    ) -> Result<NewUser, FieldError> {
+        let email = email.trim().to_lowercase();
+        let valid_email = email.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        }) && !email.contains(char::is_whitespace)
+            && email.len() <= 254;
+        if !valid_email {
+            return Err(FieldError::new("email", "enter an email address like name@example.org"));
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(FieldError::new(
+                "name",
+                "enter the person's name (at most 200 characters)",
+            ));
+        }
+        let role = Role::parse(role).ok_or_else(|| {
+            let keys: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            FieldError::new(
+                "role",
+                format!("unknown role \"{role}\": use one of {}", keys.join(", ")),
+            )
+        })?;
+        let partner = partner
+            .map(|p| {
+                Partner::parse(p).ok_or_else(|| FieldError::new("partner", "use local_authority, health or police"))
+            })
+            .transpose()?;
+        if role == Role::PartnerRep && partner.is_none() {
+            return Err(FieldError::new(
+                "partner",
+                "a partner_rep represents local_authority, health or police",
+            ));
+        }
+        if role != Role::PartnerRep && partner.is_some() {
+            return Err(FieldError::new("partner", "only a partner_rep has a partner"));
+        }
+        let agency = agency
+            .map(AgencySlug::try_from)
+            .transpose()
+            .map_err(|m| FieldError::new("agency", m))?;
+        if role == Role::AgencyContact && agency.is_none() {
+            return Err(FieldError::new(
+                "agency",
+                "an agency_contact belongs to an agency: give its slug",
+            ));
+        }
+        if let Some(pw) = &password
+            && pw.chars().count() < MIN_PASSWORD_CHARS
+        {
+            return Err(FieldError::new(
+                "password",
+                format!("use at least {MIN_PASSWORD_CHARS} characters"),
+            ));
+        }
+        Ok(NewUser {
+            email,
+            name: name.to_owned(),
+            role,
+            partner,
+            agency,
+            password,
+        })
+    }
+}
+
+/// A token as issued: the secret is shown once and never stored.
+#[derive(Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub user: User,
+}
+
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("user", &self.user.email)
+            .finish_non_exhaustive()
+    }
+}
+
+macro_rules! user_columns {
+    () => {
+        "id, email, name, role, partner, agency, disabled"
+    };
+}
+
+fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+    let role: String = row.try_get("role")?;
+    let partner: Option<String> = row.try_get("partner")?;
+    let agency: Option<String> = row.try_get("agency")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::corrupt(format!("unknown role {role}")))?,
+        partner: partner.as_deref().and_then(Partner::parse),
+        agency: agency
+            .map(AgencySlug::try_from)
+            .transpose()
+            .map_err(StoreError::corrupt)?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+pub(crate) fn hash_password(password: &str) -> Result<String, StoreError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|_| StoreError::PasswordHash)
+}
+
+fn token_hash(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
+impl Store {
+    pub async fn add_user(&self, new: &NewUser, at: DateTime<Utc>) -> Result<User, StoreError> {
+        if let Some(agency) = &new.agency
+            && self.agency(agency).await?.is_none()
+        {
+            return Err(StoreError::Conflict {
+                field: "agency".into(),
+                message: format!("no agency {agency} in the directory: add it first"),
+            });
+        }
+        let hash = new.password.as_deref().map(hash_password).transpose()?;
+        let result = sqlx::query(concat!(
+            "INSERT INTO users (email, name, role, partner, agency, password_hash, disabled, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING ",
+            user_columns!()
+        ))
+        .bind(&new.email)
+        .bind(&new.name)
+        .bind(new.role.as_str())
+        .bind(new.partner.map(|p| p.as_str().to_owned()))
+        .bind(new.agency.as_ref().map(|a| a.as_str().to_owned()))
+        .bind(hash)
+        .bind(timestamp(at))
+        .fetch_one(&self.pool)
+        .await;
+        match result {
+            Ok(row) => user_from_row(&row),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(StoreError::Conflict {
+                field: "email".into(),
+                message: format!("a user with email {} already exists", new.email),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"))
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        let rows = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users ORDER BY name, email"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// The user whose password this is, if the email and password match an active user.
+    pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", password_hash FROM users WHERE email = $1"
+        ))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user = user_from_row(&row)?;
+        let stored: Option<String> = row.try_get("password_hash")?;
+        let Some(stored) = stored else { return Ok(None) };
+        let parsed = PasswordHash::new(&stored).map_err(|_| StoreError::corrupt("bad password hash"))?;
+        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        Ok((matches && !user.disabled).then_some(user))
+    }
+
+    /// Issues a new API token for the user with `email`.
+    pub async fn issue_token(&self, email: &str, label: &str, at: DateTime<Utc>) -> Result<IssuedToken, StoreError> {
+        let user = self.user_by_email(email).await?.ok_or_else(|| StoreError::Conflict {
+            field: "email".into(),
+            message: format!("no user with email {}", email.trim()),
+        })?;
+        let token = format!("rr_{}", random_hex()?);
+        sqlx::query("INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(user.id)
+            .bind(label)
+            .bind(token_hash(&token))
+            .bind(timestamp(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(IssuedToken { token, user })
+    }
+
+    /// The active user holding this token, if it is live.
+    pub async fn user_for_token(&self, token: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.role, u.partner, u.agency, u.disabled
+             FROM users u JOIN api_tokens t ON t.user_id = u.id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+}

@@ -1,0 +1,93 @@
+//! `POST /api/v1/cases/{id}/events`: record the next step of the process.
+//! Order of checks: credentials (401), the case (404), the body (400/415), the role
+//! for this event type (403), the fields (422), then the process (409 or 422).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::events::{EventKind, parse_event_request};
+use domain::roles::Role;
+use serde_json::{Value, json};
+use store::{User, WriteContext};
+
+use super::view_of;
+use crate::audit::AuditedInTransaction;
+use crate::auth::CaseUser;
+use crate::case_json::case_json;
+use crate::error::ApiError;
+use crate::json::JsonBody;
+use crate::state::AppState;
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/events", tag = "cases",
+    params(("id" = String, Path, description = "The case id")),
+    request_body(content = Object, description = "{\"type\": EVENT_TYPE, \"on\": DATE, ...fields, \"expected_version\": N?}"),
+    responses((status = 201, description = "{\"version\": N, \"case\": Case}", body = Object),
+              (status = 400, description = "The body is not JSON"), (status = 401, description = "No or bad credentials"),
+              (status = 403, description = "This role may not record this event"), (status = 404, description = "No such case"),
+              (status = 409, description = "not_allowed_now (the message says what must happen first) or version_conflict"),
+              (status = 415, description = "The body is not sent as JSON"),
+              (status = 422, description = "A field is invalid; the message names it")))]
+pub async fn record_event(
+    State(state): State<AppState>,
+    CaseUser(user): CaseUser,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let kind = body.get("type").and_then(Value::as_str).and_then(EventKind::parse);
+    if let Some(kind) = kind {
+        authorise(&state, &user, &id, kind, &body).await?;
+    }
+    let request = parse_event_request(body, None)?;
+    let settings = state.settings();
+    let ctx = WriteContext {
+        today: state.clock.today(),
+        at: state.clock.now(),
+        calendar: &settings.calendar,
+        rules: &settings.rules,
+        actor: &user,
+        action: "POST /api/v1/cases/{id}/events",
+    };
+    let (event, record) = state.store.append_event(&id, request, ctx).await?;
+    let view = view_of(&state, &record);
+    let body = json!({"version": event.version.get(), "case": case_json(&record, &view, &user)});
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    response.extensions_mut().insert(AuditedInTransaction);
+    Ok(response)
+}
+
+/// API.md's "who" column; a correction is also open to whoever recorded the original.
+async fn authorise(
+    state: &AppState,
+    user: &User,
+    case_id: &str,
+    kind: EventKind,
+    body: &Value,
+) -> Result<(), ApiError> {
+    if user.role.may_record(kind) {
+        return Ok(());
+    }
+    if kind == EventKind::EventCorrected && user.role != Role::PartnershipManager {
+        let record = state.store.case(case_id).await?.ok_or_else(ApiError::case_not_found)?;
+        let corrects = body.get("corrects").and_then(Value::as_u64);
+        let recorded_by_user = record
+            .events
+            .iter()
+            .zip(&record.meta)
+            .any(|(e, m)| Some(u64::from(e.version.get())) == corrects && m.actor_id == Some(user.id));
+        if recorded_by_user {
+            return Ok(());
+        }
+        return Err(ApiError::Forbidden(
+            "only the person who recorded an event, or the Partnership Manager, may correct it".into(),
+        ));
+    }
+    if state.store.case(case_id).await?.is_none() {
+        return Err(ApiError::case_not_found());
+    }
+    Err(ApiError::Forbidden(format!(
+        "the {} role may not record {}",
+        user.role.as_str(),
+        kind.as_str()
+    )))
+}

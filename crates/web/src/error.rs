@@ -1,0 +1,127 @@
+//! API errors as API.md specifies them: `{"error": {"code", "message"}}` with the HTTP
+//! status for each kind. Internal failures are logged with their cause and shown to
+//! the client only as a reference-free "internal error".
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::events::FieldError;
+use domain::process::Refusal;
+use serde_json::json;
+use store::{AppendError, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Malformed(String),
+    #[error("sign in or send an API token: Authorization: Bearer TOKEN")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    NotAllowedNow(String),
+    #[error("{0}")]
+    VersionConflict(String),
+    #[error("the request body is larger than the {0} bytes allowed")]
+    TooLarge(usize),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{}", .0)]
+    Invalid(FieldError),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotAllowedNow(_) | ApiError::VersionConflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Malformed(_) => "malformed",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::NotAllowedNow(_) => "not_allowed_now",
+            ApiError::VersionConflict(_) => "version_conflict",
+            ApiError::TooLarge(_) => "too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::Invalid(_) => "invalid_field",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Invalid(FieldError::new(field, message))
+    }
+
+    pub fn case_not_found() -> Self {
+        ApiError::NotFound("no such case".into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(%cause, "internal error");
+        }
+        let mut error = json!({"code": self.code(), "message": self.to_string()});
+        if let ApiError::Invalid(field) = &self {
+            error["field"] = json!(field.field);
+        }
+        (self.status(), Json(json!({ "error": error }))).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { field, message } => ApiError::Invalid(FieldError::new(field, message)),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::NotAllowedNow(m) => ApiError::NotAllowedNow(m),
+            Refusal::Invalid(f) => ApiError::Invalid(f),
+        }
+    }
+}
+
+impl From<AppendError> for ApiError {
+    fn from(e: AppendError) -> Self {
+        match e {
+            AppendError::NotFound => ApiError::case_not_found(),
+            e @ AppendError::VersionConflict { .. } => ApiError::VersionConflict(e.to_string()),
+            AppendError::Refused(r) => r.into(),
+            AppendError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(f: FieldError) -> Self {
+        ApiError::Invalid(f)
+    }
+}
+
+/// The answer for a route that does not exist.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such route".into())
+}

@@ -1,0 +1,76 @@
+//! What every handler shares: the store, the calendar and rules in force, and the clock.
+
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::calendar::Calendar;
+use domain::deadlines::RuleSet;
+use store::{Store, StoreError};
+
+/// Where "now" and "today" come from. The binary passes the system clock; `--today`
+/// freezes the business date for demonstrations, training and tests.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: fn() -> DateTime<Utc>,
+    pub frozen_today: Option<NaiveDate>,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.now)()
+    }
+
+    /// The business date: frozen, or today's date in UTC.
+    pub fn today(&self) -> NaiveDate {
+        self.frozen_today.unwrap_or_else(|| self.now().date_naive())
+    }
+}
+
+/// The calendar and deadline rules in force, built once and shared.
+#[derive(Debug)]
+pub struct Settings {
+    pub calendar: Calendar,
+    pub rules: RuleSet,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+    settings: Arc<RwLock<Arc<Settings>>>,
+}
+
+impl AppState {
+    /// Loads the calendar overrides and rules from the store.
+    pub async fn load(store: Store, clock: Clock) -> Result<AppState, StoreError> {
+        let settings = Settings {
+            calendar: store.calendar().await?,
+            rules: store.rules().await?,
+        };
+        Ok(AppState {
+            store,
+            clock,
+            settings: Arc::new(RwLock::new(Arc::new(settings))),
+        })
+    }
+
+    pub fn settings(&self) -> Arc<Settings> {
+        match self.settings.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Re-reads the calendar and rules after an administrator changed them.
+    pub async fn reload_settings(&self) -> Result<(), StoreError> {
+        let fresh = Arc::new(Settings {
+            calendar: self.store.calendar().await?,
+            rules: self.store.rules().await?,
+        });
+        match self.settings.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+}
