@@ -32,6 +32,11 @@ impl DatabaseUrl {
         }
     }
 
+    /// The URL as given, password and all; for connecting, never for printing.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
     /// The URL with any password replaced, for messages.
     pub fn redacted(&self) -> String {
         let Some((scheme, rest)) = self.raw.split_once("://") else {

@@ -3,7 +3,7 @@
 //! for everything else (reads, refusals, errors). If the audit row cannot be written,
 //! the client gets a 500 rather than unaudited data.
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, OriginalUri, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use store::AuditEntry;
@@ -25,7 +25,11 @@ pub async fn audit_case_access(State(state): State<AppState>, req: Request, next
             .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned())
     );
     let actor = req.extensions().get::<CurrentUser>().map(|u| u.0.email.clone());
-    let case_id = case_id_in(req.uri().path());
+    let path = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned());
+    let case_id = case_id_in(&path);
     let response = next.run(req).await;
     if response.extensions().get::<AuditedInTransaction>().is_some() {
         return response;

@@ -63,7 +63,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CaseUser {
         match user.role {
             role if role.is_case_role() => Ok(CaseUser(user)),
             // Saying "forbidden" to an agency contact about a case would confirm it exists.
-            Role::AgencyContact if parts.uri.path().starts_with("/api/v1/cases/") => Err(ApiError::case_not_found()),
+            Role::AgencyContact if !parts.uri.path().trim_end_matches('/').ends_with("/cases") => {
+                Err(ApiError::case_not_found())
+            }
             role => Err(ApiError::Forbidden(format!(
                 "the {} role has no access to cases",
                 role.as_str()

@@ -1,0 +1,30 @@
+//! The API end to end, in process through the router, on both backends: every test
+//! runs once on a fresh SQLite file and once on a fresh PostgreSQL database.
+//! (One test binary for the crate; add modules here rather than new binaries.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
+
+mod support;
+
+mod access;
+mod audit;
+mod calendar;
+mod concurrency;
+mod errors;
+mod openapi;
+mod paths;
+
+/// Runs each named scenario `async fn name(backend: Backend)` on both backends.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(store::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(store::Backend::Postgres).await })*
+        }
+    };
+}

@@ -1,0 +1,38 @@
+//! The OpenAPI document describes every route of API.md that exists so far.
+
+use crate::support::TestApp;
+
+async fn the_openapi_document_lists_every_api_route(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let res = app.send(None, "GET", "/api/v1/openapi.json", None).await;
+    assert_eq!(res.status, 200);
+    assert!(res.body["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = res.body["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/health", "get"),
+        ("/api/v1/openapi.json", "get"),
+        ("/api/v1/calendar/working-days", "get"),
+        ("/api/v1/calendar/holidays", "get"),
+        ("/api/v1/cases", "post"),
+        ("/api/v1/cases", "get"),
+        ("/api/v1/cases/{id}", "get"),
+        ("/api/v1/cases/{id}/events", "post"),
+        ("/api/v1/cases/{id}/chronology", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing"
+        );
+    }
+}
+
+async fn health_answers_without_credentials(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let res = app.send(None, "GET", "/api/v1/health", None).await;
+    assert_eq!((res.status.as_u16(), res.body["status"].as_str()), (200, Some("ok")));
+}
+
+crate::on_both_backends!(
+    the_openapi_document_lists_every_api_route,
+    health_answers_without_credentials
+);

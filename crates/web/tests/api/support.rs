@@ -1,0 +1,253 @@
+//! The test harness: a fresh database per test, users for every role with tokens, and
+//! helpers to call the API as one of them on a chosen business date.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use sqlx::Connection;
+use store::{Backend, DatabaseUrl, NewAgency, NewUser, Store};
+use tower::ServiceExt;
+use web::{AppState, Clock};
+
+pub const AGENCIES: [&str; 4] = [
+    "city-gp-practice",
+    "northfield-primary",
+    "county-police",
+    "community-health-trust",
+];
+
+/// Who the harness signs in as: a key for each user it creates.
+pub const PEOPLE: [(&str, &str, Option<&str>, Option<&str>); 10] = [
+    ("pm", "partnership_manager", None, None),
+    ("bu", "business_unit", None, None),
+    ("la", "la_decision_maker", None, None),
+    ("rep_la", "partner_rep", Some("local_authority"), None),
+    ("rep_health", "partner_rep", Some("health"), None),
+    ("rep_police", "partner_rep", Some("police"), None),
+    ("chair", "jcr_chair", None, None),
+    ("contact", "agency_contact", None, Some("northfield-primary")),
+    ("viewer", "viewer", None, None),
+    ("admin", "admin", None, None),
+];
+
+pub struct TestApp {
+    pub store: Store,
+    pub tokens: HashMap<&'static str, String>,
+    today: NaiveDate,
+    router: Router,
+    _database: Database,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl TestApp {
+    /// A fresh database with the agencies and one user per role, on business date `today`.
+    pub async fn new(backend: Backend, today: &str) -> TestApp {
+        let database = Database::create(backend).await;
+        let store = Store::open(&database.url).await.unwrap();
+        let now = chrono::Utc::now();
+        for slug in AGENCIES {
+            let agency = NewAgency::new(slug, &format!("Agency {slug}"), "test", Some("returns@example.org")).unwrap();
+            store.add_agency(&agency, now).await.unwrap();
+        }
+        let mut tokens = HashMap::new();
+        for (key, role, partner, agency) in PEOPLE {
+            let email = format!("{key}@example.org");
+            let user = NewUser::new(&email, key, role, partner, agency, None).unwrap();
+            store.add_user(&user, now).await.unwrap();
+            tokens.insert(key, store.issue_token(&email, "test", now).await.unwrap().token);
+        }
+        let today = today.parse().unwrap();
+        let router = router_for(&store, today).await;
+        TestApp {
+            store,
+            tokens,
+            today,
+            router,
+            _database: database,
+        }
+    }
+
+    /// The same database seen on another business date.
+    pub async fn on(&mut self, today: &str) -> &mut Self {
+        self.today = today.parse().unwrap();
+        self.router = router_for(&self.store, self.today).await;
+        self
+    }
+
+    /// The database's URL, for tests that reach past the API.
+    pub fn database_url(&self) -> String {
+        self._database.url.raw().to_owned()
+    }
+
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    pub fn token(&self, who: &str) -> &str {
+        self.tokens.get(who).unwrap_or_else(|| panic!("no test user {who}"))
+    }
+
+    pub async fn get(&self, who: &str, path: &str) -> Response {
+        self.send(Some(who), "GET", path, None).await
+    }
+
+    pub async fn post(&self, who: &str, path: &str, body: Value) -> Response {
+        self.send(Some(who), "POST", path, Some(body)).await
+    }
+
+    pub async fn send(&self, who: Option<&str>, method: &str, path: &str, body: Option<Value>) -> Response {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(who) = who {
+            req = req.header("authorization", format!("Bearer {}", self.token(who)));
+        }
+        let req = match body {
+            Some(body) => req
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        call(self.router.clone(), req).await
+    }
+
+    /// Opens a synthetic case as the Partnership Manager; returns its id.
+    pub async fn open_case(&self, route: &str, aware_on: &str) -> String {
+        let res = self.post("pm", "/api/v1/cases", incident(route, aware_on)).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        res.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Records an event and insists that it was accepted; returns the Case.
+    pub async fn record(&self, who: &str, case: &str, body: Value) -> Value {
+        let res = self
+            .post(who, &format!("/api/v1/cases/{case}/events"), body.clone())
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{who} recording {body}: {}", res.body);
+        res.body["case"].clone()
+    }
+}
+
+pub async fn call(router: Router, req: Request<Body>) -> Response {
+    let res = router.oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    Response { status, body }
+}
+
+async fn router_for(store: &Store, today: NaiveDate) -> Router {
+    let clock = Clock {
+        now: chrono::Utc::now,
+        frozen_today: Some(today),
+    };
+    web::router(AppState::load(store.clone(), clock).await.unwrap())
+}
+
+/// An `incident_reported` body for a synthetic child.
+pub fn incident(route: &str, aware_on: &str) -> Value {
+    json!({
+        "route": route, "reported_on": aware_on, "aware_on": aware_on,
+        "referring_agency": "northfield-primary",
+        "incident": {"kind": "serious_harm", "occurred_on": aware_on, "summary": "Synthetic test incident."},
+        "children": [{"initials": "AB", "sex": "female", "age_years": 6}]
+    })
+}
+
+/// The deadline of `step` (and agency) in a Case.
+pub fn deadline<'a>(case: &'a Value, step: &str) -> &'a Value {
+    case["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["step"] == step)
+        .unwrap_or_else(|| panic!("no {step}"))
+}
+
+/// A database that exists for one test: a temporary SQLite file, or a PostgreSQL
+/// database dropped when the test ends.
+pub struct Database {
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin: String, name: String },
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("RAPID_REVIEW_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl Database {
+    pub async fn create(backend: Backend) -> Database {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("rapid-review-test-{id}.db"));
+                let url = format!("sqlite://{}", path.display()).parse().unwrap();
+                Database {
+                    url,
+                    cleanup: Cleanup::File(path),
+                }
+            }
+            Backend::Postgres => {
+                sqlx::any::install_default_drivers();
+                let admin = postgres_admin_url();
+                let name = format!("rr_test_{id}");
+                let mut conn = sqlx::AnyConnection::connect(&admin)
+                    .await
+                    .expect("PostgreSQL must be running for the tests (see .ci/run)");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                let base = admin.rsplit_once('/').unwrap().0;
+                let url = format!("{base}/{name}").parse().unwrap();
+                Database {
+                    url,
+                    cleanup: Cleanup::Postgres { admin, name },
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin, name } => {
+                let (admin, name) = (admin.clone(), name.clone());
+                // Drop cannot await; a short-lived runtime on its own thread can.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async {
+                        if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
+                            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
