@@ -1,18 +1,64 @@
-//! The command line as a user runs it: the real binary, its output and exit status.
+//! The command line as a user runs it: the real binary on real SQLite files, its output
+//! and its exit status (0 success, 2 bad arguments, 1 any other failure).
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Command, Output};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 fn rapid_review(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapid-review"))
         .args(args)
+        .env_remove("RAPID_REVIEW_DATABASE_URL")
         .output()
         .unwrap()
 }
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A SQLite database file in a fresh temporary folder.
+struct TempDb {
+    dir: PathBuf,
+}
+
+impl TempDb {
+    fn new() -> TempDb {
+        let dir = std::env::temp_dir().join(format!("rapid-review-cli-{}-{}", std::process::id(), next_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDb { dir }
+    }
+
+    fn url(&self) -> String {
+        format!("sqlite://{}", self.dir.join("rr.db").display())
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let url = self.url();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--database", &url]);
+        rapid_review(&all)
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn next_id() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    NEXT.fetch_add(1, Ordering::SeqCst)
 }
 
 #[test]
@@ -24,8 +70,10 @@ fn workdays_add_prints_the_fifth_working_day_after_21_december_2026() {
 
 #[test]
 fn workdays_add_counts_back_with_a_negative_n() {
-    let out = rapid_review(&["workdays", "add", "2026-12-30", "-5"]);
-    assert_eq!(stdout(&out), "2026-12-21\n");
+    assert_eq!(
+        stdout(&rapid_review(&["workdays", "add", "2026-12-30", "-5"])),
+        "2026-12-21\n"
+    );
 }
 
 #[test]
@@ -54,7 +102,7 @@ fn workdays_holidays_2027_lists_eight_days_with_both_christmas_substitutes() {
 fn a_bad_date_exits_with_status_2_and_a_message() {
     let out = rapid_review(&["workdays", "add", "2026-13-01", "5"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("2026-13-01"));
+    assert!(stderr(&out).contains("2026-13-01"));
 }
 
 #[test]
@@ -62,4 +110,305 @@ fn a_missing_argument_exits_with_status_2() {
     assert_eq!(rapid_review(&["workdays", "add", "2026-12-01"]).status.code(), Some(2));
     assert_eq!(rapid_review(&["workdays", "holidays", "twenty"]).status.code(), Some(2));
     assert_eq!(rapid_review(&["workdays", "frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn an_unsupported_database_scheme_is_refused_with_a_clear_message() {
+    let out = rapid_review(&["migrate", "--database", "mysql://root@localhost/rr"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unsupported database URL scheme \"mysql\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn migrate_creates_the_database_and_can_run_twice() {
+    let db = TempDb::new();
+    assert!(db.run(&["migrate"]).status.success());
+    assert!(db.run(&["migrate"]).status.success());
+    assert!(db.dir.join("rr.db").exists());
+}
+
+#[test]
+fn users_agencies_and_tokens_are_added_from_the_command_line() {
+    let db = TempDb::new();
+    let out = db.run(&[
+        "agencies",
+        "add",
+        "--slug",
+        "northfield-primary",
+        "--name",
+        "Northfield Primary",
+        "--kind",
+        "school",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapid-review"))
+        .args([
+            "users",
+            "add",
+            "--email",
+            "Pat@Example.org",
+            "--name",
+            "Pat",
+            "--role",
+            "partnership_manager",
+            "--password-stdin",
+            "--database",
+            &db.url(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let contact = db.run(&[
+        "users",
+        "add",
+        "--email",
+        "c@example.org",
+        "--name",
+        "C",
+        "--role",
+        "agency_contact",
+        "--agency",
+        "northfield-primary",
+    ]);
+    assert!(contact.status.success(), "{}", stderr(&contact));
+    let token = db.run(&["tokens", "issue", "--email", "pat@example.org", "--label", "script"]);
+    assert!(token.status.success());
+    let last = stdout(&token).lines().last().unwrap().to_owned();
+    assert!(last.starts_with("rr_") && last.len() > 40, "{last}");
+}
+
+#[test]
+fn a_bad_role_is_a_bad_argument_and_a_duplicate_email_a_failure() {
+    let db = TempDb::new();
+    let bad = db.run(&[
+        "users",
+        "add",
+        "--email",
+        "x@example.org",
+        "--name",
+        "X",
+        "--role",
+        "overlord",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("role"));
+    let rep = db.run(&[
+        "users",
+        "add",
+        "--email",
+        "x@example.org",
+        "--name",
+        "X",
+        "--role",
+        "partner_rep",
+    ]);
+    assert_eq!(rep.status.code(), Some(2));
+    assert!(stderr(&rep).contains("partner"));
+    assert!(
+        db.run(&[
+            "users",
+            "add",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "viewer"
+        ])
+        .status
+        .success()
+    );
+    let again = db.run(&[
+        "users",
+        "add",
+        "--email",
+        "x@example.org",
+        "--name",
+        "X",
+        "--role",
+        "viewer",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"));
+    let nobody = db.run(&["tokens", "issue", "--email", "nobody@example.org"]);
+    assert_eq!(nobody.status.code(), Some(1));
+}
+
+#[test]
+fn holidays_import_adds_a_feed_and_refuses_a_malformed_one_changing_nothing() {
+    let db = TempDb::new();
+    let good = db.dir.join("feed.json");
+    std::fs::write(
+        &good,
+        r#"{"england-and-wales": {"division": "england-and-wales", "events": [
+        {"title": "Extra day", "date": "2031-06-06", "notes": "", "bunting": true}]}}"#,
+    )
+    .unwrap();
+    let bad = db.dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"england-and-wales": {"division": "england-and-wales", "events": [
+        {"title": "Another", "date": "2031-06-09", "notes": "", "bunting": true},
+        {"title": "Broken", "date": "June 2031", "notes": "", "bunting": true}]}}"#,
+    )
+    .unwrap();
+    let refused = db.run(&["holidays", "import", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("england-and-wales.events[1].date"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(db.run(&["holidays", "import", good.to_str().unwrap()]).status.success());
+    let listed = stdout(&db.run(&["workdays", "holidays", "2031"]));
+    assert!(listed.contains("2031-06-06 Extra day"));
+    assert!(!listed.contains("2031-06-09"));
+    // Without the database the built-in calendar has no such day.
+    assert!(!stdout(&rapid_review(&["workdays", "holidays", "2031"])).contains("Extra day"));
+}
+
+#[test]
+fn the_published_gov_uk_feed_imports_cleanly() {
+    let db = TempDb::new();
+    let feed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/tests/data/bank-holidays-2024-2027.json"
+    );
+    let out = db.run(&["holidays", "import", feed]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("32"));
+}
+
+#[test]
+fn audit_verify_passes_on_a_fresh_database() {
+    let db = TempDb::new();
+    let out = db.run(&["audit", "verify"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("intact: 0 rows"));
+}
+
+/// A running `rapid-review serve`, stopped with SIGTERM when dropped.
+struct Server {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(db: &TempDb, extra: &[&str]) -> Server {
+        let url = db.url();
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--database", &url];
+        args.extend(extra);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rapid-review"))
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("the server stopped before listening").unwrap();
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, addr }
+    }
+
+    fn get(&self, path: &str, token: Option<&str>) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let auth = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n{auth}Connection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+        (status, body)
+    }
+
+    fn terminate(mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+#[test]
+fn serve_answers_health_and_stops_cleanly_on_sigterm() {
+    let db = TempDb::new();
+    let server = Server::start(&db, &["--today", "2026-12-24"]);
+    let (status, body) = server.get("/api/v1/health", None);
+    assert_eq!(status, 200);
+    assert!(body.contains(r#""status":"ok""#), "{body}");
+    assert_eq!(server.get("/api/v1/cases", None).0, 401);
+    assert!(server.terminate().success());
+}
+
+#[test]
+fn serve_demo_loads_a_synthetic_partnership_once() {
+    let db = TempDb::new();
+    let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);
+    let token = db.run(&["tokens", "issue", "--email", "manager@demo.rapid-review.test"]);
+    let token = stdout(&token).lines().last().unwrap().to_owned();
+    let (status, body) = server.get("/api/v1/cases", Some(&token));
+    assert_eq!(status, 200);
+    assert_eq!(body.matches(r#""reference":"RR-"#).count(), 8, "{body}");
+    assert!(server.terminate().success());
+    // A second start finds data and adds nothing.
+    let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);
+    let (_, body) = server.get("/api/v1/cases", Some(&token));
+    assert_eq!(body.matches(r#""reference":"RR-"#).count(), 8);
+    assert!(server.terminate().success());
+}
+
+#[test]
+fn audit_verify_passes_after_use_and_names_a_row_edited_by_hand() {
+    let db = TempDb::new();
+    let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);
+    let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
+    let token = stdout(&token).lines().last().unwrap().to_owned();
+    assert_eq!(server.get("/api/v1/cases", Some(&token)).0, 200);
+    assert!(server.terminate().success());
+    let ok = db.run(&["audit", "verify"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&db.url()).await.unwrap();
+        sqlx::query("UPDATE audit SET actor = 'someone-else@example.org' WHERE seq = 5")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    });
+    let broken = db.run(&["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stderr(&broken).contains("broken at row 5"), "{}", stderr(&broken));
 }
