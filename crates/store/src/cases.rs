@@ -12,7 +12,6 @@ use domain::process::{self, Refusal};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::audit::{self, AuditEntry};
 use crate::rows::{date, opt_date, parse_timestamp, timestamp};
@@ -225,8 +224,23 @@ impl Store {
         }))
     }
 
-    /// The case list from the snapshots, soonest deadline first.
+    /// The case list from the snapshots, soonest deadline first. The page comes back
+    /// from the database as one JSON array: one row instead of a hundred.
     pub async fn list_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<Vec<CaseSummary>, StoreError> {
+        let row = sqlx::query("SELECT version FROM data_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let version: i64 = row.try_get("version")?;
+        let key = format!("{filter:?}|{today}");
+        if let Some(hit) = self.list_cache.get(&key, version) {
+            return Ok(hit);
+        }
+        let cases = self.list_cases_uncached(filter, today).await?;
+        self.list_cache.put(key, version, cases.clone());
+        Ok(cases)
+    }
+
+    async fn list_cases_uncached(&self, filter: &CaseFilter, today: NaiveDate) -> Result<Vec<CaseSummary>, StoreError> {
         let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM cases WHERE 1 = 1");
         let mut binds: Vec<String> = Vec::new();
         let param = |value: String, binds: &mut Vec<String>| {
@@ -252,18 +266,54 @@ impl Store {
             let p = param(format!("{escaped}%"), &mut binds);
             sql.push_str(&format!(" AND reference LIKE {p}"));
         }
+        // Overdue cases all have a due date, so the (state, next_due) index gives the order.
+        let order = if filter.overdue {
+            "next_due, reference"
+        } else {
+            "CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, reference"
+        };
         sql.push_str(&format!(
-            " ORDER BY CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, reference LIMIT {} OFFSET {}",
+            " ORDER BY {order} LIMIT {} OFFSET {}",
             filter.limit.max(1),
             filter.offset
         ));
+        let object = SUMMARY_COLUMNS
+            .split(", ")
+            .map(|c| format!("'{c}', {c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let aggregate = match self.backend {
+            Backend::Sqlite => {
+                format!("SELECT COALESCE(json_group_array(json_object({object})), '[]') AS page FROM ({sql}) AS p")
+            }
+            Backend::Postgres => {
+                format!("SELECT COALESCE(json_agg(json_build_object({object}))::text, '[]') AS page FROM ({sql}) AS p")
+            }
+        };
         // Built from fixed fragments; every value is bound.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(aggregate));
         for b in binds {
             query = query.bind(b);
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        rows.iter().map(|r| summary_from_row(r, today)).collect()
+        let row = query.fetch_one(&self.pool).await?;
+        let page: String = row.try_get("page")?;
+        let rows: Vec<SummaryRow> = serde_json::from_str(&page).map_err(StoreError::corrupt)?;
+        let mut cases = rows
+            .into_iter()
+            .map(|r| r.into_summary(today))
+            .collect::<Result<Vec<_>, _>>()?;
+        // An aggregate need not keep its input's order; restore it.
+        cases.sort_by(|a, b| {
+            let key = |c: &CaseSummary| {
+                (
+                    c.next_deadline.is_none(),
+                    c.next_deadline.as_ref().map(|d| d.due),
+                    c.reference.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        Ok(cases)
     }
 
     /// Recomputes every case's snapshot, after the calendar or the rules change.
@@ -414,6 +464,9 @@ async fn update_snapshot(
     .bind(case_id)
     .execute(&mut *tx.tx)
     .await?;
+    sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+        .execute(&mut *tx.tx)
+        .await?;
     Ok(())
 }
 
@@ -460,28 +513,45 @@ async fn load_events(conn: &mut AnyConnection, case_id: &str) -> Result<(Vec<Eve
     Ok((events, meta))
 }
 
-fn summary_from_row(row: &AnyRow, today: NaiveDate) -> Result<CaseSummary, StoreError> {
-    let next_due = opt_date(row.try_get("next_due")?)?;
-    let next_step: Option<String> = row.try_get("next_step")?;
-    let state: String = row.try_get("state")?;
-    Ok(CaseSummary {
-        id: row.try_get("id")?,
-        reference: row.try_get("reference")?,
-        version: u32::try_from(row.try_get::<i64, _>("version")?).unwrap_or_default(),
-        route: row.try_get("route")?,
-        path: row.try_get("path")?,
-        stage: row.try_get("stage")?,
-        overdue: state == "open" && next_due.is_some_and(|due| due < today),
-        state,
-        aware_on: date(&row.try_get::<String, _>("aware_on")?)?,
-        opened_on: date(&row.try_get::<String, _>("opened_on")?)?,
-        next_deadline: match (next_step, next_due) {
-            (Some(step), Some(due)) => Some(NextDeadline {
-                step,
-                agency: row.try_get("next_agency")?,
-                due,
-            }),
-            _ => None,
-        },
-    })
+/// A snapshot row as the database's JSON functions spell it.
+#[derive(serde::Deserialize)]
+struct SummaryRow {
+    id: String,
+    reference: String,
+    version: i64,
+    route: String,
+    path: String,
+    stage: String,
+    state: String,
+    aware_on: String,
+    opened_on: String,
+    next_step: Option<String>,
+    next_agency: Option<String>,
+    next_due: Option<String>,
+}
+
+impl SummaryRow {
+    fn into_summary(self, today: NaiveDate) -> Result<CaseSummary, StoreError> {
+        let next_due = opt_date(self.next_due)?;
+        Ok(CaseSummary {
+            overdue: self.state == "open" && next_due.is_some_and(|due| due < today),
+            id: self.id,
+            reference: self.reference,
+            version: u32::try_from(self.version).unwrap_or_default(),
+            route: self.route,
+            path: self.path,
+            stage: self.stage,
+            state: self.state,
+            aware_on: date(&self.aware_on)?,
+            opened_on: date(&self.opened_on)?,
+            next_deadline: match (self.next_step, next_due) {
+                (Some(step), Some(due)) => Some(NextDeadline {
+                    step,
+                    agency: self.next_agency,
+                    due,
+                }),
+                _ => None,
+            },
+        })
+    }
 }

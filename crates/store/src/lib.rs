@@ -13,6 +13,7 @@ mod calendar;
 mod cases;
 mod database_url;
 mod error;
+mod list_cache;
 mod rows;
 mod users;
 
@@ -40,6 +41,7 @@ pub struct Store {
     backend: Backend,
     /// SQLite has one writer at a time; queueing here avoids its busy-wait back-off.
     writer: Arc<Mutex<()>>,
+    list_cache: Arc<list_cache::ListCache>,
 }
 
 impl Store {
@@ -80,6 +82,7 @@ impl Store {
             pool,
             backend,
             writer: Arc::new(Mutex::new(())),
+            list_cache: Arc::default(),
         })
     }
 

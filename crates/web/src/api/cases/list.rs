@@ -6,14 +6,13 @@ use axum::Json;
 use axum::extract::{Query, State};
 use domain::case::OpenOrClosed;
 use domain::process::Stage;
-use serde_json::{Value, json};
-use store::CaseFilter;
+use store::{CaseFilter, CaseSummary};
 
 use crate::auth::CaseUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub const DEFAULT_LIMIT: u32 = 500;
+pub const DEFAULT_LIMIT: u32 = 100;
 pub const MAX_LIMIT: u32 = 1000;
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases",
@@ -21,7 +20,7 @@ pub const MAX_LIMIT: u32 = 1000;
            ("overdue" = Option<bool>, Query, description = "true: only cases with a deadline past due"),
            ("stage" = Option<String>, Query, description = "Only cases at this stage"),
            ("q" = Option<String>, Query, description = "A case reference or its start"),
-           ("limit" = Option<u32>, Query, description = "At most this many (default 500, at most 1000)"),
+           ("limit" = Option<u32>, Query, description = "At most this many (default 100, at most 1000)"),
            ("offset" = Option<u32>, Query, description = "Skip this many")),
     responses((status = 200, description = "{\"cases\": [CaseSummary]}", body = Object),
               (status = 401, description = "No or bad credentials"), (status = 403, description = "This role sees no cases"),
@@ -30,10 +29,16 @@ pub async fn list_cases(
     State(state): State<AppState>,
     CaseUser(_user): CaseUser,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseList>, ApiError> {
     let filter = parse_filter(&query)?;
     let cases = state.store.list_cases(&filter, state.clock.today()).await?;
-    Ok(Json(json!({ "cases": cases })))
+    Ok(Json(CaseList { cases }))
+}
+
+/// `{"cases": [...]}`, serialised straight from the summaries.
+#[derive(serde::Serialize)]
+pub struct CaseList {
+    cases: Vec<CaseSummary>,
 }
 
 fn parse_filter(query: &HashMap<String, String>) -> Result<CaseFilter, ApiError> {
