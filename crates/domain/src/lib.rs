@@ -10,5 +10,6 @@ pub mod case;
 pub mod deadlines;
 pub mod events;
 pub mod process;
+pub mod returns;
 pub mod roles;
 pub mod synthetic;

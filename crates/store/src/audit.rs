@@ -44,8 +44,17 @@ fn link_hash(seq: i64, at: &str, actor: &str, action: &str, case_id: &str, outco
 
 impl Store {
     /// Appends an audit row in its own transaction.
+    ///
+    /// On PostgreSQL this commit does not wait for the disk flush: a crash may lose the
+    /// last moments' read rows (never corrupt the chain), as SQLite's WAL with
+    /// `synchronous = NORMAL` may. Audit rows of changes commit with their change.
     pub async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        if tx.backend == Backend::Postgres {
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut *tx.tx)
+                .await?;
+        }
         append(&mut tx, entry).await?;
         tx.commit().await
     }

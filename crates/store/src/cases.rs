@@ -166,45 +166,12 @@ impl Store {
         request: EventRequest,
         ctx: WriteContext<'_>,
     ) -> Result<(Event, CaseRecord), AppendError> {
+        let secret = self.link_secret().await?;
         let mut tx = self.begin_write().await?;
-        let lock = match tx.backend {
-            Backend::Postgres => "SELECT id, reference FROM cases WHERE id = $1 FOR UPDATE",
-            Backend::Sqlite => "SELECT id, reference FROM cases WHERE id = $1",
-        };
-        let Some(row) = sqlx::query(lock).bind(case_id).fetch_optional(&mut *tx.tx).await? else {
-            return Err(AppendError::NotFound);
-        };
-        let reference: String = row.try_get("reference")?;
-        let (mut events, mut meta) = load_events(&mut tx.tx, case_id).await?;
-        let current = events.last().map_or(0, |e| e.version.get());
-        if let Some(expected) = request.expected_version
-            && expected != current
-        {
-            return Err(AppendError::VersionConflict { current, expected });
-        }
-        if let EventPayload::AgencyRequestsSent(p) = &request.event.payload {
-            check_agencies_exist(&mut tx.tx, &p.agencies).await?;
-        }
-        let event = process::record(&events, request.event, ctx.today)?;
-        insert_event(&mut tx, case_id, &event, &ctx).await?;
-        events.push(event.clone());
-        meta.push(StoredEvent {
-            recorded_at: ctx.at,
-            actor_id: Some(ctx.actor.id),
-            actor: ctx.actor.email.clone(),
-        });
-        update_snapshot(&mut tx, case_id, &events, &ctx).await?;
+        let appended = append_locked(&mut tx, case_id, request, &ctx, &secret).await?;
         audit::append(&mut tx, &audit_entry(&ctx, case_id, "201")).await?;
         tx.commit().await?;
-        Ok((
-            event,
-            CaseRecord {
-                id: case_id.to_owned(),
-                reference,
-                events,
-                meta,
-            },
-        ))
+        Ok(appended)
     }
 
     /// A case and its whole history, if it exists.
@@ -360,6 +327,69 @@ impl Store {
     }
 }
 
+/// Locks the case, checks and appends one event, and keeps the agency requests and the
+/// snapshot in step, all inside `tx`. The caller writes the audit row and commits.
+pub(crate) async fn append_locked(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    request: EventRequest,
+    ctx: &WriteContext<'_>,
+    link_secret: &str,
+) -> Result<(Event, CaseRecord), AppendError> {
+    let lock = match tx.backend {
+        Backend::Postgres => "SELECT id, reference FROM cases WHERE id = $1 FOR UPDATE",
+        Backend::Sqlite => "SELECT id, reference FROM cases WHERE id = $1",
+    };
+    let Some(row) = sqlx::query(lock).bind(case_id).fetch_optional(&mut *tx.tx).await? else {
+        return Err(AppendError::NotFound);
+    };
+    let reference: String = row.try_get("reference")?;
+    let (mut events, mut meta) = load_events(&mut tx.tx, case_id).await?;
+    let current = events.last().map_or(0, |e| e.version.get());
+    if let Some(expected) = request.expected_version
+        && expected != current
+    {
+        return Err(AppendError::VersionConflict { current, expected });
+    }
+    if let EventPayload::AgencyRequestsSent(p) = &request.event.payload {
+        check_agencies_exist(&mut tx.tx, &p.agencies).await?;
+    }
+    let event = process::record(&events, request.event, ctx.today)?;
+    insert_event(tx, case_id, &event, ctx).await?;
+    events.push(event.clone());
+    meta.push(StoredEvent {
+        recorded_at: ctx.at,
+        actor_id: Some(ctx.actor.id),
+        actor: ctx.actor.email.clone(),
+    });
+    match &event.payload {
+        EventPayload::AgencyRequestsSent(p) => {
+            let view = CaseView::derive(&events, ctx.calendar, ctx.rules, ctx.today);
+            for agency in &p.agencies {
+                let due = view
+                    .agency_requests
+                    .iter()
+                    .find(|r| &r.agency == agency)
+                    .and_then(|r| r.due)
+                    .unwrap_or(event.on);
+                crate::returns::insert_request(tx, case_id, agency, event.on, due, ctx, link_secret).await?;
+            }
+        }
+        EventPayload::AgencyReturnReceived(p) => crate::returns::mark_submitted(tx, case_id, &p.agency, ctx.at).await?,
+        _ => {}
+    }
+    update_snapshot(tx, case_id, &events, ctx).await?;
+    Ok((
+        event,
+        CaseRecord {
+            id: case_id.to_owned(),
+            reference,
+            events,
+            meta,
+        },
+    ))
+}
+
 fn system_user() -> User {
     User {
         id: 0,
@@ -372,7 +402,7 @@ fn system_user() -> User {
     }
 }
 
-fn audit_entry(ctx: &WriteContext<'_>, case_id: &str, outcome: &str) -> AuditEntry {
+pub(crate) fn audit_entry(ctx: &WriteContext<'_>, case_id: &str, outcome: &str) -> AuditEntry {
     AuditEntry {
         at: ctx.at,
         actor: Some(ctx.actor.email.clone()),

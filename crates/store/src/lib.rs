@@ -14,6 +14,7 @@ mod cases;
 mod database_url;
 mod error;
 mod list_cache;
+mod returns;
 mod rows;
 mod users;
 
@@ -29,6 +30,7 @@ pub use audit::{AuditEntry, ChainReport};
 pub use cases::{AppendError, CaseFilter, CaseRecord, CaseSummary, StoredEvent, WriteContext};
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::StoreError;
+pub use returns::ReturnRequest;
 pub use users::{Actor, IssuedToken, NewUser, User};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -42,6 +44,7 @@ pub struct Store {
     /// SQLite has one writer at a time; queueing here avoids its busy-wait back-off.
     writer: Arc<Mutex<()>>,
     list_cache: Arc<list_cache::ListCache>,
+    secret_cache: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Store {
@@ -83,6 +86,7 @@ impl Store {
             backend,
             writer: Arc::new(Mutex::new(())),
             list_cache: Arc::default(),
+            secret_cache: Arc::default(),
         })
     }
 

@@ -1,0 +1,27 @@
+//! Documents Rapid Review writes and reads, with no office software: the chronology
+//! (XLSX and CSV, and the blank template agencies fill in), the scoping template and
+//! returns (DOCX), the referral form (DOCX), the meeting invitation (ICS) and the papers
+//! pack (ZIP). Readers turn an uploaded chronology into validated domain entries.
+
+mod chronology;
+mod docx;
+mod ics;
+mod pack;
+mod upload;
+
+pub use chronology::{MergedEntry, chronology_csv, chronology_template_xlsx, chronology_xlsx};
+pub use docx::{ReferralForm, referral_docx, return_docx, scoping_template_docx};
+pub use ics::meeting_ics;
+pub use pack::{PackFile, pack_zip};
+pub use upload::{UploadError, read_chronology};
+
+/// A document could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("could not write the document: {0}")]
+pub struct DocumentError(String);
+
+impl DocumentError {
+    fn from(e: impl std::fmt::Display) -> Self {
+        DocumentError(e.to_string())
+    }
+}

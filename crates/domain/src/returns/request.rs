@@ -1,0 +1,116 @@
+//! The life of one agency request: sent, opened, drafted, submitted; overdue after its
+//! due date; read-only after submission, revocation or expiry of its link.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A return link stops accepting changes this many working days after sending.
+pub const LINK_EXPIRY_WORKING_DAYS: i32 = 15;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnStatus {
+    Requested,
+    Opened,
+    Draft,
+    Submitted,
+    Overdue,
+}
+
+/// What the store knows of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnState {
+    pub due: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub opened: bool,
+    pub has_draft: bool,
+    pub submitted: bool,
+    pub revoked: bool,
+}
+
+impl ReturnState {
+    pub fn status(&self, today: NaiveDate) -> ReturnStatus {
+        if self.submitted {
+            ReturnStatus::Submitted
+        } else if today > self.due {
+            ReturnStatus::Overdue
+        } else if self.has_draft {
+            ReturnStatus::Draft
+        } else if self.opened {
+            ReturnStatus::Opened
+        } else {
+            ReturnStatus::Requested
+        }
+    }
+
+    /// Why the link cannot change the return now, if it cannot.
+    pub fn read_only_because(&self, today: NaiveDate) -> Option<String> {
+        if self.submitted {
+            Some("this return was submitted and is now read-only".into())
+        } else if self.revoked {
+            Some("this link was withdrawn; ask the Partnership Business Unit for a new one".into())
+        } else if today > self.expires_on {
+            Some(format!(
+                "this link expired on {}; ask the Partnership Business Unit for a new one",
+                self.expires_on
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn state() -> ReturnState {
+        ReturnState {
+            due: d("2027-01-07"),
+            expires_on: d("2027-01-21"),
+            opened: false,
+            has_draft: false,
+            submitted: false,
+            revoked: false,
+        }
+    }
+
+    #[test]
+    fn a_request_moves_from_requested_to_submitted() {
+        let mut s = state();
+        assert_eq!(s.status(d("2027-01-04")), ReturnStatus::Requested);
+        s.opened = true;
+        assert_eq!(s.status(d("2027-01-04")), ReturnStatus::Opened);
+        s.has_draft = true;
+        assert_eq!(s.status(d("2027-01-07")), ReturnStatus::Draft);
+        assert_eq!(s.status(d("2027-01-08")), ReturnStatus::Overdue);
+        s.submitted = true;
+        assert_eq!(s.status(d("2027-01-08")), ReturnStatus::Submitted);
+    }
+
+    #[test]
+    fn a_link_is_read_only_after_submission_revocation_or_expiry() {
+        assert!(state().read_only_because(d("2027-01-21")).is_none());
+        assert!(state().read_only_because(d("2027-01-22")).unwrap().contains("expired"));
+        assert!(
+            ReturnState {
+                revoked: true,
+                ..state()
+            }
+            .read_only_because(d("2027-01-04"))
+            .is_some()
+        );
+        assert!(
+            ReturnState {
+                submitted: true,
+                ..state()
+            }
+            .read_only_because(d("2027-01-04"))
+            .is_some()
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! Agency requests and their returns. Each request has a return link whose token is
+//! derived from a server secret (HMAC of the request id and its generation), so that
+//! the Business Unit can be shown the link again while the database keeps only a hash
+//! for look-up; reissuing bumps the generation, which retires the old link.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use domain::events::payloads::AgencyReturnReceived;
+use domain::events::{AgencySlug, EventPayload, EventRequest, NewEvent, Text};
+use domain::returns::{ChronologyEntry, LINK_EXPIRY_WORKING_DAYS, ReturnState, Scoping};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{self, AuditEntry};
+use crate::cases::{AppendError, CaseRecord, WriteContext, append_locked};
+use crate::rows::{date, hmac_sha256_hex, opt_date, random_hex, sha256_hex, timestamp};
+use crate::{Store, StoreError, WriteTx};
+
+const SECRET_KEY: &str = "link_secret";
+
+/// One agency request as the return pages and the Business Unit see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnRequest {
+    pub id: String,
+    pub case_id: String,
+    pub case_reference: String,
+    pub agency: AgencySlug,
+    pub agency_name: String,
+    pub sent_on: NaiveDate,
+    pub due: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub generation: i64,
+    pub revoked: bool,
+    pub opened: bool,
+    pub scoping: Scoping,
+    pub draft_saved: bool,
+    pub entries: i64,
+    pub submitted_on: Option<NaiveDate>,
+    pub proceed_without: bool,
+}
+
+impl ReturnRequest {
+    pub fn state(&self) -> ReturnState {
+        ReturnState {
+            due: self.due,
+            expires_on: self.expires_on,
+            opened: self.opened,
+            has_draft: self.draft_saved || self.entries > 0,
+            submitted: self.submitted_on.is_some(),
+            revoked: self.revoked,
+        }
+    }
+}
+
+const REQUEST_SELECT: &str =
+    "SELECT r.id, r.case_id, c.reference, r.agency, a.name AS agency_name, r.sent_on, r.due_on,
+        r.expires_on, r.generation, r.revoked_at, r.opened_at, r.scoping, r.draft_saved_at, r.submitted_at,
+        r.proceed_without_at,
+        (SELECT COUNT(*) FROM chronology_entries e WHERE e.request_id = r.id) AS entries
+    FROM agency_requests r JOIN cases c ON c.id = r.case_id LEFT JOIN agencies a ON a.slug = r.agency";
+
+fn request_from_row(row: &AnyRow) -> Result<ReturnRequest, StoreError> {
+    let scoping: String = row.try_get("scoping")?;
+    let agency: String = row.try_get("agency")?;
+    let submitted: Option<String> = row.try_get("submitted_at")?;
+    Ok(ReturnRequest {
+        id: row.try_get("id")?,
+        case_id: row.try_get("case_id")?,
+        case_reference: row.try_get("reference")?,
+        agency_name: row
+            .try_get::<Option<String>, _>("agency_name")?
+            .unwrap_or_else(|| agency.clone()),
+        agency: AgencySlug::try_from(agency).map_err(StoreError::corrupt)?,
+        sent_on: date(&row.try_get::<String, _>("sent_on")?)?,
+        due: date(&row.try_get::<String, _>("due_on")?)?,
+        expires_on: date(&row.try_get::<String, _>("expires_on")?)?,
+        generation: row.try_get("generation")?,
+        revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+        opened: row.try_get::<Option<String>, _>("opened_at")?.is_some(),
+        scoping: serde_json::from_str(&scoping).map_err(StoreError::corrupt)?,
+        draft_saved: row.try_get::<Option<String>, _>("draft_saved_at")?.is_some(),
+        entries: row.try_get("entries")?,
+        submitted_on: opt_date(submitted.map(|s| s.chars().take(10).collect()))?,
+        proceed_without: row.try_get::<Option<String>, _>("proceed_without_at")?.is_some(),
+    })
+}
+
+fn token_for(secret: &str, request_id: &str, generation: i64) -> String {
+    hmac_sha256_hex(secret.as_bytes(), format!("{request_id}:{generation}").as_bytes())
+}
+
+/// Inserts the request for one agency, inside the transaction that records the event.
+pub(crate) async fn insert_request(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    agency: &AgencySlug,
+    sent_on: NaiveDate,
+    due: NaiveDate,
+    ctx: &WriteContext<'_>,
+    secret: &str,
+) -> Result<(), StoreError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let expires = ctx
+        .calendar
+        .add_working_days(sent_on, LINK_EXPIRY_WORKING_DAYS)
+        .max(due);
+    let token = token_for(secret, &id, 1);
+    sqlx::query(
+        "INSERT INTO agency_requests (id, case_id, agency, sent_on, due_on, expires_on, generation, token_hash, scoping)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, '{}')",
+    )
+    .bind(&id)
+    .bind(case_id)
+    .bind(agency.as_str())
+    .bind(sent_on.to_string())
+    .bind(due.to_string())
+    .bind(expires.to_string())
+    .bind(sha256_hex(token.as_bytes()))
+    .execute(&mut *tx.tx)
+    .await?;
+    Ok(())
+}
+
+/// Marks a request submitted when its return is recorded by any route.
+pub(crate) async fn mark_submitted(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    agency: &AgencySlug,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE agency_requests SET submitted_at = COALESCE(submitted_at, $1) WHERE case_id = $2 AND agency = $3",
+    )
+    .bind(timestamp(at))
+    .bind(case_id)
+    .bind(agency.as_str())
+    .execute(&mut *tx.tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The server secret return-link tokens are derived from; made on first use.
+    pub(crate) async fn link_secret(&self) -> Result<String, StoreError> {
+        if let Some(secret) = self.secret_cache.get() {
+            return Ok(secret.clone());
+        }
+        let read = || sqlx::query("SELECT value FROM settings WHERE key = $1").bind(SECRET_KEY);
+        let secret = match read().fetch_optional(&self.pool).await? {
+            Some(row) => row.try_get::<String, _>("value")?,
+            None => {
+                let fresh = random_hex()?;
+                let inserted = sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+                    .bind(SECRET_KEY)
+                    .bind(&fresh)
+                    .execute(&self.pool)
+                    .await;
+                match inserted {
+                    Ok(_) => fresh,
+                    // Another instance made it first: use theirs.
+                    Err(e) if StoreError::is_unique_violation(&e) => {
+                        read().fetch_one(&self.pool).await?.try_get("value")?
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        };
+        let _ = self.secret_cache.set(secret.clone());
+        Ok(secret)
+    }
+
+    /// The current return-link token of a request.
+    pub async fn return_token(&self, request: &ReturnRequest) -> Result<String, StoreError> {
+        Ok(token_for(&self.link_secret().await?, &request.id, request.generation))
+    }
+
+    /// The request a token opens, if the token is current (revoked ones still resolve,
+    /// so that the page can say the link was withdrawn; a reissued token does not).
+    pub async fn request_by_token(&self, token: &str) -> Result<Option<ReturnRequest>, StoreError> {
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{REQUEST_SELECT} WHERE r.token_hash = $1")))
+            .bind(sha256_hex(token.as_bytes()))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    pub async fn requests_for_case(&self, case_id: &str) -> Result<Vec<ReturnRequest>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REQUEST_SELECT} WHERE r.case_id = $1 ORDER BY r.sent_on, r.agency"
+        )))
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(request_from_row).collect()
+    }
+
+    /// Requests to one agency across all cases, newest first: what its contacts see.
+    pub async fn requests_for_agency(&self, agency: &AgencySlug) -> Result<Vec<ReturnRequest>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REQUEST_SELECT} WHERE r.agency = $1 ORDER BY r.sent_on DESC, c.reference"
+        )))
+        .bind(agency.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(request_from_row).collect()
+    }
+
+    pub async fn mark_opened(&self, request_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE agency_requests SET opened_at = COALESCE(opened_at, $1) WHERE id = $2")
+            .bind(timestamp(at))
+            .bind(request_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Saves the scoping draft, with its audit row, in one transaction.
+    pub async fn save_scoping(
+        &self,
+        request_id: &str,
+        scoping: &Scoping,
+        audit_entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(scoping).map_err(StoreError::corrupt)?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE agency_requests SET scoping = $1, draft_saved_at = $2 WHERE id = $3 AND submitted_at IS NULL",
+        )
+        .bind(json)
+        .bind(timestamp(audit_entry.at))
+        .bind(request_id)
+        .execute(&mut *tx.tx)
+        .await?;
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await
+    }
+
+    /// Adds draft chronology entries, all or none, with the audit row; returns how many
+    /// entries the draft now holds.
+    pub async fn add_entries(
+        &self,
+        request_id: &str,
+        entries: &[ChronologyEntry],
+        audit_entry: &AuditEntry,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let at = timestamp(audit_entry.at);
+        for e in entries {
+            sqlx::query(
+                "INSERT INTO chronology_entries (request_id, entry_date, entry_time, what_happened, who, source, significance, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(request_id)
+            .bind(e.date.to_string())
+            .bind(e.time.map(|t| t.format("%H:%M").to_string()))
+            .bind(e.what_happened.as_str())
+            .bind(e.who.as_ref().map(|t| t.to_string()))
+            .bind(e.source.as_ref().map(|t| t.to_string()))
+            .bind(e.significance.as_ref().map(|t| t.to_string()))
+            .bind(&at)
+            .execute(&mut *tx.tx)
+            .await?;
+        }
+        audit::append(&mut tx, audit_entry).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM chronology_entries WHERE request_id = $1")
+            .bind(request_id)
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        let count: i64 = row.try_get("n")?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// Submits a return: records `agency_return_received` on the case, which makes the
+    /// link read-only, in one transaction with its audit row.
+    pub async fn submit_return(
+        &self,
+        request: &ReturnRequest,
+        ctx: WriteContext<'_>,
+    ) -> Result<CaseRecord, AppendError> {
+        let secret = self.link_secret().await?;
+        let agency = request.agency.clone();
+        let event = NewEvent {
+            on: ctx.today,
+            payload: EventPayload::AgencyReturnReceived(AgencyReturnReceived { agency }),
+        };
+        let mut tx = self.begin_write().await?;
+        let (_, record) = append_locked(
+            &mut tx,
+            &request.case_id,
+            EventRequest {
+                event,
+                expected_version: None,
+            },
+            &ctx,
+            &secret,
+        )
+        .await?;
+        audit::append(&mut tx, &crate::cases::audit_entry(&ctx, &request.case_id, "201")).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Retires the current link and makes a new one, open for another 15 working days.
+    pub async fn reissue_link(
+        &self,
+        request: &ReturnRequest,
+        expires_on: NaiveDate,
+        audit_entry: &AuditEntry,
+    ) -> Result<String, StoreError> {
+        let secret = self.link_secret().await?;
+        let generation = request.generation + 1;
+        let token = token_for(&secret, &request.id, generation);
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE agency_requests SET generation = $1, token_hash = $2, revoked_at = NULL, expires_on = $3 WHERE id = $4")
+            .bind(generation)
+            .bind(sha256_hex(token.as_bytes()))
+            .bind(expires_on.max(request.expires_on).to_string())
+            .bind(&request.id)
+            .execute(&mut *tx.tx)
+            .await?;
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    pub async fn revoke_link(&self, request: &ReturnRequest, audit_entry: &AuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE agency_requests SET revoked_at = $1 WHERE id = $2")
+            .bind(timestamp(audit_entry.at))
+            .bind(&request.id)
+            .execute(&mut *tx.tx)
+            .await?;
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await
+    }
+
+    /// Records the Business Unit's decision to build the papers pack without this return.
+    pub async fn proceed_without(&self, request: &ReturnRequest, audit_entry: &AuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE agency_requests SET proceed_without_at = $1, proceed_without_by = $2 WHERE id = $3")
+            .bind(timestamp(audit_entry.at))
+            .bind(audit_entry.actor.clone())
+            .bind(&request.id)
+            .execute(&mut *tx.tx)
+            .await?;
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await
+    }
+
+    /// One request's chronology entries, oldest first.
+    pub async fn request_entries(&self, request_id: &str) -> Result<Vec<ChronologyEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT entry_date, entry_time, what_happened, who, source, significance FROM chronology_entries
+             WHERE request_id = $1 ORDER BY entry_date, entry_time, id",
+        )
+        .bind(request_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Every submitted entry of a case, oldest first, with its agency.
+    pub async fn merged_chronology(&self, case_id: &str) -> Result<Vec<(AgencySlug, ChronologyEntry)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.agency, e.entry_date, e.entry_time, e.what_happened, e.who, e.source, e.significance
+             FROM chronology_entries e JOIN agency_requests r ON r.id = e.request_id
+             WHERE r.case_id = $1 AND r.submitted_at IS NOT NULL
+             ORDER BY e.entry_date, CASE WHEN e.entry_time IS NULL THEN 0 ELSE 1 END, e.entry_time, r.agency, e.id",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let agency: String = r.try_get("agency")?;
+                Ok((
+                    AgencySlug::try_from(agency).map_err(StoreError::corrupt)?,
+                    entry_from_row(r)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+fn entry_from_row(row: &AnyRow) -> Result<ChronologyEntry, StoreError> {
+    let text = |name: &str| -> Result<Option<Text>, StoreError> {
+        let value: Option<String> = row.try_get(name)?;
+        value.map(Text::try_from).transpose().map_err(StoreError::corrupt)
+    };
+    let time: Option<String> = row.try_get("entry_time")?;
+    Ok(ChronologyEntry {
+        date: date(&row.try_get::<String, _>("entry_date")?)?,
+        time: time
+            .map(|t| NaiveTime::parse_from_str(&t, "%H:%M"))
+            .transpose()
+            .map_err(StoreError::corrupt)?,
+        what_happened: text("what_happened")?.ok_or_else(|| StoreError::corrupt("entry without what_happened"))?,
+        who: text("who")?,
+        source: text("source")?,
+        significance: text("significance")?,
+    })
+}
