@@ -1,12 +1,27 @@
 //! The Case as API.md describes it: the stored history and the derived view, rendered
 //! for one viewer (return links only for the Partnership Manager and Business Unit).
 
+use chrono::NaiveDate;
 use domain::case::CaseView;
 use domain::roles::Role;
 use serde_json::{Map, Value, json};
-use store::{CaseRecord, User};
+use store::{CaseRecord, ReturnRequest, User};
 
-pub fn case_json(record: &CaseRecord, view: &CaseView, viewer: &User) -> Value {
+/// One agency request as the Case shows it: status from the return's progress, and
+/// the link for those who hand it out.
+#[derive(Debug, Clone)]
+pub struct RequestLine {
+    pub request: ReturnRequest,
+    pub link: Option<String>,
+}
+
+pub fn case_json(
+    record: &CaseRecord,
+    view: &CaseView,
+    viewer: &User,
+    requests: &[RequestLine],
+    today: NaiveDate,
+) -> Value {
     let events: Vec<Value> = record
         .events
         .iter()
@@ -32,17 +47,17 @@ pub fn case_json(record: &CaseRecord, view: &CaseView, viewer: &User) -> Value {
         .agency_requests
         .iter()
         .map(|r| {
+            let line = requests.iter().find(|l| l.request.agency == r.agency);
             let mut v = json!({
-                "id": format!("{}-{}", record.reference, r.agency),
+                "id": line.map(|l| l.request.id.clone()),
                 "agency": r.agency,
                 "sent_on": r.sent_on,
                 "due": r.due,
                 "received_on": r.received_on,
-                "status": r.status,
+                "status": line.map_or_else(|| json!(r.status), |l| json!(l.request.state().status(today))),
             });
             if sees_links {
-                // Return links arrive with the agency returns work.
-                v["return_link"] = Value::Null;
+                v["return_link"] = json!(line.and_then(|l| l.link.clone()));
             }
             v
         })

@@ -37,6 +37,8 @@ pub struct Settings {
 pub struct AppState {
     pub store: Store,
     pub clock: Clock,
+    /// Where people reach this service, for the links it hands out (no trailing slash).
+    pub public_url: Arc<str>,
     settings: Arc<RwLock<Arc<Settings>>>,
 }
 
@@ -50,8 +52,20 @@ impl AppState {
         Ok(AppState {
             store,
             clock,
+            public_url: "".into(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
         })
+    }
+
+    /// Sets the public address used in return links, e.g. `https://rapid-review.example.org`.
+    pub fn with_public_url(mut self, url: &str) -> AppState {
+        self.public_url = url.trim_end_matches('/').into();
+        self
+    }
+
+    /// The link an agency uses to make its return.
+    pub fn return_link(&self, token: &str) -> String {
+        format!("{}/returns/{token}", self.public_url)
     }
 
     pub fn settings(&self) -> Arc<Settings> {

@@ -31,11 +31,13 @@ pub async fn run(listen: SocketAddr, url: DatabaseUrl, demo: bool, today: Option
             println!("the database already has data; --demo loads nothing");
         }
     }
-    let state = AppState::load(store.clone(), clock).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
+    // Where people reach the service, for return links: set it when behind a proxy.
+    let public_url = std::env::var("RAPID_REVIEW_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}"));
+    let state = AppState::load(store.clone(), clock).await?.with_public_url(&public_url);
     println!(
         "Rapid Review is listening on http://{addr} (database {url}, business date {})",
         clock.today()

@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
-use super::{calendar, cases, health};
+use super::{agency_requests, calendar, cases, health, returns, templates};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,21 @@ use super::{calendar, cases, health};
         cases::get::get_case,
         cases::events::record_event,
         cases::chronology::chronology,
+        cases::requests::list_requests,
+        cases::requests::reissue,
+        cases::requests::revoke,
+        cases::requests::proceed_without,
+        cases::documents::referral,
+        cases::documents::agency_return,
+        cases::documents::pack,
+        cases::documents::meeting,
+        returns::get::get_return,
+        returns::scoping::put_scoping,
+        returns::chronology::post_chronology,
+        returns::submit::submit_return,
+        templates::chronology_template,
+        templates::scoping_template,
+        agency_requests::own_agency_requests,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

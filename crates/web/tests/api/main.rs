@@ -13,6 +13,7 @@ mod concurrency;
 mod errors;
 mod openapi;
 mod paths;
+mod returns;
 
 /// Runs each named scenario `async fn name(backend: Backend)` on both backends.
 #[macro_export]

@@ -1,6 +1,6 @@
-//! `GET /api/v1/cases/{id}/chronology[?format=csv|xlsx]`: the merged multi-agency
-//! chronology, oldest first. Entries arrive with the agency returns; until an agency
-//! submits, the chronology is empty.
+//! `GET /api/v1/cases/{id}/chronology[?format=csv|xlsx][&agency=SLUG][&from=DATE][&to=DATE]`:
+//! the merged multi-agency chronology of submitted returns, oldest first, each entry
+//! with its agency.
 
 use std::collections::HashMap;
 
@@ -8,33 +8,87 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use chrono::NaiveDate;
+use documents::{MergedEntry, chronology_csv, chronology_xlsx};
+use serde_json::{Value, json};
 
+use super::documents::{XLSX, file};
 use crate::auth::CaseUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-const CSV_HEADER: &str = "agency,date,time,what_happened,who,source,significance\r\n";
-
 #[utoipa::path(get, path = "/api/v1/cases/{id}/chronology", tag = "cases",
     params(("id" = String, Path, description = "The case id"),
-           ("format" = Option<String>, Query, description = "json (default) or csv")),
-    responses((status = 200, description = "{\"entries\": [...]} oldest first, or CSV", body = Object),
+           ("format" = Option<String>, Query, description = "json (default), csv or xlsx"),
+           ("agency" = Option<String>, Query, description = "Only this agency's entries"),
+           ("from" = Option<String>, Query, description = "Entries on or after this date"),
+           ("to" = Option<String>, Query, description = "Entries on or before this date")),
+    responses((status = 200, description = "{\"entries\": [...]} oldest first, or CSV, or XLSX", body = Object),
               (status = 401, description = "No or bad credentials"), (status = 404, description = "No such case"),
-              (status = 422, description = "Unknown format")))]
+              (status = 422, description = "Unknown format or a bad filter")))]
 pub async fn chronology(
     State(state): State<AppState>,
     CaseUser(_user): CaseUser,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    state.store.case(&id).await?.ok_or_else(ApiError::case_not_found)?;
+    let record = state.store.case(&id).await?.ok_or_else(ApiError::case_not_found)?;
+    let date = |name: &str| -> Result<Option<NaiveDate>, ApiError> {
+        match query.get(name).map(String::as_str) {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::invalid(name, "must be a real date as YYYY-MM-DD")),
+        }
+    };
+    let (from, to) = (date("from")?, date("to")?);
+    let agency = query.get("agency").filter(|a| !a.is_empty());
+    let entries: Vec<MergedEntry> = state
+        .store
+        .merged_chronology(&id)
+        .await?
+        .into_iter()
+        .filter(|(a, e)| {
+            agency.is_none_or(|want| a.as_str() == want)
+                && from.is_none_or(|f| e.date >= f)
+                && to.is_none_or(|t| e.date <= t)
+        })
+        .map(|(agency, entry)| MergedEntry {
+            agency: agency.to_string(),
+            entry,
+        })
+        .collect();
     match query.get("format").map(String::as_str) {
-        None | Some("json") => Ok(Json(json!({"entries": []})).into_response()),
-        Some("csv") => Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], CSV_HEADER).into_response()),
+        None | Some("") | Some("json") => {
+            let list: Vec<Value> = entries
+                .iter()
+                .map(|e| {
+                    let mut v = serde_json::to_value(&e.entry).unwrap_or_default();
+                    v["agency"] = json!(e.agency);
+                    v
+                })
+                .collect();
+            Ok(Json(json!({ "entries": list })).into_response())
+        }
+        Some("csv") => {
+            let disposition = format!("attachment; filename=\"{}-chronology.csv\"", record.reference);
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                chronology_csv(&entries),
+            )
+                .into_response())
+        }
+        Some("xlsx") => {
+            let bytes = chronology_xlsx(&record.reference, &entries).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(file(XLSX, &format!("{}-chronology.xlsx", record.reference), bytes))
+        }
         Some(other) => Err(ApiError::invalid(
             "format",
-            format!("unknown format \"{other}\": use json or csv"),
+            format!("unknown format \"{other}\": use json, csv or xlsx"),
         )),
     }
 }

@@ -7,10 +7,9 @@ use axum::response::{IntoResponse, Response};
 use domain::events::{EventKind, parse_event_request};
 use store::WriteContext;
 
-use super::view_of;
+use super::render_case;
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
-use crate::case_json::case_json;
 use crate::error::ApiError;
 use crate::json::JsonBody;
 use crate::state::AppState;
@@ -44,14 +43,9 @@ pub async fn create_case(
         action: "POST /api/v1/cases",
     };
     let record = state.store.create_case(request.event, ctx).await?;
-    let view = view_of(&state, &record);
     let location = format!("/api/v1/cases/{}", record.id);
-    let mut response = (
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(case_json(&record, &view, &user)),
-    )
-        .into_response();
+    let body = render_case(&state, &record, &user).await?;
+    let mut response = (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response();
     response.extensions_mut().insert(AuditedInTransaction);
     Ok(response)
 }

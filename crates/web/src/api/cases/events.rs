@@ -11,10 +11,9 @@ use domain::roles::Role;
 use serde_json::{Value, json};
 use store::{User, WriteContext};
 
-use super::view_of;
+use super::render_case;
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
-use crate::case_json::case_json;
 use crate::error::ApiError;
 use crate::json::JsonBody;
 use crate::state::AppState;
@@ -49,8 +48,7 @@ pub async fn record_event(
         action: "POST /api/v1/cases/{id}/events",
     };
     let (event, record) = state.store.append_event(&id, request, ctx).await?;
-    let view = view_of(&state, &record);
-    let body = json!({"version": event.version.get(), "case": case_json(&record, &view, &user)});
+    let body = json!({"version": event.version.get(), "case": render_case(&state, &record, &user).await?});
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     response.extensions_mut().insert(AuditedInTransaction);
     Ok(response)

@@ -4,9 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::Value;
 
-use super::view_of;
+use super::render_case;
 use crate::auth::CaseUser;
-use crate::case_json::case_json;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -21,6 +20,5 @@ pub async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let record = state.store.case(&id).await?.ok_or_else(ApiError::case_not_found)?;
-    let view = view_of(&state, &record);
-    Ok(Json(case_json(&record, &view, &user)))
+    Ok(Json(render_case(&state, &record, &user).await?))
 }

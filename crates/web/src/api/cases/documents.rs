@@ -1,0 +1,261 @@
+//! Files for a case: the referral form (DOCX), one agency's return (DOCX), the papers
+//! pack (ZIP) and the meeting invitation (ICS). Content is built from the events and
+//! returns; nothing is stored twice.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use documents::{
+    MergedEntry, PackFile, ReferralForm, chronology_xlsx, meeting_ics, pack_zip, referral_docx, return_docx,
+};
+use domain::events::{EventPayload, IncidentReported};
+use domain::process;
+use serde_json::Value;
+use store::{CaseRecord, ReturnRequest};
+
+use crate::auth::CaseUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub(crate) fn file(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+async fn case(state: &AppState, id: &str) -> Result<CaseRecord, ApiError> {
+    state.store.case(id).await?.ok_or_else(ApiError::case_not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/referral.docx", tag = "documents",
+    params(("id" = String, Path, description = "The case id")),
+    responses((status = 200, description = "The referral form as recorded (DOCX)"), (status = 404, description = "No such case")))]
+pub async fn referral(
+    State(state): State<AppState>,
+    CaseUser(_user): CaseUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let record = case(&state, &id).await?;
+    let bytes = referral_docx(&referral_form(&record)).map_err(internal)?;
+    Ok(file(DOCX, &format!("{}-referral-form.docx", record.reference), bytes))
+}
+
+/// The referral form's fields from the case's (corrected) events.
+fn referral_form(record: &CaseRecord) -> ReferralForm {
+    let state = process::fold(&record.events);
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut add = |k: &str, v: String| fields.push((k.to_owned(), v));
+    let incident = record.events.iter().rev().find_map(|e| match &e.payload {
+        EventPayload::IncidentReported(p) => Some(p.clone()),
+        _ => None,
+    });
+    // The incident as corrected: corrections are folded into the effective events.
+    let incident: Option<IncidentReported> = corrected_incident(record).or(incident);
+    if let Some(i) = incident {
+        let fields_of = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+        let json = serde_json::to_value(&i).unwrap_or_default();
+        add("Route", fields_of(&json["route"]).replace('_', " "));
+        add("Reported on", i.reported_on.to_string());
+        add("LA aware on", i.aware_on.to_string());
+        add("Referring agency", i.referring_agency.to_string());
+        add("Incident", fields_of(&json["incident"]["kind"]).replace('_', " "));
+        add("Incident date", i.incident.occurred_on.to_string());
+        add("Summary", i.incident.summary.to_string());
+        for (n, child) in json["children"].as_array().into_iter().flatten().enumerate() {
+            let describe = child
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .map(|(k, v)| format!("{}: {}", k.replace('_', " "), fields_of(v)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            add(&format!("Child {}", n + 1), describe);
+        }
+    }
+    if let Some(t) = &state.threshold {
+        add(
+            "Threshold decision",
+            format!("{:?} on {}", t.value, t.on)
+                .replace("NotMet", "not met")
+                .replace("Met", "met"),
+        );
+    }
+    for e in &record.events {
+        match &e.payload {
+            EventPayload::ThresholdDecided(p) => add("Decision rationale", p.rationale.to_string()),
+            EventPayload::PanelNotified(p) => add(
+                "National Panel notified",
+                format!("{} (reference {})", e.on, p.reference),
+            ),
+            EventPayload::ReferralSubmitted(_) => add("Referral form submitted", e.on.to_string()),
+            _ => {}
+        }
+    }
+    ReferralForm {
+        case_reference: record.reference.clone(),
+        fields,
+    }
+}
+
+fn corrected_incident(record: &CaseRecord) -> Option<IncidentReported> {
+    // Folding only keeps dates; re-read the first event with any corrections applied.
+    let first = record.events.first()?;
+    let mut fields = first.payload.fields();
+    for e in &record.events {
+        if let EventPayload::EventCorrected(c) = &e.payload
+            && c.corrects == first.version
+        {
+            for (k, v) in &c.fields {
+                fields.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    serde_json::from_value(Value::Object(fields)).ok()
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/requests/{agency}/return.docx", tag = "documents",
+    params(("id" = String, Path, description = "The case id"), ("agency" = String, Path, description = "The agency slug")),
+    responses((status = 200, description = "The agency's return: scoping answers and chronology (DOCX)"), (status = 404, description = "No such case or request")))]
+pub async fn agency_return(
+    State(state): State<AppState>,
+    CaseUser(_user): CaseUser,
+    Path((id, agency)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let record = case(&state, &id).await?;
+    let request = request_of(&state, &id, &agency).await?;
+    let entries = state.store.request_entries(&request.id).await?;
+    let bytes = return_docx(&record.reference, &request.agency_name, &request.scoping, &entries).map_err(internal)?;
+    Ok(file(
+        DOCX,
+        &format!("{}-{}-return.docx", record.reference, request.agency),
+        bytes,
+    ))
+}
+
+async fn request_of(state: &AppState, id: &str, agency: &str) -> Result<ReturnRequest, ApiError> {
+    state
+        .store
+        .requests_for_case(id)
+        .await?
+        .into_iter()
+        .find(|r| r.agency.as_str() == agency)
+        .ok_or_else(|| ApiError::NotFound(format!("no request to {agency} on this case")))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/pack.zip", tag = "documents",
+    params(("id" = String, Path, description = "The case id")),
+    responses((status = 200, description = "The papers pack: referral form, every return, the merged chronology and an index (ZIP)"),
+              (status = 404, description = "No such case"),
+              (status = 409, description = "Returns are outstanding and the Business Unit has not decided to go ahead without them")))]
+pub async fn pack(
+    State(state): State<AppState>,
+    CaseUser(_user): CaseUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let record = case(&state, &id).await?;
+    let requests = state.store.requests_for_case(&id).await?;
+    if requests.is_empty() {
+        return Err(ApiError::NotAllowedNow(
+            "send the agency requests (agency_requests_sent) before building the papers pack".into(),
+        ));
+    }
+    let waiting: Vec<&str> = requests
+        .iter()
+        .filter(|r| r.submitted_on.is_none() && !r.proceed_without)
+        .map(|r| r.agency.as_str())
+        .collect();
+    if !waiting.is_empty() {
+        return Err(ApiError::NotAllowedNow(format!(
+            "waiting for returns from {}; record a decision to go ahead without a late return (proceed-without) to build the pack now",
+            waiting.join(", ")
+        )));
+    }
+    let mut files = vec![PackFile {
+        name: "referral-form.docx".into(),
+        bytes: referral_docx(&referral_form(&record)).map_err(internal)?,
+    }];
+    let mut notes = Vec::new();
+    for r in &requests {
+        if r.submitted_on.is_some() {
+            let entries = state.store.request_entries(&r.id).await?;
+            let bytes = return_docx(&record.reference, &r.agency_name, &r.scoping, &entries).map_err(internal)?;
+            files.push(PackFile {
+                name: format!("returns/{}.docx", r.agency),
+                bytes,
+            });
+        } else {
+            notes.push(format!(
+                "No return from {}: the Business Unit decided to go ahead without it.",
+                r.agency_name
+            ));
+        }
+    }
+    let merged: Vec<MergedEntry> = state
+        .store
+        .merged_chronology(&id)
+        .await?
+        .into_iter()
+        .map(|(agency, entry)| MergedEntry {
+            agency: agency.to_string(),
+            entry,
+        })
+        .collect();
+    files.push(PackFile {
+        name: "chronology.xlsx".into(),
+        bytes: chronology_xlsx(&record.reference, &merged).map_err(internal)?,
+    });
+    let bytes = pack_zip(&record.reference, &files, &notes).map_err(internal)?;
+    Ok(file(
+        "application/zip",
+        &format!("{}-papers-pack.zip", record.reference),
+        bytes,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/meeting.ics", tag = "documents",
+    params(("id" = String, Path, description = "The case id")),
+    responses((status = 200, description = "The Rapid Review meeting invitation (iCalendar)"),
+              (status = 404, description = "No such case"), (status = 409, description = "No meeting scheduled yet")))]
+pub async fn meeting(
+    State(state): State<AppState>,
+    CaseUser(_user): CaseUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let record = case(&state, &id).await?;
+    let folded = process::fold(&record.events);
+    let Some(meeting) = folded.meeting else {
+        return Err(ApiError::NotAllowedNow(
+            "schedule the Rapid Review meeting (meeting_scheduled) first".into(),
+        ));
+    };
+    let ics = meeting_ics(
+        &format!("{}@rapid-review", record.id),
+        &record.reference,
+        meeting.meeting_on,
+        state.clock.now(),
+    );
+    let disposition = format!("attachment; filename=\"{}-meeting.ics\"", record.reference);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        ics,
+    )
+        .into_response())
+}
