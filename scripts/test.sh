@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Rust workspace (unit, property, integration).
-# This is the README's test command and what CI runs after its checks.
+# Runs every test of the project. This is the README's test command and what CI runs.
+#  1. front-end packages from the lock file, and the assets the service embeds;
+#  2. the Rust workspace: unit, property and integration tests (SQLite and PostgreSQL);
+#  3. the browser tests: the real binary in headless Debian Chromium, with axe-core.
+# Needs PostgreSQL on 127.0.0.1:5432 and /usr/bin/chromium (see .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+npm ci --no-audit --no-fund
+npm run build
 cargo test --workspace --locked
+cargo build --locked --bin rapid-review
+npm run test:browser

@@ -32,7 +32,9 @@ fn submissions() -> Vec<Vec<MergedEntry>> {
                     entry: ChronologyEntry {
                         date: start + Duration::days(((i * 7919 + a * 104_729) % 900) as i64),
                         time: NaiveTime::from_hms_opt(((i + a) % 24) as u32, (i % 60) as u32, 0),
-                        what_happened: text(format!("Synthetic event {i} recorded by agency {a}: contact, outcome and follow-up.")),
+                        what_happened: text(format!(
+                            "Synthetic event {i} recorded by agency {a}: contact, outcome and follow-up."
+                        )),
                         who: Some(text("Practitioner".into())),
                         source: Some(text("Case record".into())),
                         significance: Some(text("Part of the pattern of concern".into())),
@@ -58,7 +60,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("merge_and_export_xlsx_10000_entries_12_agencies", |b| {
         b.iter(|| {
             let merged = merge(black_box(&submissions));
-            black_box(chronology_xlsx("RR-2026-0001", &merged).map(|bytes| bytes.len()).unwrap_or_default())
+            black_box(
+                chronology_xlsx("RR-2026-0001", &merged)
+                    .map(|bytes| bytes.len())
+                    .unwrap_or_default(),
+            )
         })
     });
     group.bench_function("merge_and_export_csv_10000_entries_12_agencies", |b| {

@@ -16,6 +16,7 @@ mod error;
 mod list_cache;
 mod returns;
 mod rows;
+mod sessions;
 mod users;
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub use cases::{AppendError, CaseFilter, CaseRecord, CaseSummary, StoredEvent, W
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::StoreError;
 pub use returns::ReturnRequest;
+pub use sessions::{NewSession, Session};
 pub use users::{Actor, IssuedToken, NewUser, User};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -97,6 +99,11 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// A fresh random token (32 bytes as hex), for one-off form tokens.
+    pub fn fresh_token(&self) -> Result<String, StoreError> {
+        rows::random_hex()
     }
 
     pub fn backend(&self) -> Backend {

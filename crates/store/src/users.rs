@@ -145,7 +145,7 @@ macro_rules! user_columns {
     };
 }
 
-fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let role: String = row.try_get("role")?;
     let partner: Option<String> = row.try_get("partner")?;
     let agency: Option<String> = row.try_get("agency")?;

@@ -47,9 +47,9 @@ pub async fn audit_case_access(State(state): State<AppState>, req: Request, next
     }
 }
 
-/// The case id in `/api/v1/cases/{id}/…`, if the path has one.
+/// The case id in `/api/v1/cases/{id}/…` or the page `/cases/{id}`, if the path has one.
 fn case_id_in(path: &str) -> Option<String> {
-    let rest = path.strip_prefix("/api/v1/cases/")?;
+    let rest = path.strip_prefix("/api/v1").unwrap_or(path).strip_prefix("/cases/")?;
     let id = rest.split('/').next()?;
     (!id.is_empty()).then(|| id.chars().take(64).collect())
 }

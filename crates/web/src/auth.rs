@@ -17,13 +17,33 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
 
-/// Middleware: resolves the bearer token, if any, into the user it belongs to.
+/// Middleware: resolves the bearer token, or else the browser session, into its user.
 pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let header = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if header.is_none()
+        && let Some(value) = crate::pages::cookie(req.headers(), crate::pages::SESSION_COOKIE).map(str::to_owned)
+    {
+        let idle = chrono::Duration::minutes(crate::pages::IDLE_MINUTES);
+        match state.store.session(&value, state.clock.now(), idle).await {
+            Ok(Some(session)) => {
+                // A browser changing data through the API must prove it is our page.
+                let unsafe_method = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+                let sent = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok());
+                if unsafe_method && req.uri().path().starts_with("/api/") && sent != Some(session.csrf.as_str()) {
+                    return ApiError::Forbidden("send the page's form token in the X-CSRF-Token header".into())
+                        .into_response();
+                }
+                req.extensions_mut().insert(CurrentUser(session.user));
+                req.extensions_mut().insert(crate::pages::SessionCsrf(session.csrf));
+            }
+            Ok(None) => {}
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
     if let Some(header) = header {
         let Some(token) = header.strip_prefix("Bearer ").map(str::trim) else {
             return ApiError::Unauthenticated.into_response();

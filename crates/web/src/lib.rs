@@ -8,6 +8,7 @@ mod auth;
 mod case_json;
 mod error;
 mod json;
+mod pages;
 mod state;
 
 use std::future::Future;
@@ -27,7 +28,10 @@ pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::routes(state.clone()))
+        .merge(pages::routes(state.clone()))
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve_user))
+        .layer(axum::middleware::from_fn(pages::security_headers))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(
             // Logs the route template, never the concrete path or query: no case

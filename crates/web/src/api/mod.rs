@@ -14,7 +14,6 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 
 use crate::audit::audit_case_access;
-use crate::auth::resolve_user;
 use crate::state::AppState;
 
 pub fn routes(state: AppState) -> Router<AppState> {
@@ -58,5 +57,4 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/agency-requests", get(agency_requests::own_agency_requests))
         .merge(case_data)
         .merge(returns)
-        .layer(from_fn_with_state(state, resolve_user))
 }

@@ -1,0 +1,42 @@
+// Debian's Chromium driven by playwright-core, headless, plus axe-core checks.
+import { createRequire } from 'node:module'
+import { readFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+
+const require = createRequire(import.meta.url)
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+export const screenshots = new URL('../target/browser-screenshots/', import.meta.url).pathname
+mkdirSync(screenshots, { recursive: true })
+
+export async function launch () {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic']
+  })
+}
+
+/** Runs axe-core in the page (through the DevTools protocol, which the page's CSP does not govern). */
+export async function axeViolations (page) {
+  await page.evaluate(axeSource)
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))
+  return result.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
+}
+
+/** Checks a page at 320 px wide: nothing overflows sideways; keeps a screenshot. */
+export async function checkNarrow (page, name) {
+  await page.setViewportSize({ width: 320, height: 800 })
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  await page.screenshot({ path: join(screenshots, `${name}-320.png`), fullPage: true })
+  await page.setViewportSize({ width: 1024, height: 800 })
+  return overflow
+}
+
+export async function signIn (page, url, email, password) {
+  await page.goto(`${url}/sign-in`)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}

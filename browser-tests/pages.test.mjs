@@ -1,0 +1,105 @@
+// The pages in real Chromium: sign-in, the dashboard, the case list and case page,
+// a refused action, sign-out; axe-core on every page, and every page at 320 px.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer } from './server.mjs'
+import { launch, axeViolations, checkNarrow, signIn } from './browser.mjs'
+
+let server, browser
+
+before(async () => {
+  server = await startServer()
+  browser = await launch()
+})
+
+after(async () => {
+  await browser?.close()
+  server?.stop()
+})
+
+const manager = 'manager@demo.rapid-review.test'
+
+async function freshPage () {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+  return context.newPage()
+}
+
+test('the sign-in page is accessible, strict about scripts and usable at 320 px', async () => {
+  const page = await freshPage()
+  const response = await page.goto(`${server.url}/sign-in`)
+  const csp = response.headers()['content-security-policy']
+  assert.match(csp, /script-src 'self'/)
+  assert.doesNotMatch(csp, /unsafe-inline/)
+  const html = await response.text()
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script')
+  assert.doesNotMatch(html, /\sstyle=/, 'no inline style')
+  assert.doesNotMatch(html, /<style/, 'no style element')
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'sign-in'), 0)
+  await page.context().close()
+})
+
+test('a wrong password shows an error summary linking to the field, and a correct one signs in', async () => {
+  const page = await freshPage()
+  await signIn(page, server.url, manager, 'not-the-password')
+  const summary = page.locator('.govuk-error-summary')
+  await summary.waitFor()
+  assert.match(await summary.innerText(), /Enter a correct email address and password/)
+  assert.equal(await summary.locator('a').getAttribute('href'), '#email')
+  assert.match(await page.title(), /^Error: Sign in/)
+  assert.deepEqual(await axeViolations(page), [])
+  await page.getByLabel('Password').fill(server.passwords[manager])
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  await page.context().close()
+})
+
+test('the dashboard lists open clocks soonest first with working days left', async () => {
+  const page = await freshPage()
+  await signIn(page, server.url, manager, server.passwords[manager])
+  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  const rows = page.locator('tbody tr')
+  assert.ok(await rows.count() > 0)
+  assert.match(await rows.first().innerText(), /RR-2026-\d{4}/)
+  assert.match(await page.locator('tbody').innerText(), /working day/)
+  const cookies = await page.context().cookies()
+  const session = cookies.find(c => c.name === 'rr_session')
+  assert.ok(session.httpOnly)
+  assert.equal(session.sameSite, 'Lax')
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'dashboard'), 0)
+  await page.context().close()
+})
+
+test('a case page lists every step and explains how each date was worked out', async () => {
+  const page = await freshPage()
+  await signIn(page, server.url, manager, server.passwords[manager])
+  await page.getByRole('link', { name: 'Cases' }).click()
+  await page.getByRole('heading', { name: 'Cases' }).waitFor()
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'case-list'), 0)
+  await page.locator('tbody a').first().click()
+  await page.getByRole('heading', { name: /^Case RR-/ }).waitFor()
+  assert.ok(await page.locator('.govuk-task-list__item').count() >= 10)
+  const details = page.locator('details').first()
+  await details.locator('summary').click()
+  assert.match(await details.innerText(), /working days|calendar months/)
+  assert.match(await page.locator('.app-timeline').innerText(), /Incident reported/)
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'case'), 0)
+  await page.context().close()
+})
+
+test('a viewer is refused case details and signing out ends the session', async () => {
+  const page = await freshPage()
+  const viewer = 'viewer@demo.rapid-review.test'
+  await signIn(page, server.url, viewer, server.passwords[viewer])
+  await page.goto(`${server.url}/cases`)
+  await page.getByRole('heading', { name: 'You cannot see cases' }).waitFor()
+  assert.deepEqual(await axeViolations(page), [])
+  await page.getByRole('button', { name: /Sign out/ }).click()
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+  await page.goto(`${server.url}/`)
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+  await page.context().close()
+})

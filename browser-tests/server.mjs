@@ -1,0 +1,43 @@
+// Starts the real `rapid-review serve --demo` on a free loopback port with a fresh
+// SQLite file, and reads the demo users' passwords from what it prints.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+
+export async function startServer (today = '2026-11-27') {
+  const dir = mkdtempSync(join(tmpdir(), 'rapid-review-browser-'))
+  const bin = process.env.RAPID_REVIEW_BIN || join(root, 'target/debug/rapid-review')
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--database', `sqlite://${join(dir, 'rr.db')}`, '--demo', '--today', today], {
+    env: { ...process.env, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const passwords = {}
+  const url = await new Promise((resolve, reject) => {
+    let buffer = ''
+    const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60000)
+    child.on('exit', code => reject(new Error(`the server exited with ${code}`)))
+    child.stdout.on('data', chunk => {
+      buffer += chunk
+      for (const line of buffer.split('\n')) {
+        const user = line.match(/^\s+(\w+)\s+(\S+@\S+)\s+(\S+)$/)
+        if (user) passwords[user[2]] = user[3]
+        const listening = line.match(/listening on (http:\/\/\S+)/)
+        if (listening) {
+          clearTimeout(timer)
+          resolve(listening[1])
+        }
+      }
+    })
+  })
+  return {
+    url,
+    passwords,
+    stop () {
+      child.kill('SIGTERM')
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}

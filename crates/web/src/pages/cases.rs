@@ -1,0 +1,263 @@
+//! The case list (search by reference, filter by state) and the case page: every step
+//! in order with its status, due and done dates and how each date was worked out, and
+//! the timeline of who did what, when.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use domain::calendar::SkipReason;
+use domain::case::{CaseView, OpenOrClosed};
+use domain::deadlines::{Deadline, DeadlineStatus};
+use store::CaseFilter;
+
+use super::{MessagePage, Nav, PageUser, words};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub struct CaseLine {
+    pub id: String,
+    pub reference: String,
+    pub stage: String,
+    pub next: String,
+    pub overdue: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "case_list.html")]
+pub struct CaseListPage {
+    pub nav: Option<Nav>,
+    pub q: String,
+    pub state: String,
+    pub cases: Vec<CaseLine>,
+}
+
+fn refuse(page_user: &PageUser) -> Response {
+    MessagePage {
+        nav: Some(Nav::from(page_user)),
+        title: "You cannot see cases".into(),
+        message: format!(
+            "The {} role does not give access to case details.",
+            words(page_user.user.role.as_str())
+        ),
+    }
+    .into_response()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    if !page_user.user.role.is_case_role() {
+        return Ok(refuse(&page_user));
+    }
+    let shown = query.get("state").map(String::as_str).unwrap_or("open").to_owned();
+    let q = query.get("q").cloned().unwrap_or_default();
+    let filter = CaseFilter {
+        state: match shown.as_str() {
+            "closed" => Some(OpenOrClosed::Closed),
+            "all" => None,
+            _ => Some(OpenOrClosed::Open),
+        },
+        overdue: shown == "overdue",
+        reference: (!q.trim().is_empty()).then(|| q.clone()),
+        limit: 200,
+        ..CaseFilter::default()
+    };
+    let cases = state
+        .store
+        .list_cases(&filter, state.clock.today())
+        .await?
+        .into_iter()
+        .map(|c| CaseLine {
+            next: c.next_deadline.as_ref().map_or_else(String::new, |d| {
+                format!("{} by {}", words(&d.step), d.due.format("%-d %B %Y"))
+            }),
+            id: c.id,
+            reference: c.reference,
+            stage: words(&c.stage),
+            overdue: c.overdue,
+        })
+        .collect();
+    Ok(CaseListPage {
+        nav: Some(Nav::from(&page_user)),
+        q,
+        state: shown,
+        cases,
+    }
+    .into_response())
+}
+
+pub struct StepLine {
+    pub title: String,
+    pub dates: String,
+    pub tag: String,
+    pub tag_class: &'static str,
+    pub explanation: Option<String>,
+    pub skipped: Vec<String>,
+}
+
+pub struct TimelineLine {
+    pub what: String,
+    pub on: String,
+    pub actor: String,
+    pub recorded_at: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub nav: Option<Nav>,
+    pub reference: String,
+    pub path: String,
+    pub stage: String,
+    pub state: String,
+    pub route: String,
+    pub aware_on: String,
+    pub steps: Vec<StepLine>,
+    pub timeline: Vec<TimelineLine>,
+}
+
+fn long(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+fn step_line(d: &Deadline) -> StepLine {
+    let title = match &d.agency {
+        Some(agency) => format!("{} from {agency}", d.step.title()),
+        None => d.step.title().to_owned(),
+    };
+    let (tag, tag_class) = match (d.status, d.working_days_left) {
+        (DeadlineStatus::Done, _) if d.late == Some(true) => ("Done late".to_owned(), "govuk-tag--orange"),
+        (DeadlineStatus::Done, _) => ("Done".to_owned(), "govuk-tag--green"),
+        (DeadlineStatus::Overdue, _) => ("Overdue".to_owned(), "govuk-tag--red"),
+        (DeadlineStatus::Due, Some(n)) if n <= 2 => ("Due soon".to_owned(), "govuk-tag--yellow"),
+        (DeadlineStatus::Due, _) => ("Due".to_owned(), "govuk-tag--blue"),
+        (DeadlineStatus::Pending, _) => ("Not started".to_owned(), "govuk-tag--grey"),
+        (DeadlineStatus::NotApplicable, _) => ("Does not apply".to_owned(), "govuk-tag--grey"),
+    };
+    let mut dates = Vec::new();
+    if let Some(start) = d.window_start {
+        dates.push(format!("Target window from {}", long(start)));
+    }
+    if let Some(due) = d.due {
+        dates.push(format!("Due {}", long(due)));
+    }
+    if let Some(done) = d.done_on {
+        dates.push(format!("done {}", long(done)));
+    }
+    if let Some(left) = d.working_days_left {
+        dates.push(format!("{left} working days left"));
+    }
+    let explanation = d.explanation.as_ref().map(|e| {
+        let mut text = match e.calendar_months {
+            Some(m) => format!(
+                "{m} calendar months after {} ({}).",
+                words(e.anchor),
+                long(e.anchor_date)
+            ),
+            None if e.working_days < 0 => format!(
+                "{} working days before {} ({}).",
+                -e.working_days,
+                words(e.anchor),
+                long(e.anchor_date)
+            ),
+            None => format!(
+                "{} working days after {} ({}), which counts as day 0.",
+                e.working_days,
+                words(e.anchor),
+                long(e.anchor_date)
+            ),
+        };
+        if let Some(x) = &e.extended_by {
+            text.push_str(&format!(
+                " Extended from {} to {} on {}: {}",
+                long(x.from),
+                long(x.to),
+                long(x.on),
+                x.reason
+            ));
+        }
+        text
+    });
+    let skipped = d
+        .explanation
+        .iter()
+        .flat_map(|e| e.skipped.iter())
+        .map(|s| match s.reason {
+            SkipReason::Saturday | SkipReason::Sunday => s.date.format("%A %-d %B %Y").to_string(),
+            SkipReason::Holiday(ref name) => format!("{} ({name})", s.date.format("%A %-d %B %Y")),
+        })
+        .collect();
+    StepLine {
+        title,
+        dates: dates.join(", "),
+        tag,
+        tag_class,
+        explanation,
+        skipped,
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    if !page_user.user.role.is_case_role() {
+        return Ok(refuse(&page_user));
+    }
+    let Some(record) = state.store.case(&id).await? else {
+        let page = MessagePage {
+            nav: Some(Nav::from(&page_user)),
+            title: "Case not found".into(),
+            message: "There is no case at this address.".into(),
+        };
+        return Ok((axum::http::StatusCode::NOT_FOUND, page).into_response());
+    };
+    let settings = state.settings();
+    let view = CaseView::derive(&record.events, &settings.calendar, &settings.rules, state.clock.today());
+    let key = |v: &dyn erased::Key| v.key();
+    let timeline = record
+        .events
+        .iter()
+        .zip(&record.meta)
+        .map(|(e, m)| TimelineLine {
+            what: words(e.payload.kind().as_str()),
+            on: long(e.on),
+            actor: m.actor.clone(),
+            recorded_at: m.recorded_at.format("%-d %B %Y %H:%M UTC").to_string(),
+        })
+        .collect();
+    Ok(CasePage {
+        nav: Some(Nav::from(&page_user)),
+        reference: record.reference.clone(),
+        path: words(&key(&view.path)),
+        stage: words(view.stage.as_str()),
+        state: words(&key(&view.state)),
+        route: view.route.map(|r| words(&key(&r))).unwrap_or_default(),
+        aware_on: view.aware_on.map(long).unwrap_or_default(),
+        steps: view.deadlines.iter().map(step_line).collect(),
+        timeline,
+    }
+    .into_response())
+}
+
+/// The snake_case key serde gives a unit enum.
+mod erased {
+    pub trait Key {
+        fn key(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Key for T {
+        fn key(&self) -> String {
+            match serde_json::to_value(self) {
+                Ok(serde_json::Value::String(s)) => s,
+                _ => String::new(),
+            }
+        }
+    }
+}
