@@ -29,6 +29,7 @@ pub struct CaseLine {
 #[template(path = "case_list.html")]
 pub struct CaseListPage {
     pub nav: Option<Nav>,
+    pub can_open: bool,
     pub q: String,
     pub state: String,
     pub cases: Vec<CaseLine>,
@@ -82,8 +83,13 @@ pub async fn list(
             overdue: c.overdue,
         })
         .collect();
+    let can_open = page_user
+        .user
+        .role
+        .may_record(domain::events::EventKind::IncidentReported);
     Ok(CaseListPage {
         nav: Some(Nav::from(&page_user)),
+        can_open,
         q,
         state: shown,
         cases,
@@ -119,6 +125,8 @@ pub struct CasePage {
     pub aware_on: String,
     pub steps: Vec<StepLine>,
     pub timeline: Vec<TimelineLine>,
+    /// Links to the forms of the steps this user may record now.
+    pub actions: Vec<(String, String)>,
 }
 
 fn long(d: chrono::NaiveDate) -> String {
@@ -242,6 +250,14 @@ pub async fn show(
         aware_on: view.aware_on.map(long).unwrap_or_default(),
         steps: view.deadlines.iter().map(step_line).collect(),
         timeline,
+        actions: super::forms::offer::offered(
+            &domain::process::fold(&record.events),
+            page_user.user.role,
+            state.clock.today(),
+        )
+        .into_iter()
+        .map(|k| (format!("/cases/{}/record/{}", record.id, k.as_str()), words(k.as_str())))
+        .collect(),
     }
     .into_response())
 }

@@ -5,6 +5,7 @@
 mod assets;
 mod cases;
 mod dashboard;
+mod forms;
 mod security;
 mod sign_in;
 
@@ -32,7 +33,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
     let case_pages = Router::new()
         .route("/", get(dashboard::dashboard))
         .route("/cases", get(cases::list))
+        .route("/cases/new", get(forms::new_case_form).post(forms::new_case_submit))
         .route("/cases/{id}", get(cases::show))
+        .route(
+            "/cases/{id}/record/{kind}",
+            get(forms::record_form).post(forms::record_submit),
+        )
         .route_layer(from_fn_with_state(state.clone(), audit_case_access));
     Router::new()
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))

@@ -1,0 +1,244 @@
+//! What each event's form asks, field by field, in GOV.UK patterns. The names are the
+//! API's field names (dotted for nested ones), so a submitted form becomes the same
+//! JSON body the API takes and is validated by the same domain code.
+
+use domain::events::EventKind;
+
+/// The kind of input a field uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// Day, month and year boxes.
+    Date,
+    Text,
+    TextArea,
+    Radios(&'static [(&'static str, &'static str)]),
+    Checkboxes(&'static [(&'static str, &'static str)]),
+    /// Yes or no, sent as a boolean.
+    YesNo,
+    /// Checkboxes of the agencies in the directory.
+    Agencies,
+    /// Radios of the agencies with an outstanding request.
+    OutstandingAgency,
+    /// Radios of the directory's agencies.
+    Agency,
+    Number,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub input: Input,
+    pub optional: bool,
+}
+
+const fn f(name: &'static str, label: &'static str, input: Input) -> Field {
+    Field {
+        name,
+        label,
+        hint: "",
+        input,
+        optional: false,
+    }
+}
+
+const fn opt(name: &'static str, label: &'static str, input: Input) -> Field {
+    Field {
+        name,
+        label,
+        hint: "",
+        input,
+        optional: true,
+    }
+}
+
+const ON: Field = Field {
+    name: "on",
+    label: "Date it happened",
+    hint: "For example, 27 11 2026",
+    input: Input::Date,
+    optional: false,
+};
+
+const MET: &[(&str, &str)] = &[
+    ("met", "Yes, the Serious Harm threshold is met"),
+    ("not_met", "No, the threshold is not met"),
+];
+const UPHELD: &[(&str, &str)] = &[
+    ("upheld", "Upheld: the threshold is not met"),
+    ("overturned", "Overturned: the threshold is met"),
+];
+const MEETING_KINDS: &[(&str, &str)] = &[
+    ("standing_group", "Standing group"),
+    ("extraordinary", "Extraordinary meeting"),
+];
+const RECOMMENDATIONS: &[(&str, &str)] = &[
+    ("lcspr", "A local child safeguarding practice review"),
+    ("other_learning_review", "Another learning review"),
+    ("no_further_review", "No further review"),
+];
+const ACTIVITIES: &[(&str, &str)] = &[
+    ("audit", "Audit"),
+    ("review", "Review"),
+    ("escalation_policy", "Escalation Policy process"),
+    ("other", "Other"),
+];
+const ALA_CRITERIA: &[(&str, &str)] = &[
+    ("clear_learning_focus", "Clear focus on the proposed learning"),
+    ("recurring_theme", "A recurring theme"),
+    ("exceptional_circumstance", "An exceptional circumstance of interest"),
+    ("less_prescriptive", "A less prescriptive process suits"),
+];
+const DECISIONS: &[(&str, &str)] = &[("undertake", "Undertake the activity"), ("no_action", "Take no action")];
+const DECIDERS: &[(&str, &str)] = &[
+    ("local_authority", "Local authority"),
+    ("health", "Health"),
+    ("police", "Police"),
+    ("partnership_manager", "Partnership Manager"),
+];
+pub const ROUTES: &[(&str, &str)] = &[
+    ("children_services", "LA Children's Services found it"),
+    ("partner_agency", "Another agency found it and sent the details"),
+];
+pub const INCIDENT_KINDS: &[(&str, &str)] = &[
+    ("death", "A child died"),
+    ("serious_harm", "A child was seriously harmed"),
+];
+pub const SEXES: &[(&str, &str)] = &[("female", "Female"), ("male", "Male"), ("unknown", "Not known")];
+const STEPS: &[(&str, &str)] = &[
+    ("forwarded_to_la", "Forward to the LA"),
+    ("threshold_decision", "Threshold decision"),
+    ("panel_notification", "Panel notification"),
+    ("referral_form", "Referral form"),
+    ("agency_requests", "Agency requests"),
+    ("agency_return", "An agency return"),
+    ("rapid_review_meeting", "Rapid Review meeting"),
+    ("pack_shared", "Papers pack"),
+    ("rapid_review_submission", "Rapid Review submission"),
+    ("outcome_communication", "Outcome communication"),
+    ("challenge_window", "Challenge window"),
+    ("lcspr_publication", "LCSPR publication"),
+    ("lcspr_sent_to_panel", "LCSPR sent to the Panel"),
+];
+
+/// The fields of the form that records `kind` (the incident report has its own page).
+pub fn fields(kind: EventKind) -> Vec<Field> {
+    use EventKind as K;
+    use Input::*;
+    let mut fields = vec![ON];
+    fields.extend(match kind {
+        K::ThresholdDecided => vec![
+            f("outcome", "Is the Serious Harm threshold met?", Radios(MET)),
+            f("rationale", "Why", TextArea),
+        ],
+        K::ThresholdChallenged => vec![f("grounds", "Grounds for the challenge", TextArea)],
+        K::ChallengeMeetingHeld => vec![opt("notes", "Notes", TextArea)],
+        K::ChallengeResolved => vec![
+            f("outcome", "Outcome of the challenge", Radios(UPHELD)),
+            f("rationale", "Why", TextArea),
+        ],
+        K::PanelNotified => vec![f("reference", "Notification reference", Text)],
+        K::AgencyRequestsSent => vec![
+            f("agencies", "Agencies asked for a return", Agencies),
+            opt("returns_due", "Return date, if not the usual 5 working days", Date),
+        ],
+        K::AgencyReturnReceived => vec![f("agency", "Which agency's return", OutstandingAgency)],
+        K::MeetingScheduled => vec![
+            f("meeting_on", "Meeting date", Date),
+            f("meeting_kind", "Kind of meeting", Radios(MEETING_KINDS)),
+        ],
+        K::MeetingHeld => vec![
+            f("recommendation", "Recommendation", Radios(RECOMMENDATIONS)),
+            f("rationale", "Why", TextArea),
+            f(
+                "criteria.improvements_needed",
+                "Does the case highlight improvements needed to safeguard children?",
+                YesNo,
+            ),
+            f(
+                "criteria.recurring_themes",
+                "Does it highlight recurring themes?",
+                YesNo,
+            ),
+            f(
+                "criteria.multi_agency_concerns",
+                "Does it raise concerns about how two or more agencies worked together?",
+                YesNo,
+            ),
+            f(
+                "criteria.panel_view",
+                "Has the National Panel said a local review suits it?",
+                YesNo,
+            ),
+            opt("immediate_actions.0.action", "Immediate action (optional)", Text),
+            opt("immediate_actions.0.owner", "Owner of the action", Text),
+            opt("immediate_actions.0.due", "Action due date", Date),
+        ],
+        K::PanelResponseReceived => vec![
+            f("panel_agrees", "Does the Panel agree with the recommendation?", YesNo),
+            f("national_review", "Will the Panel consider a national review?", YesNo),
+        ],
+        K::EsgRecommendationMade => vec![f("subgroup", "Sub-group to lead QA and learning", Text)],
+        K::AlaProposed => vec![
+            f("activity", "Activity", Radios(ACTIVITIES)),
+            opt("criteria", "Criteria it meets", Checkboxes(ALA_CRITERIA)),
+            f("proposal", "Proposal", TextArea),
+        ],
+        K::AlaDecided => vec![
+            f("decision", "Decision", Radios(DECISIONS)),
+            opt("lead_group", "Lead group (needed to undertake it)", Text),
+            f("decided_by", "Who took part in the decision", Checkboxes(DECIDERS)),
+        ],
+        K::AlaCompleted => vec![f("learning", "Learning found", TextArea)],
+        K::LcsprCommissioned => vec![
+            f("reviewer", "Reviewer", Text),
+            f("planned_publication_on", "Planned publication date", Date),
+        ],
+        K::CaseClosed => vec![opt("reason", "Reason for closing", TextArea)],
+        K::DeadlineExtended => vec![
+            f("step", "Deadline to extend", Radios(STEPS)),
+            opt("agency", "Agency (for an agency return)", Agency),
+            f("new_due", "New due date", Date),
+            f("reason", "Reason", TextArea),
+        ],
+        K::IncidentReported | K::EventCorrected => Vec::new(),
+        _ => Vec::new(),
+    });
+    fields
+}
+
+/// Events recorded only after a "check your answers" page.
+pub fn checked_before_recording(kind: EventKind) -> bool {
+    matches!(kind, EventKind::ThresholdDecided | EventKind::MeetingHeld)
+}
+
+/// Events the case page offers as forms (corrections go through the API).
+pub fn offered_as_form(kind: EventKind) -> bool {
+    !matches!(kind, EventKind::IncidentReported | EventKind::EventCorrected)
+}
+
+/// The incident report that opens a case: its dates, the incident and up to two
+/// children on this form (the API takes up to four).
+pub fn incident_fields() -> Vec<Field> {
+    use Input::*;
+    vec![
+        f("route", "How did the partnership hear of it?", Radios(ROUTES)),
+        f("reported_on", "Date it was reported", Date),
+        f("aware_on", "Date the LA became aware", Date),
+        f("referring_agency", "Referring agency", Agency),
+        f("incident.kind", "What happened", Radios(INCIDENT_KINDS)),
+        f("incident.occurred_on", "Date of the incident", Date),
+        f("incident.summary", "Summary (no names)", TextArea),
+        f("children.0.initials", "First child's initials", Text),
+        f("children.0.sex", "First child's sex", Radios(SEXES)),
+        opt("children.0.age_years", "First child's age in years", Number),
+        opt(
+            "children.1.initials",
+            "Second child's initials, if siblings were involved",
+            Text,
+        ),
+        opt("children.1.sex", "Second child's sex", Radios(SEXES)),
+        opt("children.1.age_years", "Second child's age in years", Number),
+    ]
+}
