@@ -1,0 +1,209 @@
+// Both paths of the process through the pages, each step by the role that records it,
+// from a new case to a closed one; a validation error corrected; a refused step.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer } from './server.mjs'
+import { launch, axeViolations, checkNarrow, signIn } from './browser.mjs'
+
+// A business date after every step below, so that no step is "in the future".
+const TODAY = '2027-09-30'
+let server, browser
+
+before(async () => {
+  server = await startServer(TODAY)
+  browser = await launch()
+})
+
+after(async () => {
+  await browser?.close()
+  server?.stop()
+})
+
+const people = {
+  manager: 'manager@demo.rapid-review.test',
+  business: 'business@demo.rapid-review.test',
+  decisions: 'decisions@demo.rapid-review.test',
+  healthRep: 'health-rep@demo.rapid-review.test',
+  chair: 'chair@demo.rapid-review.test'
+}
+
+/** A signed-in page for one demo person. */
+async function as (who) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+  const page = await context.newPage()
+  await signIn(page, server.url, people[who], server.passwords[people[who]])
+  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  return page
+}
+
+async function fillDate (page, id, iso) {
+  const [year, month, day] = iso.split('-')
+  await page.locator(`#${id}-day`).fill(String(Number(day)))
+  await page.locator(`#${id}-month`).fill(String(Number(month)))
+  await page.locator(`#${id}-year`).fill(year)
+}
+
+/** Records one step from the case page: follows its link, fills the form, submits. */
+async function record (who, caseUrl, link, fill = async () => {}, { check = false } = {}) {
+  const page = await as(who)
+  await page.goto(caseUrl)
+  await page.getByRole('link', { name: link, exact: true }).click()
+  await page.getByRole('heading', { name: link }).waitFor()
+  assert.deepEqual(await axeViolations(page), [], `${link} form`)
+  await fill(page)
+  await page.getByRole('button', { name: check ? 'Continue' : 'Record' }).click()
+  if (check) {
+    await page.getByRole('heading', { name: /Check your answers/ }).waitFor()
+    assert.deepEqual(await axeViolations(page), [])
+    await page.getByRole('button', { name: 'Confirm and record' }).click()
+  }
+  await page.waitForURL(caseUrl)
+  await page.context().close()
+}
+
+async function newCase (route, awareOn) {
+  const page = await as('manager')
+  await page.goto(`${server.url}/cases`)
+  await page.getByRole('button', { name: 'Report a new incident' }).click()
+  await page.getByRole('heading', { name: 'Report a serious incident' }).waitFor()
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'new-case'), 0)
+  await page.locator(`input[name=route][value=${route}]`).check()
+  await fillDate(page, 'reported_on', awareOn)
+  await fillDate(page, 'aware_on', awareOn)
+  await page.locator('input[name=referring_agency]').first().check()
+  await page.locator('input[name=incident-kind][value=serious_harm]').check()
+  await fillDate(page, 'incident-occurred_on', awareOn)
+  await page.locator('#children-0-initials').fill('XY')
+  await page.locator('input[name=children-0-sex][value=unknown]').check()
+  // Leave the summary out: the form comes back with the error linked to the field.
+  await page.getByRole('button', { name: 'Open the case' }).click()
+  const summary = page.locator('.govuk-error-summary')
+  await summary.waitFor()
+  assert.match(await summary.innerText(), /Summary/)
+  assert.equal(await summary.locator('a').first().getAttribute('href'), '#incident-summary')
+  assert.deepEqual(await axeViolations(page), [])
+  await page.locator('#incident-summary').fill('Synthetic incident for the browser tests.')
+  await page.getByRole('button', { name: 'Open the case' }).click()
+  await page.getByRole('heading', { name: /^Case RR-/ }).waitFor()
+  const url = page.url()
+  await page.context().close()
+  return url
+}
+
+async function stageOf (caseUrl) {
+  const page = await as('manager')
+  await page.goto(caseUrl)
+  const text = await page.locator('.govuk-summary-list').innerText()
+  await page.context().close()
+  return text
+}
+
+test('not met, an alternative learning activity decided by all four, completed and closed', async () => {
+  const caseUrl = await newCase('children_services', '2027-03-01')
+  await record('decisions', caseUrl, 'Threshold decided', async page => {
+    await fillDate(page, 'on', '2027-03-03')
+    await page.locator('input[name=outcome][value=not_met]').check()
+    await page.locator('#rationale').fill('Harm not likely to be long term.')
+  }, { check: true })
+  await record('decisions', caseUrl, 'Decision fed back', page => fillDate(page, 'on', '2027-03-03'))
+  await record('decisions', caseUrl, 'ALA proposed', async page => {
+    await fillDate(page, 'on', '2027-03-08')
+    await page.locator('input[name=activity][value=audit]').check()
+    await page.locator('input[name=criteria][value=recurring_theme]').check()
+    await page.locator('#proposal').fill('Audit of neglect referrals.')
+  })
+  await record('manager', caseUrl, 'ALA decided', async page => {
+    await fillDate(page, 'on', '2027-03-15')
+    await page.locator('input[name=decision][value=undertake]').check()
+    await page.locator('#lead_group').fill('QA sub-group')
+    for (const who of ['local_authority', 'health', 'police', 'partnership_manager']) {
+      await page.locator(`input[name=decided_by][value=${who}]`).check()
+    }
+  })
+  await record('business', caseUrl, 'ALA completed', async page => {
+    await fillDate(page, 'on', '2027-05-03')
+    await page.locator('#learning').fill('Referral thresholds were applied unevenly.')
+  })
+  await record('manager', caseUrl, 'Case closed', page => fillDate(page, 'on', '2027-05-04'))
+  assert.match(await stageOf(caseUrl), /Closed/)
+})
+
+test('serious harm, after a challenge overturns the decision, through to a published review and a closed case', async () => {
+  const caseUrl = await newCase('partner_agency', '2027-01-04')
+  await record('business', caseUrl, 'Forwarded to LA', page => fillDate(page, 'on', '2027-01-04'))
+  await record('decisions', caseUrl, 'Threshold decided', async page => {
+    await fillDate(page, 'on', '2027-01-05')
+    await page.locator('input[name=outcome][value=not_met]').check()
+    await page.locator('#rationale').fill('Below threshold.')
+  }, { check: true })
+  await record('business', caseUrl, 'Decision fed back', page => fillDate(page, 'on', '2027-01-05'))
+  await record('healthRep', caseUrl, 'Threshold challenged', async page => {
+    await fillDate(page, 'on', '2027-01-06')
+    await page.locator('#grounds').fill('Long-term impairment is likely.')
+  })
+  await record('manager', caseUrl, 'Challenge resolved', async page => {
+    await fillDate(page, 'on', '2027-01-07')
+    await page.locator('input[name=outcome][value=overturned]').check()
+    await page.locator('#rationale').fill('Met on review.')
+  })
+  await record('decisions', caseUrl, 'Panel notified', async page => {
+    await fillDate(page, 'on', '2027-01-08')
+    await page.locator('#reference').fill('NP-BROWSER-1')
+  })
+  await record('decisions', caseUrl, 'Referral submitted', page => fillDate(page, 'on', '2027-01-08'))
+  await record('business', caseUrl, 'Agency requests sent', async page => {
+    await fillDate(page, 'on', '2027-01-11')
+    await page.locator('input[name=agencies]').first().check()
+  })
+  await record('business', caseUrl, 'Meeting scheduled', async page => {
+    await fillDate(page, 'on', '2027-01-12')
+    await fillDate(page, 'meeting_on', '2027-01-19')
+    await page.locator('input[name=meeting_kind][value=extraordinary]').check()
+  })
+  await record('business', caseUrl, 'Agency return received', async page => {
+    await fillDate(page, 'on', '2027-01-15')
+    await page.locator('input[name=agency]').first().check()
+  })
+  await record('business', caseUrl, 'Pack shared', page => fillDate(page, 'on', '2027-01-18'))
+  await record('chair', caseUrl, 'Meeting held', async page => {
+    await fillDate(page, 'on', '2027-01-19')
+    await page.locator('input[name=recommendation][value=lcspr]').check()
+    await page.locator('#rationale').fill('Learning across agencies.')
+    for (const c of ['improvements_needed', 'recurring_themes', 'multi_agency_concerns']) {
+      await page.locator(`input[name=criteria-${c}][value=yes]`).check()
+    }
+    await page.locator('input[name=criteria-panel_view][value=no]').check()
+  }, { check: true })
+  await record('business', caseUrl, 'Rapid review submitted', page => fillDate(page, 'on', '2027-01-25'))
+  await record('business', caseUrl, 'Outcome communicated', page => fillDate(page, 'on', '2027-01-26'))
+  await record('business', caseUrl, 'Panel response received', async page => {
+    await fillDate(page, 'on', '2027-02-15')
+    await page.locator('input[name=panel_agrees][value=yes]').check()
+    await page.locator('input[name=national_review][value=no]').check()
+  })
+  await record('chair', caseUrl, 'Esg recommendation made', async page => {
+    await fillDate(page, 'on', '2027-02-16')
+    await page.locator('#subgroup').fill('Learning and Improvement')
+  })
+  await record('business', caseUrl, 'LCSPR commissioned', async page => {
+    await fillDate(page, 'on', '2027-02-22')
+    await page.locator('#reviewer').fill('Independent reviewer')
+    await fillDate(page, 'planned_publication_on', '2027-07-16')
+  })
+  await record('business', caseUrl, 'LCSPR sent to panel', page => fillDate(page, 'on', '2027-07-01'))
+  await record('business', caseUrl, 'LCSPR published', page => fillDate(page, 'on', '2027-07-16'))
+  await record('manager', caseUrl, 'Case closed', page => fillDate(page, 'on', '2027-07-19'))
+  assert.match(await stageOf(caseUrl), /Closed/)
+})
+
+test('a step the process does not allow now is refused, and is not offered on the case page', async () => {
+  const caseUrl = await newCase('children_services', '2027-06-01')
+  const page = await as('decisions')
+  await page.goto(caseUrl)
+  assert.equal(await page.getByRole('link', { name: 'Panel notified', exact: true }).count(), 0)
+  await page.goto(`${caseUrl}/record/panel_notified`)
+  await page.getByRole('heading', { name: 'This step is not open now' }).waitFor()
+  assert.deepEqual(await axeViolations(page), [])
+  await page.context().close()
+})
