@@ -94,7 +94,7 @@ async function newCase (route, awareOn) {
 async function stageOf (caseUrl) {
   const page = await as('manager')
   await page.goto(caseUrl)
-  const text = await page.locator('.govuk-summary-list').innerText()
+  const text = await page.locator('.govuk-summary-list').first().innerText()
   await page.context().close()
   return text
 }

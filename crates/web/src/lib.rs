@@ -2,7 +2,7 @@
 //! Handlers are short: parse, authorise, call the domain and the store, render. This
 //! crate knows HTTP and nothing about SQL.
 
-mod api;
+pub(crate) mod api;
 mod audit;
 mod auth;
 mod case_json;

@@ -2,10 +2,10 @@
 
 mod agency_requests;
 mod calendar;
-mod cases;
+pub(crate) mod cases;
 mod health;
 pub mod openapi;
-mod returns;
+pub(crate) mod returns;
 mod templates;
 
 use axum::Router;

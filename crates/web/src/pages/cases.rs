@@ -127,6 +127,25 @@ pub struct CasePage {
     pub timeline: Vec<TimelineLine>,
     /// Links to the forms of the steps this user may record now.
     pub actions: Vec<(String, String)>,
+    pub case_id: String,
+    pub csrf: String,
+    pub requests: Vec<RequestLine>,
+    pub has_meeting: bool,
+}
+
+/// One agency request on the case page: its status and, for the Business Unit, its
+/// link and what can be done about it.
+pub struct RequestLine {
+    pub slug: String,
+    pub agency: String,
+    pub status: String,
+    pub tag_class: &'static str,
+    pub due: String,
+    pub entries: i64,
+    pub proceed_without: bool,
+    pub link: Option<String>,
+    pub manage: bool,
+    pub actions: Vec<(&'static str, &'static str)>,
 }
 
 fn long(d: chrono::NaiveDate) -> String {
@@ -227,7 +246,50 @@ pub async fn show(
         return Ok((axum::http::StatusCode::NOT_FOUND, page).into_response());
     };
     let settings = state.settings();
-    let view = CaseView::derive(&record.events, &settings.calendar, &settings.rules, state.clock.today());
+    let today = state.clock.today();
+    let view = CaseView::derive(&record.events, &settings.calendar, &settings.rules, today);
+    let manage = matches!(
+        page_user.user.role,
+        domain::roles::Role::BusinessUnit | domain::roles::Role::PartnershipManager
+    );
+    let requests = crate::api::cases::request_lines(&state, &record.id, &page_user.user)
+        .await?
+        .into_iter()
+        .map(|line| {
+            let r = &line.request;
+            let status = r.state().status(today);
+            let (label, tag_class) = match status {
+                domain::returns::ReturnStatus::Submitted => ("Submitted", "govuk-tag--green"),
+                domain::returns::ReturnStatus::Overdue => ("Overdue", "govuk-tag--red"),
+                domain::returns::ReturnStatus::Draft => ("Draft", "govuk-tag--blue"),
+                domain::returns::ReturnStatus::Opened => ("Opened", "govuk-tag--light-blue"),
+                domain::returns::ReturnStatus::Requested => ("Requested", "govuk-tag--grey"),
+            };
+            let open = r.submitted_on.is_none();
+            let mut actions = Vec::new();
+            if manage && open {
+                actions.push(("reissue", "Reissue link"));
+                if !r.revoked {
+                    actions.push(("revoke", "Withdraw link"));
+                }
+                if !r.proceed_without {
+                    actions.push(("proceed-without", "Go ahead without it"));
+                }
+            }
+            RequestLine {
+                slug: r.agency.to_string(),
+                agency: r.agency_name.clone(),
+                status: label.to_owned(),
+                tag_class,
+                due: long(r.due),
+                entries: r.entries,
+                proceed_without: r.proceed_without,
+                link: line.link.clone().filter(|_| open && !r.revoked),
+                manage: !actions.is_empty(),
+                actions,
+            }
+        })
+        .collect();
     let key = |v: &dyn erased::Key| v.key();
     let timeline = record
         .events
@@ -250,14 +312,14 @@ pub async fn show(
         aware_on: view.aware_on.map(long).unwrap_or_default(),
         steps: view.deadlines.iter().map(step_line).collect(),
         timeline,
-        actions: super::forms::offer::offered(
-            &domain::process::fold(&record.events),
-            page_user.user.role,
-            state.clock.today(),
-        )
-        .into_iter()
-        .map(|k| (format!("/cases/{}/record/{}", record.id, k.as_str()), words(k.as_str())))
-        .collect(),
+        case_id: record.id.clone(),
+        csrf: page_user.csrf.clone(),
+        requests,
+        has_meeting: domain::process::fold(&record.events).meeting.is_some(),
+        actions: super::forms::offer::offered(&domain::process::fold(&record.events), page_user.user.role, today)
+            .into_iter()
+            .map(|k| (format!("/cases/{}/record/{}", record.id, k.as_str()), words(k.as_str())))
+            .collect(),
     }
     .into_response())
 }
@@ -276,4 +338,89 @@ mod erased {
             }
         }
     }
+}
+
+/// The Business Unit's buttons on a request: reissue or withdraw the link, or go ahead
+/// without the return.
+pub async fn manage_request(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Path((id, agency, action)): Path<(String, String, String)>,
+    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let nav = Nav::from(&page_user);
+    if form.get("csrf").map(String::as_str) != Some(page_user.csrf.as_str()) {
+        return Ok((
+            axum::http::StatusCode::FORBIDDEN,
+            MessagePage {
+                nav: Some(nav),
+                title: "The form has expired".into(),
+                message: "Go back, reload the page and try again.".into(),
+            },
+        )
+            .into_response());
+    }
+    if !matches!(
+        page_user.user.role,
+        domain::roles::Role::BusinessUnit | domain::roles::Role::PartnershipManager
+    ) {
+        return Ok((
+            axum::http::StatusCode::FORBIDDEN,
+            MessagePage {
+                nav: Some(nav),
+                title: "You cannot manage return links".into(),
+                message: "Only the Business Unit or the Partnership Manager manages return links.".into(),
+            },
+        )
+            .into_response());
+    }
+    let Some(request) = state
+        .store
+        .requests_for_case(&id)
+        .await?
+        .into_iter()
+        .find(|r| r.agency.as_str() == agency)
+    else {
+        return Ok((
+            axum::http::StatusCode::NOT_FOUND,
+            MessagePage {
+                nav: Some(nav),
+                title: "Request not found".into(),
+                message: "There is no such request on this case.".into(),
+            },
+        )
+            .into_response());
+    };
+    let entry = store::AuditEntry {
+        at: state.clock.now(),
+        actor: Some(page_user.user.email.clone()),
+        action: format!("POST /cases/{{id}}/requests/{{agency}}/{action}"),
+        case_id: Some(id.clone()),
+        outcome: "303".into(),
+    };
+    match action.as_str() {
+        "reissue" if request.submitted_on.is_none() => {
+            let expires = state
+                .settings()
+                .calendar
+                .add_working_days(state.clock.today(), domain::returns::LINK_EXPIRY_WORKING_DAYS);
+            state.store.reissue_link(&request, expires, &entry).await?;
+        }
+        "revoke" if request.submitted_on.is_none() => state.store.revoke_link(&request, &entry).await?,
+        "proceed-without" if request.submitted_on.is_none() => state.store.proceed_without(&request, &entry).await?,
+        _ => {
+            return Ok((
+                axum::http::StatusCode::CONFLICT,
+                MessagePage {
+                    nav: Some(nav),
+                    title: "Not possible now".into(),
+                    message: "This return was submitted or the action is unknown.".into(),
+                },
+            )
+                .into_response());
+        }
+    }
+    let mut response = axum::response::Redirect::to(&format!("/cases/{id}")).into_response();
+    response.extensions_mut().insert(crate::audit::AuditedInTransaction);
+    Ok(response)
 }

@@ -6,6 +6,7 @@ mod assets;
 mod cases;
 mod dashboard;
 mod forms;
+mod returns;
 mod security;
 mod sign_in;
 
@@ -39,11 +40,22 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/cases/{id}/record/{kind}",
             get(forms::record_form).post(forms::record_submit),
         )
+        .route("/cases/{id}/requests/{agency}/{action}", post(cases::manage_request))
         .route_layer(from_fn_with_state(state.clone(), audit_case_access));
     Router::new()
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/assets/{file}", get(assets::asset))
+        .route("/returns/{token}", get(returns::show))
+        .route("/returns/{token}/scoping", post(returns::save_scoping))
+        .route("/returns/{token}/entries", post(returns::add_entry))
+        .route(
+            "/returns/{token}/upload",
+            post(returns::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api::returns::chronology::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/returns/{token}/submit", post(returns::submit))
         .route("/favicon.ico", get(assets::no_favicon))
         .merge(case_pages)
 }

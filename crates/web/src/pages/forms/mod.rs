@@ -79,7 +79,12 @@ pub struct Choices {
     pub outstanding: Vec<(String, String)>,
 }
 
-fn views(fields: &[Field], data: &FormData, errors: &[(String, String)], choices: &Choices) -> Vec<FieldView> {
+pub(crate) fn views(
+    fields: &[Field],
+    data: &FormData,
+    errors: &[(String, String)],
+    choices: &Choices,
+) -> Vec<FieldView> {
     fields
         .iter()
         .map(|f| {
@@ -145,7 +150,7 @@ fn label_of(fields: &[Field], field: &str) -> String {
         .map_or_else(|| words(field), |f| f.label.to_owned())
 }
 
-fn field_error(fields: &[Field], e: &FieldError) -> (String, String) {
+pub(crate) fn field_error(fields: &[Field], e: &FieldError) -> (String, String) {
     (
         id_for_error(&e.field, fields),
         format!("{}: {}", label_of(fields, &e.field), e.message),

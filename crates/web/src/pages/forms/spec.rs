@@ -242,3 +242,38 @@ pub fn incident_fields() -> Vec<Field> {
         opt("children.1.age_years", "Second child's age in years", Number),
     ]
 }
+
+/// The Initial Scoping and Information Sharing form: all optional as a draft.
+pub fn scoping_fields() -> Vec<Field> {
+    use Input::*;
+    domain::returns::SCOPING_QUESTIONS
+        .iter()
+        .map(|(name, question)| {
+            let input = if name.ends_with("_from") || name.ends_with("_to") {
+                Date
+            } else {
+                TextArea
+            };
+            opt(name, question, input)
+        })
+        .collect()
+}
+
+/// One chronology entry, as the template's columns.
+pub fn entry_fields() -> Vec<Field> {
+    use Input::*;
+    vec![
+        f("date", "Date", Date),
+        Field {
+            name: "time",
+            label: "Time (HH:MM), if known",
+            hint: "",
+            input: Text,
+            optional: true,
+        },
+        f("what_happened", "What happened", TextArea),
+        opt("who", "Who was involved", Text),
+        opt("source", "Source of the information", Text),
+        opt("significance", "Significance", Text),
+    ]
+}
