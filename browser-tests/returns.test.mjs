@@ -107,6 +107,16 @@ test('an agency completes, corrects and submits its return through the link; the
     await staff.waitForURL(caseUrl)
   }
   assert.deepEqual(await axeViolations(staff), [])
+  await staff.getByRole('link', { name: 'Multi-agency chronology' }).click()
+  await staff.getByRole('heading', { name: 'Multi-agency chronology' }).waitFor()
+  assert.equal(await staff.locator('tbody tr').count(), 3)
+  await staff.locator('#from').fill('2026-11-03')
+  await staff.getByRole('button', { name: 'Filter' }).click()
+  await staff.getByRole('heading', { name: 'Multi-agency chronology' }).waitFor()
+  assert.equal(await staff.locator('tbody tr').count(), 2)
+  assert.deepEqual(await axeViolations(staff), [])
+  assert.equal(await checkNarrow(staff, 'chronology'), 0)
+  await staff.goto(caseUrl)
   for (const [name, suffix] of [['Papers pack (ZIP)', '.zip'], ['Referral form (DOCX)', '.docx'], ['Merged chronology (XLSX)', '.xlsx']]) {
     const [download] = await Promise.all([staff.waitForEvent('download'), staff.getByRole('link', { name }).click()])
     assert.ok(download.suggestedFilename().endsWith(suffix), download.suggestedFilename())
@@ -123,5 +133,20 @@ test('a link that is not valid shows a page that says what to do', async () => {
   assert.equal(response.status(), 404)
   await page.getByRole('heading', { name: 'This link does not work' }).waitFor()
   assert.deepEqual(await axeViolations(page), [])
+  await page.context().close()
+})
+
+test('an agency contact sees its own agency\'s requests after signing in', async () => {
+  const contact = 'contact@demo.rapid-review.test'
+  const page = await (await browser.newContext()).newPage()
+  await signIn(page, server.url, contact, server.passwords[contact])
+  await page.getByRole('heading', { name: "Your agency's requests" }).waitFor()
+  const links = page.locator('a[href^="/returns/"]')
+  assert.ok(await links.count() > 0)
+  assert.deepEqual(await axeViolations(page), [])
+  await links.first().click()
+  await page.getByRole('heading', { name: /^Return for Northfield/ }).waitFor()
+  await page.goto(`${server.url}/cases`)
+  await page.getByRole('heading', { name: 'You cannot see cases' }).waitFor()
   await page.context().close()
 })

@@ -424,3 +424,82 @@ pub async fn manage_request(
     response.extensions_mut().insert(crate::audit::AuditedInTransaction);
     Ok(response)
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "chronology.html")]
+pub struct ChronologyPage {
+    pub nav: Option<Nav>,
+    pub case_id: String,
+    pub reference: String,
+    pub agencies: Vec<(String, bool)>,
+    pub from: String,
+    pub to: String,
+    pub query: String,
+    pub filtered: bool,
+    pub entries: Vec<(String, [String; 6])>,
+}
+
+/// The merged multi-agency chronology, filtered by agency and dates.
+pub async fn chronology(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    if !page_user.user.role.is_case_role() {
+        return Ok(refuse(&page_user));
+    }
+    let Some(record) = state.store.case(&id).await? else {
+        let page = MessagePage {
+            nav: Some(Nav::from(&page_user)),
+            title: "Case not found".into(),
+            message: "There is no case at this address.".into(),
+        };
+        return Ok((axum::http::StatusCode::NOT_FOUND, page).into_response());
+    };
+    let get = |k: &str| query.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let (agency, from, to) = (get("agency"), get("from"), get("to"));
+    let from_date: Option<chrono::NaiveDate> = from.parse().ok();
+    let to_date: Option<chrono::NaiveDate> = to.parse().ok();
+    let all = state.store.merged_chronology(&id).await?;
+    let mut agencies: Vec<String> = all.iter().map(|(a, _)| a.to_string()).collect();
+    agencies.sort();
+    agencies.dedup();
+    let entries = all
+        .into_iter()
+        .filter(|(a, e)| {
+            (agency.is_empty() || a.as_str() == agency)
+                && from_date.is_none_or(|f| e.date >= f)
+                && to_date.is_none_or(|t| e.date <= t)
+        })
+        .map(|(a, e)| (a.to_string(), e.cells()))
+        .collect();
+    // Only values that were understood go into the export links.
+    let mut qs = String::new();
+    if agencies.contains(&agency) {
+        qs.push_str(&format!("&agency={agency}"));
+    }
+    for (k, v) in [("from", from_date), ("to", to_date)] {
+        if let Some(d) = v {
+            qs.push_str(&format!("&{k}={d}"));
+        }
+    }
+    Ok(ChronologyPage {
+        nav: Some(Nav::from(&page_user)),
+        case_id: record.id.clone(),
+        reference: record.reference.clone(),
+        agencies: agencies
+            .into_iter()
+            .map(|a| {
+                let selected = a == agency;
+                (a, selected)
+            })
+            .collect(),
+        filtered: !agency.is_empty() || from_date.is_some() || to_date.is_some(),
+        from,
+        to,
+        query: qs,
+        entries,
+    }
+    .into_response())
+}

@@ -37,6 +37,8 @@ pub struct DashboardPage {
     pub stages: Vec<(String, String, bool)>,
     pub roles: Vec<(String, String, bool)>,
     pub filtered: bool,
+    /// For an agency contact: its agency's requests, each a link to the return page.
+    pub requests: Vec<(String, String)>,
 }
 
 pub async fn dashboard(
@@ -100,6 +102,29 @@ pub async fn dashboard(
             }
         }
     }
+    let mut requests = Vec::new();
+    if let (Role::AgencyContact, Some(agency)) = (page_user.user.role, &page_user.user.agency) {
+        for r in state.store.requests_for_agency(agency).await? {
+            if r.revoked {
+                continue;
+            }
+            let token = state.store.return_token(&r).await?;
+            let status = r.state().status(today);
+            let status = serde_json::to_value(status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            requests.push((
+                format!("/returns/{token}"),
+                format!(
+                    "Case {}: return due {} ({})",
+                    r.case_reference,
+                    r.due.format("%-d %B %Y"),
+                    words(&status)
+                ),
+            ));
+        }
+    }
     clocks.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.reference.cmp(&b.1.reference)));
     Ok(DashboardPage {
         nav: Some(Nav::from(&page_user)),
@@ -116,5 +141,6 @@ pub async fn dashboard(
             .map(|r| (r.as_str().to_owned(), words(r.as_str()), Some(*r) == role))
             .collect(),
         filtered: stage.is_some() || role.is_some(),
+        requests,
     })
 }
