@@ -2,6 +2,7 @@
 //! GOV.UK Frontend served by the service itself, and working without JavaScript.
 //! Pages share the domain and store calls of the JSON API.
 
+mod admin;
 mod assets;
 mod cases;
 mod dashboard;
@@ -18,6 +19,7 @@ use axum::http::request::Parts;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::roles::Role as store_role;
 use store::User;
 
 pub use security::security_headers;
@@ -46,6 +48,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/admin", get(admin::home))
+        .route("/admin/calendar", get(admin::calendar))
+        .route("/admin/calendar/override", post(admin::add_override))
+        .route("/admin/calendar/import", post(admin::import))
+        .route("/admin/agencies", get(admin::agencies).post(admin::add_agency))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/rules", get(admin::rules).post(admin::save_rules))
         .route("/assets/{file}", get(assets::asset))
         .route("/returns/{token}", get(returns::show))
         .route("/returns/{token}/scoping", post(returns::save_scoping))
@@ -102,6 +111,8 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
 pub struct Nav {
     pub name: String,
     pub csrf: String,
+    /// Whether to show the administration link.
+    pub admin: bool,
 }
 
 impl From<&PageUser> for Nav {
@@ -109,6 +120,7 @@ impl From<&PageUser> for Nav {
         Nav {
             name: p.user.name.clone(),
             csrf: p.csrf.clone(),
+            admin: matches!(p.user.role, store_role::Admin | store_role::PartnershipManager),
         }
     }
 }

@@ -1,0 +1,105 @@
+// Administration in the browser: the calendar (sources, a local change, the gov.uk
+// import), agencies, users and roles, and the deadline rules; errors shown and fixed.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer } from './server.mjs'
+import { launch, axeViolations, checkNarrow, signIn } from './browser.mjs'
+
+let server, browser
+const feed = new URL('../crates/domain/tests/data/bank-holidays-2024-2027.json', import.meta.url).pathname
+
+before(async () => {
+  server = await startServer('2026-11-27')
+  browser = await launch()
+})
+
+after(async () => {
+  await browser?.close()
+  server?.stop()
+})
+
+async function as (email) {
+  const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage()
+  await signIn(page, server.url, email, server.passwords[email])
+  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  return page
+}
+
+test('an administrator sees each holiday with its source, adds a local closure and imports the gov.uk feed', async () => {
+  const page = await as('admin@demo.rapid-review.test')
+  await page.getByRole('link', { name: 'Administration' }).click()
+  await page.getByRole('link', { name: 'Calendar' }).click()
+  await page.getByRole('heading', { name: 'Calendar' }).waitFor()
+  assert.match(await page.locator('tbody').innerText(), /Boxing Day \(substitute day\)\s+Rule/)
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'admin-calendar'), 0)
+  await page.locator('#date-day').fill('29')
+  await page.locator('#date-month').fill('12')
+  await page.locator('#date-year').fill('2026')
+  await page.locator('input[name=kind][value=holiday]').check()
+  await page.getByRole('button', { name: 'Add the change' }).click()
+  await page.locator('.govuk-error-summary').waitFor()
+  assert.equal(await page.locator('.govuk-error-summary a').getAttribute('href'), '#name')
+  await page.locator('#name').fill('Local closure')
+  await page.getByRole('button', { name: 'Add the change' }).click()
+  await page.getByText('The change is added.').waitFor()
+  assert.match(await page.locator('tbody').innerText(), /29 December 2026\s+Local closure\s+Override/)
+  await page.locator('#file').setInputFiles(feed)
+  await page.getByRole('button', { name: 'Import' }).click()
+  await page.getByText("The feed's days are imported.").waitFor()
+  assert.deepEqual(await axeViolations(page), [])
+  await page.context().close()
+})
+
+test('an administrator adds an agency and a user, correcting each mistake', async () => {
+  const page = await as('admin@demo.rapid-review.test')
+  await page.goto(`${server.url}/admin/agencies`)
+  await page.locator('#slug').fill('Youth Justice')
+  await page.locator('#name').fill('Youth Justice Service')
+  await page.locator('#kind').fill('youth justice')
+  await page.getByRole('button', { name: 'Add the agency' }).click()
+  await page.locator('.govuk-error-summary').waitFor()
+  assert.equal(await page.locator('.govuk-error-summary a').getAttribute('href'), '#slug')
+  assert.deepEqual(await axeViolations(page), [])
+  await page.locator('#slug').fill('youth-justice')
+  await page.getByRole('button', { name: 'Add the agency' }).click()
+  await page.getByText('The agency is added.').waitFor()
+  await page.goto(`${server.url}/admin/users`)
+  await page.locator('#email').fill('new-rep@demo.rapid-review.test')
+  await page.locator('#name').fill('Newly Added')
+  await page.locator('input[name=role][value=partner_rep]').check()
+  await page.getByRole('button', { name: 'Add the user' }).click()
+  await page.locator('.govuk-error-summary').waitFor()
+  assert.equal(await page.locator('.govuk-error-summary a').getAttribute('href'), '#partner')
+  await page.locator('input[name=partner][value=police]').check()
+  await page.locator('#password').fill('a long enough password')
+  await page.getByRole('button', { name: 'Add the user' }).click()
+  await page.getByText('The user is added.').waitFor()
+  assert.match(await page.locator('tbody').innerText(), /Newly Added/)
+  assert.deepEqual(await axeViolations(page), [])
+  await page.context().close()
+})
+
+test('the Partnership Manager changes a deadline rule; a malformed rule set is refused', async () => {
+  const page = await as('manager@demo.rapid-review.test')
+  await page.goto(`${server.url}/admin/rules`)
+  const rules = page.locator('#rules')
+  const original = await rules.inputValue()
+  assert.match(original, /agency_return = \{ working_days = 5 \}/)
+  await rules.fill(original + '\nsurprise = 1\n')
+  await page.getByRole('button', { name: 'Save the rules' }).click()
+  await page.locator('.govuk-error-summary').waitFor()
+  assert.deepEqual(await axeViolations(page), [])
+  await rules.fill(original.replace('agency_return = { working_days = 5 }', 'agency_return = { working_days = 7 }'))
+  await page.getByRole('button', { name: 'Save the rules' }).click()
+  await page.getByText('The rules are saved').waitFor()
+  assert.match(await page.locator('#rules').inputValue(), /agency_return = \{ working_days = 7 \}/)
+  await page.context().close()
+})
+
+test('a viewer cannot use administration', async () => {
+  const page = await as('viewer@demo.rapid-review.test')
+  await page.goto(`${server.url}/admin/calendar`)
+  await page.getByRole('heading', { name: 'You cannot use administration' }).waitFor()
+  await page.context().close()
+})

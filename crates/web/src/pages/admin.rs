@@ -1,0 +1,575 @@
+//! Administration pages: the calendar (each year's holidays with their source, adding
+//! an override, importing the gov.uk feed), agencies, users and roles, and the
+//! deadline rules. Administrators only; the Partnership Manager may also change rules.
+//! A calendar or rules change is applied at once and every case's snapshot recomputed.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use domain::calendar::{Override, parse_gov_uk_feed};
+use domain::deadlines::RuleSet;
+use domain::events::FieldError;
+use domain::roles::Role;
+use store::{NewAgency, NewUser};
+
+use super::forms::body::{FormData, date, id};
+use super::forms::spec::{Field, Input};
+use super::forms::{Choices, FieldView, field_error, views};
+use super::{MessagePage, Nav, PageUser, words};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub struct AdminForm {
+    pub title: String,
+    pub action: String,
+    pub button: String,
+    pub fields: Vec<FieldView>,
+    pub multipart: bool,
+    pub file: bool,
+    pub textarea: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin.html")]
+pub struct AdminPage {
+    pub nav: Option<Nav>,
+    pub heading: String,
+    pub caption: String,
+    pub headers: Vec<String>,
+    pub table: Vec<Vec<String>>,
+    pub forms: Vec<AdminForm>,
+    pub csrf: String,
+    pub errors: Vec<(String, String)>,
+    pub notice: Option<String>,
+}
+
+const OVERRIDE_KINDS: &[(&str, &str)] = &[
+    ("holiday", "A holiday (not a working day)"),
+    ("working_day", "A working day"),
+];
+const ROLES: &[(&str, &str)] = &[
+    ("partnership_manager", "Partnership Manager"),
+    ("business_unit", "Business Unit"),
+    ("la_decision_maker", "LA decision maker"),
+    ("partner_rep", "Partner representative"),
+    ("jcr_chair", "JCR chair"),
+    ("agency_contact", "Agency contact"),
+    ("viewer", "Viewer"),
+    ("admin", "Administrator"),
+];
+const PARTNERS: &[(&str, &str)] = &[
+    ("local_authority", "Local authority"),
+    ("health", "Health"),
+    ("police", "Police"),
+];
+
+const fn field(name: &'static str, label: &'static str, input: Input, optional: bool) -> Field {
+    Field {
+        name,
+        label,
+        hint: "",
+        input,
+        optional,
+    }
+}
+
+const OVERRIDE_FIELDS: [Field; 3] = [
+    field("date", "Date", Input::Date, false),
+    field("kind", "The day becomes", Input::Radios(OVERRIDE_KINDS), false),
+    field("name", "Name or reason", Input::Text, false),
+];
+const AGENCY_FIELDS: [Field; 4] = [
+    field(
+        "slug",
+        "Short name (lower-case letters, digits and hyphens)",
+        Input::Text,
+        false,
+    ),
+    field("name", "Name", Input::Text, false),
+    field("kind", "Kind of agency (school, GP, police…)", Input::Text, false),
+    field("email", "Email for requests", Input::Text, true),
+];
+const USER_FIELDS: [Field; 6] = [
+    field("email", "Email address", Input::Text, false),
+    field("name", "Name", Input::Text, false),
+    field("role", "Role", Input::Radios(ROLES), false),
+    field(
+        "partner",
+        "Partner (for a partner representative)",
+        Input::Radios(PARTNERS),
+        true,
+    ),
+    field("agency", "Agency (for an agency contact)", Input::Agency, true),
+    field("password", "Password (at least 12 characters)", Input::Text, true),
+];
+
+fn allowed(page_user: &PageUser, rules: bool) -> Option<Response> {
+    let ok = page_user.user.role == Role::Admin || (rules && page_user.user.role == Role::PartnershipManager);
+    (!ok).then(|| {
+        let page = MessagePage {
+            nav: Some(Nav::from(page_user)),
+            title: "You cannot use administration".into(),
+            message: "These pages are for administrators.".into(),
+        };
+        (StatusCode::FORBIDDEN, page).into_response()
+    })
+}
+
+fn page(page_user: &PageUser, heading: &str) -> AdminPage {
+    AdminPage {
+        nav: Some(Nav::from(page_user)),
+        heading: heading.into(),
+        caption: String::new(),
+        headers: Vec::new(),
+        table: Vec::new(),
+        forms: Vec::new(),
+        csrf: page_user.csrf.clone(),
+        errors: Vec::new(),
+        notice: None,
+    }
+}
+
+fn expired(page_user: &PageUser) -> Response {
+    let page = MessagePage {
+        nav: Some(Nav::from(page_user)),
+        title: "The form has expired".into(),
+        message: "Go back, reload the page and try again.".into(),
+    };
+    (StatusCode::FORBIDDEN, page).into_response()
+}
+
+pub async fn home(page_user: PageUser) -> Response {
+    if let Some(refused) = allowed(&page_user, true) {
+        return refused;
+    }
+    page(&page_user, "Administration").into_response()
+}
+
+/// After a calendar or rules change: use it now and bring every case snapshot up to date.
+async fn apply_settings(state: &AppState) -> Result<(), ApiError> {
+    state.reload_settings().await?;
+    let settings = state.settings();
+    state
+        .store
+        .refresh_snapshots(
+            &settings.calendar,
+            &settings.rules,
+            state.clock.today(),
+            state.clock.now(),
+        )
+        .await?;
+    Ok(())
+}
+
+async fn calendar_page(
+    state: &AppState,
+    page_user: &PageUser,
+    year: i32,
+    data: &FormData,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+) -> AdminPage {
+    let mut p = page(page_user, "Calendar");
+    p.caption = format!("Bank holidays in {year}");
+    p.headers = vec!["Date".into(), "Name".into(), "Source".into()];
+    p.table = state
+        .settings()
+        .calendar
+        .holidays_in(year)
+        .into_iter()
+        .map(|h| {
+            vec![
+                h.date.format("%A %-d %B %Y").to_string(),
+                h.name.to_string(),
+                words(h.source.as_str()),
+            ]
+        })
+        .collect();
+    p.forms = vec![
+        AdminForm {
+            title: "Add a local change".into(),
+            action: "/admin/calendar/override".into(),
+            button: "Add the change".into(),
+            fields: views(&OVERRIDE_FIELDS, data, &errors, &Choices::default()),
+            multipart: false,
+            file: false,
+            textarea: None,
+        },
+        AdminForm {
+            title: "Import the gov.uk bank holidays".into(),
+            action: "/admin/calendar/import".into(),
+            button: "Import".into(),
+            fields: Vec::new(),
+            multipart: true,
+            file: true,
+            textarea: None,
+        },
+    ];
+    p.errors = errors;
+    p.notice = notice;
+    p
+}
+
+pub async fn calendar(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(refused) = allowed(&page_user, false) {
+        return refused;
+    }
+    let year = q
+        .get("year")
+        .and_then(|y| y.parse().ok())
+        .unwrap_or_else(|| state.clock.today().year());
+    let notice = q.get("done").map(|d| {
+        if d == "import" {
+            "The feed's days are imported."
+        } else {
+            "The change is added."
+        }
+        .to_owned()
+    });
+    calendar_page(&state, &page_user, year, &FormData::default(), Vec::new(), notice)
+        .await
+        .into_response()
+}
+
+pub async fn add_override(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    if let Some(refused) = allowed(&page_user, false) {
+        return Ok(refused);
+    }
+    let data = FormData::parse(&body);
+    if data.get("csrf") != page_user.csrf {
+        return Ok(expired(&page_user));
+    }
+    let year = state.clock.today().year();
+    let checked = (|| -> Result<Override, FieldError> {
+        let day = date(&data, "date")?
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| FieldError::new("date", "Enter the date"))?;
+        let name = data.get("name");
+        if name.is_empty() {
+            return Err(FieldError::new("name", "Enter the name or reason"));
+        }
+        match data.get("kind") {
+            "holiday" => Ok(Override::holiday(day, name)),
+            "working_day" => Ok(Override::working_day(day, name)),
+            _ => Err(FieldError::new(
+                "kind",
+                "Choose whether the day becomes a holiday or a working day",
+            )),
+        }
+    })();
+    match checked {
+        Ok(change) => {
+            let shown = change.date.year();
+            state.store.add_calendar_overrides(&[change], state.clock.now()).await?;
+            apply_settings(&state).await?;
+            Ok(Redirect::to(&format!("/admin/calendar?year={shown}&done=override")).into_response())
+        }
+        Err(e) => {
+            let errors = vec![field_error(&OVERRIDE_FIELDS, &e)];
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                calendar_page(&state, &page_user, year, &data, errors, None).await,
+            )
+                .into_response())
+        }
+    }
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    mut multipart: Multipart,
+) -> Result<Response, ApiError> {
+    if let Some(refused) = allowed(&page_user, false) {
+        return Ok(refused);
+    }
+    let (mut csrf, mut file) = (String::new(), Vec::new());
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => file = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+            _ => {}
+        }
+    }
+    if csrf != page_user.csrf {
+        return Ok(expired(&page_user));
+    }
+    let year = state.clock.today().year();
+    let parsed = std::str::from_utf8(&file)
+        .map_err(|_| "the file is not text: choose the gov.uk bank-holidays JSON file".to_owned())
+        .and_then(|text| parse_gov_uk_feed(text).map_err(|e| format!("The file was not imported: {e}")));
+    match parsed {
+        Ok(overrides) => {
+            state
+                .store
+                .add_calendar_overrides(&overrides, state.clock.now())
+                .await?;
+            apply_settings(&state).await?;
+            Ok(Redirect::to(&format!("/admin/calendar?year={year}&done=import")).into_response())
+        }
+        Err(message) => {
+            let errors = vec![("file".to_owned(), message)];
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                calendar_page(&state, &page_user, year, &FormData::default(), errors, None).await,
+            )
+                .into_response())
+        }
+    }
+}
+
+async fn agencies_page(
+    state: &AppState,
+    page_user: &PageUser,
+    data: &FormData,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+) -> Result<AdminPage, ApiError> {
+    let mut p = page(page_user, "Agencies");
+    p.caption = "The agencies that can be asked for returns".into();
+    p.headers = vec!["Short name".into(), "Name".into(), "Kind".into(), "Email".into()];
+    p.table = state
+        .store
+        .list_agencies()
+        .await?
+        .into_iter()
+        .map(|a| vec![a.slug.to_string(), a.name, a.kind, a.email.unwrap_or_default()])
+        .collect();
+    p.forms = vec![AdminForm {
+        title: "Add an agency".into(),
+        action: "/admin/agencies".into(),
+        button: "Add the agency".into(),
+        fields: views(&AGENCY_FIELDS, data, &errors, &Choices::default()),
+        multipart: false,
+        file: false,
+        textarea: None,
+    }];
+    p.errors = errors;
+    p.notice = notice;
+    Ok(p)
+}
+
+pub async fn agencies(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    if let Some(refused) = allowed(&page_user, false) {
+        return Ok(refused);
+    }
+    let notice = q.contains_key("done").then(|| "The agency is added.".to_owned());
+    Ok(
+        agencies_page(&state, &page_user, &FormData::default(), Vec::new(), notice)
+            .await?
+            .into_response(),
+    )
+}
+
+pub async fn add_agency(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
+    if let Some(refused) = allowed(&page_user, false) {
+        return Ok(refused);
+    }
+    let data = FormData::parse(&body);
+    if data.get("csrf") != page_user.csrf {
+        return Ok(expired(&page_user));
+    }
+    let email = Some(data.get("email")).filter(|e| !e.is_empty());
+    let added = match NewAgency::new(data.get("slug"), data.get("name"), data.get("kind"), email) {
+        Ok(new) => state
+            .store
+            .add_agency(&new, state.clock.now())
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(ApiError::Invalid(e)),
+    };
+    match added {
+        Ok(_) => Ok(Redirect::to("/admin/agencies?done=1").into_response()),
+        Err(ApiError::Invalid(e)) => {
+            let errors = vec![field_error(&AGENCY_FIELDS, &e)];
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                agencies_page(&state, &page_user, &data, errors, None).await?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn users_page(
+    state: &AppState,
+    page_user: &PageUser,
+    data: &FormData,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+) -> Result<AdminPage, ApiError> {
+    let mut p = page(page_user, "Users and roles");
+    p.caption = "Everyone who can sign in".into();
+    p.headers = vec!["Name".into(), "Email".into(), "Role".into(), "Partner or agency".into()];
+    p.table = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| {
+            let with = u
+                .partner
+                .map(|p| words(p.as_str()))
+                .or(u.agency.map(|a| a.to_string()))
+                .unwrap_or_default();
+            vec![u.name, u.email, words(u.role.as_str()), with]
+        })
+        .collect();
+    let choices = Choices {
+        agencies: state
+            .store
+            .list_agencies()
+            .await?
+            .into_iter()
+            .map(|a| (a.slug.to_string(), a.name))
+            .collect(),
+        outstanding: Vec::new(),
+    };
+    p.forms = vec![AdminForm {
+        title: "Add a user".into(),
+        action: "/admin/users".into(),
+        button: "Add the user".into(),
+        fields: views(&USER_FIELDS, data, &errors, &choices),
+        multipart: false,
+        file: false,
+        textarea: None,
+    }];
+    p.errors = errors;
+    p.notice = notice;
+    Ok(p)
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    if let Some(refused) = allowed(&page_user, false) {
+        return Ok(refused);
+    }
+    let notice = q.contains_key("done").then(|| "The user is added.".to_owned());
+    Ok(users_page(&state, &page_user, &FormData::default(), Vec::new(), notice)
+        .await?
+        .into_response())
+}
+
+pub async fn add_user(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
+    if let Some(refused) = allowed(&page_user, false) {
+        return Ok(refused);
+    }
+    let data = FormData::parse(&body);
+    if data.get("csrf") != page_user.csrf {
+        return Ok(expired(&page_user));
+    }
+    let some = |name: &str| Some(data.get(name)).filter(|v| !v.is_empty());
+    let password = some("password").map(str::to_owned);
+    let added = match NewUser::new(
+        data.get("email"),
+        data.get("name"),
+        data.get("role"),
+        some("partner"),
+        some("agency"),
+        password,
+    ) {
+        Ok(new) => state
+            .store
+            .add_user(&new, state.clock.now())
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(ApiError::Invalid(e)),
+    };
+    match added {
+        Ok(_) => Ok(Redirect::to("/admin/users?done=1").into_response()),
+        Err(ApiError::Invalid(e)) => {
+            let errors = vec![field_error(&USER_FIELDS, &e)];
+            // The password is never sent back to the page.
+            let kept = FormData(data.0.into_iter().filter(|(k, _)| k != "password").collect());
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                users_page(&state, &page_user, &kept, errors, None).await?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn rules_page(page_user: &PageUser, text: String, errors: Vec<(String, String)>, notice: Option<String>) -> AdminPage {
+    let mut p = page(page_user, "Deadline rules");
+    p.forms = vec![AdminForm {
+        title: "The rules in force".into(),
+        action: "/admin/rules".into(),
+        button: "Save the rules".into(),
+        fields: Vec::new(),
+        multipart: false,
+        file: false,
+        textarea: Some(text),
+    }];
+    p.errors = errors;
+    p.notice = notice;
+    p
+}
+
+pub async fn rules(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(refused) = allowed(&page_user, true) {
+        return refused;
+    }
+    let notice = q
+        .contains_key("done")
+        .then(|| "The rules are saved and every case's deadlines recomputed.".to_owned());
+    rules_page(&page_user, state.settings().rules.to_toml(), Vec::new(), notice).into_response()
+}
+
+pub async fn save_rules(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
+    if let Some(refused) = allowed(&page_user, true) {
+        return Ok(refused);
+    }
+    let data = FormData::parse(&body);
+    if data.get("csrf") != page_user.csrf {
+        return Ok(expired(&page_user));
+    }
+    let text = data
+        .0
+        .iter()
+        .find(|(k, _)| k == "rules")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    match RuleSet::from_toml(&text) {
+        Ok(rules) => {
+            state.store.set_rules(&rules).await?;
+            apply_settings(&state).await?;
+            Ok(Redirect::to("/admin/rules?done=1").into_response())
+        }
+        Err(e) => {
+            let errors = vec![(id("rules"), format!("The rules were not saved: {e}"))];
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                rules_page(&page_user, text, errors, None),
+            )
+                .into_response())
+        }
+    }
+}
