@@ -21,6 +21,8 @@ after(async () => {
 
 const people = {
   manager: 'manager@demo.rapid-review.test',
+  laRep: 'la-rep@demo.rapid-review.test',
+  policeRep: 'police-rep@demo.rapid-review.test',
   business: 'business@demo.rapid-review.test',
   decisions: 'decisions@demo.rapid-review.test',
   healthRep: 'health-rep@demo.rapid-review.test',
@@ -59,6 +61,20 @@ async function record (who, caseUrl, link, fill = async () => {}, { check = fals
   }
   await page.waitForURL(caseUrl)
   await page.context().close()
+}
+
+/** Posts to a discussion on the case page (a view on the ALA when `position` is given). */
+async function discuss (who, caseUrl, topic, message, position) {
+  const page = await as(who)
+  await page.goto(caseUrl)
+  if (position) await page.locator(`form[action$="/discuss/${topic}"] input[name=position][value=${position}]`).check()
+  await page.locator(`#${topic}-message`).fill(message)
+  await page.locator(`form[action$="/discuss/${topic}"] button`).click()
+  await page.waitForURL(url => url.pathname === new URL(caseUrl).pathname)
+  assert.deepEqual(await axeViolations(page), [])
+  const thread = await page.locator(`#${topic} ~ ol.app-timeline`).first().innerText()
+  await page.context().close()
+  return thread
 }
 
 async function newCase (route, awareOn) {
@@ -113,12 +129,18 @@ test('not met, an alternative learning activity decided by all four, completed a
     await page.locator('input[name=criteria][value=recurring_theme]').check()
     await page.locator('#proposal').fill('Audit of neglect referrals.')
   })
+  // Each of the three partner representatives and the Partnership Manager gives a view.
+  await discuss('laRep', caseUrl, 'ala', 'Supports an audit.', 'undertake')
+  await discuss('healthRep', caseUrl, 'ala', 'Health will join the audit.', 'undertake')
+  await discuss('policeRep', caseUrl, 'ala', 'Police records show the same pattern.', 'undertake')
+  const views = await discuss('manager', caseUrl, 'ala', 'Agreed: the QA sub-group leads.', 'undertake')
+  assert.equal((views.match(/Undertake/g) || []).length, 4)
   await record('manager', caseUrl, 'ALA decided', async page => {
     await fillDate(page, 'on', '2027-03-15')
     await page.locator('input[name=decision][value=undertake]').check()
     await page.locator('#lead_group').fill('QA sub-group')
     for (const who of ['local_authority', 'health', 'police', 'partnership_manager']) {
-      await page.locator(`input[name=decided_by][value=${who}]`).check()
+      assert.ok(await page.locator(`input[name=decided_by][value=${who}]`).isChecked(), `${who} took part`)
     }
   })
   await record('business', caseUrl, 'ALA completed', async page => {
@@ -138,6 +160,10 @@ test('serious harm, after a challenge overturns the decision, through to a publi
     await page.locator('#rationale').fill('Below threshold.')
   }, { check: true })
   await record('business', caseUrl, 'Decision fed back', page => fillDate(page, 'on', '2027-01-05'))
+  // The partners discuss the decision in a thread before challenging it.
+  await discuss('healthRep', caseUrl, 'challenge', 'Health thinks the impairment is likely to be long term.')
+  const thread = await discuss('manager', caseUrl, 'challenge', 'Agreed: please record the challenge.')
+  assert.match(thread, /Health representative[\s\S]*Partnership manager/)
   await record('healthRep', caseUrl, 'Threshold challenged', async page => {
     await fillDate(page, 'on', '2027-01-06')
     await page.locator('#grounds').fill('Long-term impairment is likely.')

@@ -131,6 +131,186 @@ pub struct CasePage {
     pub csrf: String,
     pub requests: Vec<RequestLine>,
     pub has_meeting: bool,
+    pub threads: Vec<Thread>,
+}
+
+/// A discussion on the case page.
+pub struct Thread {
+    pub topic: &'static str,
+    pub title: &'static str,
+    pub note: String,
+    pub messages: Vec<(String, String, String, String)>,
+    pub can_post: bool,
+    pub positions: bool,
+    pub prompt: &'static str,
+    pub button: &'static str,
+}
+
+/// Who a message is from, as the partners know them.
+fn speaker(m: &store::Message) -> String {
+    match &m.partner {
+        Some(p) => format!("{} ({} representative)", m.author, words(p)),
+        None => format!("{} ({})", m.author, words(&m.role)),
+    }
+}
+
+/// The threshold challenge thread and the ALA views, when the case has reached them.
+async fn threads(
+    state: &AppState,
+    case_id: &str,
+    folded: &domain::process::CaseState,
+    user: &store::User,
+) -> Result<Vec<Thread>, ApiError> {
+    use domain::roles::Role;
+    let discusses = matches!(user.role, Role::PartnerRep | Role::PartnershipManager) && !folded.is_closed();
+    let mut out = Vec::new();
+    let not_met = folded
+        .threshold
+        .as_ref()
+        .is_some_and(|t| t.value == domain::events::ThresholdOutcome::NotMet);
+    let line = |m: &store::Message| {
+        let position = match m.position.as_deref() {
+            Some("undertake") => "Undertake".to_owned(),
+            Some("no_action") => "No action".to_owned(),
+            _ => String::new(),
+        };
+        (
+            speaker(m),
+            m.at.format("%-d %B %Y %H:%M").to_string(),
+            position,
+            m.body.clone(),
+        )
+    };
+    if not_met {
+        let messages = state.store.messages(case_id, "challenge").await?;
+        out.push(Thread {
+            topic: "challenge",
+            title: "Discussion of the threshold decision",
+            note: "The three partner representatives and the Partnership Manager discuss the decision here before any challenge is resolved.".into(),
+            messages: messages.iter().map(line).collect(),
+            can_post: discusses && folded.challenge.resolved.is_none(),
+            positions: false,
+            prompt: "Add to the discussion",
+            button: "Post",
+        });
+    }
+    if folded.ala.proposed_on.is_some() {
+        let messages = state.store.messages(case_id, "ala").await?;
+        let given: Vec<String> = messages
+            .iter()
+            .map(|m| m.partner.clone().unwrap_or_else(|| m.role.clone()))
+            .collect();
+        let missing: Vec<String> = ["local_authority", "health", "police", "partnership_manager"]
+            .iter()
+            .filter(|k| !given.iter().any(|g| g == *k))
+            .map(|k| words(k))
+            .collect();
+        out.push(Thread {
+            topic: "ala",
+            title: "Views on the proposed Alternative Learning Activity",
+            note: if missing.is_empty() {
+                "All four have given a view.".into()
+            } else {
+                format!("Still to give a view: {}.", missing.join(", "))
+            },
+            messages: messages.iter().map(line).collect(),
+            can_post: discusses && folded.ala.decided.is_none(),
+            positions: true,
+            prompt: "Why",
+            button: "Record your view",
+        });
+    }
+    Ok(out)
+}
+
+/// Posts a message to a case's discussion.
+pub async fn discuss(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Path((id, topic)): Path<(String, String)>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    use domain::roles::Role;
+    let nav = Nav::from(&page_user);
+    let refuse_with = |status, title: &str, message: &str| {
+        (
+            status,
+            MessagePage {
+                nav: Some(nav.clone()),
+                title: title.into(),
+                message: message.into(),
+            },
+        )
+            .into_response()
+    };
+    if form.get("csrf").map(String::as_str) != Some(page_user.csrf.as_str()) {
+        return Ok(refuse_with(
+            axum::http::StatusCode::FORBIDDEN,
+            "The form has expired",
+            "Go back, reload the page and try again.",
+        ));
+    }
+    if !matches!(page_user.user.role, Role::PartnerRep | Role::PartnershipManager) {
+        return Ok(refuse_with(
+            axum::http::StatusCode::FORBIDDEN,
+            "You cannot join this discussion",
+            "Only the partner representatives and the Partnership Manager discuss here.",
+        ));
+    }
+    let Some(record) = state.store.case(&id).await? else {
+        return Ok(refuse_with(
+            axum::http::StatusCode::NOT_FOUND,
+            "Case not found",
+            "There is no case at this address.",
+        ));
+    };
+    let folded = domain::process::fold(&record.events);
+    let open = threads(&state, &id, &folded, &page_user.user)
+        .await?
+        .into_iter()
+        .find(|t| t.topic == topic)
+        .filter(|t| t.can_post);
+    let Some(thread) = open else {
+        return Ok(refuse_with(
+            axum::http::StatusCode::CONFLICT,
+            "This discussion is closed",
+            "The decision it was about has been made.",
+        ));
+    };
+    let position = form
+        .get("position")
+        .map(String::as_str)
+        .filter(|p| matches!(*p, "undertake" | "no_action"));
+    let text = domain::events::Text::try_from(form.get("message").cloned().unwrap_or_default());
+    let not_posted = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    if thread.positions && position.is_none() {
+        return Ok(refuse_with(
+            not_posted,
+            "Your view was not recorded",
+            "Choose whether to undertake the activity or take no action, then record your view.",
+        ));
+    }
+    let Ok(text) = text else {
+        return Ok(refuse_with(
+            not_posted,
+            "Your message was not posted",
+            "Write your message, then post it.",
+        ));
+    };
+    let entry = store::AuditEntry {
+        at: state.clock.now(),
+        actor: Some(page_user.user.email.clone()),
+        action: "POST /cases/{id}/discuss/{topic}".into(),
+        case_id: Some(id.clone()),
+        outcome: "303".into(),
+    };
+    state
+        .store
+        .add_message(&id, thread.topic, &page_user.user, position, &text, &entry)
+        .await?;
+    let mut response = axum::response::Redirect::to(&format!("/cases/{id}#{}", thread.topic)).into_response();
+    response.extensions_mut().insert(crate::audit::AuditedInTransaction);
+    Ok(response)
 }
 
 /// One agency request on the case page: its status and, for the Business Unit, its
@@ -316,6 +496,13 @@ pub async fn show(
         csrf: page_user.csrf.clone(),
         requests,
         has_meeting: domain::process::fold(&record.events).meeting.is_some(),
+        threads: threads(
+            &state,
+            &record.id,
+            &domain::process::fold(&record.events),
+            &page_user.user,
+        )
+        .await?,
         actions: super::forms::offer::offered(&domain::process::fold(&record.events), page_user.user.role, today)
             .into_iter()
             .map(|k| (format!("/cases/{}/record/{}", record.id, k.as_str()), words(k.as_str())))

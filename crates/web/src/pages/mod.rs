@@ -44,6 +44,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/cases/{id}/requests/{agency}/{action}", post(cases::manage_request))
         .route("/cases/{id}/chronology", get(cases::chronology))
+        .route("/cases/{id}/discuss/{topic}", post(cases::discuss))
         .route_layer(from_fn_with_state(state.clone(), audit_case_access));
     Router::new()
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))

@@ -320,7 +320,13 @@ pub async fn record_form(
         ));
     }
     let choices = choices(&state, Some(&form.record)).await?;
-    let data = today_defaults(&state, &["on"]);
+    let mut data = today_defaults(&state, &["on"]);
+    if form.kind == EventKind::AlaDecided {
+        // Those who gave a view on the proposal took part in the decision.
+        for m in state.store.messages(&form.record.id, "ala").await? {
+            data.0.push(("decided_by".into(), m.partner.unwrap_or(m.role)));
+        }
+    }
     Ok(form_page(&page_user, &form, &data, Vec::new(), &choices).into_response())
 }
 
