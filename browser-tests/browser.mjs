@@ -25,8 +25,11 @@ export async function axeViolations (page) {
   return result.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
 }
 
-/** Checks a page at 320 px wide: nothing overflows sideways; keeps a screenshot. */
+/** Checks a page at 320 px wide: nothing overflows sideways; keeps a screenshot. Also
+ *  checks that the page has no inline script, style element or style attribute. */
 export async function checkNarrow (page, name) {
+  const inline = await page.evaluate(() => document.querySelectorAll('script:not([src]), style, [style]').length)
+  if (inline !== 0) throw new Error(`${name}: ${inline} inline script or style`)
   await page.setViewportSize({ width: 320, height: 800 })
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
   await page.screenshot({ path: join(screenshots, `${name}-320.png`), fullPage: true })

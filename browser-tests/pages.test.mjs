@@ -84,7 +84,7 @@ test('a case page lists every step and explains how each date was worked out', a
   const details = page.locator('details').first()
   await details.locator('summary').click()
   assert.match(await details.innerText(), /working days|calendar months/)
-  assert.match(await page.locator('.app-timeline').innerText(), /Incident reported/)
+  assert.match(await page.locator('.app-timeline').last().innerText(), /Incident reported/)
   assert.deepEqual(await axeViolations(page), [])
   assert.equal(await checkNarrow(page, 'case'), 0)
   await page.context().close()

@@ -52,11 +52,13 @@ async function record (who, caseUrl, link, fill = async () => {}, { check = fals
   await page.getByRole('link', { name: link, exact: true }).click()
   await page.getByRole('heading', { name: link }).waitFor()
   assert.deepEqual(await axeViolations(page), [], `${link} form`)
+  assert.equal(await checkNarrow(page, `form-${link.toLowerCase().replace(/\W+/g, '-')}`), 0)
   await fill(page)
   await page.getByRole('button', { name: check ? 'Continue' : 'Record' }).click()
   if (check) {
     await page.getByRole('heading', { name: /Check your answers/ }).waitFor()
     assert.deepEqual(await axeViolations(page), [])
+    assert.equal(await checkNarrow(page, 'check-answers'), 0)
     await page.getByRole('button', { name: 'Confirm and record' }).click()
   }
   await page.waitForURL(caseUrl)

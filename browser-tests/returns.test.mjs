@@ -101,6 +101,7 @@ test('an agency completes, corrects and submits its return through the link; the
 
   await staff.goto(caseUrl)
   assert.match(await staff.locator('.govuk-summary-list').last().innerText(), /Submitted/)
+  assert.equal(await checkNarrow(staff, 'case-with-returns'), 0)
   // Going ahead without the other returns lets the papers pack be built.
   while (await staff.getByRole('button', { name: /Go ahead without it/ }).count() > 0) {
     await staff.getByRole('button', { name: /Go ahead without it/ }).first().click()
