@@ -11,9 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use documents::{UploadError, read_chronology};
 use domain::returns::{Scoping, parse_entries_json};
-use domain::roles::Role;
 use serde_json::json;
-use store::{ReturnRequest, User, WriteContext};
+use store::ReturnRequest;
 
 use super::forms::body::{FormData, id, to_json};
 use super::forms::spec::{entry_fields, scoping_fields};
@@ -443,25 +442,7 @@ pub async fn submit(State(state): State<AppState>, Path(token): Path<String>) ->
         )
         .await;
     }
-    let link_user = User {
-        id: 0,
-        email: crate::api::returns::actor(&request),
-        name: format!("Return link for {}", request.agency_name),
-        role: Role::AgencyContact,
-        partner: None,
-        agency: Some(request.agency.clone()),
-        disabled: false,
-    };
-    let settings = state.settings();
-    let ctx = WriteContext {
-        today: state.clock.today(),
-        at: state.clock.now(),
-        calendar: &settings.calendar,
-        rules: &settings.rules,
-        actor: &link_user,
-        action: ACTION,
-    };
-    match state.store.submit_return(&request, ctx).await {
+    match crate::api::returns::submit::submit(&state, &request).await {
         Ok(_) => Ok(back(&token, "submitted")),
         Err(e) => {
             let e = ApiError::from(e);

@@ -6,7 +6,7 @@
 pub mod chronology;
 pub mod get;
 pub mod scoping;
-pub mod submit;
+pub(crate) mod submit;
 
 use axum::http::StatusCode;
 use store::{AuditEntry, ReturnRequest};

@@ -30,9 +30,25 @@ pub async fn submit_return(State(state): State<AppState>, Path(token): Path<Stri
     {
         return audit_outcome(&state, Some(&request), ACTION, Err(e)).await;
     }
+    match submit(&state, &request).await {
+        Ok(_) => Ok((
+            StatusCode::CREATED,
+            Json(json!({"status": "submitted", "case_reference": request.case_reference, "agency": request.agency, "submitted_on": state.clock.today()})),
+        )
+            .into_response()),
+        Err(e) => audit_outcome(&state, Some(&request), ACTION, Err(ApiError::from(e))).await,
+    }
+}
+
+/// Records the return as received, as the link's own actor; shared by the API route
+/// and the return page.
+pub(crate) async fn submit(
+    state: &AppState,
+    request: &store::ReturnRequest,
+) -> Result<store::CaseRecord, store::AppendError> {
     let link_user = User {
         id: 0,
-        email: actor(&request),
+        email: actor(request),
         name: format!("Return link for {}", request.agency_name),
         role: Role::AgencyContact,
         partner: None,
@@ -48,12 +64,5 @@ pub async fn submit_return(State(state): State<AppState>, Path(token): Path<Stri
         actor: &link_user,
         action: ACTION,
     };
-    match state.store.submit_return(&request, ctx).await {
-        Ok(_) => Ok((
-            StatusCode::CREATED,
-            Json(json!({"status": "submitted", "case_reference": request.case_reference, "agency": request.agency, "submitted_on": state.clock.today()})),
-        )
-            .into_response()),
-        Err(e) => audit_outcome(&state, Some(&request), ACTION, Err(ApiError::from(e))).await,
-    }
+    state.store.submit_return(request, ctx).await
 }
