@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::Calendar;
 use domain::case::{CaseView, OpenOrClosed};
 use domain::deadlines::{DeadlineStatus, RuleSet, StepKey};
-use domain::events::{AgencySlug, Event, EventKind, EventPayload, EventRequest, FieldError, NewEvent, Version};
+use domain::events::{Event, EventKind, EventPayload, EventRequest, NewEvent, Version};
 use domain::process::{self, Refusal};
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -351,9 +351,6 @@ pub(crate) async fn append_locked(
     {
         return Err(AppendError::VersionConflict { current, expected });
     }
-    if let EventPayload::AgencyRequestsSent(p) = &request.event.payload {
-        check_agencies_exist(&mut tx.tx, &p.agencies).await?;
-    }
     let event = process::record(&events, request.event, ctx.today)?;
     insert_event(tx, case_id, &event, ctx).await?;
     events.push(event.clone());
@@ -417,23 +414,6 @@ fn open_or_closed(state: OpenOrClosed) -> &'static str {
         OpenOrClosed::Open => "open",
         OpenOrClosed::Closed => "closed",
     }
-}
-
-async fn check_agencies_exist(conn: &mut AnyConnection, agencies: &[AgencySlug]) -> Result<(), AppendError> {
-    for (i, agency) in agencies.iter().enumerate() {
-        let found = sqlx::query("SELECT slug FROM agencies WHERE slug = $1")
-            .bind(agency.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if found.is_none() {
-            return Err(Refusal::Invalid(FieldError::new(
-                format!("agencies[{i}]"),
-                format!("no agency {agency} in the directory: add it first"),
-            ))
-            .into());
-        }
-    }
-    Ok(())
 }
 
 async fn insert_event(

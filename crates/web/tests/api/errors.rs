@@ -88,7 +88,7 @@ async fn an_invalid_field_gets_422_naming_the_field(backend: store::Backend) {
     assert_eq!(app.store.event_count(&case).await.unwrap(), 1);
 }
 
-async fn requests_to_an_unknown_agency_are_refused_and_nothing_is_saved(backend: store::Backend) {
+async fn a_malformed_agency_is_refused_and_one_outside_the_directory_accepted(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     let case = app.open_case("children_services", "2026-12-21").await;
     app.record(
@@ -100,13 +100,31 @@ async fn requests_to_an_unknown_agency_are_refused_and_nothing_is_saved(backend:
     app.record("la", &case, json!({"type": "referral_submitted", "on": "2026-12-22"}))
         .await;
     let res = app
-        .post("bu", &format!("/api/v1/cases/{case}/events"), json!({"type": "agency_requests_sent", "on": "2026-12-23", "agencies": ["city-gp-practice", "nowhere-school"]}))
+        .post("bu", &format!("/api/v1/cases/{case}/events"), json!({"type": "agency_requests_sent", "on": "2026-12-23", "agencies": ["city-gp-practice", "Nowhere School"]}))
         .await;
     assert_eq!(
         (res.status.as_u16(), res.body["error"]["field"].as_str()),
         (422, Some("agencies[1]"))
     );
     assert_eq!(app.store.event_count(&case).await.unwrap(), 3);
+    // An agency the directory does not hold yet is still asked, under its slug.
+    let sent = app
+        .record(
+            "bu",
+            &case,
+            json!({"type": "agency_requests_sent", "on": "2026-12-23", "agencies": ["youth-offending-team"]}),
+        )
+        .await;
+    assert_eq!(sent["agency_requests"][0]["agency"], "youth-offending-team");
+    let token = sent["agency_requests"][0]["return_link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let opened = app.send(None, "GET", &format!("/api/v1/returns/{token}"), None).await;
+    assert_eq!(opened.body["agency"]["name"], "youth-offending-team");
 }
 
 async fn a_stale_expected_version_gets_409_version_conflict(backend: store::Backend) {
@@ -170,7 +188,7 @@ async fn an_unknown_route_answers_404_in_json(backend: store::Backend) {
 crate::on_both_backends!(
     a_step_out_of_order_gets_409_naming_what_must_come_first,
     an_invalid_field_gets_422_naming_the_field,
-    requests_to_an_unknown_agency_are_refused_and_nothing_is_saved,
+    a_malformed_agency_is_refused_and_one_outside_the_directory_accepted,
     a_stale_expected_version_gets_409_version_conflict,
     a_body_that_is_not_json_gets_400_415_or_413,
     an_unknown_route_answers_404_in_json,
