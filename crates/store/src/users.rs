@@ -48,7 +48,8 @@ impl std::fmt::Debug for NewUser {
     }
 }
 
-pub const MIN_PASSWORD_CHARS: usize = 12;
+/// NIST SP 800-63B's minimum for a chosen password.
+pub const MIN_PASSWORD_CHARS: usize = 8;
 
 impl NewUser {
     pub fn new(
@@ -60,8 +61,13 @@ impl NewUser {
         password: Option<String>,
     ) -> Result<NewUser, FieldError> {
         let email = email.trim().to_lowercase();
+        // Any user@host: an internal host name without a dot is a real address too.
         let valid_email = email.split_once('@').is_some_and(|(user, host)| {
-            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            !user.is_empty()
+                && !host.is_empty()
+                && !host.contains('@')
+                && !host.starts_with('.')
+                && !host.ends_with('.')
         }) && !email.contains(char::is_whitespace)
             && email.len() <= 254;
         if !valid_email {
@@ -279,5 +285,49 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(user_from_row).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_needs_eight_characters() {
+        let user = |pw: &str| NewUser::new("a@example.org", "A", "viewer", None, None, Some(pw.to_owned()));
+        assert_eq!(user("1234567").unwrap_err().field, "password");
+        assert!(user("12345678").is_ok());
+    }
+
+    #[test]
+    fn an_email_needs_a_user_and_a_host() {
+        let user = |email: &str| NewUser::new(email, "A", "viewer", None, None, None);
+        assert!(user("admin@localhost").is_ok());
+        assert_eq!(user("Admin@Example.org").unwrap().email, "admin@example.org");
+        for bad in ["no-at-sign", "@example.org", "a@", "a b@example.org", "a@@example.org"] {
+            assert_eq!(user(bad).unwrap_err().field, "email", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_partner_rep_needs_a_partner_and_an_agency_contact_an_agency() {
+        assert_eq!(
+            NewUser::new("a@x.org", "A", "partner_rep", None, None, None)
+                .unwrap_err()
+                .field,
+            "partner"
+        );
+        assert_eq!(
+            NewUser::new("a@x.org", "A", "agency_contact", None, None, None)
+                .unwrap_err()
+                .field,
+            "agency"
+        );
+        assert_eq!(
+            NewUser::new("a@x.org", "A", "viewer", Some("police"), None, None)
+                .unwrap_err()
+                .field,
+            "partner"
+        );
     }
 }

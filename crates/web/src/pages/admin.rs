@@ -106,7 +106,7 @@ const USER_FIELDS: [Field; 6] = [
         true,
     ),
     field("agency", "Agency (for an agency contact)", Input::Agency, true),
-    field("password", "Password (at least 12 characters)", Input::Text, true),
+    field("password", "Password (at least 8 characters)", Input::Text, true),
 ];
 
 fn allowed(page_user: &PageUser, rules: bool) -> Option<Response> {
