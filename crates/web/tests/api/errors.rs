@@ -124,7 +124,7 @@ async fn a_malformed_agency_is_refused_and_one_outside_the_directory_accepted(ba
         .unwrap()
         .to_owned();
     let opened = app.send(None, "GET", &format!("/api/v1/returns/{token}"), None).await;
-    assert_eq!(opened.body["agency"]["name"], "youth-offending-team");
+    assert_eq!(opened.body["agency_name"], "youth-offending-team");
 }
 
 async fn a_stale_expected_version_gets_409_version_conflict(backend: store::Backend) {

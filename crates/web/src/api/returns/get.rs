@@ -37,7 +37,8 @@ pub(crate) fn request_json(state: &AppState, r: &ReturnRequest, entries: &[domai
     json!({
         "id": r.id,
         "case_reference": r.case_reference,
-        "agency": {"slug": r.agency, "name": r.agency_name},
+        "agency": r.agency,
+        "agency_name": r.agency_name,
         "sent_on": r.sent_on,
         "due": r.due,
         "expires_on": r.expires_on,
