@@ -61,8 +61,9 @@ impl CaseState {
     fn progress_ignoring_closure(&self, step: StepKey, agency: Option<&AgencySlug>) -> Progress {
         let not_met = self.path() == Path::NoSeriousHarm;
         match step {
+            // Decided without forwarding: the LA had the details, so forwarding is moot.
             StepKey::ForwardedToLa => Progress::of("reported_on", self.reported_on(), self.forwarded_on)
-                .unless(self.route() != Some(Route::PartnerAgency)),
+                .unless(self.route() != Some(Route::PartnerAgency) || self.threshold.is_some()),
             StepKey::ThresholdDecision => {
                 Progress::of("aware_on", self.aware_on(), self.threshold.as_ref().map(|t| t.on))
             }
@@ -74,7 +75,11 @@ impl CaseState {
             }
             StepKey::ChallengeWindow => {
                 let decided = |outcome| self.threshold.as_ref().is_some_and(|t| t.value == outcome);
-                let anchor = self.fed_back_on.filter(|_| decided(ThresholdOutcome::NotMet));
+                // Anchored on the feedback; a challenge raised before it counts from the decision.
+                let fed_back = self
+                    .fed_back_on
+                    .or_else(|| self.challenge.raised_on.and(self.threshold.as_ref().map(|t| t.on)));
+                let anchor = fed_back.filter(|_| decided(ThresholdOutcome::NotMet));
                 // Proposing an ALA without a challenge accepts the decision.
                 let accepted = self.ala.proposed_on.is_some() && self.challenge.raised_on.is_none();
                 Progress::of("decision_fed_back", anchor, self.challenge.raised_on)

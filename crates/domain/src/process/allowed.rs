@@ -88,18 +88,19 @@ impl CaseState {
                     ));
                 }
                 once(self.forwarded_on, "forwarding to the LA")?;
+                if let Some(t) = &self.threshold {
+                    return Err(Refusal::now(format!(
+                        "the LA already decided on the threshold on {}, so the details no longer need forwarding",
+                        t.on
+                    )));
+                }
                 Ok(self.reported_on())
             }
             EventPayload::ThresholdDecided(_) => {
                 once(self.threshold.as_ref().map(|t| t.on), "the threshold decision")?;
-                if self.route() == Some(Route::PartnerAgency) {
-                    let forwarded = needs(
-                        self.forwarded_on,
-                        "forward the details to LA Children's Services (forwarded_to_la) before the threshold decision",
-                    )?;
-                    return Ok(self.aware_on().map(|a| a.max(forwarded)));
-                }
-                Ok(self.aware_on())
+                // The LA may have heard of a partner agency's report before the
+                // Partnership Team forwarded it: the decision does not wait for forwarding.
+                Ok(self.aware_on().map(|a| self.forwarded_on.map_or(a, |f| a.max(f))))
             }
             EventPayload::DecisionFedBack(_) => {
                 let decided = needs(
@@ -111,17 +112,15 @@ impl CaseState {
             }
             EventPayload::ThresholdChallenged(_) => {
                 self.not_met_decision("challenged")?;
-                let fed_back = needs(
-                    self.fed_back_on,
-                    "feed the decision back to the partners (decision_fed_back) before challenging it",
-                )?;
+                // The partners may learn of the decision before it is formally fed back.
+                let fed_back = self.fed_back_on.or(self.threshold.as_ref().map(|t| t.on));
                 once(self.challenge.raised_on, "a challenge")?;
                 if self.ala.proposed_on.is_some() {
                     return Err(Refusal::now(
                         "an Alternative Learning Activity was proposed, which accepts the decision",
                     ));
                 }
-                Ok(Some(fed_back))
+                Ok(fed_back)
             }
             EventPayload::ChallengeMeetingHeld(_) => {
                 let raised = self.open_challenge()?;
@@ -392,11 +391,10 @@ impl CaseState {
                 "resolve the challenge (challenge_resolved) before proposing an Alternative Learning Activity",
             ));
         }
-        let fed_back = needs(
-            self.fed_back_on,
-            "feed the decision back to the partners (decision_fed_back) before proposing an Alternative Learning Activity",
-        )?;
         once(self.ala.proposed_on, "an ALA proposal")?;
+        let Some(fed_back) = self.fed_back_on.or(self.threshold.as_ref().map(|t| t.on)) else {
+            return Err(Refusal::now("record the threshold decision (threshold_decided) first"));
+        };
         Ok(Some(
             self.challenge
                 .resolved

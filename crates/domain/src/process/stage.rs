@@ -108,7 +108,8 @@ impl CaseState {
             }
             return Stage::ThresholdDecision;
         }
-        if self.fed_back_on.is_none() && self.path() != Path::SeriousHarm {
+        let not_met_steps_started = self.challenge.raised_on.is_some() || self.ala.proposed_on.is_some();
+        if self.fed_back_on.is_none() && self.path() != Path::SeriousHarm && !not_met_steps_started {
             return Stage::DecisionFeedback;
         }
         if self.challenge_open() {

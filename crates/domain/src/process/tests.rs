@@ -108,15 +108,56 @@ fn a_panel_notification_is_refused_when_the_threshold_is_not_met() {
 }
 
 #[test]
-fn a_threshold_decision_on_a_partner_agency_case_waits_for_forwarding() {
-    let events = first_events(Journey::SeriousHarm, "2026-12-21", 0, EventKind::ForwardedToLa);
-    let refusal = record(
+fn a_decision_before_forwarding_makes_forwarding_moot_and_refuses_it_afterwards() {
+    let mut events = first_events(Journey::SeriousHarm, "2026-12-21", 0, EventKind::ForwardedToLa);
+    let decided = record(
         &events,
         new(json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "x"})),
         d("2026-12-22"),
     )
+    .unwrap();
+    events.push(decided);
+    let v = view(&events, "2026-12-23");
+    assert_eq!(
+        deadline(&v, StepKey::ForwardedToLa).status,
+        DeadlineStatus::NotApplicable
+    );
+    let refusal = record(
+        &events,
+        new(json!({"type": "forwarded_to_la", "on": "2026-12-23"})),
+        d("2026-12-23"),
+    )
     .unwrap_err();
-    assert!(matches!(refusal, Refusal::NotAllowedNow(m) if m.contains("forwarded_to_la")));
+    assert!(matches!(refusal, Refusal::NotAllowedNow(m) if m.contains("already decided")));
+}
+
+#[test]
+fn a_challenge_or_an_ala_may_follow_a_not_met_decision_before_it_is_fed_back() {
+    let events = first_events(
+        Journey::AlternativeLearning,
+        "2026-12-21",
+        1,
+        EventKind::DecisionFedBack,
+    );
+    let challenged = record(
+        &events,
+        new(json!({"type": "threshold_challenged", "on": "2026-12-24", "grounds": "x"})),
+        d("2026-12-24"),
+    );
+    assert!(challenged.is_ok());
+    let mut with_challenge = events.clone();
+    with_challenge.push(challenged.unwrap());
+    assert_eq!(fold(&with_challenge).stage(), Stage::Challenge);
+    let v = view(&with_challenge, "2026-12-24");
+    assert_eq!(deadline(&v, StepKey::ChallengeWindow).status, DeadlineStatus::Done);
+    let proposed = record(
+        &events,
+        new(json!({"type": "ala_proposed", "on": "2026-12-24", "activity": "audit", "proposal": "x"})),
+        d("2026-12-24"),
+    );
+    let mut with_ala = events.clone();
+    with_ala.push(proposed.unwrap());
+    assert_eq!(fold(&with_ala).stage(), Stage::AlternativeLearning);
 }
 
 #[test]
