@@ -263,7 +263,9 @@ impl CaseState {
                 Ok(Some(sent))
             }
             EventPayload::CaseClosed(p) => {
-                if p.reason.is_none() && self.stage() != super::Stage::ReadyToClose {
+                // A not-met decision with no further action is a complete process too.
+                let complete = matches!(self.stage(), super::Stage::ReadyToClose | super::Stage::ThresholdNotMet);
+                if p.reason.is_none() && !complete {
                     return Err(Refusal::invalid(
                         "reason",
                         "the process for this case is not complete: say why it is closing now",

@@ -240,6 +240,20 @@ fn closing_a_case_early_needs_a_reason() {
 }
 
 #[test]
+fn a_not_met_case_with_no_further_action_closes_without_a_reason() {
+    let events = first_events(Journey::AlternativeLearning, "2026-12-21", 1, EventKind::AlaProposed);
+    assert_eq!(fold(&events).stage(), Stage::ThresholdNotMet);
+    assert!(
+        record(
+            &events,
+            new(json!({"type": "case_closed", "on": "2026-12-30"})),
+            d("2026-12-30")
+        )
+        .is_ok()
+    );
+}
+
+#[test]
 fn the_threshold_decision_deadline_is_due_on_its_last_day_and_overdue_the_next() {
     let events = first_events(Journey::SeriousHarm, "2026-12-21", 1, EventKind::ThresholdDecided);
     let on_the_day = view(&events, "2026-12-30");
