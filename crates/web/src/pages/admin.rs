@@ -144,6 +144,18 @@ fn expired(page_user: &PageUser) -> Response {
     (StatusCode::FORBIDDEN, page).into_response()
 }
 
+/// A posted admin form from someone allowed to send it, with a valid form token.
+fn posted(page_user: &PageUser, body: &[u8], rules: bool) -> Result<FormData, Box<Response>> {
+    if let Some(refused) = allowed(page_user, rules) {
+        return Err(Box::new(refused));
+    }
+    let data = FormData::parse(body);
+    if data.get("csrf") != page_user.csrf {
+        return Err(Box::new(expired(page_user)));
+    }
+    Ok(data)
+}
+
 pub async fn home(page_user: PageUser) -> Response {
     if let Some(refused) = allowed(&page_user, true) {
         return refused;
@@ -246,13 +258,10 @@ pub async fn add_override(
     page_user: PageUser,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    if let Some(refused) = allowed(&page_user, false) {
-        return Ok(refused);
-    }
-    let data = FormData::parse(&body);
-    if data.get("csrf") != page_user.csrf {
-        return Ok(expired(&page_user));
-    }
+    let data = match posted(&page_user, &body, false) {
+        Ok(data) => data,
+        Err(refused) => return Ok(*refused),
+    };
     let year = state.clock.today().year();
     let checked = (|| -> Result<Override, FieldError> {
         let day = date(&data, "date")?
@@ -380,13 +389,10 @@ pub async fn agencies(
 }
 
 pub async fn add_agency(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
-    if let Some(refused) = allowed(&page_user, false) {
-        return Ok(refused);
-    }
-    let data = FormData::parse(&body);
-    if data.get("csrf") != page_user.csrf {
-        return Ok(expired(&page_user));
-    }
+    let data = match posted(&page_user, &body, false) {
+        Ok(data) => data,
+        Err(refused) => return Ok(*refused),
+    };
     let email = Some(data.get("email")).filter(|e| !e.is_empty());
     let added = match NewAgency::new(data.get("slug"), data.get("name"), data.get("kind"), email) {
         Ok(new) => state
@@ -473,13 +479,10 @@ pub async fn users(
 }
 
 pub async fn add_user(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
-    if let Some(refused) = allowed(&page_user, false) {
-        return Ok(refused);
-    }
-    let data = FormData::parse(&body);
-    if data.get("csrf") != page_user.csrf {
-        return Ok(expired(&page_user));
-    }
+    let data = match posted(&page_user, &body, false) {
+        Ok(data) => data,
+        Err(refused) => return Ok(*refused),
+    };
     let some = |name: &str| Some(data.get(name)).filter(|v| !v.is_empty());
     let password = some("password").map(str::to_owned);
     let added = match NewUser::new(
@@ -544,13 +547,10 @@ pub async fn rules(
 }
 
 pub async fn save_rules(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
-    if let Some(refused) = allowed(&page_user, true) {
-        return Ok(refused);
-    }
-    let data = FormData::parse(&body);
-    if data.get("csrf") != page_user.csrf {
-        return Ok(expired(&page_user));
-    }
+    let data = match posted(&page_user, &body, true) {
+        Ok(data) => data,
+        Err(refused) => return Ok(*refused),
+    };
     let text = data
         .0
         .iter()

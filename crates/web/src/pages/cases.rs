@@ -427,7 +427,9 @@ pub async fn show(
     };
     let settings = state.settings();
     let today = state.clock.today();
-    let view = CaseView::derive(&record.events, &settings.calendar, &settings.rules, today);
+    // Fold once: the view, the threads and the offered forms all read this state.
+    let folded = domain::process::fold(&record.events);
+    let view = CaseView::of_state(&folded, &settings.calendar, &settings.rules, today);
     let manage = matches!(
         page_user.user.role,
         domain::roles::Role::BusinessUnit | domain::roles::Role::PartnershipManager
@@ -495,15 +497,9 @@ pub async fn show(
         case_id: record.id.clone(),
         csrf: page_user.csrf.clone(),
         requests,
-        has_meeting: domain::process::fold(&record.events).meeting.is_some(),
-        threads: threads(
-            &state,
-            &record.id,
-            &domain::process::fold(&record.events),
-            &page_user.user,
-        )
-        .await?,
-        actions: super::forms::offer::offered(&domain::process::fold(&record.events), page_user.user.role, today)
+        has_meeting: folded.meeting.is_some(),
+        threads: threads(&state, &record.id, &folded, &page_user.user).await?,
+        actions: super::forms::offer::offered(&folded, page_user.user.role, today)
             .into_iter()
             .map(|k| (format!("/cases/{}/record/{}", record.id, k.as_str()), words(k.as_str())))
             .collect(),

@@ -177,6 +177,34 @@ fn back(token: &str, done: &str) -> Response {
     Redirect::to(&format!("/returns/{token}?done={done}")).into_response()
 }
 
+/// Opens the request for a change: a bad link gets its page, a read-only return the
+/// return page saying why.
+async fn open_for_change(
+    state: &AppState,
+    token: &str,
+    action: &str,
+) -> Result<Result<ReturnRequest, Response>, ApiError> {
+    let request = match open(state, token, action).await? {
+        Ok(r) => r,
+        Err(page) => return Ok(Err(page)),
+    };
+    if let Some(why) = request.state().read_only_because(state.clock.today()) {
+        let errors = vec![(String::new(), why)];
+        return refused(
+            state,
+            token,
+            &request,
+            action,
+            Typed::default(),
+            errors,
+            StatusCode::CONFLICT,
+        )
+        .await
+        .map(Err);
+    }
+    Ok(Ok(request))
+}
+
 /// What the agency typed, to show again beside the errors.
 #[derive(Default, Clone, Copy)]
 struct Typed<'a> {
@@ -207,23 +235,11 @@ pub async fn save_scoping(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     const ACTION: &str = "POST /returns/{token}/scoping";
-    let request = match open(&state, &token, ACTION).await? {
+    let request = match open_for_change(&state, &token, ACTION).await? {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
     let data = FormData::parse(&body);
-    if let Some(why) = request.state().read_only_because(state.clock.today()) {
-        return refused(
-            &state,
-            &token,
-            &request,
-            ACTION,
-            Typed::default(),
-            vec![(String::new(), why)],
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
     let fields = scoping_fields();
     let parsed = to_json(&fields, &data).and_then(Scoping::parse);
     match parsed {
@@ -262,23 +278,11 @@ pub async fn add_entry(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     const ACTION: &str = "POST /returns/{token}/entries";
-    let request = match open(&state, &token, ACTION).await? {
+    let request = match open_for_change(&state, &token, ACTION).await? {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
     let data = FormData::parse(&body);
-    if let Some(why) = request.state().read_only_because(state.clock.today()) {
-        return refused(
-            &state,
-            &token,
-            &request,
-            ACTION,
-            Typed::default(),
-            vec![(String::new(), why)],
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
     let fields = entry_fields();
     let entry = to_json(&fields, &data).and_then(|entry| {
         parse_entries_json(&json!({ "entries": [entry] })).map_err(|rows| match rows.into_iter().next() {
@@ -322,22 +326,10 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, ApiError> {
     const ACTION: &str = "POST /returns/{token}/upload";
-    let request = match open(&state, &token, ACTION).await? {
+    let request = match open_for_change(&state, &token, ACTION).await? {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
-    if let Some(why) = request.state().read_only_because(state.clock.today()) {
-        return refused(
-            &state,
-            &token,
-            &request,
-            ACTION,
-            Typed::default(),
-            vec![(String::new(), why)],
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
     let mut file = None;
     loop {
         match multipart.next_field().await {
@@ -414,22 +406,10 @@ pub async fn upload(
 
 pub async fn submit(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
     const ACTION: &str = "POST /returns/{token}/submit";
-    let request = match open(&state, &token, ACTION).await? {
+    let request = match open_for_change(&state, &token, ACTION).await? {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
-    if let Some(why) = request.state().read_only_because(state.clock.today()) {
-        return refused(
-            &state,
-            &token,
-            &request,
-            ACTION,
-            Typed::default(),
-            vec![(String::new(), why)],
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
     if let Err(e) = request.scoping.ready_to_submit() {
         return refused(
             &state,
