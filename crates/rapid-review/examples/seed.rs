@@ -24,7 +24,9 @@ async fn main() {
         .map_or("2026-11-27", String::as_str)
         .parse()
         .expect("TODAY as YYYY-MM-DD");
-    let store = Store::open(&url).await.unwrap();
+    // The benchmark's key file lives beside its database, as the service's does.
+    let keys = store::Keys::load_or_create(&store::default_key_path(url.sqlite_file().as_deref())).unwrap();
+    let store = Store::open(&url, &keys).await.unwrap();
     let now = chrono::Utc::now();
     for slug in AGENCIES {
         store

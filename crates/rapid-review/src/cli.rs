@@ -18,12 +18,16 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// `--database URL`, or `RAPID_REVIEW_DATABASE_URL`; SQLite in the working directory by default.
+/// `--database URL`, or `RAPID_REVIEW_DATABASE_URL`; SQLite in the working directory by
+/// default. The key file (`--key-file` or `RAPID_REVIEW_KEY_FILE`) holds the secrets
+/// that must not live in the database; by default `rapid-review.key` beside it.
 #[derive(Debug, Args)]
 pub struct Database {
     #[arg(long = "database", env = "RAPID_REVIEW_DATABASE_URL", default_value = "sqlite://rapid-review.db",
           value_name = "URL", value_parser = clap::value_parser!(DatabaseUrl))]
     pub url: DatabaseUrl,
+    #[arg(long = "key-file", env = "RAPID_REVIEW_KEY_FILE", value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
 }
 
 /// The same, for commands that work without a database.
@@ -32,6 +36,17 @@ pub struct OptionalDatabase {
     #[arg(long = "database", env = "RAPID_REVIEW_DATABASE_URL", value_name = "URL",
           value_parser = clap::value_parser!(DatabaseUrl))]
     pub url: Option<DatabaseUrl>,
+    #[arg(long = "key-file", env = "RAPID_REVIEW_KEY_FILE", value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+impl Database {
+    /// The key file to use: the one given, or `rapid-review.key` beside the database.
+    pub fn key_path(&self) -> PathBuf {
+        self.key_file
+            .clone()
+            .unwrap_or_else(|| store::default_key_path(self.url.sqlite_file().as_deref()))
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,45 +1,75 @@
-//! The audit trail: one row for every read and write of case data, hash-chained so that
-//! a row edited or removed by hand breaks the chain at that point. Appends are
-//! serialised (SQLite: the writer queue; PostgreSQL: an advisory lock) because each row
-//! carries the hash of the one before.
+//! The audit trail: one row for every read and write of case data and for every
+//! sign-in, sign-out and administrative action. Rows form a chain: each carries the MAC
+//! of the one before, and its own MAC is an HMAC-SHA256 under a key from the key file
+//! (never in the database). Editing or deleting a row, even re-chaining every row after
+//! it, breaks the chain at that row for anyone without the key; cutting rows off the
+//! end is caught by the anchor file (see [`crate::anchor`]).
+//!
+//! Appends are serialised (SQLite: the writer queue; PostgreSQL: an advisory lock)
+//! because each row depends on the one before.
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
-use crate::rows::{sha256_hex, timestamp};
+use crate::anchor::{self, Head};
+use crate::rows::{hmac_sha256_hex, sha256_hex, timestamp};
 use crate::{Backend, Store, StoreError, WriteTx};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// Arbitrary key of the PostgreSQL advisory lock that orders audit appends.
 const AUDIT_LOCK: i64 = 727_200_001;
 
-/// What happened: who did it, to which case, through which route, and the outcome.
-/// It never holds case content.
+/// What happened: who did it, what to (a user, a token, a setting), to which case,
+/// through which route or action, and the outcome. It never holds case content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
     pub action: String,
+    pub subject: Option<String>,
     pub case_id: Option<String>,
     pub outcome: String,
+}
+
+impl AuditEntry {
+    /// An entry about no case in particular: sign-ins, administration.
+    pub fn about(at: DateTime<Utc>, actor: Option<&str>, action: &str, subject: Option<&str>, outcome: &str) -> Self {
+        AuditEntry {
+            at,
+            actor: actor.map(str::to_owned),
+            action: action.to_owned(),
+            subject: subject.map(str::to_owned),
+            case_id: None,
+            outcome: outcome.to_owned(),
+        }
+    }
 }
 
 /// The result of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
+    /// Intact rows of the keyed chain, before the first broken one.
     pub rows: u64,
-    /// The first row whose link is broken, and why.
+    /// Rows written before the chain was keyed (SHA-256 links), all intact.
+    pub legacy_rows: u64,
+    /// The first broken row, and why.
     pub first_broken: Option<(i64, String)>,
+    /// Whether an anchor file was there to check the chain's end against.
+    pub anchored: bool,
 }
 
-fn link_hash(seq: i64, at: &str, actor: &str, action: &str, case_id: &str, outcome: &str, prev: &str) -> String {
-    // Lengths before each field keep "a|b" + "c" apart from "a" + "b|c".
-    let fields = [at, actor, action, case_id, outcome, prev];
+/// The fields a row's MAC covers, in order. Lengths before each field keep "a|b" + "c"
+/// apart from "a" + "b|c".
+fn link_text(seq: i64, fields: [&str; 7]) -> String {
     let mut text = seq.to_string();
     for f in fields {
-        text.push_str(&format!("|{}:{f}", f.len()));
+        text.push('|');
+        text.push_str(&f.len().to_string());
+        text.push(':');
+        text.push_str(f);
     }
-    sha256_hex(text.as_bytes())
+    text
 }
 
 impl Store {
@@ -59,15 +89,43 @@ impl Store {
         tx.commit().await
     }
 
-    /// Checks every link of the chain, oldest first.
+    /// Checks every link of the chain, oldest first, and its end against the anchor.
     pub async fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
+        let legacy_rows = match self.verify_legacy_chain().await? {
+            Ok(rows) => rows,
+            Err((seq, why)) => {
+                return Ok(ChainReport {
+                    rows: 0,
+                    legacy_rows: 0,
+                    first_broken: Some((seq, format!("{why} (in the chain written before it was keyed)"))),
+                    anchored: false,
+                });
+            }
+        };
+        let anchor = match &self.anchor {
+            Some(a) => anchor::read(a.path())?,
+            None => None,
+        };
+        let mut report = self.verify_keyed_chain(anchor.as_ref()).await?;
+        report.legacy_rows = legacy_rows;
+        report.anchored = anchor.is_some();
+        Ok(report)
+    }
+
+    async fn verify_keyed_chain(&self, anchor: Option<&Head>) -> Result<ChainReport, StoreError> {
         const PAGE: i64 = 10_000;
         let mut prev = GENESIS.to_owned();
         let mut expected_seq = 1i64;
         let mut rows = 0u64;
+        let report = |rows, broken: Option<(i64, String)>| ChainReport {
+            rows,
+            legacy_rows: 0,
+            first_broken: broken,
+            anchored: false,
+        };
         loop {
             let page = sqlx::query(
-                "SELECT seq, at, actor, action, case_id, outcome, prev_hash, hash FROM audit
+                "SELECT seq, at, actor, action, subject, case_id, outcome, prev_mac, mac FROM audit
                  WHERE seq >= $1 ORDER BY seq LIMIT $2",
             )
             .bind(expected_seq)
@@ -79,46 +137,117 @@ impl Store {
             }
             for row in &page {
                 let seq: i64 = row.try_get("seq")?;
-                let actor: Option<String> = row.try_get("actor")?;
-                let case_id: Option<String> = row.try_get("case_id")?;
-                let stored_prev: String = row.try_get("prev_hash")?;
-                let stored_hash: String = row.try_get("hash")?;
-                let broken = |why: String| {
-                    Ok(ChainReport {
-                        rows,
-                        first_broken: Some((seq, why)),
-                    })
-                };
+                let stored_prev: String = row.try_get("prev_mac")?;
+                let stored_mac: String = row.try_get("mac")?;
                 if seq != expected_seq {
-                    return broken(format!("row {expected_seq} is missing"));
+                    return Ok(report(rows, Some((expected_seq, "this row is missing".into()))));
                 }
                 if stored_prev != prev {
-                    return broken("its prev_hash does not match the hash of the row before".into());
+                    return Ok(report(
+                        rows,
+                        Some((seq, "its prev_mac does not match the MAC of the row before".into())),
+                    ));
                 }
-                let computed = link_hash(
-                    seq,
-                    &row.try_get::<String, _>("at")?,
-                    actor.as_deref().unwrap_or(""),
-                    &row.try_get::<String, _>("action")?,
-                    case_id.as_deref().unwrap_or(""),
-                    &row.try_get::<String, _>("outcome")?,
-                    &stored_prev,
-                );
-                if computed != stored_hash {
-                    return broken("its contents do not match its hash (edited after it was written)".into());
+                if self.row_mac(row, seq, &stored_prev)? != stored_mac {
+                    return Ok(report(
+                        rows,
+                        Some((
+                            seq,
+                            "its contents do not match its MAC (changed after it was written)".into(),
+                        )),
+                    ));
                 }
-                prev = stored_hash;
+                if let Some(head) = anchor
+                    && head.seq == seq
+                    && head.mac != stored_mac
+                {
+                    return Ok(report(
+                        rows,
+                        Some((
+                            seq,
+                            "it is not the row the anchor file recorded (the chain was rewritten)".into(),
+                        )),
+                    ));
+                }
+                prev = stored_mac;
                 expected_seq += 1;
                 rows += 1;
             }
         }
-        Ok(ChainReport {
-            rows,
-            first_broken: None,
-        })
+        let last = expected_seq - 1;
+        if let Some(head) = anchor
+            && head.seq > last
+        {
+            return Ok(report(
+                rows,
+                Some((
+                    last + 1,
+                    format!(
+                        "the chain ends at row {last} but the anchor file records row {}: rows {} to {} were removed",
+                        head.seq,
+                        last + 1,
+                        head.seq
+                    ),
+                )),
+            ));
+        }
+        Ok(report(rows, None))
     }
 
-    /// How many audit rows mention a case; for tests and the case page.
+    fn row_mac(&self, row: &AnyRow, seq: i64, prev: &str) -> Result<String, StoreError> {
+        let text = |name: &str| -> Result<String, StoreError> {
+            Ok(row.try_get::<Option<String>, _>(name)?.unwrap_or_default())
+        };
+        let (at, actor, action, subject, case_id, outcome) = (
+            text("at")?,
+            text("actor")?,
+            text("action")?,
+            text("subject")?,
+            text("case_id")?,
+            text("outcome")?,
+        );
+        let fields = [at.as_str(), &actor, &action, &subject, &case_id, &outcome, prev];
+        Ok(hmac_sha256_hex(&self.secrets.audit, link_text(seq, fields).as_bytes()))
+    }
+
+    /// The chain written before it was keyed: SHA-256 links, checked as before.
+    async fn verify_legacy_chain(&self) -> Result<Result<u64, (i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, case_id, outcome, prev_hash, hash FROM audit_legacy ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut prev = GENESIS.to_owned();
+        for (i, row) in rows.iter().enumerate() {
+            let seq: i64 = row.try_get("seq")?;
+            let expected = i64::try_from(i).unwrap_or(i64::MAX).saturating_add(1);
+            if seq != expected {
+                return Ok(Err((expected, "this row is missing".into())));
+            }
+            let get = |name: &str| -> Result<String, StoreError> {
+                Ok(row.try_get::<Option<String>, _>(name)?.unwrap_or_default())
+            };
+            let mut text = seq.to_string();
+            for f in [
+                get("at")?,
+                get("actor")?,
+                get("action")?,
+                get("case_id")?,
+                get("outcome")?,
+                prev.clone(),
+            ] {
+                text.push_str(&format!("|{}:{f}", f.len()));
+            }
+            let hash = get("hash")?;
+            if get("prev_hash")? != prev || sha256_hex(text.as_bytes()) != hash {
+                return Ok(Err((seq, "it does not match its hash".into())));
+            }
+            prev = hash;
+        }
+        Ok(Ok(rows.len() as u64))
+    }
+
+    /// The audit rows that mention a case: (actor, action, outcome), oldest first.
     pub async fn audit_rows_for_case(&self, case_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
         let rows = sqlx::query("SELECT actor, action, outcome FROM audit WHERE case_id = $1 ORDER BY seq")
             .bind(case_id)
@@ -134,9 +263,34 @@ impl Store {
             })
             .collect()
     }
+
+    /// The most recent audit rows about no case (sign-ins, administration), newest
+    /// first: (at, actor, action, subject, outcome).
+    pub async fn recent_account_audit(&self, limit: i64) -> Result<Vec<[String; 5]>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, actor, action, subject, outcome FROM audit WHERE case_id IS NULL ORDER BY seq DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let get = |n: &str| -> Result<String, StoreError> {
+                    Ok(r.try_get::<Option<String>, _>(n)?.unwrap_or_default())
+                };
+                Ok([
+                    get("at")?,
+                    get("actor")?,
+                    get("action")?,
+                    get("subject")?,
+                    get("outcome")?,
+                ])
+            })
+            .collect()
+    }
 }
 
-/// Appends an audit row inside `tx`.
+/// Appends an audit row inside `tx`; the anchor is moved when `tx` commits.
 pub(crate) async fn append(tx: &mut WriteTx<'_>, entry: &AuditEntry) -> Result<(), StoreError> {
     if tx.backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -144,30 +298,40 @@ pub(crate) async fn append(tx: &mut WriteTx<'_>, entry: &AuditEntry) -> Result<(
             .execute(&mut *tx.tx)
             .await?;
     }
-    let last = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+    let last = sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *tx.tx)
         .await?;
     let (seq, prev) = match last {
-        Some(row) => (row.try_get::<i64, _>("seq")? + 1, row.try_get::<String, _>("hash")?),
+        Some(row) => (row.try_get::<i64, _>("seq")? + 1, row.try_get::<String, _>("mac")?),
         None => (1, GENESIS.to_owned()),
     };
     let at = timestamp(entry.at);
-    let actor = entry.actor.clone().unwrap_or_default();
-    let case_id = entry.case_id.clone().unwrap_or_default();
-    let hash = link_hash(seq, &at, &actor, &entry.action, &case_id, &entry.outcome, &prev);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let fields = [
+        at.as_str(),
+        &opt(&entry.actor),
+        &entry.action,
+        &opt(&entry.subject),
+        &opt(&entry.case_id),
+        &entry.outcome,
+        &prev,
+    ];
+    let mac = hmac_sha256_hex(&tx.secrets.audit, link_text(seq, fields).as_bytes());
     sqlx::query(
-        "INSERT INTO audit (seq, at, actor, action, case_id, outcome, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit (seq, at, actor, action, subject, case_id, outcome, prev_mac, mac)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(seq)
-    .bind(at)
+    .bind(at.clone())
     .bind(entry.actor.clone())
     .bind(&entry.action)
+    .bind(entry.subject.clone())
     .bind(entry.case_id.clone())
     .bind(&entry.outcome)
     .bind(prev)
-    .bind(hash)
+    .bind(mac.clone())
     .execute(&mut *tx.tx)
     .await?;
+    tx.head = Some(Head { seq, mac });
     Ok(())
 }

@@ -166,9 +166,8 @@ impl Store {
         request: EventRequest,
         ctx: WriteContext<'_>,
     ) -> Result<(Event, CaseRecord), AppendError> {
-        let secret = self.link_secret().await?;
         let mut tx = self.begin_write().await?;
-        let appended = append_locked(&mut tx, case_id, request, &ctx, &secret).await?;
+        let appended = append_locked(&mut tx, case_id, request, &ctx).await?;
         audit::append(&mut tx, &audit_entry(&ctx, case_id, "201")).await?;
         tx.commit().await?;
         Ok(appended)
@@ -334,7 +333,6 @@ pub(crate) async fn append_locked(
     case_id: &str,
     request: EventRequest,
     ctx: &WriteContext<'_>,
-    link_secret: &str,
 ) -> Result<(Event, CaseRecord), AppendError> {
     let lock = match tx.backend {
         Backend::Postgres => "SELECT id, reference FROM cases WHERE id = $1 FOR UPDATE",
@@ -369,7 +367,7 @@ pub(crate) async fn append_locked(
                     .find(|r| &r.agency == agency)
                     .and_then(|r| r.due)
                     .unwrap_or(event.on);
-                crate::returns::insert_request(tx, case_id, agency, event.on, due, ctx, link_secret).await?;
+                crate::returns::insert_request(tx, case_id, agency, event.on, due, ctx).await?;
             }
         }
         EventPayload::AgencyReturnReceived(p) => crate::returns::mark_submitted(tx, case_id, &p.agency, ctx.at).await?,
@@ -404,6 +402,7 @@ pub(crate) fn audit_entry(ctx: &WriteContext<'_>, case_id: &str, outcome: &str) 
         at: ctx.at,
         actor: Some(ctx.actor.email.clone()),
         action: ctx.action.to_owned(),
+        subject: None,
         case_id: Some(case_id.to_owned()),
         outcome: outcome.to_owned(),
     }

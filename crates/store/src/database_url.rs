@@ -32,6 +32,17 @@ impl DatabaseUrl {
         }
     }
 
+    /// The SQLite database file, if this is a SQLite URL naming one.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        let rest = self.raw.strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty() && !path.starts_with(":memory:")).then(|| std::path::PathBuf::from(path))
+    }
+
     /// The URL as given, password and all; for connecting, never for printing.
     pub fn raw(&self) -> &str {
         &self.raw
@@ -49,6 +60,19 @@ impl DatabaseUrl {
             },
             None => self.raw.clone(),
         }
+    }
+}
+
+/// Creates the SQLite file, readable by its owner only, if it does not exist yet
+/// (SQLite gives its WAL and shared-memory files the same permissions).
+pub(crate) fn create_private_file(path: &std::path::Path) -> Result<(), crate::StoreError> {
+    match crate::keys::private_file(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(crate::StoreError::Keys(format!(
+            "{}: could not create the database file: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -107,6 +131,15 @@ mod tests {
     fn a_password_never_shows_in_debug_or_display() {
         let url: DatabaseUrl = "postgres://rr:secret@db/rr".parse().unwrap();
         assert!(!format!("{url:?} {url}").contains("secret"));
+    }
+
+    #[test]
+    fn the_sqlite_file_is_read_from_the_url() {
+        let file = |u: &str| u.parse::<DatabaseUrl>().unwrap().sqlite_file();
+        assert_eq!(file("sqlite://data/rr.db?mode=rwc"), Some("data/rr.db".into()));
+        assert_eq!(file("sqlite:rr.db"), Some("rr.db".into()));
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("postgres://x@y/z"), None);
     }
 
     #[test]

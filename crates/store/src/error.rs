@@ -14,6 +14,9 @@ pub enum StoreError {
     /// A uniqueness or reference rule of the data, with the field at fault.
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },
+    /// The key file or the audit anchor could not be read or written.
+    #[error("{0}")]
+    Keys(String),
     #[error("password hashing failed")]
     PasswordHash,
 }

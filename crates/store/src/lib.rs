@@ -8,12 +8,15 @@
 //! state, the soonest running deadline) so lists and the overdue filter need no fold.
 
 mod agencies;
+pub mod anchor;
 mod audit;
 mod calendar;
 mod cases;
 mod database_url;
 mod discussions;
 mod error;
+mod keys;
+mod links;
 mod list_cache;
 mod returns;
 mod rows;
@@ -33,6 +36,7 @@ pub use cases::{AppendError, CaseFilter, CaseRecord, CaseSummary, StoredEvent, W
 pub use database_url::{Backend, DatabaseUrl};
 pub use discussions::Message;
 pub use error::StoreError;
+pub use keys::{Keys, default_key_path};
 pub use returns::ReturnRequest;
 pub use sessions::{NewSession, Session};
 pub use users::{Actor, IssuedToken, NewUser, User};
@@ -48,20 +52,47 @@ pub struct Store {
     /// SQLite has one writer at a time; queueing here avoids its busy-wait back-off.
     writer: Arc<Mutex<()>>,
     list_cache: Arc<list_cache::ListCache>,
-    secret_cache: Arc<std::sync::OnceLock<String>>,
+    secrets: Arc<Secrets>,
+    anchor: Option<Arc<anchor::Anchor>>,
+}
+
+/// The keys derived from the key file, one per purpose.
+pub(crate) struct Secrets {
+    pub(crate) links: [u8; 32],
+    pub(crate) audit: [u8; 32],
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secrets { .. }")
+    }
+}
+
+impl Secrets {
+    fn derive(keys: &Keys) -> Secrets {
+        use keys::Purpose;
+        Secrets {
+            links: keys.derive(Purpose::ReturnLinks),
+            audit: keys.derive(Purpose::AuditChain),
+        }
+    }
 }
 
 impl Store {
-    /// Connects (creating a SQLite file if needed) and applies the migrations.
-    pub async fn open(url: &DatabaseUrl) -> Result<Store, StoreError> {
-        let store = Store::connect(url).await?;
+    /// Connects (creating a SQLite file if needed) and applies the migrations. The keys
+    /// come from the key file; the audit anchor is kept beside it.
+    pub async fn open(url: &DatabaseUrl, keys: &Keys) -> Result<Store, StoreError> {
+        let store = Store::connect(url, keys).await?;
         store.migrate().await?;
         Ok(store)
     }
 
     /// Connects without migrating.
-    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+    pub async fn connect(url: &DatabaseUrl, keys: &Keys) -> Result<Store, StoreError> {
         install_default_drivers();
+        if let Some(path) = url.sqlite_file() {
+            database_url::create_private_file(&path)?;
+        }
         let backend = url.backend();
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
@@ -90,7 +121,10 @@ impl Store {
             backend,
             writer: Arc::new(Mutex::new(())),
             list_cache: Arc::default(),
-            secret_cache: Arc::default(),
+            secrets: Arc::new(Secrets::derive(keys)),
+            anchor: keys
+                .default_anchor_path()
+                .map(|path| Arc::new(anchor::Anchor::new(path))),
         })
     }
 
@@ -100,7 +134,7 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
-        Ok(())
+        self.rekey_links_if_needed().await
     }
 
     /// A fresh random token (32 bytes as hex), for one-off form tokens.
@@ -137,20 +171,35 @@ impl Store {
             tx,
             _guard: guard,
             backend: self.backend,
+            secrets: &self.secrets,
+            anchor: self.anchor.as_deref(),
+            head: None,
         })
     }
 }
 
-/// A write transaction and, on SQLite, the writer's place in the queue.
+/// A write transaction and, on SQLite, the writer's place in the queue. An audit row
+/// appended inside it moves the anchor once it commits.
 struct WriteTx<'a> {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
     backend: Backend,
+    secrets: &'a Secrets,
+    anchor: Option<&'a anchor::Anchor>,
+    head: Option<anchor::Head>,
 }
 
 impl WriteTx<'_> {
     async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
+        // The row is durable now; an anchor that cannot be written weakens the evidence
+        // of truncation but loses nothing, so it is reported rather than failing a write
+        // that has happened.
+        if let (Some(anchor), Some(head)) = (self.anchor, &self.head)
+            && let Err(e) = anchor.record(head)
+        {
+            tracing::error!(error = %e, "audit anchor not updated");
+        }
         Ok(())
     }
 }

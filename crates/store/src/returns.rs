@@ -1,7 +1,6 @@
-//! Agency requests and their returns. Each request has a return link whose token is
-//! derived from a server secret (HMAC of the request id and its generation), so that
-//! the Business Unit can be shown the link again while the database keeps only a hash
-//! for look-up; reissuing bumps the generation, which retires the old link.
+//! Agency requests and their returns: the request rows, the agency's scoping draft and
+//! chronology entries, submission, and the Business Unit's reissue, revoke and "go
+//! ahead without". Return-link tokens themselves are made in [`crate::links`].
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::events::payloads::AgencyReturnReceived;
@@ -12,10 +11,9 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{self, AuditEntry};
 use crate::cases::{AppendError, CaseRecord, WriteContext, append_locked};
-use crate::rows::{date, hmac_sha256_hex, opt_date, random_hex, sha256_hex, timestamp};
+use crate::links::token_for;
+use crate::rows::{date, opt_date, sha256_hex, timestamp};
 use crate::{Store, StoreError, WriteTx};
-
-const SECRET_KEY: &str = "link_secret";
 
 /// One agency request as the return pages and the Business Unit see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,10 +82,6 @@ fn request_from_row(row: &AnyRow) -> Result<ReturnRequest, StoreError> {
     })
 }
 
-fn token_for(secret: &str, request_id: &str, generation: i64) -> String {
-    hmac_sha256_hex(secret.as_bytes(), format!("{request_id}:{generation}").as_bytes())
-}
-
 /// Inserts the request for one agency, inside the transaction that records the event.
 pub(crate) async fn insert_request(
     tx: &mut WriteTx<'_>,
@@ -96,14 +90,13 @@ pub(crate) async fn insert_request(
     sent_on: NaiveDate,
     due: NaiveDate,
     ctx: &WriteContext<'_>,
-    secret: &str,
 ) -> Result<(), StoreError> {
     let id = uuid::Uuid::new_v4().to_string();
     let expires = ctx
         .calendar
         .add_working_days(sent_on, LINK_EXPIRY_WORKING_DAYS)
         .max(due);
-    let token = token_for(secret, &id, 1);
+    let token = token_for(&tx.secrets.links, &id, 1);
     sqlx::query(
         "INSERT INTO agency_requests (id, case_id, agency, sent_on, due_on, expires_on, generation, token_hash, scoping)
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7, '{}')",
@@ -139,40 +132,6 @@ pub(crate) async fn mark_submitted(
 }
 
 impl Store {
-    /// The server secret return-link tokens are derived from; made on first use.
-    pub(crate) async fn link_secret(&self) -> Result<String, StoreError> {
-        if let Some(secret) = self.secret_cache.get() {
-            return Ok(secret.clone());
-        }
-        let read = || sqlx::query("SELECT value FROM settings WHERE key = $1").bind(SECRET_KEY);
-        let secret = match read().fetch_optional(&self.pool).await? {
-            Some(row) => row.try_get::<String, _>("value")?,
-            None => {
-                let fresh = random_hex()?;
-                let inserted = sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-                    .bind(SECRET_KEY)
-                    .bind(&fresh)
-                    .execute(&self.pool)
-                    .await;
-                match inserted {
-                    Ok(_) => fresh,
-                    // Another instance made it first: use theirs.
-                    Err(e) if StoreError::is_unique_violation(&e) => {
-                        read().fetch_one(&self.pool).await?.try_get("value")?
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        };
-        let _ = self.secret_cache.set(secret.clone());
-        Ok(secret)
-    }
-
-    /// The current return-link token of a request.
-    pub async fn return_token(&self, request: &ReturnRequest) -> Result<String, StoreError> {
-        Ok(token_for(&self.link_secret().await?, &request.id, request.generation))
-    }
-
     /// The request a token opens, if the token is current (revoked ones still resolve,
     /// so that the page can say the link was withdrawn; a reissued token does not).
     pub async fn request_by_token(&self, token: &str) -> Result<Option<ReturnRequest>, StoreError> {
@@ -281,7 +240,6 @@ impl Store {
         request: &ReturnRequest,
         ctx: WriteContext<'_>,
     ) -> Result<CaseRecord, AppendError> {
-        let secret = self.link_secret().await?;
         let agency = request.agency.clone();
         let event = NewEvent {
             on: ctx.today,
@@ -296,7 +254,6 @@ impl Store {
                 expected_version: None,
             },
             &ctx,
-            &secret,
         )
         .await?;
         audit::append(&mut tx, &crate::cases::audit_entry(&ctx, &request.case_id, "201")).await?;
@@ -311,9 +268,8 @@ impl Store {
         expires_on: NaiveDate,
         audit_entry: &AuditEntry,
     ) -> Result<String, StoreError> {
-        let secret = self.link_secret().await?;
         let generation = request.generation + 1;
-        let token = token_for(&secret, &request.id, generation);
+        let token = token_for(&self.secrets.links, &request.id, generation);
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE agency_requests SET generation = $1, token_hash = $2, revoked_at = NULL, expires_on = $3 WHERE id = $4")
             .bind(generation)

@@ -38,6 +38,7 @@ pub async fn audit_case_access(State(state): State<AppState>, req: Request, next
         at: state.clock.now(),
         actor,
         action,
+        subject: None,
         case_id,
         outcome: response.status().as_u16().to_string(),
     };

@@ -43,7 +43,7 @@ pub async fn users(cmd: Users) -> Result<(), Failure> {
         None
     };
     let new = NewUser::new(&email, &name, &role, partner.as_deref(), agency.as_deref(), password).map_err(bad)?;
-    let store = open(&database.url).await?;
+    let store = open(&database).await?;
     let user = store.add_user(&new, crate::now()).await.map_err(stored)?;
     println!("added {} ({}) as {}", user.email, user.name, user.role.as_str());
     Ok(())
@@ -51,7 +51,7 @@ pub async fn users(cmd: Users) -> Result<(), Failure> {
 
 pub async fn tokens(cmd: Tokens) -> Result<(), Failure> {
     let Tokens::Issue { email, label, database } = cmd;
-    let store = open(&database.url).await?;
+    let store = open(&database).await?;
     let issued = store.issue_token(&email, &label, crate::now()).await.map_err(stored)?;
     println!(
         "token for {} ({}); it is shown once:",
@@ -71,7 +71,7 @@ pub async fn agencies(cmd: Agencies) -> Result<(), Failure> {
         database,
     } = cmd;
     let new = NewAgency::new(&slug, &name, &kind, email.as_deref()).map_err(bad)?;
-    let store = open(&database.url).await?;
+    let store = open(&database).await?;
     let agency = store.add_agency(&new, crate::now()).await.map_err(stored)?;
     println!("added agency {} ({})", agency.slug, agency.name);
     Ok(())
@@ -81,7 +81,7 @@ pub async fn holidays(cmd: Holidays) -> Result<(), Failure> {
     let Holidays::Import { file, database } = cmd;
     let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let overrides = parse_gov_uk_feed(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let store = open(&database.url).await?;
+    let store = open(&database).await?;
     store.add_calendar_overrides(&overrides, crate::now()).await?;
     let calendar = store.calendar().await?;
     let rules = store.rules().await?;
@@ -98,11 +98,24 @@ pub async fn holidays(cmd: Holidays) -> Result<(), Failure> {
 
 pub async fn audit(cmd: Audit) -> Result<(), Failure> {
     let Audit::Verify { database } = cmd;
-    let store = open(&database.url).await?;
+    let store = open(&database).await?;
     let report = store.verify_audit_chain().await?;
     match report.first_broken {
         None => {
-            println!("audit chain intact: {} rows", report.rows);
+            let legacy = if report.legacy_rows > 0 {
+                format!(" (and {} rows written before the chain was keyed)", report.legacy_rows)
+            } else {
+                String::new()
+            };
+            let anchor = if report.anchored {
+                "its end matches the anchor file".to_owned()
+            } else {
+                format!(
+                    "there is no anchor file at {}, so rows cut off its end would not show",
+                    database.key_path().with_extension("anchor").display()
+                )
+            };
+            println!("audit chain intact: {} rows{legacy}; {anchor}", report.rows);
             Ok(())
         }
         Some((seq, why)) => Err(Failure::Other(anyhow::anyhow!(

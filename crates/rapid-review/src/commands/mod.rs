@@ -6,10 +6,10 @@ mod serve;
 mod workdays;
 
 use anyhow::Context;
-use store::{DatabaseUrl, Store};
+use store::{Keys, Store};
 
 use crate::Failure;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Database};
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
@@ -19,9 +19,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             database,
             demo,
             today,
-        } => runtime()?.block_on(serve::run(listen, database.url, demo, today)),
+        } => runtime()?.block_on(serve::run(listen, database, demo, today)),
         Command::Migrate { database } => runtime()?.block_on(async {
-            open(&database.url).await?;
+            open(&database).await?;
             println!("migrated {}", database.url);
             Ok(())
         }),
@@ -37,7 +37,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
-/// Opens and migrates the database.
-pub(crate) async fn open(url: &DatabaseUrl) -> anyhow::Result<Store> {
-    Store::open(url).await.with_context(|| format!("opening {url}"))
+/// Loads (or creates) the key file, then opens and migrates the database.
+pub(crate) async fn open(database: &Database) -> anyhow::Result<Store> {
+    let key_path = database.key_path();
+    let keys = Keys::load_or_create(&key_path).with_context(|| "loading the key file")?;
+    Store::open(&database.url, &keys)
+        .await
+        .with_context(|| format!("opening {}", database.url))
 }

@@ -5,19 +5,20 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use store::DatabaseUrl;
 use tracing_subscriber::EnvFilter;
 use web::{AppState, Clock};
 
 use super::open;
 use crate::Failure;
+use crate::cli::Database;
 
-pub async fn run(listen: SocketAddr, url: DatabaseUrl, demo: bool, today: Option<NaiveDate>) -> Result<(), Failure> {
+pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Option<NaiveDate>) -> Result<(), Failure> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .with_writer(std::io::stderr)
         .init();
-    let store = open(&url).await?;
+    let store = open(&database).await?;
+    let url = &database.url;
     let clock = Clock {
         now: crate::now,
         frozen_today: today,

@@ -4,15 +4,17 @@
 use std::io::Write;
 
 use domain::calendar::Calendar;
-use store::DatabaseUrl;
 
 use crate::Failure;
-use crate::cli::Workdays;
+use crate::cli::{Database, Workdays};
 
 pub fn run(cmd: Workdays) -> Result<(), Failure> {
     let database = match &cmd {
         Workdays::Add { database, .. } | Workdays::Between { database, .. } | Workdays::Holidays { database, .. } => {
-            database.url.clone()
+            database.url.clone().map(|url| Database {
+                url,
+                key_file: database.key_file.clone(),
+            })
         }
     };
     let calendar = calendar(database)?;
@@ -29,12 +31,12 @@ pub fn run(cmd: Workdays) -> Result<(), Failure> {
     Ok(())
 }
 
-fn calendar(database: Option<DatabaseUrl>) -> Result<Calendar, Failure> {
-    let Some(url) = database else {
+fn calendar(database: Option<Database>) -> Result<Calendar, Failure> {
+    let Some(database) = database else {
         return Ok(Calendar::england_and_wales());
     };
     let calendar = super::runtime()?.block_on(async move {
-        let store = super::open(&url).await?;
+        let store = super::open(&database).await?;
         let calendar = store.calendar().await?;
         store.close().await;
         anyhow::Ok(calendar)

@@ -26,7 +26,7 @@ pub async fn own_agency_requests(
         let link = if r.revoked {
             None
         } else {
-            Some(state.return_link(&state.store.return_token(&r).await?))
+            Some(state.return_link(&state.store.return_token(&r)))
         };
         requests.push(json!({
             "id": r.id, "case_reference": r.case_reference, "agency": r.agency, "sent_on": r.sent_on, "due": r.due,

@@ -301,6 +301,7 @@ pub async fn discuss(
         at: state.clock.now(),
         actor: Some(page_user.user.email.clone()),
         action: "POST /cases/{id}/discuss/{topic}".into(),
+        subject: None,
         case_id: Some(id.clone()),
         outcome: "303".into(),
     };
@@ -578,6 +579,7 @@ pub async fn manage_request(
         at: state.clock.now(),
         actor: Some(page_user.user.email.clone()),
         action: format!("POST /cases/{{id}}/requests/{{agency}}/{action}"),
+        subject: None,
         case_id: Some(id.clone()),
         outcome: "303".into(),
     };

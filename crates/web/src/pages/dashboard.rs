@@ -108,7 +108,7 @@ pub async fn dashboard(
             if r.revoked {
                 continue;
             }
-            let token = state.store.return_token(&r).await?;
+            let token = state.store.return_token(&r);
             let status = r.state().status(today);
             let status = serde_json::to_value(status)
                 .ok()

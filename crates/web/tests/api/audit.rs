@@ -50,7 +50,89 @@ async fn the_audit_chain_verifies_and_catches_a_row_edited_by_hand(backend: stor
     assert_eq!(report.rows, 2);
 }
 
+/// Hardening row 7: the last 20 rows deleted are reported as removed, from the first
+/// missing row on, because the anchor file outside the database still names the head.
+async fn audit_verify_reports_the_last_20_rows_deleted_as_removed(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    for _ in 0..24 {
+        app.get("pm", &format!("/api/v1/cases/{case}")).await;
+    }
+    let report = app.store.verify_audit_chain().await.unwrap();
+    assert_eq!(
+        (report.rows, report.first_broken.clone(), report.anchored),
+        (25, None, true)
+    );
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
+    sqlx::query("DELETE FROM audit WHERE seq > 5")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let report = app.store.verify_audit_chain().await.unwrap();
+    let (row, why) = report.first_broken.unwrap();
+    assert_eq!(row, 6);
+    assert!(why.contains("rows 6 to 25 were removed"), "{why}");
+}
+
+/// Hardening row 7: a row edited and every later row re-chained, as someone holding
+/// only the database could (SHA-256 links, the old scheme, since the key is not in the
+/// database), is reported broken at the edited row.
+async fn audit_verify_names_a_row_edited_and_rechained_without_the_key(backend: store::Backend) {
+    use sha2::Digest;
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    for _ in 0..5 {
+        app.get("pm", &format!("/api/v1/cases/{case}")).await;
+    }
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
+    sqlx::query("UPDATE audit SET actor = 'someone-else@example.org' WHERE seq = 3")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut prev: String = sqlx::query_scalar("SELECT mac FROM audit WHERE seq = 2")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    for seq in 3..=6i64 {
+        // The store's own link text, hashed as well as anyone without the key can.
+        let row: (String, Option<String>, String, Option<String>, Option<String>, String) =
+            sqlx::query_as("SELECT at, actor, action, subject, case_id, outcome FROM audit WHERE seq = $1")
+                .bind(seq)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        let fields = [
+            row.0,
+            row.1.unwrap_or_default(),
+            row.2,
+            row.3.unwrap_or_default(),
+            row.4.unwrap_or_default(),
+            row.5,
+            prev.clone(),
+        ];
+        let mut text = seq.to_string();
+        for f in fields {
+            text.push_str(&format!("|{}:{f}", f.len()));
+        }
+        let mac = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+        sqlx::query("UPDATE audit SET prev_mac = $1, mac = $2 WHERE seq = $3")
+            .bind(&prev)
+            .bind(&mac)
+            .bind(seq)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        prev = mac;
+    }
+    conn.close().await.unwrap();
+    let report = app.store.verify_audit_chain().await.unwrap();
+    assert_eq!(report.first_broken.map(|(seq, _)| seq), Some(3));
+}
+
 crate::on_both_backends!(
     every_read_and_write_of_a_case_is_audited,
     the_audit_chain_verifies_and_catches_a_row_edited_by_hand,
+    audit_verify_reports_the_last_20_rows_deleted_as_removed,
+    audit_verify_names_a_row_edited_and_rechained_without_the_key,
 );

@@ -15,7 +15,7 @@ use crate::support::{TestApp, call};
 
 /// A case on the serious harm path with requests sent to two agencies on 2026-12-30;
 /// returns (case id, school token, police token).
-async fn case_with_requests(app: &TestApp) -> (String, String, String) {
+pub async fn case_with_requests(app: &TestApp) -> (String, String, String) {
     let case = app.open_case("children_services", "2026-12-21").await;
     app.record(
         "la",

@@ -40,7 +40,7 @@ pub struct TestApp {
     pub tokens: HashMap<&'static str, String>,
     today: NaiveDate,
     router: Router,
-    _database: Database,
+    pub database: Database,
 }
 
 pub struct Response {
@@ -52,7 +52,7 @@ impl TestApp {
     /// A fresh database with the agencies and one user per role, on business date `today`.
     pub async fn new(backend: Backend, today: &str) -> TestApp {
         let database = Database::create(backend).await;
-        let store = Store::open(&database.url).await.unwrap();
+        let store = database.open().await;
         let now = chrono::Utc::now();
         for slug in AGENCIES {
             let agency = NewAgency::new(slug, &format!("Agency {slug}"), "test", Some("returns@example.org")).unwrap();
@@ -72,7 +72,7 @@ impl TestApp {
             tokens,
             today,
             router,
-            _database: database,
+            database,
         }
     }
 
@@ -85,7 +85,7 @@ impl TestApp {
 
     /// The database's URL, for tests that reach past the API.
     pub fn database_url(&self) -> String {
-        self._database.url.raw().to_owned()
+        self.database.url.raw().to_owned()
     }
 
     pub fn router(&self) -> Router {
@@ -98,6 +98,11 @@ impl TestApp {
 
     pub async fn get(&self, who: &str, path: &str) -> Response {
         self.send(Some(who), "GET", path, None).await
+    }
+
+    /// A GET with no credentials at all (return links, health).
+    pub async fn get_anonymous(&self, path: &str) -> Response {
+        self.send(None, "GET", path, None).await
     }
 
     pub async fn post(&self, who: &str, path: &str, body: Value) -> Response {
@@ -173,14 +178,16 @@ pub fn deadline<'a>(case: &'a Value, step: &str) -> &'a Value {
 }
 
 /// A database that exists for one test: a temporary SQLite file, or a PostgreSQL
-/// database dropped when the test ends.
+/// database dropped when the test ends, with its key file (and audit anchor) in a
+/// temporary directory of its own.
 pub struct Database {
     pub url: DatabaseUrl,
+    pub dir: std::path::PathBuf,
     cleanup: Cleanup,
 }
 
 enum Cleanup {
-    File(std::path::PathBuf),
+    Dir,
     Postgres { admin: String, name: String },
 }
 
@@ -192,13 +199,16 @@ pub fn postgres_admin_url() -> String {
 impl Database {
     pub async fn create(backend: Backend) -> Database {
         let id = uuid::Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("rapid-review-test-{id}"));
+        std::fs::create_dir_all(&dir).unwrap();
         match backend {
             Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("rapid-review-test-{id}.db"));
+                let path = dir.join("rapid-review.db");
                 let url = format!("sqlite://{}", path.display()).parse().unwrap();
                 Database {
                     url,
-                    cleanup: Cleanup::File(path),
+                    dir,
+                    cleanup: Cleanup::Dir,
                 }
             }
             Backend::Postgres => {
@@ -216,21 +226,30 @@ impl Database {
                 let url = format!("{base}/{name}").parse().unwrap();
                 Database {
                     url,
+                    dir,
                     cleanup: Cleanup::Postgres { admin, name },
                 }
             }
         }
     }
+
+    /// The key file the service would use for this database.
+    pub fn key_path(&self) -> std::path::PathBuf {
+        self.dir.join("rapid-review.key")
+    }
+
+    /// Opens the store with this database's key file.
+    pub async fn open(&self) -> Store {
+        let keys = store::Keys::load_or_create(&self.key_path()).unwrap();
+        Store::open(&self.url, &keys).await.unwrap()
+    }
 }
 
 impl Drop for Database {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
         match &self.cleanup {
-            Cleanup::File(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
+            Cleanup::Dir => {}
             Cleanup::Postgres { admin, name } => {
                 let (admin, name) = (admin.clone(), name.clone());
                 // Drop cannot await; a short-lived runtime on its own thread can.

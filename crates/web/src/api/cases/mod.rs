@@ -34,7 +34,7 @@ pub(crate) async fn request_lines(
     let mut lines = Vec::new();
     for request in state.store.requests_for_case(case_id).await? {
         let link = if sees_links {
-            Some(state.return_link(&state.store.return_token(&request).await?))
+            Some(state.return_link(&state.store.return_token(&request)))
         } else {
             None
         };

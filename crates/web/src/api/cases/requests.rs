@@ -69,6 +69,7 @@ fn entry(state: &AppState, user: &User, case_id: &str, action: &str) -> AuditEnt
         at: state.clock.now(),
         actor: Some(user.email.clone()),
         action: action.into(),
+        subject: None,
         case_id: Some(case_id.into()),
         outcome: "200".into(),
     }

@@ -41,6 +41,7 @@ pub(crate) fn audit_entry(state: &AppState, request: &ReturnRequest, action: &st
         at: state.clock.now(),
         actor: Some(actor(request)),
         action: action.to_owned(),
+        subject: None,
         case_id: Some(request.case_id.clone()),
         outcome: status.as_u16().to_string(),
     }
@@ -60,6 +61,7 @@ pub(crate) async fn audit_status(
             at: state.clock.now(),
             actor: None,
             action: action.to_owned(),
+            subject: None,
             case_id: None,
             outcome: status.as_u16().to_string(),
         },
