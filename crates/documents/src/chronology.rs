@@ -24,16 +24,28 @@ const HEADERS: [&str; 6] = [
 /// CSV of the merged chronology: `agency` then the template's columns.
 pub fn chronology_csv(entries: &[MergedEntry]) -> String {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["agency"];
-    header.extend(COLUMNS);
-    let _ = out.write_record(&header);
+    let mut header: Vec<std::borrow::Cow<'_, str>> = vec!["agency".into()];
+    header.extend(COLUMNS.map(std::borrow::Cow::Borrowed));
+    let _ = out.write_record(header.iter().map(|c| c.as_bytes()));
     for e in entries {
         let cells = e.entry.cells();
-        let mut record = vec![e.agency.as_str()];
-        record.extend(cells.iter().map(String::as_str));
-        let _ = out.write_record(&record);
+        let mut record = vec![neutralised(&e.agency)];
+        record.extend(cells.iter().map(|c| neutralised(c)));
+        let _ = out.write_record(record.iter().map(|c| c.as_bytes()));
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A cell that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return) gets a leading apostrophe, as OWASP's CSV-injection
+/// guidance says, so it opens as the text it is; the text after the apostrophe is the
+/// original. Others pass unchanged.
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// XLSX of the merged chronology, one row per entry, agency first.
@@ -163,4 +175,50 @@ pub fn chronology_template_xlsx() -> Result<Vec<u8>, DocumentError> {
 
 fn col(i: usize) -> u16 {
     u16::try_from(i).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use domain::events::Text;
+    use domain::returns::ChronologyEntry;
+
+    fn entry(what: &str, who: &str) -> MergedEntry {
+        MergedEntry {
+            agency: "county-police".into(),
+            entry: ChronologyEntry {
+                date: "2026-03-01".parse().unwrap(),
+                time: None,
+                what_happened: Text::try_from(what).unwrap(),
+                who: Some(Text::try_from(who).unwrap()),
+                source: None,
+                significance: None,
+            },
+        }
+    }
+
+    /// Hardening row 9: formula cells open as text, and the original survives after
+    /// the apostrophe.
+    #[test]
+    fn the_csv_export_neutralises_formula_cells_and_keeps_their_text() {
+        let dangerous = [
+            "=HYPERLINK(\"http://evil.example\",\"click\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "-=cmd|' /C calc'!A0",
+        ];
+        let entries: Vec<MergedEntry> = dangerous.iter().map(|d| entry(d, "Plain who")).collect();
+        let csv = chronology_csv(&entries);
+        let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), dangerous.len());
+        for (row, original) in rows.iter().zip(dangerous) {
+            let cell = &row[3];
+            assert!(cell.starts_with('\''), "{cell}");
+            assert_eq!(&cell[1..], original);
+            assert_eq!(&row[4], "Plain who");
+        }
+    }
 }

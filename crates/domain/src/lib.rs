@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod dates;
 pub mod deadlines;
 pub mod events;
 pub mod process;

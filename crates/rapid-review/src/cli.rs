@@ -61,7 +61,7 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
         /// Freezes the business date (for demos, training and tests).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date)]
         today: Option<NaiveDate>,
     },
     /// Creates or upgrades the schema and exits.
@@ -146,21 +146,25 @@ pub enum Workdays {
     /// Prints the Nth working day after DATE (DATE is day 0; a negative N counts back).
     #[command(allow_negative_numbers = true)]
     Add {
+        #[arg(value_parser = date)]
         date: NaiveDate,
+        #[arg(value_parser = clap::value_parser!(i32).range(-1000..=1000))]
         n: i32,
         #[command(flatten)]
         database: OptionalDatabase,
     },
     /// Prints how many working days fall after A up to and including B (negative if B < A).
     Between {
+        #[arg(value_parser = date)]
         a: NaiveDate,
+        #[arg(value_parser = date)]
         b: NaiveDate,
         #[command(flatten)]
         database: OptionalDatabase,
     },
     /// Prints the year's England and Wales bank holidays, one `DATE NAME` a line.
     Holidays {
-        #[arg(value_parser = clap::value_parser!(i32).range(1..=9999))]
+        #[arg(value_parser = clap::value_parser!(i32).range(1995..=2100))]
         year: i32,
         #[command(flatten)]
         database: OptionalDatabase,
@@ -184,4 +188,10 @@ pub enum Audit {
         #[command(flatten)]
         database: Database,
     },
+}
+
+/// A date argument: `YYYY-MM-DD` from 1995-01-01 to 2100-12-31, like every date the
+/// service accepts.
+fn date(text: &str) -> Result<NaiveDate, String> {
+    domain::dates::parse(text)
 }

@@ -1,6 +1,7 @@
 //! The directory of agencies that can be asked for returns.
 
 use chrono::{DateTime, Utc};
+use domain::events::fields::no_control_characters;
 use domain::events::{AgencySlug, FieldError};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -37,9 +38,11 @@ impl NewAgency {
                 "say what kind of agency it is, e.g. school, gp, police",
             ));
         }
+        no_control_characters(name).map_err(|m| FieldError::new("name", m))?;
+        no_control_characters(kind).map_err(|m| FieldError::new("kind", m))?;
         let email = email.map(str::trim).filter(|e| !e.is_empty());
         if let Some(e) = email
-            && !e.contains('@')
+            && (!e.contains('@') || e.contains(char::is_control) || e.contains(char::is_whitespace) || e.len() > 254)
         {
             return Err(FieldError::new("email", "enter an email address like name@example.org"));
         }

@@ -249,6 +249,9 @@ impl Store {
 
     /// The audit rows that mention a case: (actor, action, outcome), oldest first.
     pub async fn audit_rows_for_case(&self, case_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+        if !crate::rows::is_case_id(case_id) {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query("SELECT actor, action, outcome FROM audit WHERE case_id = $1 ORDER BY seq")
             .bind(case_id)
             .fetch_all(&self.pool)

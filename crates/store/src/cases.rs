@@ -14,7 +14,7 @@ use sqlx::AnyConnection;
 use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
-use crate::rows::{date, opt_date, parse_timestamp, timestamp};
+use crate::rows::{date, is_case_id, opt_date, parse_timestamp, timestamp};
 use crate::users::User;
 use crate::{Backend, Store, StoreError, WriteTx};
 
@@ -175,6 +175,9 @@ impl Store {
 
     /// A case and its whole history, if it exists.
     pub async fn case(&self, case_id: &str) -> Result<Option<CaseRecord>, StoreError> {
+        if !is_case_id(case_id) {
+            return Ok(None);
+        }
         let mut conn = self.pool.acquire().await?;
         let row = sqlx::query("SELECT reference FROM cases WHERE id = $1")
             .bind(case_id)
@@ -228,7 +231,13 @@ impl Store {
             sql.push_str(&format!(" AND stage = {p}"));
         }
         if let Some(reference) = &filter.reference {
-            let escaped = reference.trim().to_uppercase().replace(['%', '_'], "");
+            let escaped: String = reference
+                .trim()
+                .to_uppercase()
+                .chars()
+                .filter(|c| !c.is_control() && !matches!(c, '%' | '_'))
+                .take(64)
+                .collect();
             let p = param(format!("{escaped}%"), &mut binds);
             sql.push_str(&format!(" AND reference LIKE {p}"));
         }
@@ -334,6 +343,9 @@ pub(crate) async fn append_locked(
     request: EventRequest,
     ctx: &WriteContext<'_>,
 ) -> Result<(Event, CaseRecord), AppendError> {
+    if !is_case_id(case_id) {
+        return Err(AppendError::NotFound);
+    }
     let lock = match tx.backend {
         Backend::Postgres => "SELECT id, reference FROM cases WHERE id = $1 FOR UPDATE",
         Backend::Sqlite => "SELECT id, reference FROM cases WHERE id = $1",

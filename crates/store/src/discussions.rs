@@ -55,6 +55,9 @@ impl Store {
 
     /// A case's messages on `topic`, oldest first.
     pub async fn messages(&self, case_id: &str, topic: &str) -> Result<Vec<Message>, StoreError> {
+        if !crate::rows::is_case_id(case_id) {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(
             "SELECT author_name, author_role, partner, position, body, at FROM discussions
              WHERE case_id = $1 AND topic = $2 ORDER BY at, id",

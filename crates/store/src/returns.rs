@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::events::payloads::AgencyReturnReceived;
 use domain::events::{AgencySlug, EventPayload, EventRequest, NewEvent, Text};
-use domain::returns::{ChronologyEntry, LINK_EXPIRY_WORKING_DAYS, ReturnState, Scoping};
+use domain::returns::{ChronologyEntry, LINK_EXPIRY_WORKING_DAYS, MAX_ENTRIES_PER_RETURN, ReturnState, Scoping};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -146,6 +146,9 @@ impl Store {
     }
 
     pub async fn requests_for_case(&self, case_id: &str) -> Result<Vec<ReturnRequest>, StoreError> {
+        if !crate::rows::is_case_id(case_id) {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{REQUEST_SELECT} WHERE r.case_id = $1 ORDER BY r.sent_on, r.agency"
         )))
@@ -206,6 +209,21 @@ impl Store {
         audit_entry: &AuditEntry,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
+        let held: i64 = sqlx::query("SELECT COUNT(*) AS n FROM chronology_entries WHERE request_id = $1")
+            .bind(request_id)
+            .fetch_one(&mut *tx.tx)
+            .await?
+            .try_get("n")?;
+        let held = usize::try_from(held).unwrap_or(usize::MAX);
+        if held.saturating_add(entries.len()) > MAX_ENTRIES_PER_RETURN {
+            return Err(StoreError::Conflict {
+                field: "entries".into(),
+                message: format!(
+                    "a return may hold at most {MAX_ENTRIES_PER_RETURN} chronology entries: this one holds {held}, so {} more cannot be added",
+                    entries.len()
+                ),
+            });
+        }
         let at = timestamp(audit_entry.at);
         for e in entries {
             sqlx::query(
@@ -309,11 +327,24 @@ impl Store {
 
     /// One request's chronology entries, oldest first.
     pub async fn request_entries(&self, request_id: &str) -> Result<Vec<ChronologyEntry>, StoreError> {
+        self.request_entries_page(request_id, 0, i64::MAX).await
+    }
+
+    /// A page of one request's chronology entries, oldest first: `limit` entries after
+    /// the first `offset`.
+    pub async fn request_entries_page(
+        &self,
+        request_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<ChronologyEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT entry_date, entry_time, what_happened, who, source, significance FROM chronology_entries
-             WHERE request_id = $1 ORDER BY entry_date, entry_time, id",
+             WHERE request_id = $1 ORDER BY entry_date, entry_time, id LIMIT $2 OFFSET $3",
         )
         .bind(request_id)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(entry_from_row).collect()
@@ -321,6 +352,9 @@ impl Store {
 
     /// Every submitted entry of a case, oldest first, with its agency.
     pub async fn merged_chronology(&self, case_id: &str) -> Result<Vec<(AgencySlug, ChronologyEntry)>, StoreError> {
+        if !crate::rows::is_case_id(case_id) {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(
             "SELECT r.agency, e.entry_date, e.entry_time, e.what_happened, e.who, e.source, e.significance
              FROM chronology_entries e JOIN agency_requests r ON r.id = e.request_id

@@ -24,6 +24,19 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|_| StoreError::corrupt(format!("bad stored timestamp {text:?}")))
 }
 
+/// Whether `id` has the shape of a case id (a UUID). Ids come from URLs; anything else
+/// is an unknown case, and never reaches the database (PostgreSQL refuses a NUL in
+/// text with an error, which must not become a 500).
+pub(crate) fn is_case_id(id: &str) -> bool {
+    id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+/// Whether text typed by someone can be used to look something up: no control
+/// characters (a NUL in particular), and not absurdly long.
+pub(crate) fn is_lookup_text(text: &str) -> bool {
+    text.len() <= 320 && !text.chars().any(char::is_control)
+}
+
 /// 32 random bytes as hex, for tokens and identifiers people never type.
 pub(crate) fn random_hex() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];

@@ -5,12 +5,13 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
+use domain::events::fields::no_control_characters;
 use domain::events::{AgencySlug, FieldError};
 use domain::roles::{Partner, Role};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::rows::{random_hex, sha256_hex, timestamp};
+use crate::rows::{is_lookup_text, random_hex, sha256_hex, timestamp};
 use crate::{Store, StoreError};
 
 /// Someone who signs in or holds a token.
@@ -69,6 +70,7 @@ impl NewUser {
                 && !host.starts_with('.')
                 && !host.ends_with('.')
         }) && !email.contains(char::is_whitespace)
+            && !email.contains(char::is_control)
             && email.len() <= 254;
         if !valid_email {
             return Err(FieldError::new("email", "enter an email address like name@example.org"));
@@ -80,6 +82,7 @@ impl NewUser {
                 "enter the person's name (at most 200 characters)",
             ));
         }
+        no_control_characters(name).map_err(|m| FieldError::new("name", m))?;
         let role = Role::parse(role).ok_or_else(|| {
             let keys: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
             FieldError::new(
@@ -216,6 +219,9 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        if !is_lookup_text(email) {
+            return Ok(None);
+        }
         let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"))
             .bind(email.trim().to_lowercase())
             .fetch_optional(&self.pool)
@@ -240,6 +246,9 @@ impl Store {
 
     /// The user whose password this is, if the email and password match an active user.
     pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<User>, StoreError> {
+        if !is_lookup_text(email) {
+            return Ok(None);
+        }
         let row = sqlx::query(concat!(
             "SELECT ",
             user_columns!(),

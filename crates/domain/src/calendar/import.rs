@@ -34,6 +34,7 @@ struct Division {
 #[derive(Deserialize)]
 struct FeedEvent {
     title: String,
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     date: NaiveDate,
     #[serde(default)]
     #[allow(dead_code)]
@@ -84,12 +85,17 @@ pub fn parse_gov_uk_feed(json: &str) -> Result<Vec<Override>, ImportError> {
         .enumerate()
         .map(|(i, event)| {
             let title = event.title.trim();
-            if title.is_empty() {
+            let field = || format!("{DIVISION}.events[{i}].title");
+            if title.is_empty() || title.chars().count() > 200 {
                 return Err(ImportError {
-                    field: format!("{DIVISION}.events[{i}].title"),
-                    message: "must not be empty".into(),
+                    field: field(),
+                    message: "must be a name of 1 to 200 characters".into(),
                 });
             }
+            crate::events::fields::no_control_characters(title).map_err(|message| ImportError {
+                field: field(),
+                message,
+            })?;
             Ok(Override::imported(event.date, title))
         })
         .collect()

@@ -41,7 +41,23 @@ impl FieldError {
     }
 }
 
-/// Required free text: trimmed, not empty, at most 20,000 characters.
+/// Refuses control characters other than tab, line feed and carriage return: a NUL in
+/// particular cannot be stored in PostgreSQL text, and none has a place in a record.
+pub fn no_control_characters(value: &str) -> Result<(), String> {
+    match value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(format!(
+            "must not contain control characters (found U+{:04X})",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Required free text: trimmed, not empty, at most 20,000 characters, no control
+/// characters but tabs and line breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Text(String);
@@ -63,6 +79,7 @@ impl TryFrom<String> for Text {
         if trimmed.chars().count() > MAX_TEXT_CHARS {
             return Err(format!("must be at most {MAX_TEXT_CHARS} characters"));
         }
+        no_control_characters(trimmed)?;
         Ok(Self(if trimmed.len() == value.len() {
             value
         } else {
@@ -233,6 +250,13 @@ mod tests {
     fn text_is_trimmed_and_must_not_be_blank() {
         assert_eq!(Text::try_from("  why  ").unwrap().as_str(), "why");
         assert!(Text::try_from("   ").is_err());
+    }
+
+    #[test]
+    fn text_with_a_nul_or_other_control_character_is_refused_but_line_breaks_are_kept() {
+        assert!(Text::try_from("a\0b").unwrap_err().contains("U+0000"));
+        assert!(Text::try_from("a\u{1b}b").is_err());
+        assert!(Text::try_from("line one\nline two\tend").is_ok());
     }
 
     #[test]

@@ -164,7 +164,10 @@ pub fn parse_event_request(body: Value, implied: Option<EventKind>) -> Result<Ev
                 ));
             }
         },
-        Some(v) => parse_payload::<NaiveDate>(v).map_err(|e| FieldError::new("on", e.message))?,
+        Some(v) => parse_payload::<NaiveDate>(v)
+            .map_err(|e| e.message)
+            .and_then(crate::dates::in_range)
+            .map_err(|message| FieldError::new("on", message))?,
     };
     Ok(EventRequest {
         event: NewEvent { on, payload },

@@ -40,6 +40,7 @@ pub enum Sex {
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     pub kind: IncidentKind,
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub occurred_on: NaiveDate,
     pub summary: Text,
 }
@@ -52,7 +53,11 @@ pub struct Child {
     pub sex: Sex,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_years: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::dates::deserialize_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_of_birth: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unborn: bool,
@@ -106,7 +111,9 @@ impl Child {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentReported {
     pub route: Route,
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub reported_on: NaiveDate,
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub aware_on: NaiveDate,
     pub referring_agency: AgencySlug,
     pub incident: Incident,
@@ -199,7 +206,11 @@ impl Validate for ReferralSubmitted {}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyRequestsSent {
     pub agencies: Vec<AgencySlug>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::dates::deserialize_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub returns_due: Option<NaiveDate>,
 }
 
@@ -235,6 +246,7 @@ pub enum MeetingKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingScheduled {
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub meeting_on: NaiveDate,
     pub meeting_kind: MeetingKind,
 }
@@ -267,6 +279,7 @@ pub struct ReviewCriteria {
 pub struct ImmediateAction {
     pub action: Text,
     pub owner: Text,
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub due: NaiveDate,
 }
 
@@ -416,6 +429,7 @@ impl Validate for AlaCompleted {}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LcsprCommissioned {
     pub reviewer: Text,
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub planned_publication_on: NaiveDate,
 }
 impl Validate for LcsprCommissioned {}
@@ -440,6 +454,7 @@ pub struct DeadlineExtended {
     pub step: StepKey,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency: Option<AgencySlug>,
+    #[serde(deserialize_with = "crate::dates::deserialize")]
     pub new_due: NaiveDate,
     pub reason: Text,
 }

@@ -173,3 +173,78 @@ fn every_event_type_key_round_trips() {
         assert_eq!(EventKind::parse(kind.as_str()), Some(*kind));
     }
 }
+
+/// Every date-valued field, at any depth, as (path, value) pairs.
+fn date_paths(value: &Value, path: String, found: &mut Vec<String>) {
+    match value {
+        Value::String(s) if chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => found.push(path),
+        Value::Object(map) => {
+            for (k, v) in map {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                date_paths(v, child, found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                date_paths(v, format!("{path}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn set_path(value: &mut Value, path: &str, to: &str) {
+    let mut at = value;
+    for part in path.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        at = &mut at[key];
+        if let Some(i) = index {
+            at = &mut at[i];
+        }
+    }
+    *at = Value::String(to.to_owned());
+}
+
+#[test]
+fn every_date_field_of_every_event_type_refuses_a_date_outside_1995_to_2100() {
+    let calendar = crate::calendar::Calendar::england_and_wales();
+    let aware = chrono::NaiveDate::from_ymd_opt(2026, 12, 21).unwrap();
+    let mut checked = 0;
+    for journey in [
+        crate::synthetic::Journey::SeriousHarm,
+        crate::synthetic::Journey::ChallengeOverturned,
+        crate::synthetic::Journey::AlternativeLearning,
+    ] {
+        let mut bodies = crate::synthetic::journey(journey, aware, &calendar, 1);
+        let mut with_birth = incident();
+        with_birth["children"][0] = json!({"initials": "AB", "sex": "male", "date_of_birth": "2020-02-02"});
+        bodies.push(with_birth);
+        for body in bodies {
+            let mut paths = Vec::new();
+            date_paths(&body, String::new(), &mut paths);
+            for path in paths {
+                for bad in ["1994-12-31", "2101-01-01", "0001-01-01"] {
+                    let mut changed = body.clone();
+                    set_path(&mut changed, &path, bad);
+                    let implied = body.get("type").is_none().then_some(EventKind::IncidentReported);
+                    let err = parse_event_request(changed, implied).unwrap_err();
+                    assert_eq!(err.field, path, "{body}");
+                    assert!(
+                        err.message.contains("1995-01-01 to 2100-12-31"),
+                        "{path}: {}",
+                        err.message
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 30, "only {checked} date fields were found");
+}

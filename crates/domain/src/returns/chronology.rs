@@ -14,6 +14,9 @@ pub const COLUMNS: [&str; 6] = ["date", "time", "what_happened", "who", "source"
 /// The most rows one upload may hold.
 pub const MAX_ROWS: usize = 5_000;
 
+/// The most entries one agency's return may hold, however they were added.
+pub const MAX_ENTRIES_PER_RETURN: usize = 5_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChronologyEntry {
     pub date: NaiveDate,
@@ -40,13 +43,15 @@ impl ChronologyEntry {
     /// Builds an entry from the template's cells, in [`COLUMNS`] order.
     pub fn from_cells(cells: &[String]) -> Result<ChronologyEntry, FieldError> {
         let cell = |i: usize| cells.get(i).map(|s| s.trim()).unwrap_or_default();
-        let date = parse_date(cell(0)).ok_or_else(|| {
-            if cell(0).is_empty() {
-                FieldError::new("date", "is required")
-            } else {
-                FieldError::new("date", format!("\"{}\" is not a date: use YYYY-MM-DD", short(cell(0))))
-            }
-        })?;
+        let date = parse_date(cell(0))
+            .ok_or_else(|| {
+                if cell(0).is_empty() {
+                    FieldError::new("date", "is required")
+                } else {
+                    FieldError::new("date", format!("\"{}\" is not a date: use YYYY-MM-DD", short(cell(0))))
+                }
+            })
+            .and_then(|d| crate::dates::in_range(d).map_err(|m| FieldError::new("date", m)))?;
         let time = match cell(1) {
             "" => None,
             t => Some(

@@ -6,6 +6,8 @@ pub mod chronology;
 pub mod request;
 pub mod scoping;
 
-pub use chronology::{COLUMNS, ChronologyEntry, RowError, parse_entries_json, parse_rows};
+pub use chronology::{
+    COLUMNS, ChronologyEntry, MAX_ENTRIES_PER_RETURN, MAX_ROWS, RowError, parse_entries_json, parse_rows,
+};
 pub use request::{LINK_EXPIRY_WORKING_DAYS, ReturnState, ReturnStatus};
 pub use scoping::{SCOPING_QUESTIONS, Scoping};

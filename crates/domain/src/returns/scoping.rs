@@ -33,9 +33,17 @@ pub const SCOPING_QUESTIONS: [(&str, &str); 10] = [
 pub struct Scoping {
     #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
     pub involvement: OptionalText,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::dates::deserialize_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub involvement_from: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::dates::deserialize_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub involvement_to: Option<NaiveDate>,
     #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
     pub key_professionals: OptionalText,

@@ -18,6 +18,9 @@ fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Result<&'a str, 
         .ok_or_else(|| ApiError::invalid(name, "is required"))
 }
 
+/// How many working days one call may add or take away.
+const MAX_ADD: std::ops::RangeInclusive<i32> = -1000..=1000;
+
 /// `GET /api/v1/calendar/working-days?from=DATE&add=N`
 #[utoipa::path(get, path = "/api/v1/calendar/working-days", tag = "calendar",
     params(("from" = String, Query, description = "Day 0, as YYYY-MM-DD"),
@@ -30,13 +33,13 @@ pub async fn working_days(
     _user: CurrentUser,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let from: NaiveDate = param(&query, "from")?
-        .parse()
-        .map_err(|_| ApiError::invalid("from", "must be a real date as YYYY-MM-DD"))?;
+    let from: NaiveDate = domain::dates::parse(param(&query, "from")?).map_err(|m| ApiError::invalid("from", m))?;
+    // Parsed as a range check, never `abs()`: `abs(i32::MIN)` overflows.
     let add: i32 = param(&query, "add")?
+        .trim()
         .parse()
         .ok()
-        .filter(|n: &i32| n.abs() <= 1000)
+        .filter(|n: &i32| MAX_ADD.contains(n))
         .ok_or_else(|| ApiError::invalid("add", "must be a whole number from -1000 to 1000"))?;
     let explained = state.settings().calendar.add_working_days_explained(from, add);
     Ok(Json(json!({"date": explained.date, "skipped": explained.skipped})))
@@ -56,8 +59,8 @@ pub async fn holidays(
     let year: i32 = param(&query, "year")?
         .parse()
         .ok()
-        .filter(|y| (1900..=2200).contains(y))
-        .ok_or_else(|| ApiError::invalid("year", "must be a year from 1900 to 2200"))?;
+        .filter(|y| domain::dates::YEARS.contains(y))
+        .ok_or_else(|| ApiError::invalid("year", "must be a year from 1995 to 2100"))?;
     let days: Vec<Value> = state
         .settings()
         .calendar

@@ -239,6 +239,7 @@ pub async fn calendar(
     let year = q
         .get("year")
         .and_then(|y| y.parse().ok())
+        .filter(|y| domain::dates::YEARS.contains(y))
         .unwrap_or_else(|| state.clock.today().year());
     let notice = q.get("done").map(|d| {
         if d == "import" {
@@ -267,10 +268,14 @@ pub async fn add_override(
         let day = date(&data, "date")?
             .and_then(|d| d.parse().ok())
             .ok_or_else(|| FieldError::new("date", "Enter the date"))?;
-        let name = data.get("name");
-        if name.is_empty() {
-            return Err(FieldError::new("name", "Enter the name or reason"));
+        let name = data.get("name").trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(FieldError::new(
+                "name",
+                "Enter the name or reason (at most 200 characters)",
+            ));
         }
+        domain::events::fields::no_control_characters(name).map_err(|m| FieldError::new("name", m))?;
         match data.get("kind") {
             "holiday" => Ok(Override::holiday(day, name)),
             "working_day" => Ok(Override::working_day(day, name)),

@@ -7,6 +7,7 @@ mod assets;
 mod cases;
 mod dashboard;
 mod forms;
+mod pager;
 mod returns;
 mod security;
 mod sign_in;

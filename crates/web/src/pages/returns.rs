@@ -17,6 +17,7 @@ use store::ReturnRequest;
 use super::forms::body::{FormData, id, to_json};
 use super::forms::spec::{entry_fields, scoping_fields};
 use super::forms::{Choices, FieldView, field_error, views};
+use super::pager::Pager;
 use super::{MessagePage, Nav};
 use crate::api::returns::{audit_entry, audit_status};
 use crate::error::ApiError;
@@ -39,7 +40,11 @@ pub struct ReturnPage {
     pub fields: Vec<FieldView>,
     pub entry_fields: Vec<FieldView>,
     pub entries: Vec<[String; 6]>,
+    pub pager: Pager,
 }
+
+/// How many chronology entries a return page shows at once.
+const ENTRIES_PER_PAGE: i64 = 100;
 
 fn long(d: chrono::NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
@@ -89,13 +94,18 @@ async fn render(
     state: &AppState,
     token: &str,
     request: &ReturnRequest,
-    scoping_form: Option<&FormData>,
-    entry_form: Option<&FormData>,
+    typed: Typed<'_>,
     errors: Vec<(String, String)>,
     notice: Option<String>,
+    page: Option<&str>,
 ) -> Result<ReturnPage, ApiError> {
+    let (scoping_form, entry_form) = (typed.scoping, typed.entry);
     let today = state.clock.today();
-    let entries = state.store.request_entries(&request.id).await?;
+    let pager = Pager::new(request.entries, ENTRIES_PER_PAGE, page, &format!("/returns/{token}?"));
+    let entries = state
+        .store
+        .request_entries_page(&request.id, pager.offset(), pager.size)
+        .await?;
     let choices = Choices::default();
     let scoping = scoping_form.cloned().unwrap_or_else(|| scoping_data(&request.scoping));
     Ok(ReturnPage {
@@ -127,6 +137,7 @@ async fn render(
             &choices,
         ),
         entries: entries.iter().map(|e| e.cells()).collect(),
+        pager,
         errors,
     })
 }
@@ -134,6 +145,7 @@ async fn render(
 #[derive(serde::Deserialize)]
 pub struct Notice {
     done: Option<String>,
+    page: Option<String>,
 }
 
 fn notice_text(done: Option<&str>) -> Option<String> {
@@ -164,10 +176,10 @@ pub async fn show(
         &state,
         &token,
         &request,
-        None,
-        None,
+        Typed::default(),
         Vec::new(),
         notice_text(q.done.as_deref()),
+        q.page.as_deref(),
     )
     .await?
     .into_response())
@@ -224,7 +236,7 @@ async fn refused(
     audit_status(state, Some(request), action, status).await?;
     Ok((
         status,
-        render(state, token, request, typed.scoping, typed.entry, errors, None).await?,
+        render(state, token, request, typed, errors, None, None).await?,
     )
         .into_response())
 }
@@ -292,15 +304,35 @@ pub async fn add_entry(
     });
     match entry {
         Ok(entries) => {
-            state
+            let added = state
                 .store
                 .add_entries(
                     &request.id,
                     &entries,
                     &audit_entry(&state, &request, ACTION, StatusCode::SEE_OTHER),
                 )
-                .await?;
-            Ok(back(&token, "entry"))
+                .await;
+            match added {
+                Ok(_) => Ok(back(&token, "entry")),
+                Err(store::StoreError::Conflict { message, .. }) => {
+                    let typed = Typed {
+                        scoping: None,
+                        entry: Some(&data),
+                    };
+                    let errors = vec![("date".to_owned(), message)];
+                    refused(
+                        &state,
+                        &token,
+                        &request,
+                        ACTION,
+                        typed,
+                        errors,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Err(e) => {
             refused(
@@ -361,15 +393,31 @@ pub async fn upload(
     let bytes = file.unwrap_or_default();
     match read_chronology(&bytes) {
         Ok(entries) => {
-            state
+            let added = state
                 .store
                 .add_entries(
                     &request.id,
                     &entries,
                     &audit_entry(&state, &request, ACTION, StatusCode::SEE_OTHER),
                 )
-                .await?;
-            Ok(back(&token, "upload"))
+                .await;
+            match added {
+                Ok(_) => Ok(back(&token, "upload")),
+                Err(store::StoreError::Conflict { message, .. }) => {
+                    let errors = vec![("file".to_owned(), message)];
+                    refused(
+                        &state,
+                        &token,
+                        &request,
+                        ACTION,
+                        Typed::default(),
+                        errors,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Err(e) => {
             let errors = match e {

@@ -11,6 +11,7 @@ mod audit;
 mod calendar;
 mod concurrency;
 mod errors;
+mod hostile;
 mod keys;
 mod openapi;
 mod paths;

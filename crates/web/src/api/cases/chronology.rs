@@ -36,10 +36,9 @@ pub async fn chronology(
     let date = |name: &str| -> Result<Option<NaiveDate>, ApiError> {
         match query.get(name).map(String::as_str) {
             None | Some("") => Ok(None),
-            Some(v) => v
-                .parse()
+            Some(v) => domain::dates::parse(v)
                 .map(Some)
-                .map_err(|_| ApiError::invalid(name, "must be a real date as YYYY-MM-DD")),
+                .map_err(|m| ApiError::invalid(name, m)),
         }
     };
     let (from, to) = (date("from")?, date("to")?);

@@ -50,7 +50,10 @@ pub async fn post_chronology(
         }
     };
     let entry = audit_entry(&state, &request, ACTION, StatusCode::CREATED);
-    let count = state.store.add_entries(&request.id, &entries, &entry).await?;
+    let count = match state.store.add_entries(&request.id, &entries, &entry).await {
+        Ok(count) => count,
+        Err(e) => return audit_outcome(&state, Some(&request), ACTION, Err(e.into())).await,
+    };
     Ok((
         StatusCode::CREATED,
         Json(json!({"added": entries.len(), "draft_entries": count})),
@@ -150,7 +153,7 @@ async fn read_entries(req: Request) -> Result<Vec<ChronologyEntry>, Refused> {
             "the file is empty: fill in the chronology template and upload it again",
         )),
         UploadError::NotASpreadsheet => Refused::Api(ApiError::UnsupportedMediaType(e.to_string())),
-        UploadError::Unreadable(m) => Refused::Api(ApiError::invalid("file", m)),
+        UploadError::Unreadable(m) | UploadError::TooBig(m) => Refused::Api(ApiError::invalid("file", m)),
     })
 }
 

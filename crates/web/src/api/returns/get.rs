@@ -1,7 +1,9 @@
 //! `GET /api/v1/returns/{token}`: the request as the agency sees it.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use domain::returns::{COLUMNS, SCOPING_QUESTIONS};
 use serde_json::{Value, json};
 use store::ReturnRequest;
@@ -12,11 +14,19 @@ use crate::state::AppState;
 
 const ACTION: &str = "GET /api/v1/returns/{token}";
 
+/// How many chronology entries one response carries; `?page=N` gives the others.
+const ENTRIES_PER_PAGE: i64 = 100;
+
 #[utoipa::path(get, path = "/api/v1/returns/{token}", tag = "returns", security(()),
-    params(("token" = String, Path, description = "The return link's token")),
+    params(("token" = String, Path, description = "The return link's token"),
+           ("page" = Option<i64>, Query, description = "Which page of 100 draft chronology entries to include (from 1)")),
     responses((status = 200, description = "The agency request: case reference, agency, due date, what is asked, the draft", body = Object),
               (status = 404, description = "Unknown, retired or withdrawn link")))]
-pub async fn get_return(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get_return(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let mut request = match open(&state, &token).await {
         Ok(r) => r,
         Err(e) => return audit_outcome(&state, None, ACTION, Err(e)).await,
@@ -24,8 +34,24 @@ pub async fn get_return(State(state): State<AppState>, Path(token): Path<String>
     let result = async {
         state.store.mark_opened(&request.id, state.clock.now()).await?;
         request.opened = true;
-        let entries = state.store.request_entries(&request.id).await?;
-        Ok(Json(request_json(&state, &request, &entries)))
+        let page = match query.get("page") {
+            None => 1,
+            Some(p) => p
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| ApiError::invalid("page", "must be a whole number from 1"))?,
+        };
+        let offset = (page - 1) * ENTRIES_PER_PAGE;
+        let entries = state
+            .store
+            .request_entries_page(&request.id, offset, ENTRIES_PER_PAGE)
+            .await?;
+        let mut body = request_json(&state, &request, &entries);
+        body["entries_page"] = json!(page);
+        body["entries_pages"] = json!(((request.entries + ENTRIES_PER_PAGE - 1) / ENTRIES_PER_PAGE).max(1));
+        Ok(Json(body))
     }
     .await;
     audit_outcome(&state, Some(&request), ACTION, result).await
@@ -51,7 +77,7 @@ pub(crate) fn request_json(state: &AppState, r: &ReturnRequest, entries: &[domai
             "chronology": {"columns": COLUMNS, "template": "/api/v1/templates/chronology.xlsx"},
         },
         "scoping": r.scoping,
-        "draft_entries": entries.len(),
+        "draft_entries": r.entries,
         "entries": entries,
         "submitted_on": r.submitted_on,
     })

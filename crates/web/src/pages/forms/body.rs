@@ -66,12 +66,12 @@ pub fn date(data: &FormData, name: &str) -> Result<Option<String>, FieldError> {
     if parts.iter().all(|p| p.is_empty()) {
         return Ok(None);
     }
-    let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
-    let valid = numbers
-        .filter(|n| n[2] >= 1900)
-        .and_then(|n| chrono::NaiveDate::from_ymd_opt(i32::try_from(n[2]).ok()?, n[1], n[0]));
+    let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.trim().parse().ok()).collect();
+    let valid = numbers.and_then(|n| chrono::NaiveDate::from_ymd_opt(i32::try_from(n[2]).ok()?, n[1], n[0]));
     match valid {
-        Some(d) => Ok(Some(d.to_string())),
+        Some(d) => domain::dates::in_range(d)
+            .map(|d| Some(d.to_string()))
+            .map_err(|m| FieldError::new(name, m)),
         None => Err(FieldError::new(name, "must be a real date, for example 27 11 2026")),
     }
 }
