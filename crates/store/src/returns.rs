@@ -34,6 +34,7 @@ pub struct ReturnRequest {
     pub entries: i64,
     pub submitted_on: Option<NaiveDate>,
     pub proceed_without: bool,
+    pub case_closed: bool,
 }
 
 impl ReturnRequest {
@@ -45,6 +46,7 @@ impl ReturnRequest {
             has_draft: self.draft_saved || self.entries > 0,
             submitted: self.submitted_on.is_some(),
             revoked: self.revoked,
+            case_closed: self.case_closed,
         }
     }
 }
@@ -52,7 +54,7 @@ impl ReturnRequest {
 const REQUEST_SELECT: &str =
     "SELECT r.id, r.case_id, c.reference, r.agency, a.name AS agency_name, r.sent_on, r.due_on,
         r.expires_on, r.generation, r.revoked_at, r.opened_at, r.scoping, r.draft_saved_at, r.submitted_at,
-        r.proceed_without_at,
+        r.proceed_without_at, c.state AS case_state,
         (SELECT COUNT(*) FROM chronology_entries e WHERE e.request_id = r.id) AS entries
     FROM agency_requests r JOIN cases c ON c.id = r.case_id LEFT JOIN agencies a ON a.slug = r.agency";
 
@@ -79,6 +81,7 @@ fn request_from_row(row: &AnyRow) -> Result<ReturnRequest, StoreError> {
         entries: row.try_get("entries")?,
         submitted_on: opt_date(submitted.map(|s| s.chars().take(10).collect()))?,
         proceed_without: row.try_get::<Option<String>, _>("proceed_without_at")?.is_some(),
+        case_closed: row.try_get::<String, _>("case_state")? == "closed",
     })
 }
 

@@ -20,10 +20,15 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// A return link past its expiry: it says so, and shows nothing of the case.
+    #[error("{0}")]
+    Expired(String),
     #[error("{0}")]
     NotAllowedNow(String),
     #[error("{0}")]
     VersionConflict(String),
+    #[error("this route does not take that method: see /api/v1/openapi.json")]
+    MethodNotAllowed,
     #[error("the request body is larger than the {0} bytes allowed")]
     TooLarge(usize),
     #[error("{0}")]
@@ -41,7 +46,9 @@ impl ApiError {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Expired(_) => StatusCode::GONE,
             ApiError::NotAllowedNow(_) | ApiError::VersionConflict(_) => StatusCode::CONFLICT,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -55,12 +62,38 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
+            ApiError::Expired(_) => "expired",
             ApiError::NotAllowedNow(_) => "not_allowed_now",
             ApiError::VersionConflict(_) => "version_conflict",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::TooLarge(_) => "too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Invalid(_) => "invalid_field",
             ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The error for a status that a handler or axum answered without API.md's body;
+    /// `text` is what it said, if anything.
+    pub fn for_status(status: StatusCode, text: String) -> Self {
+        let said = |default: &str| {
+            if text.is_empty() {
+                default.to_owned()
+            } else {
+                text.clone()
+            }
+        };
+        match status.as_u16() {
+            400 => ApiError::Malformed(said("the request could not be read")),
+            401 => ApiError::Unauthenticated,
+            403 => ApiError::Forbidden(said("not allowed for this role")),
+            404 => ApiError::NotFound(said("no such route")),
+            405 => ApiError::MethodNotAllowed,
+            409 => ApiError::NotAllowedNow(said("not possible now")),
+            413 => ApiError::TooLarge(crate::MAX_JSON_BYTES),
+            415 => ApiError::UnsupportedMediaType(said("send the body as JSON with Content-Type: application/json")),
+            422 => ApiError::invalid("(request)", said("a value is invalid")),
+            _ => ApiError::Internal(format!("status {status} without a body: {text}")),
         }
     }
 

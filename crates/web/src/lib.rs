@@ -29,9 +29,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::routes(state.clone()))
         .merge(pages::routes(state.clone()))
-        .fallback(error::not_found)
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn(answer_in_the_clients_format))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve_user))
-        .layer(axum::middleware::from_fn(pages::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::security_headers,
+        ))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(
             // Logs the route template, never the concrete path or query: no case
@@ -46,6 +50,64 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// A path that leads nowhere: JSON under `/api`, a page elsewhere.
+async fn fallback(req: Request<axum::body::Body>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if is_api(req.uri().path()) {
+        error::not_found().await.into_response()
+    } else {
+        let nav = pages::nav_of(req.extensions());
+        pages::PageError::no_such_page(nav).into_response()
+    }
+}
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// The safety net under every handler: an error that reaches the client in the wrong
+/// format (axum's plain-text rejections, a 405, a page answering JSON) is answered again
+/// in the client's own: API.md's JSON under `/api`, a GOV.UK page elsewhere.
+async fn answer_in_the_clients_format(
+    req: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header::CONTENT_TYPE;
+    use axum::response::IntoResponse;
+    let api = is_api(req.uri().path());
+    let nav = pages::nav_of(req.extensions());
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if api && !content_type.starts_with("application/json") {
+        let (parts, body) = response.into_parts();
+        let text = match axum::body::to_bytes(body, 4096).await {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_owned(),
+            Err(_) => String::new(),
+        };
+        let mut fixed = ApiError::for_status(parts.status, text).into_response();
+        for (name, value) in &parts.headers {
+            if name != CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+                fixed.headers_mut().insert(name, value.clone());
+            }
+        }
+        return fixed;
+    }
+    if !api && !content_type.starts_with("text/html") {
+        let mut page = pages::PageError::for_status(status);
+        page.nav = nav;
+        return page.into_response();
+    }
+    response
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.

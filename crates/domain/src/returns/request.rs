@@ -26,6 +26,8 @@ pub struct ReturnState {
     pub has_draft: bool,
     pub submitted: bool,
     pub revoked: bool,
+    /// The case the request belongs to is closed.
+    pub case_closed: bool,
 }
 
 impl ReturnState {
@@ -43,9 +45,16 @@ impl ReturnState {
         }
     }
 
+    /// Whether the link has expired: after that it shows nothing of the case.
+    pub fn expired(&self, today: NaiveDate) -> bool {
+        today > self.expires_on
+    }
+
     /// Why the link cannot change the return now, if it cannot.
     pub fn read_only_because(&self, today: NaiveDate) -> Option<String> {
-        if self.submitted {
+        if self.case_closed {
+            Some("the case is closed, so this return can no longer change".into())
+        } else if self.submitted {
             Some("this return was submitted and is now read-only".into())
         } else if self.revoked {
             Some("this link was withdrawn; ask the Partnership Business Unit for a new one".into())
@@ -76,6 +85,7 @@ mod tests {
             has_draft: false,
             submitted: false,
             revoked: false,
+            case_closed: false,
         }
     }
 
@@ -112,5 +122,16 @@ mod tests {
             .read_only_because(d("2027-01-04"))
             .is_some()
         );
+    }
+
+    #[test]
+    fn a_link_is_read_only_once_its_case_is_closed() {
+        let closed = ReturnState {
+            case_closed: true,
+            ..state()
+        };
+        assert!(closed.read_only_because(d("2027-01-04")).unwrap().contains("closed"));
+        assert!(!closed.expired(d("2027-01-21")));
+        assert!(closed.expired(d("2027-01-22")));
     }
 }

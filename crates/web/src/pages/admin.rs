@@ -23,6 +23,7 @@ use super::forms::spec::{Field, Input};
 use super::forms::{Choices, FieldView, field_error, views};
 use super::{MessagePage, Nav, PageUser, words};
 use crate::error::ApiError;
+use crate::pages::PageError;
 use crate::state::AppState;
 
 pub struct AdminForm {
@@ -258,7 +259,7 @@ pub async fn add_override(
     State(state): State<AppState>,
     page_user: PageUser,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     let data = match posted(&page_user, &body, false) {
         Ok(data) => data,
         Err(refused) => return Ok(*refused),
@@ -307,7 +308,7 @@ pub async fn import(
     State(state): State<AppState>,
     page_user: PageUser,
     mut multipart: Multipart,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     if let Some(refused) = allowed(&page_user, false) {
         return Ok(refused);
     }
@@ -381,7 +382,7 @@ pub async fn agencies(
     State(state): State<AppState>,
     page_user: PageUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     if let Some(refused) = allowed(&page_user, false) {
         return Ok(refused);
     }
@@ -393,7 +394,11 @@ pub async fn agencies(
     )
 }
 
-pub async fn add_agency(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
+pub async fn add_agency(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let data = match posted(&page_user, &body, false) {
         Ok(data) => data,
         Err(refused) => return Ok(*refused),
@@ -417,7 +422,7 @@ pub async fn add_agency(State(state): State<AppState>, page_user: PageUser, body
             )
                 .into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -473,7 +478,7 @@ pub async fn users(
     State(state): State<AppState>,
     page_user: PageUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     if let Some(refused) = allowed(&page_user, false) {
         return Ok(refused);
     }
@@ -483,7 +488,7 @@ pub async fn users(
         .into_response())
 }
 
-pub async fn add_user(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
+pub async fn add_user(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, PageError> {
     let data = match posted(&page_user, &body, false) {
         Ok(data) => data,
         Err(refused) => return Ok(*refused),
@@ -517,7 +522,7 @@ pub async fn add_user(State(state): State<AppState>, page_user: PageUser, body: 
             )
                 .into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -551,7 +556,11 @@ pub async fn rules(
     rules_page(&page_user, state.settings().rules.to_toml(), Vec::new(), notice).into_response()
 }
 
-pub async fn save_rules(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, ApiError> {
+pub async fn save_rules(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let data = match posted(&page_user, &body, true) {
         Ok(data) => data,
         Err(refused) => return Ok(*refused),

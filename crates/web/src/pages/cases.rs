@@ -15,6 +15,7 @@ use store::CaseFilter;
 
 use super::{MessagePage, Nav, PageUser, words};
 use crate::error::ApiError;
+use crate::pages::PageError;
 use crate::state::AppState;
 
 pub struct CaseLine {
@@ -36,14 +37,14 @@ pub struct CaseListPage {
 }
 
 fn refuse(page_user: &PageUser) -> Response {
-    MessagePage {
-        nav: Some(Nav::from(page_user)),
-        title: "You cannot see cases".into(),
-        message: format!(
+    PageError::forbidden(
+        Some(Nav::from(page_user)),
+        "You cannot see cases",
+        format!(
             "The {} role does not give access to case details.",
             words(page_user.user.role.as_str())
         ),
-    }
+    )
     .into_response()
 }
 
@@ -51,7 +52,7 @@ pub async fn list(
     State(state): State<AppState>,
     page_user: PageUser,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     if !page_user.user.role.is_case_role() {
         return Ok(refuse(&page_user));
     }
@@ -229,7 +230,7 @@ pub async fn discuss(
     page_user: PageUser,
     Path((id, topic)): Path<(String, String)>,
     axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     use domain::roles::Role;
     let nav = Nav::from(&page_user);
     let refuse_with = |status, title: &str, message: &str| {
@@ -414,7 +415,7 @@ pub async fn show(
     State(state): State<AppState>,
     page_user: PageUser,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     if !page_user.user.role.is_case_role() {
         return Ok(refuse(&page_user));
     }
@@ -531,7 +532,7 @@ pub async fn manage_request(
     page_user: PageUser,
     Path((id, agency, action)): Path<(String, String, String)>,
     axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     let nav = Nav::from(&page_user);
     if form.get("csrf").map(String::as_str) != Some(page_user.csrf.as_str()) {
         return Ok((
@@ -630,7 +631,7 @@ pub async fn chronology(
     page_user: PageUser,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     if !page_user.user.role.is_case_role() {
         return Ok(refuse(&page_user));
     }

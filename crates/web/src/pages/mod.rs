@@ -6,6 +6,7 @@ mod admin;
 mod assets;
 mod cases;
 mod dashboard;
+mod error;
 mod forms;
 mod pager;
 mod returns;
@@ -23,6 +24,7 @@ use axum::routing::{get, post};
 use domain::roles::Role as store_role;
 use store::User;
 
+pub use error::PageError;
 pub use security::security_headers;
 
 use crate::audit::audit_case_access;
@@ -106,6 +108,16 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Self::Rejection> {
         Ok(parts.extensions.get::<CurrentUser>().cloned())
     }
+}
+
+/// The menu of the signed-in user of a request, if there is one (for error pages).
+pub fn nav_of(extensions: &axum::http::Extensions) -> Option<Nav> {
+    let CurrentUser(user) = extensions.get::<CurrentUser>()?;
+    let SessionCsrf(csrf) = extensions.get::<SessionCsrf>()?;
+    Some(Nav::from(&PageUser {
+        user: user.clone(),
+        csrf: csrf.clone(),
+    }))
 }
 
 /// What the layout needs to show the menu.

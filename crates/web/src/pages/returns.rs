@@ -14,13 +14,14 @@ use domain::returns::{Scoping, parse_entries_json};
 use serde_json::json;
 use store::ReturnRequest;
 
+use super::Nav;
 use super::forms::body::{FormData, id, to_json};
 use super::forms::spec::{entry_fields, scoping_fields};
 use super::forms::{Choices, FieldView, field_error, views};
 use super::pager::Pager;
-use super::{MessagePage, Nav};
 use crate::api::returns::{audit_entry, audit_status};
 use crate::error::ApiError;
+use crate::pages::PageError;
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -50,23 +51,46 @@ fn long(d: chrono::NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-fn not_found() -> Response {
-    let page = MessagePage {
-        nav: None,
-        title: "This link does not work".into(),
-        message: "The link is not valid or was withdrawn. Ask the Partnership Business Unit for a new one.".into(),
+/// Opens the request a token names, or answers for it: an unknown, retired or
+/// withdrawn link gets a 404 page, an expired one a page that says only that. Either
+/// way the attempt is audited.
+async fn open(state: &AppState, token: &str, action: &str) -> Result<ReturnRequest, Response> {
+    let answer = |e: PageError| e.into_response();
+    let request = state
+        .store
+        .request_by_token(token)
+        .await
+        .map_err(|e| answer(e.into()))?;
+    let refusal = match &request {
+        Some(r) if r.revoked => Some(not_valid()),
+        Some(r) if r.state().expired(state.clock.today()) => Some(PageError::new(
+            StatusCode::GONE,
+            None,
+            "This link has expired",
+            crate::api::returns::EXPIRED,
+        )),
+        Some(_) => None,
+        None => Some(not_valid()),
     };
-    (StatusCode::NOT_FOUND, page).into_response()
-}
-
-async fn open(state: &AppState, token: &str, action: &str) -> Result<Result<ReturnRequest, Response>, ApiError> {
-    match state.store.request_by_token(token).await? {
-        Some(r) if !r.revoked => Ok(Ok(r)),
-        _ => {
-            audit_status(state, None, action, StatusCode::NOT_FOUND).await?;
-            Ok(Err(not_found()))
+    match (request, refusal) {
+        (Some(r), None) => Ok(r),
+        (request, refusal) => {
+            let refusal = refusal.unwrap_or_else(not_valid);
+            let case = request.as_ref().filter(|_| refusal.status == StatusCode::GONE);
+            audit_status(state, case, action, refusal.status)
+                .await
+                .map_err(|e| answer(e.into()))?;
+            Err(answer(refusal))
         }
     }
+}
+
+fn not_valid() -> PageError {
+    PageError::not_found(
+        None,
+        "This link does not work",
+        "The link is not valid or was withdrawn. Ask the Partnership Business Unit for a new one.",
+    )
 }
 
 /// The scoping draft as form values, dates split into their boxes.
@@ -98,7 +122,7 @@ async fn render(
     errors: Vec<(String, String)>,
     notice: Option<String>,
     page: Option<&str>,
-) -> Result<ReturnPage, ApiError> {
+) -> Result<ReturnPage, PageError> {
     let (scoping_form, entry_form) = (typed.scoping, typed.entry);
     let today = state.clock.today();
     let pager = Pager::new(request.entries, ENTRIES_PER_PAGE, page, &format!("/returns/{token}?"));
@@ -164,8 +188,8 @@ pub async fn show(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(q): Query<Notice>,
-) -> Result<Response, ApiError> {
-    let mut request = match open(&state, &token, VIEW).await? {
+) -> Result<Response, PageError> {
+    let mut request = match open(&state, &token, VIEW).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
@@ -191,18 +215,11 @@ fn back(token: &str, done: &str) -> Response {
 
 /// Opens the request for a change: a bad link gets its page, a read-only return the
 /// return page saying why.
-async fn open_for_change(
-    state: &AppState,
-    token: &str,
-    action: &str,
-) -> Result<Result<ReturnRequest, Response>, ApiError> {
-    let request = match open(state, token, action).await? {
-        Ok(r) => r,
-        Err(page) => return Ok(Err(page)),
-    };
+async fn open_for_change(state: &AppState, token: &str, action: &str) -> Result<ReturnRequest, Response> {
+    let request = open(state, token, action).await?;
     if let Some(why) = request.state().read_only_because(state.clock.today()) {
         let errors = vec![(String::new(), why)];
-        return refused(
+        let page = refused(
             state,
             token,
             &request,
@@ -211,10 +228,10 @@ async fn open_for_change(
             errors,
             StatusCode::CONFLICT,
         )
-        .await
-        .map(Err);
+        .await;
+        return Err(page.unwrap_or_else(IntoResponse::into_response));
     }
-    Ok(Ok(request))
+    Ok(request)
 }
 
 /// What the agency typed, to show again beside the errors.
@@ -232,22 +249,18 @@ async fn refused(
     typed: Typed<'_>,
     errors: Vec<(String, String)>,
     status: StatusCode,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     audit_status(state, Some(request), action, status).await?;
-    Ok((
-        status,
-        render(state, token, request, typed, errors, None, None).await?,
-    )
-        .into_response())
+    Ok((status, render(state, token, request, typed, errors, None, None).await?).into_response())
 }
 
 pub async fn save_scoping(
     State(state): State<AppState>,
     Path(token): Path<String>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     const ACTION: &str = "POST /returns/{token}/scoping";
-    let request = match open_for_change(&state, &token, ACTION).await? {
+    let request = match open_for_change(&state, &token, ACTION).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
@@ -288,9 +301,9 @@ pub async fn add_entry(
     State(state): State<AppState>,
     Path(token): Path<String>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     const ACTION: &str = "POST /returns/{token}/entries";
-    let request = match open_for_change(&state, &token, ACTION).await? {
+    let request = match open_for_change(&state, &token, ACTION).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
@@ -356,9 +369,9 @@ pub async fn upload(
     State(state): State<AppState>,
     Path(token): Path<String>,
     mut multipart: Multipart,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     const ACTION: &str = "POST /returns/{token}/upload";
-    let request = match open_for_change(&state, &token, ACTION).await? {
+    let request = match open_for_change(&state, &token, ACTION).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
@@ -452,9 +465,9 @@ pub async fn upload(
     }
 }
 
-pub async fn submit(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+pub async fn submit(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
     const ACTION: &str = "POST /returns/{token}/submit";
-    let request = match open_for_change(&state, &token, ACTION).await? {
+    let request = match open_for_change(&state, &token, ACTION).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };

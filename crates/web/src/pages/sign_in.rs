@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{Nav, PageUser, SESSION_COOKIE, cookie};
 use crate::error::ApiError;
+use crate::pages::PageError;
 use crate::state::AppState;
 
 const SIGN_IN_COOKIE: &str = "rr_sign_in";
@@ -33,7 +34,7 @@ fn secure_flag(state: &AppState) -> &'static str {
     }
 }
 
-fn page(state: &AppState, email: String, error: Option<String>) -> Result<Response, ApiError> {
+fn page(state: &AppState, email: String, error: Option<String>) -> Result<Response, PageError> {
     let token = state.store.fresh_token().map_err(ApiError::from)?;
     let cookie = format!(
         "{SIGN_IN_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Strict{}",
@@ -52,7 +53,7 @@ fn page(state: &AppState, email: String, error: Option<String>) -> Result<Respon
     Ok(response)
 }
 
-pub async fn form(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn form(State(state): State<AppState>) -> Result<Response, PageError> {
     page(&state, String::new(), None)
 }
 
@@ -70,7 +71,7 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
     if expected.is_empty() || expected != form.csrf {
         return page(
@@ -119,11 +120,9 @@ pub async fn sign_out(
     page_user: PageUser,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     if form.csrf != page_user.csrf {
-        return Err(ApiError::Forbidden(
-            "the form has expired: go back, reload the page and try again".into(),
-        ));
+        return Err(PageError::form_expired(Some(super::Nav::from(&page_user))));
     }
     if let Some(value) = cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(value).await?;

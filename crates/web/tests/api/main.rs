@@ -14,6 +14,7 @@ mod errors;
 mod hostile;
 mod keys;
 mod openapi;
+mod pages;
 mod paths;
 mod returns;
 

@@ -330,7 +330,8 @@ async fn revoked_expired_and_reissued_links_are_refused(backend: store::Backend)
         .status,
         403
     );
-    // Fifteen working days after 30 December 2026 is 21 January 2027; after it, read-only.
+    // Fifteen working days after 30 December 2026 is 21 January 2027; after it, the link
+    // says only that it has expired (hardening row 13), and shows nothing of the case.
     let open_link = app.send(None, "GET", &format!("/api/v1/returns/{school}"), None).await;
     assert_eq!(open_link.body["expires_on"], "2027-01-21");
     app.on("2027-01-25").await;
@@ -342,13 +343,56 @@ async fn revoked_expired_and_reissued_links_are_refused(backend: store::Backend)
             Some(json!({"involvement": "x"})),
         )
         .await;
-    assert_eq!(late.status, 409);
-    assert!(late.body["error"]["message"].as_str().unwrap().contains("expired"));
-    let still_readable = app.send(None, "GET", &format!("/api/v1/returns/{school}"), None).await;
+    assert_eq!(late.status, 410);
+    assert_eq!(late.body["error"]["code"], "expired");
+    let expired = app.send(None, "GET", &format!("/api/v1/returns/{school}"), None).await;
+    assert_eq!(expired.status, 410);
     assert_eq!(
-        (still_readable.status.as_u16(), still_readable.body["status"].as_str()),
-        (200, Some("overdue"))
+        expired.body.as_object().unwrap().keys().collect::<Vec<_>>(),
+        vec!["error"]
     );
+    assert!(!expired.body.to_string().contains("RR-"));
+    let page = app.send(None, "GET", &format!("/returns/{school}"), None).await;
+    assert_eq!(page.status, 410);
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains("This link has expired"));
+    assert!(
+        !html.contains("RR-") && !html.contains("Northfield"),
+        "the page shows case data"
+    );
+}
+
+/// Hardening row 13: once its case is closed a link still opens, read-only.
+async fn a_link_is_read_only_once_its_case_is_closed(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-04").await;
+    let (case, school, _) = case_with_requests(&app).await;
+    app.record(
+        "pm",
+        &case,
+        json!({"type": "case_closed", "on": "2027-01-04", "reason": "Closed for the test"}),
+    )
+    .await;
+    let opened = app.get_anonymous(&format!("/api/v1/returns/{school}")).await;
+    assert_eq!((opened.status.as_u16(), &opened.body["read_only"]), (200, &json!(true)));
+    assert!(opened.body["read_only_reason"].as_str().unwrap().contains("closed"));
+    let change = app
+        .send(
+            None,
+            "PUT",
+            &format!("/api/v1/returns/{school}/scoping"),
+            Some(json!({"involvement": "x"})),
+        )
+        .await;
+    assert_eq!(change.status, 409);
+    let entry = app
+        .send(
+            None,
+            "POST",
+            &format!("/api/v1/returns/{school}/chronology"),
+            Some(json!({"entries": [{"date": "2026-12-01", "what_happened": "Late"}]})),
+        )
+        .await;
+    assert_eq!(entry.status, 409);
 }
 
 async fn uploads_that_are_wrong_are_refused_clearly_and_save_nothing(backend: store::Backend) {
@@ -621,6 +665,7 @@ crate::on_both_backends!(
     an_agency_completes_and_submits_its_return_through_the_link,
     a_link_opens_only_its_own_request,
     revoked_expired_and_reissued_links_are_refused,
+    a_link_is_read_only_once_its_case_is_closed,
     uploads_that_are_wrong_are_refused_clearly_and_save_nothing,
     the_filled_xlsx_template_uploads,
     the_papers_pack_waits_for_returns_or_a_decision_to_go_ahead,

@@ -46,6 +46,14 @@ pub struct TestApp {
 pub struct Response {
     pub status: StatusCode,
     pub body: Value,
+    pub headers: axum::http::HeaderMap,
+}
+
+/// A browser session of a test user: its cookie and its form token.
+#[derive(Clone)]
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
 }
 
 impl TestApp {
@@ -81,6 +89,20 @@ impl TestApp {
         self.today = today.parse().unwrap();
         self.router = router_for(&self.store, self.today).await;
         self
+    }
+
+    /// A router on the same database that believes it is reached at `url`.
+    pub async fn with_public_url(&self, url: &str) -> Router {
+        let clock = Clock {
+            now: chrono::Utc::now,
+            frozen_today: Some(self.today),
+        };
+        web::router(
+            AppState::load(self.store.clone(), clock)
+                .await
+                .unwrap()
+                .with_public_url(url),
+        )
     }
 
     /// The database's URL, for tests that reach past the API.
@@ -124,6 +146,39 @@ impl TestApp {
         call(self.router.clone(), req).await
     }
 
+    /// Signs `who` in as a browser would end up: a session cookie and its form token.
+    pub async fn browser(&self, who: &str) -> Browser {
+        let user = self
+            .store
+            .user_by_email(&format!("{who}@example.org"))
+            .await
+            .unwrap()
+            .unwrap();
+        let session = self.store.create_session(&user, chrono::Utc::now()).await.unwrap();
+        Browser {
+            cookie: format!("rr_session={}", session.cookie),
+            csrf: session.csrf,
+        }
+    }
+
+    /// A page as `browser` sees it (no browser: signed out).
+    pub async fn page(&self, browser: Option<&Browser>, path: &str) -> Response {
+        let mut req = Request::get(path);
+        if let Some(b) = browser {
+            req = req.header("cookie", &b.cookie);
+        }
+        call(self.router.clone(), req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form (`field=value&…`, already encoded) as `browser`.
+    pub async fn submit(&self, browser: Option<&Browser>, path: &str, form: &str) -> Response {
+        let mut req = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+        if let Some(b) = browser {
+            req = req.header("cookie", &b.cookie);
+        }
+        call(self.router.clone(), req.body(Body::from(form.to_owned())).unwrap()).await
+    }
+
     /// Opens a synthetic case as the Partnership Manager; returns its id.
     pub async fn open_case(&self, route: &str, aware_on: &str) -> String {
         let res = self.post("pm", "/api/v1/cases", incident(route, aware_on)).await;
@@ -144,9 +199,10 @@ impl TestApp {
 pub async fn call(router: Router, req: Request<Body>) -> Response {
     let res = router.oneshot(req).await.unwrap();
     let status = res.status();
+    let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-    Response { status, body }
+    Response { status, body, headers }
 }
 
 async fn router_for(store: &Store, today: NaiveDate) -> Router {

@@ -14,9 +14,14 @@ use store::{AuditEntry, ReturnRequest};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Resolves a token to its request: unknown, retired and revoked links are all 404.
+/// What an expired link says, and all it says.
+pub(crate) const EXPIRED: &str = "This link has expired. Contact the Partnership Business Unit for a new one.";
+
+/// Resolves a token to its request: unknown, retired and revoked links are all 404;
+/// an expired link is 410 and says only that.
 pub(crate) async fn open(state: &AppState, token: &str) -> Result<ReturnRequest, ApiError> {
     match state.store.request_by_token(token).await? {
+        Some(r) if !r.revoked && r.state().expired(state.clock.today()) => Err(ApiError::Expired(EXPIRED.into())),
         Some(r) if !r.revoked => Ok(r),
         _ => Err(ApiError::NotFound(
             "this return link is not valid: ask the Partnership Business Unit for a new one".into(),

@@ -24,6 +24,7 @@ use self::spec::{Field, Input, checked_before_recording, fields, incident_fields
 use super::{MessagePage, Nav, PageUser, words};
 use crate::audit::AuditedInTransaction;
 use crate::error::ApiError;
+use crate::pages::PageError;
 use crate::state::AppState;
 
 pub struct OptionView {
@@ -301,7 +302,7 @@ pub async fn record_form(
     State(state): State<AppState>,
     page_user: PageUser,
     Path((id, kind)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     let form = match case_form(&state, &page_user, &id, &kind).await? {
         Ok(f) => f,
         Err(refused) => return Ok(refused),
@@ -335,7 +336,7 @@ pub async fn record_submit(
     page_user: PageUser,
     Path((id, kind)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     let form = match case_form(&state, &page_user, &id, &kind).await? {
         Ok(f) => f,
         Err(refused) => return Ok(refused),
@@ -456,7 +457,7 @@ fn answer(f: &Field, data: &FormData, choices: &Choices) -> String {
     }
 }
 
-pub async fn new_case_form(State(state): State<AppState>, page_user: PageUser) -> Result<Response, ApiError> {
+pub async fn new_case_form(State(state): State<AppState>, page_user: PageUser) -> Result<Response, PageError> {
     if !page_user.user.role.may_record(EventKind::IncidentReported) {
         return Ok(refusal(
             Nav::from(&page_user),
@@ -489,7 +490,7 @@ pub async fn new_case_submit(
     State(state): State<AppState>,
     page_user: PageUser,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     if !page_user.user.role.may_record(EventKind::IncidentReported) {
         return Ok(refusal(
             Nav::from(&page_user),

@@ -1,0 +1,147 @@
+//! Errors on the HTML routes: every one is a GOV.UK page with the status it stands for
+//! (403 refused, 404 unknown, 409 not possible now, 500 our fault), never JSON. A 500
+//! logs its cause and shows none of it.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use store::StoreError;
+
+use super::{MessagePage, Nav};
+use crate::error::ApiError;
+
+/// A page that explains why a request could not be done.
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    pub nav: Option<Nav>,
+    pub title: String,
+    pub message: String,
+    /// What went wrong inside, for the log only.
+    cause: Option<String>,
+}
+
+impl PageError {
+    pub fn new(status: StatusCode, nav: Option<Nav>, title: &str, message: impl Into<String>) -> PageError {
+        PageError {
+            status,
+            nav,
+            title: title.to_owned(),
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    pub fn forbidden(nav: Option<Nav>, title: &str, message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::FORBIDDEN, nav, title, message)
+    }
+
+    pub fn not_found(nav: Option<Nav>, title: &str, message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::NOT_FOUND, nav, title, message)
+    }
+
+    pub fn conflict(nav: Option<Nav>, title: &str, message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::CONFLICT, nav, title, message)
+    }
+
+    /// A form whose token does not match the session's: sent from another site, or
+    /// from a page older than the session.
+    pub fn form_expired(nav: Option<Nav>) -> PageError {
+        PageError::forbidden(nav, "The form has expired", "Go back, reload the page and try again.")
+    }
+
+    /// The page for a path that leads nowhere.
+    pub fn no_such_page(nav: Option<Nav>) -> PageError {
+        PageError::not_found(
+            nav,
+            "Page not found",
+            "If you typed the web address, check it is correct. If you followed a link, go to the dashboard and find what you need from there.",
+        )
+    }
+
+    /// The page for a failure of ours.
+    pub fn internal(cause: impl Into<String>) -> PageError {
+        PageError {
+            cause: Some(cause.into()),
+            ..PageError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                "Sorry, there is a problem with the service",
+                "Try again later. Nothing you entered on the page that failed was saved.",
+            )
+        }
+    }
+
+    /// The page for an error status that reached the browser without a page of its own.
+    pub fn for_status(status: StatusCode) -> PageError {
+        match status.as_u16() {
+            401 | 403 => PageError::forbidden(
+                None,
+                "You cannot do that",
+                "Your role does not allow it, or you need to sign in again.",
+            ),
+            404 | 405 => PageError::no_such_page(None),
+            409 => PageError::conflict(
+                None,
+                "Not possible now",
+                "Something else must happen first. Go back and reload the page.",
+            ),
+            413 => PageError::new(
+                status,
+                None,
+                "The file is too large",
+                "Choose a smaller file and try again.",
+            ),
+            s if s >= 500 => PageError::internal(format!("status {s} without a page")),
+            _ => PageError::new(
+                status,
+                None,
+                "There is a problem with the request",
+                "Go back, check what you entered and try again.",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let Some(cause) = &self.cause {
+            tracing::error!(%cause, "internal error on a page");
+        }
+        let page = MessagePage {
+            nav: self.nav,
+            title: self.title,
+            message: self.message,
+        };
+        (self.status, page).into_response()
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::internal(e.to_string())
+    }
+}
+
+impl From<store::AppendError> for PageError {
+    fn from(e: store::AppendError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+/// The pages share the API's service calls, whose errors become pages here.
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        let message = e.to_string();
+        match e {
+            ApiError::Internal(cause) => PageError::internal(cause),
+            ApiError::Forbidden(_) | ApiError::Unauthenticated => {
+                PageError::forbidden(None, "You cannot do that", message)
+            }
+            ApiError::NotFound(_) => PageError::not_found(None, "Not found", message),
+            ApiError::NotAllowedNow(_) | ApiError::VersionConflict(_) => {
+                PageError::conflict(None, "Not possible now", message)
+            }
+            other => PageError::new(other.status(), None, "There is a problem", message),
+        }
+    }
+}

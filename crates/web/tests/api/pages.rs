@@ -1,0 +1,96 @@
+//! The HTML routes in process, with a browser session: every error is a GOV.UK page
+//! with its status (never JSON), every error under /api is JSON (never a page), and
+//! HSTS is sent whenever the service is reached over https (hardening row 13).
+
+use axum::http::header::{CONTENT_TYPE, STRICT_TRANSPORT_SECURITY};
+
+use crate::support::{Response, TestApp};
+
+fn content_type(res: &Response) -> &str {
+    res.headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+fn assert_page(res: &Response, status: u16, says: &str) {
+    assert_eq!(res.status.as_u16(), status, "{}", res.body);
+    assert!(content_type(res).starts_with("text/html"), "{}", content_type(res));
+    let html = res.body.as_str().unwrap();
+    assert!(html.contains("govuk-heading-l") && html.contains(says), "{html}");
+}
+
+fn assert_json(res: &Response, status: u16, code: &str) {
+    assert_eq!(res.status.as_u16(), status, "{}", res.body);
+    assert!(
+        content_type(res).starts_with("application/json"),
+        "{}",
+        content_type(res)
+    );
+    assert_eq!(res.body["error"]["code"], code, "{}", res.body);
+}
+
+async fn refusals_are_403_pages_and_unknowns_404_pages(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let viewer = app.browser("viewer").await;
+    let contact = app.browser("contact").await;
+    let pm = app.browser("pm").await;
+    assert_page(&app.page(Some(&viewer), "/cases").await, 403, "You cannot see cases");
+    assert_page(&app.page(Some(&contact), "/admin/users").await, 403, "administration");
+    assert_page(&app.page(Some(&pm), "/no/such/page").await, 404, "Page not found");
+    assert_page(
+        &app.page(Some(&pm), "/cases/00000000-0000-0000-0000-000000000000").await,
+        404,
+        "Case not found",
+    );
+    assert_page(&app.page(None, "/no/such/page").await, 404, "Page not found");
+}
+
+async fn a_page_form_without_its_token_is_a_403_page(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let pm = app.browser("pm").await;
+    assert_page(
+        &app.submit(Some(&pm), "/sign-out", "csrf=wrong").await,
+        403,
+        "The form has expired",
+    );
+    assert_page(&app.submit(Some(&pm), "/admin/rules", "rules=x").await, 403, "");
+}
+
+async fn errors_under_api_are_json_whatever_produced_them(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    assert_json(&app.get("pm", "/api/v1/no-such-route").await, 404, "not_found");
+    assert_json(
+        &app.send(Some("pm"), "DELETE", "/api/v1/cases", None).await,
+        405,
+        "method_not_allowed",
+    );
+    assert_json(&app.get_anonymous("/api/v1/cases").await, 401, "unauthenticated");
+    assert_json(&app.get("viewer", "/api/v1/cases").await, 403, "forbidden");
+    let pm = app.browser("pm").await;
+    // Even through a browser session, the API answers JSON.
+    assert_json(&app.page(Some(&pm), "/api/v1/cases/not-a-case").await, 404, "not_found");
+}
+
+async fn hsts_is_sent_when_the_public_url_is_https_and_not_otherwise(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let plain = app.get_anonymous("/api/v1/health").await;
+    assert!(plain.headers.get(STRICT_TRANSPORT_SECURITY).is_none());
+    let secure = app.with_public_url("https://rapid-review.example.org").await;
+    let res = crate::support::call(
+        secure,
+        axum::http::Request::get("/sign-in")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let hsts = res.headers.get(STRICT_TRANSPORT_SECURITY).unwrap().to_str().unwrap();
+    assert!(hsts.contains("max-age=63072000"), "{hsts}");
+}
+
+crate::on_both_backends!(
+    refusals_are_403_pages_and_unknowns_404_pages,
+    a_page_form_without_its_token_is_a_403_page,
+    errors_under_api_are_json_whatever_produced_them,
+    hsts_is_sent_when_the_public_url_is_https_and_not_otherwise,
+);
