@@ -103,9 +103,7 @@ async fn answer_in_the_clients_format(
         return fixed;
     }
     if !api && !content_type.starts_with("text/html") {
-        let mut page = pages::PageError::for_status(status);
-        page.nav = nav;
-        return page.into_response();
+        return pages::PageError::for_status(status).with_nav(nav).into_response();
     }
     response
 }

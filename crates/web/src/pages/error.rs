@@ -9,26 +9,40 @@ use store::StoreError;
 use super::{MessagePage, Nav};
 use crate::error::ApiError;
 
-/// A page that explains why a request could not be done.
+/// A page that explains why a request could not be done (boxed: errors travel far
+/// and should be cheap to move).
 #[derive(Debug)]
-pub struct PageError {
-    pub status: StatusCode,
-    pub nav: Option<Nav>,
-    pub title: String,
-    pub message: String,
+pub struct PageError(Box<Explained>);
+
+#[derive(Debug)]
+struct Explained {
+    status: StatusCode,
+    nav: Option<Nav>,
+    title: String,
+    message: String,
     /// What went wrong inside, for the log only.
     cause: Option<String>,
 }
 
 impl PageError {
     pub fn new(status: StatusCode, nav: Option<Nav>, title: &str, message: impl Into<String>) -> PageError {
-        PageError {
+        PageError(Box::new(Explained {
             status,
             nav,
             title: title.to_owned(),
             message: message.into(),
             cause: None,
-        }
+        }))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// The same page with the signed-in user's menu.
+    pub fn with_nav(mut self, nav: Option<Nav>) -> PageError {
+        self.0.nav = nav;
+        self
     }
 
     pub fn forbidden(nav: Option<Nav>, title: &str, message: impl Into<String>) -> PageError {
@@ -60,15 +74,14 @@ impl PageError {
 
     /// The page for a failure of ours.
     pub fn internal(cause: impl Into<String>) -> PageError {
-        PageError {
-            cause: Some(cause.into()),
-            ..PageError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                None,
-                "Sorry, there is a problem with the service",
-                "Try again later. Nothing you entered on the page that failed was saved.",
-            )
-        }
+        let mut error = PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            "Sorry, there is a problem with the service",
+            "Try again later. Nothing you entered on the page that failed was saved.",
+        );
+        error.0.cause = Some(cause.into());
+        error
     }
 
     /// The page for an error status that reached the browser without a page of its own.
@@ -104,15 +117,16 @@ impl PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if let Some(cause) = &self.cause {
+        let e = *self.0;
+        if let Some(cause) = &e.cause {
             tracing::error!(%cause, "internal error on a page");
         }
         let page = MessagePage {
-            nav: self.nav,
-            title: self.title,
-            message: self.message,
+            nav: e.nav,
+            title: e.title,
+            message: e.message,
         };
-        (self.status, page).into_response()
+        (e.status, page).into_response()
     }
 }
 

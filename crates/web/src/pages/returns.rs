@@ -76,8 +76,8 @@ async fn open(state: &AppState, token: &str, action: &str) -> Result<ReturnReque
         (Some(r), None) => Ok(r),
         (request, refusal) => {
             let refusal = refusal.unwrap_or_else(not_valid);
-            let case = request.as_ref().filter(|_| refusal.status == StatusCode::GONE);
-            audit_status(state, case, action, refusal.status)
+            let case = request.as_ref().filter(|_| refusal.status() == StatusCode::GONE);
+            audit_status(state, case, action, refusal.status())
                 .await
                 .map_err(|e| answer(e.into()))?;
             Err(answer(refusal))
