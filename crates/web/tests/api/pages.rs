@@ -55,6 +55,9 @@ async fn a_page_form_without_its_token_is_a_403_page(backend: store::Backend) {
         "The form has expired",
     );
     assert_page(&app.submit(Some(&pm), "/admin/rules", "rules=x").await, 403, "");
+    let out = app.submit(Some(&pm), "/sign-out", &format!("csrf={}", pm.csrf)).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(app.page(Some(&pm), "/cases").await.status, 303, "signed out");
 }
 
 async fn errors_under_api_are_json_whatever_produced_them(backend: store::Backend) {
