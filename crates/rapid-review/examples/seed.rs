@@ -28,16 +28,20 @@ async fn main() {
     let keys = store::Keys::load_or_create(&store::default_key_path(url.sqlite_file().as_deref())).unwrap();
     let store = Store::open(&url, &keys).await.unwrap();
     let now = chrono::Utc::now();
+    let seeded = |action: &str| store::AuditEntry::about(now, Some("seed"), action, None, "ok");
     for slug in AGENCIES {
         store
-            .add_agency(&NewAgency::new(slug, slug, "bench", None).unwrap(), now)
+            .add_agency(
+                &NewAgency::new(slug, slug, "bench", None).unwrap(),
+                &seeded("agency_added"),
+            )
             .await
             .unwrap();
     }
     let user = store
         .add_user(
             &NewUser::new("bench@example.org", "Bench", "partnership_manager", None, None, None).unwrap(),
-            now,
+            &seeded("user_added"),
         )
         .await
         .unwrap();

@@ -89,8 +89,33 @@ pub enum Command {
     Audit(Audit),
 }
 
+/// Who a user command is about.
+#[derive(Debug, Args)]
+pub struct UserEmail {
+    #[arg(long)]
+    pub email: String,
+    #[command(flatten)]
+    pub database: Database,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Users {
+    /// Lists every user with their role and status.
+    List {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Disables a user: every session and API token of theirs ends at once.
+    Disable(UserEmail),
+    /// Enables a disabled user again (their old tokens stay revoked).
+    Enable(UserEmail),
+    /// Prints a single-use link (24 hours) for the user to choose a new password.
+    ResetPassword(UserEmail),
+    /// Sets a user's password from standard input (first line); ends their sessions.
+    SetPassword(UserEmail),
+    /// Sets up two-factor sign-in for the user and prints their ten recovery codes,
+    /// then the otpauth:// URI as the last line.
+    Totp(UserEmail),
     /// Creates a user.
     Add {
         #[arg(long)]
@@ -119,6 +144,24 @@ pub enum Tokens {
         email: String,
         #[arg(long, default_value = "cli")]
         label: String,
+        /// How many days the token lives (1 to 3650).
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        expires_in_days: i64,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Lists tokens (never their secrets): number, user, label, issued, expires, status.
+    List {
+        /// Only this user's tokens.
+        #[arg(long)]
+        email: Option<String>,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Revokes a token by its number (from `tokens list`).
+    Revoke {
+        #[arg(long)]
+        id: i64,
         #[command(flatten)]
         database: Database,
     },

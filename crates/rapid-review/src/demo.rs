@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use domain::events::{EventKind, parse_event_request};
 use domain::roles::Role;
 use domain::synthetic::{self, AGENCIES, Journey};
-use store::{NewAgency, NewUser, Store, User, WriteContext};
+use store::{AuditEntry, NewAgency, NewUser, Store, User, WriteContext};
 use web::Clock;
 
 const AGENCY_NAMES: [(&str, &str); 4] = [
@@ -62,10 +62,11 @@ fn password() -> anyhow::Result<String> {
 
 pub async fn load(store: &Store, clock: Clock) -> anyhow::Result<()> {
     let now = clock.now();
+    let audit = |action: &str| AuditEntry::about(now, Some("demo"), action, None, "ok");
     for ((slug, (name, kind)), i) in AGENCIES.iter().zip(AGENCY_NAMES).zip(0..) {
         let email = format!("returns{i}@demo.rapid-review.test");
         store
-            .add_agency(&NewAgency::new(slug, name, kind, Some(&email))?, now)
+            .add_agency(&NewAgency::new(slug, name, kind, Some(&email))?, &audit("agency_added"))
             .await?;
     }
     println!("Demo users (passwords are shown once):");
@@ -73,7 +74,10 @@ pub async fn load(store: &Store, clock: Clock) -> anyhow::Result<()> {
     for (email, name, role, partner) in PEOPLE {
         let pw = password()?;
         let user = store
-            .add_user(&NewUser::new(email, name, role, partner, None, Some(pw.clone()))?, now)
+            .add_user(
+                &NewUser::new(email, name, role, partner, None, Some(pw.clone()))?,
+                &audit("user_added"),
+            )
             .await?;
         println!("  {:<20} {email:<38} {pw}", role);
         users.push(user);
@@ -87,7 +91,7 @@ pub async fn load(store: &Store, clock: Clock) -> anyhow::Result<()> {
         Some(AGENCIES[1]),
         Some(contact_pw.clone()),
     )?;
-    store.add_user(&contact, now).await?;
+    store.add_user(&contact, &audit("user_added")).await?;
     println!(
         "  {:<20} {:<38} {contact_pw}",
         "agency_contact", "contact@demo.rapid-review.test"

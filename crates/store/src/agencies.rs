@@ -1,11 +1,11 @@
 //! The directory of agencies that can be asked for returns.
 
-use chrono::{DateTime, Utc};
 use domain::events::fields::no_control_characters;
 use domain::events::{AgencySlug, FieldError};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit::{self, AuditEntry};
 use crate::rows::timestamp;
 use crate::{Store, StoreError};
 
@@ -66,19 +66,29 @@ fn agency_from_row(row: &AnyRow) -> Result<Agency, StoreError> {
 }
 
 impl Store {
-    pub async fn add_agency(&self, new: &NewAgency, at: DateTime<Utc>) -> Result<Agency, StoreError> {
+    /// Adds an agency, with its audit row.
+    pub async fn add_agency(&self, new: &NewAgency, entry: &AuditEntry) -> Result<Agency, StoreError> {
         let a = &new.0;
+        let mut tx = self.begin_write().await?;
         let result =
             sqlx::query("INSERT INTO agencies (slug, name, kind, email, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(a.slug.as_str())
                 .bind(&a.name)
                 .bind(&a.kind)
                 .bind(a.email.clone())
-                .bind(timestamp(at))
-                .execute(&self.pool)
+                .bind(timestamp(entry.at))
+                .execute(&mut *tx.tx)
                 .await;
         match result {
-            Ok(_) => Ok(a.clone()),
+            Ok(_) => {
+                let entry = AuditEntry {
+                    subject: Some(format!("agency {}", a.slug)),
+                    ..entry.clone()
+                };
+                audit::append(&mut tx, &entry).await?;
+                tx.commit().await?;
+                Ok(a.clone())
+            }
             Err(e) if StoreError::is_unique_violation(&e) => Err(StoreError::Conflict {
                 field: "slug".into(),
                 message: format!("an agency with slug {} already exists", a.slug),

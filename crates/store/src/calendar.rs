@@ -1,11 +1,12 @@
 //! The calendar's local overrides and the deadline rules, as an administrator keeps
 //! them. The service builds its [`Calendar`] and [`RuleSet`] from these.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::calendar::{Calendar, HolidaySource, Override, OverrideChange};
 use domain::deadlines::RuleSet;
 use sqlx::Row;
 
+use crate::audit::{self, AuditEntry};
 use crate::rows::{date, timestamp};
 use crate::{Store, StoreError};
 
@@ -39,7 +40,9 @@ impl Store {
     }
 
     /// Adds overrides in one transaction: all of them or none.
-    pub async fn add_calendar_overrides(&self, overrides: &[Override], at: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Adds overrides (an administrator's change, or a feed's days), with one audit row.
+    pub async fn add_calendar_overrides(&self, overrides: &[Override], entry: &AuditEntry) -> Result<(), StoreError> {
+        let at = entry.at;
         let mut tx = self.begin_write().await?;
         for o in overrides {
             let (kind, name, source) = match &o.change {
@@ -64,6 +67,7 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?;
         }
+        audit::append(&mut tx, entry).await?;
         tx.commit().await
     }
 
@@ -80,7 +84,8 @@ impl Store {
     }
 
     /// Replaces the deadline rules.
-    pub async fn set_rules(&self, rules: &RuleSet) -> Result<(), StoreError> {
+    /// Replaces the deadline rules, with the audit row.
+    pub async fn set_rules(&self, rules: &RuleSet, entry: &AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM settings WHERE key = $1")
             .bind(RULES_KEY)
@@ -91,6 +96,7 @@ impl Store {
             .bind(rules.to_toml())
             .execute(&mut *tx.tx)
             .await?;
+        audit::append(&mut tx, entry).await?;
         tx.commit().await
     }
 }

@@ -406,6 +406,7 @@ fn system_user() -> User {
         partner: None,
         agency: None,
         disabled: false,
+        two_factor: false,
     }
 }
 

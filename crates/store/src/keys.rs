@@ -20,6 +20,8 @@ use crate::rows::hmac_sha256;
 pub(crate) enum Purpose {
     ReturnLinks,
     AuditChain,
+    TwoFactorSecrets,
+    RecoveryCodes,
 }
 
 impl Purpose {
@@ -27,6 +29,8 @@ impl Purpose {
         match self {
             Purpose::ReturnLinks => b"rapid-review return links v1",
             Purpose::AuditChain => b"rapid-review audit chain v1",
+            Purpose::TwoFactorSecrets => b"rapid-review two-factor keys v1",
+            Purpose::RecoveryCodes => b"rapid-review recovery codes v1",
         }
     }
 }

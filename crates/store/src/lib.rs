@@ -18,9 +18,14 @@ mod error;
 mod keys;
 mod links;
 mod list_cache;
+mod passwords;
 mod returns;
 mod rows;
 mod sessions;
+mod sign_in;
+mod throttle;
+mod tokens;
+mod two_factor;
 mod users;
 
 use std::sync::Arc;
@@ -37,9 +42,14 @@ pub use database_url::{Backend, DatabaseUrl};
 pub use discussions::Message;
 pub use error::StoreError;
 pub use keys::{Keys, default_key_path};
+pub use passwords::{MIN_PASSWORD_CHARS, NewPassword, RESET_LINK_HOURS};
 pub use returns::ReturnRequest;
-pub use sessions::{NewSession, Session};
-pub use users::{Actor, IssuedToken, NewUser, User};
+pub use sessions::{NewSession, SESSION_HOURS, Session, SessionInfo, Stage};
+pub use sign_in::Attempt;
+pub use throttle::{ACCOUNT_FAILURES, ADDRESS_FAILURES, Counted};
+pub use tokens::{DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS, TokenInfo, token_label};
+pub use two_factor::{RECOVERY_CODES, SecondFactor, TotpKey};
+pub use users::{Actor, NewUser, User};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -60,6 +70,8 @@ pub struct Store {
 pub(crate) struct Secrets {
     pub(crate) links: [u8; 32],
     pub(crate) audit: [u8; 32],
+    pub(crate) two_factor: [u8; 32],
+    pub(crate) recovery: [u8; 32],
 }
 
 impl std::fmt::Debug for Secrets {
@@ -74,6 +86,8 @@ impl Secrets {
         Secrets {
             links: keys.derive(Purpose::ReturnLinks),
             audit: keys.derive(Purpose::AuditChain),
+            two_factor: keys.derive(Purpose::TwoFactorSecrets),
+            recovery: keys.derive(Purpose::RecoveryCodes),
         }
     }
 }

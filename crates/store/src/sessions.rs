@@ -1,19 +1,67 @@
 //! Browser sessions. The cookie holds a random value; the database keeps its SHA-256,
-//! the user and a per-session form token. A session ends when its user signs out or
-//! after it has been idle for longer than the service allows.
+//! the user, a per-session form token, how far sign-in has got, and the browser's name
+//! (so that a user can tell their sessions apart). A session ends when its user signs
+//! out or ends it from another, after 30 idle minutes, 12 hours after it began whatever
+//! the activity, or when the user is disabled or their password is set.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
+use crate::audit::{self, AuditEntry};
 use crate::rows::{parse_timestamp, random_hex, sha256_hex, timestamp};
-use crate::users::User;
+use crate::users::{User, user_from_row};
 use crate::{Store, StoreError};
 
-/// A live session: who, and the token its forms must carry.
+/// How long a session may live, however busy.
+pub const SESSION_HOURS: i64 = 12;
+
+/// How far sign-in has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The password was right; the second factor is still to come.
+    Password,
+    /// The password was right, and two-factor sign-in must be set up first.
+    SetUp,
+    /// Signed in.
+    Done,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::Password => "password",
+            Stage::SetUp => "setup",
+            Stage::Done => "done",
+        }
+    }
+
+    fn parse(s: &str) -> Stage {
+        match s {
+            "password" => Stage::Password,
+            "setup" => Stage::SetUp,
+            _ => Stage::Done,
+        }
+    }
+}
+
+/// A live session: who, the token its forms must carry, and how far sign-in has got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub user: User,
     pub csrf: String,
+    pub stage: Stage,
+}
+
+/// A session as its user sees it in their list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// A short id, safe to show: the first characters of the cookie's hash.
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub browser: String,
+    /// This is the session asking.
+    pub current: bool,
 }
 
 /// A session just made: the cookie value is shown once and never stored.
@@ -29,18 +77,50 @@ impl std::fmt::Debug for NewSession {
     }
 }
 
+fn well_formed(cookie: &str) -> bool {
+    cookie.len() == 64 && cookie.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The browser's own name for itself, cut short and cleaned, for the session list.
+fn browser_name(user_agent: Option<&str>) -> Option<String> {
+    let ua: String = user_agent?.chars().filter(|c| !c.is_control()).take(200).collect();
+    (!ua.trim().is_empty()).then_some(ua)
+}
+
 impl Store {
+    /// Starts a session at `stage`; `replacing` (the cookie the browser already had, if
+    /// any) ends, so that signing in again never leaves the old session alive.
     pub async fn create_session(&self, user: &User, at: DateTime<Utc>) -> Result<NewSession, StoreError> {
+        self.start_session(user, Stage::Done, None, None, at).await
+    }
+
+    pub async fn start_session(
+        &self,
+        user: &User,
+        stage: Stage,
+        user_agent: Option<&str>,
+        replacing: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<NewSession, StoreError> {
         let cookie = random_hex()?;
         let csrf = random_hex()?;
         let mut tx = self.begin_write().await?;
+        if let Some(old) = replacing.filter(|c| well_formed(c)) {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(sha256_hex(old.as_bytes()))
+                .execute(&mut *tx.tx)
+                .await?;
+        }
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at, stage, user_agent)
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
         )
         .bind(sha256_hex(cookie.as_bytes()))
         .bind(user.id)
         .bind(&csrf)
         .bind(timestamp(at))
+        .bind(stage.as_str())
+        .bind(browser_name(user_agent))
         .execute(&mut *tx.tx)
         .await?;
         tx.commit().await?;
@@ -54,21 +134,23 @@ impl Store {
         now: DateTime<Utc>,
         idle: Duration,
     ) -> Result<Option<Session>, StoreError> {
-        if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !well_formed(cookie) {
             return Ok(None);
         }
         let hash = sha256_hex(cookie.as_bytes());
         let row = sqlx::query(
-            "SELECT s.csrf, s.last_seen_at, u.id, u.email, u.name, u.role, u.partner, u.agency, u.disabled
+            "SELECT s.csrf, s.created_at, s.last_seen_at, s.stage, u.id, u.email, u.name, u.role, u.partner, u.agency,
+                    u.disabled, CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
         .bind(&hash)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
+        let created = parse_timestamp(&row.try_get::<String, _>("created_at")?)?;
         let last_seen = parse_timestamp(&row.try_get::<String, _>("last_seen_at")?)?;
-        let user = crate::users::user_from_row(&row)?;
-        if now - last_seen > idle || user.disabled {
+        let user = user_from_row(&row)?;
+        if now - last_seen > idle || now - created > Duration::hours(SESSION_HOURS) || user.disabled {
             self.end_session(cookie).await?;
             return Ok(None);
         }
@@ -85,6 +167,7 @@ impl Store {
         Ok(Some(Session {
             user,
             csrf: row.try_get("csrf")?,
+            stage: Stage::parse(&row.try_get::<String, _>("stage")?),
         }))
     }
 
@@ -95,5 +178,78 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?;
         tx.commit().await
+    }
+
+    /// A user's sessions, most recently used first; `current` marks the one asking.
+    pub async fn sessions_of(&self, user_id: i64, current_cookie: &str) -> Result<Vec<SessionInfo>, StoreError> {
+        let current = sha256_hex(current_cookie.as_bytes());
+        let rows = sqlx::query(
+            "SELECT token_hash, created_at, last_seen_at, user_agent FROM sessions
+             WHERE user_id = $1 AND stage = 'done' ORDER BY last_seen_at DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let hash: String = r.try_get("token_hash")?;
+                Ok(SessionInfo {
+                    id: hash.chars().take(16).collect(),
+                    created_at: parse_timestamp(&r.try_get::<String, _>("created_at")?)?,
+                    last_seen_at: parse_timestamp(&r.try_get::<String, _>("last_seen_at")?)?,
+                    browser: r
+                        .try_get::<Option<String>, _>("user_agent")?
+                        .unwrap_or_else(|| "Unknown browser".into()),
+                    current: hash == current,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends one of a user's sessions by its short id, never the current one; `false`
+    /// if there is no such session.
+    pub async fn end_session_by_id(
+        &self,
+        user_id: i64,
+        id: &str,
+        current_cookie: &str,
+        entry: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        if id.len() != 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, 16) = $2 AND token_hash <> $3",
+        )
+        .bind(user_id)
+        .bind(id)
+        .bind(sha256_hex(current_cookie.as_bytes()))
+        .execute(&mut *tx.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit::append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Ends every session of a user but the current one; returns how many ended.
+    pub async fn end_other_sessions(
+        &self,
+        user_id: i64,
+        current_cookie: &str,
+        entry: &AuditEntry,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(sha256_hex(current_cookie.as_bytes()))
+            .execute(&mut *tx.tx)
+            .await?;
+        audit::append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 }

@@ -1,9 +1,7 @@
-//! Users, their roles, and API tokens. Passwords are hashed with argon2id; tokens are
-//! long random strings of which only a SHA-256 hash is kept.
+//! Users and their roles: adding one, finding one, listing them, and disabling or
+//! enabling one (which ends every session and token at once). Passwords are hashed with
+//! argon2id (see [`crate::passwords`]); tokens are in [`crate::tokens`].
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
 use domain::events::fields::no_control_characters;
 use domain::events::{AgencySlug, FieldError};
@@ -11,7 +9,9 @@ use domain::roles::{Partner, Role};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::rows::{is_lookup_text, random_hex, sha256_hex, timestamp};
+use crate::audit::{self, AuditEntry};
+use crate::passwords::{NewPassword, password_matches};
+use crate::rows::{is_lookup_text, timestamp};
 use crate::{Store, StoreError};
 
 /// Someone who signs in or holds a token.
@@ -24,6 +24,8 @@ pub struct User {
     pub partner: Option<Partner>,
     pub agency: Option<AgencySlug>,
     pub disabled: bool,
+    /// Whether the user has set up two-factor sign-in.
+    pub two_factor: bool,
 }
 
 /// The user behind a request.
@@ -37,7 +39,7 @@ pub struct NewUser {
     role: Role,
     partner: Option<Partner>,
     agency: Option<AgencySlug>,
-    password: Option<String>,
+    password: Option<NewPassword>,
 }
 
 impl std::fmt::Debug for NewUser {
@@ -48,9 +50,6 @@ impl std::fmt::Debug for NewUser {
             .finish_non_exhaustive()
     }
 }
-
-/// NIST SP 800-63B's minimum for a chosen password.
-pub const MIN_PASSWORD_CHARS: usize = 8;
 
 impl NewUser {
     pub fn new(
@@ -114,14 +113,9 @@ impl NewUser {
                 "an agency_contact belongs to an agency: give its slug",
             ));
         }
-        if let Some(pw) = &password
-            && pw.chars().count() < MIN_PASSWORD_CHARS
-        {
-            return Err(FieldError::new(
-                "password",
-                format!("use at least {MIN_PASSWORD_CHARS} characters"),
-            ));
-        }
+        let password = password
+            .map(|pw| NewPassword::new("password", &pw, &[&email, name]))
+            .transpose()?;
         Ok(NewUser {
             email,
             name: name.to_owned(),
@@ -133,26 +127,12 @@ impl NewUser {
     }
 }
 
-/// A token as issued: the secret is shown once and never stored.
-#[derive(Clone)]
-pub struct IssuedToken {
-    pub token: String,
-    pub user: User,
-}
-
-impl std::fmt::Debug for IssuedToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IssuedToken")
-            .field("user", &self.user.email)
-            .finish_non_exhaustive()
-    }
-}
-
 macro_rules! user_columns {
     () => {
-        "id, email, name, role, partner, agency, disabled"
+        "id, email, name, role, partner, agency, disabled, CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor"
     };
 }
+pub(crate) use user_columns;
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let role: String = row.try_get("role")?;
@@ -169,22 +149,13 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
             .transpose()
             .map_err(StoreError::corrupt)?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
+        two_factor: row.try_get::<i64, _>("two_factor")? != 0,
     })
 }
 
-pub(crate) fn hash_password(password: &str) -> Result<String, StoreError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|_| StoreError::PasswordHash)
-}
-
-fn token_hash(token: &str) -> String {
-    sha256_hex(token.as_bytes())
-}
-
 impl Store {
-    pub async fn add_user(&self, new: &NewUser, at: DateTime<Utc>) -> Result<User, StoreError> {
+    pub async fn add_user(&self, new: &NewUser, entry: &AuditEntry) -> Result<User, StoreError> {
+        let at: DateTime<Utc> = entry.at;
         if let Some(agency) = &new.agency
             && self.agency(agency).await?.is_none()
         {
@@ -193,7 +164,8 @@ impl Store {
                 message: format!("no agency {agency} in the directory: add it first"),
             });
         }
-        let hash = new.password.as_deref().map(hash_password).transpose()?;
+        let hash = new.password.as_ref().map(NewPassword::hash).transpose()?;
+        let mut tx = self.begin_write().await?;
         let result = sqlx::query(concat!(
             "INSERT INTO users (email, name, role, partner, agency, password_hash, disabled, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING ",
@@ -206,10 +178,22 @@ impl Store {
         .bind(new.agency.as_ref().map(|a| a.as_str().to_owned()))
         .bind(hash)
         .bind(timestamp(at))
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx.tx)
         .await;
         match result {
-            Ok(row) => user_from_row(&row),
+            Ok(row) => {
+                let user = user_from_row(&row)?;
+                audit::append(
+                    &mut tx,
+                    &AuditEntry {
+                        subject: Some(user.email.clone()),
+                        ..entry.clone()
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(user)
+            }
             Err(e) if StoreError::is_unique_violation(&e) => Err(StoreError::Conflict {
                 field: "email".into(),
                 message: format!("a user with email {} already exists", new.email),
@@ -244,56 +228,49 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
-    /// The user whose password this is, if the email and password match an active user.
+    /// The user whose password this is, if the email and password match an active
+    /// user. An unknown email costs the same time as a known one.
     pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<User>, StoreError> {
-        if !is_lookup_text(email) {
-            return Ok(None);
-        }
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            user_columns!(),
-            ", password_hash FROM users WHERE email = $1"
-        ))
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let user = user_from_row(&row)?;
-        let stored: Option<String> = row.try_get("password_hash")?;
-        let Some(stored) = stored else { return Ok(None) };
-        let parsed = PasswordHash::new(&stored).map_err(|_| StoreError::corrupt("bad password hash"))?;
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
-        Ok((matches && !user.disabled).then_some(user))
+        let row = if is_lookup_text(email) {
+            sqlx::query(concat!(
+                "SELECT ",
+                user_columns!(),
+                ", password_hash FROM users WHERE email = $1"
+            ))
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?
+        } else {
+            None
+        };
+        let user = row.as_ref().map(user_from_row).transpose()?;
+        let stored: Option<String> = match &row {
+            Some(r) => r.try_get("password_hash")?,
+            None => None,
+        };
+        let matches = password_matches(stored.as_deref(), password)?;
+        Ok(user.filter(|u| matches && !u.disabled))
     }
 
-    /// Issues a new API token for the user with `email`.
-    pub async fn issue_token(&self, email: &str, label: &str, at: DateTime<Utc>) -> Result<IssuedToken, StoreError> {
-        let user = self.user_by_email(email).await?.ok_or_else(|| StoreError::Conflict {
-            field: "email".into(),
-            message: format!("no user with email {}", email.trim()),
-        })?;
-        let token = format!("rr_{}", random_hex()?);
-        sqlx::query("INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(user.id)
-            .bind(label)
-            .bind(token_hash(&token))
-            .bind(timestamp(at))
-            .execute(&self.pool)
+    /// Disables or enables a user. Disabling ends every session and token of theirs at
+    /// once (tokens are refused while the user is disabled, and revoked for good).
+    pub async fn set_disabled(&self, user_id: i64, disabled: bool, entry: &AuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(user_id)
+            .execute(&mut *tx.tx)
             .await?;
-        Ok(IssuedToken { token, user })
-    }
-
-    /// The active user holding this token, if it is live.
-    pub async fn user_for_token(&self, token: &str) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(
-            "SELECT u.id, u.email, u.name, u.role, u.partner, u.agency, u.disabled
-             FROM users u JOIN api_tokens t ON t.user_id = u.id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(user_from_row).transpose()
+        if disabled {
+            crate::passwords::end_all_sessions(&mut tx, user_id).await?;
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(timestamp(entry.at))
+                .bind(user_id)
+                .execute(&mut *tx.tx)
+                .await?;
+        }
+        audit::append(&mut tx, entry).await?;
+        tx.commit().await
     }
 }
 
@@ -302,10 +279,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_password_needs_eight_characters() {
+    fn a_password_needs_ten_characters_and_to_be_hard_to_guess() {
         let user = |pw: &str| NewUser::new("a@example.org", "A", "viewer", None, None, Some(pw.to_owned()));
-        assert_eq!(user("1234567").unwrap_err().field, "password");
-        assert!(user("12345678").is_ok());
+        assert_eq!(user("12345678").unwrap_err().field, "password");
+        assert_eq!(user("password1234").unwrap_err().field, "password");
+        assert!(user("violet kettle harbour sixty").is_ok());
     }
 
     #[test]

@@ -1,21 +1,81 @@
-//! Who is asking. A bearer token is resolved once per request by [`resolve_user`] and
-//! kept in the request's extensions; handlers ask for [`CurrentUser`] (401 without one)
-//! or check the role they need.
+//! Who is asking. [`resolve_user`] runs once per request: a bearer token, or else the
+//! browser session's cookie, becomes the request's [`CurrentUser`] (API handlers ask
+//! for it, 401 without one) or, for a page, its [`PageUser`] (sent to sign in without
+//! one). A session whose sign-in is half done (the second factor, or setting it up, is
+//! still to come) gives no user, only a [`PendingSignIn`] for the pages that finish it.
+//!
+//! Sessions are a random cookie (HttpOnly, SameSite=Lax, Secure behind https); each
+//! carries a form token that the pages' forms (and a browser's API writes, in
+//! `X-CSRF-Token`) must send back.
 
-use axum::extract::{FromRequestParts, Request, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Request, State};
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::roles::Role;
-use store::User;
+use store::{Stage, User};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// How long a browser session may sit idle before it ends.
+pub const IDLE_MINUTES: i64 = 30;
+pub const SESSION_COOKIE: &str = "rr_session";
+
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
+
+/// The form token of the request's browser session.
+#[derive(Debug, Clone)]
+pub struct SessionCsrf(pub String);
+
+/// The cookie value of the request's browser session (to tell it from the user's
+/// other sessions, and to end it).
+#[derive(Debug, Clone)]
+pub struct SessionCookie(pub String);
+
+/// A browser session whose sign-in is not finished.
+#[derive(Debug, Clone)]
+pub struct PendingSignIn {
+    pub user: User,
+    pub csrf: String,
+    pub stage: Stage,
+    pub cookie: String,
+}
+
+/// The value of one cookie in a request's `Cookie` header.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// `; Secure` when the service is reached over https.
+pub fn secure_flag(state: &AppState) -> &'static str {
+    if state.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+/// The `Set-Cookie` value that gives a browser its session.
+pub fn session_cookie(state: &AppState, value: &str) -> String {
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{}",
+        secure_flag(state)
+    )
+}
 
 /// Middleware: resolves the bearer token, or else the browser session, into its user.
 pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -25,11 +85,11 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if header.is_none()
-        && let Some(value) = crate::pages::cookie(req.headers(), crate::pages::SESSION_COOKIE).map(str::to_owned)
+        && let Some(value) = cookie(req.headers(), SESSION_COOKIE).map(str::to_owned)
     {
-        let idle = chrono::Duration::minutes(crate::pages::IDLE_MINUTES);
+        let idle = chrono::Duration::minutes(IDLE_MINUTES);
         match state.store.session(&value, state.clock.now(), idle).await {
-            Ok(Some(session)) => {
+            Ok(Some(session)) if session.stage == Stage::Done => {
                 // A browser changing data through the API must prove it is our page.
                 let unsafe_method = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
                 let sent = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok());
@@ -38,7 +98,16 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
                         .into_response();
                 }
                 req.extensions_mut().insert(CurrentUser(session.user));
-                req.extensions_mut().insert(crate::pages::SessionCsrf(session.csrf));
+                req.extensions_mut().insert(SessionCsrf(session.csrf));
+                req.extensions_mut().insert(SessionCookie(value));
+            }
+            Ok(Some(session)) => {
+                req.extensions_mut().insert(PendingSignIn {
+                    user: session.user,
+                    csrf: session.csrf,
+                    stage: session.stage,
+                    cookie: value,
+                });
             }
             Ok(None) => {}
             Err(e) => return ApiError::from(e).into_response(),
@@ -48,7 +117,7 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
         let Some(token) = header.strip_prefix("Bearer ").map(str::trim) else {
             return ApiError::Unauthenticated.into_response();
         };
-        match state.store.user_for_token(token).await {
+        match state.store.user_for_token(token, state.clock.now()).await {
             Ok(Some(user)) => {
                 req.extensions_mut().insert(CurrentUser(user));
             }
@@ -57,6 +126,33 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
         }
     }
     next.run(req).await
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the last
+/// address it put in `X-Forwarded-For`. "unknown" when neither is known (in-process
+/// tests).
+pub fn client_address(state: &AppState, parts: &Parts) -> String {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = || -> Option<IpAddr> {
+        parts
+            .headers
+            .get("x-forwarded-for")?
+            .to_str()
+            .ok()?
+            .rsplit(',')
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+    };
+    match peer {
+        Some(ip) if state.trusted_proxies.contains(&ip) => forwarded().unwrap_or(ip).to_string(),
+        Some(ip) => ip.to_string(),
+        None => "unknown".into(),
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
@@ -71,6 +167,14 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     }
 }
 
+impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<CurrentUser>().cloned())
+    }
+}
+
 /// A user with a case role: everyone but agency contacts, viewers and administrators.
 #[derive(Debug, Clone)]
 pub struct CaseUser(pub User);
@@ -79,7 +183,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CaseUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        let CurrentUser(user) = <CurrentUser as FromRequestParts<S>>::from_request_parts(parts, state).await?;
         match user.role {
             role if role.is_case_role() => Ok(CaseUser(user)),
             // Saying "forbidden" to an agency contact about a case would confirm it exists.
@@ -90,6 +194,40 @@ impl<S: Send + Sync> FromRequestParts<S> for CaseUser {
                 "the {} role has no access to cases",
                 role.as_str()
             ))),
+        }
+    }
+}
+
+/// The signed-in user of a page, the token its forms carry, and the session's cookie.
+/// Without a session the visitor is sent to sign in; with a half-finished sign-in, to
+/// finish it.
+#[derive(Debug, Clone)]
+pub struct PageUser {
+    pub user: User,
+    pub csrf: String,
+    pub cookie: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let ext = &parts.extensions;
+        match (
+            ext.get::<CurrentUser>(),
+            ext.get::<SessionCsrf>(),
+            ext.get::<SessionCookie>(),
+        ) {
+            (Some(CurrentUser(user)), Some(SessionCsrf(csrf)), Some(SessionCookie(cookie))) => Ok(PageUser {
+                user: user.clone(),
+                csrf: csrf.clone(),
+                cookie: cookie.clone(),
+            }),
+            _ => Err(match ext.get::<PendingSignIn>().map(|p| p.stage) {
+                Some(Stage::Password) => Redirect::to("/sign-in/two-factor").into_response(),
+                Some(Stage::SetUp) => Redirect::to("/account/two-factor").into_response(),
+                _ => Redirect::to("/sign-in").into_response(),
+            }),
         }
     }
 }

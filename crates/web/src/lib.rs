@@ -19,7 +19,7 @@ use axum::http::Request;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
-pub use state::{AppState, Clock};
+pub use state::{AppState, Clock, TwoFactor};
 
 /// The largest JSON body the API accepts.
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
@@ -114,7 +114,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

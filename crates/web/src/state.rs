@@ -33,12 +33,39 @@ pub struct Settings {
     pub rules: RuleSet,
 }
 
+/// Whether staff must use two-factor sign-in (`RAPID_REVIEW_TWO_FACTOR`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwoFactor {
+    /// Every staff user sets it up at their next sign-in (the default).
+    Required,
+    /// Users may set it up from their account page; those who have must use it.
+    Optional,
+}
+
+impl std::str::FromStr for TwoFactor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "required" => Ok(TwoFactor::Required),
+            "optional" => Ok(TwoFactor::Optional),
+            other => Err(format!(
+                "RAPID_REVIEW_TWO_FACTOR must be required or optional, not \"{}\"",
+                other.chars().take(20).collect::<String>()
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     /// Where people reach this service, for the links it hands out (no trailing slash).
     pub public_url: Arc<str>,
+    pub two_factor: TwoFactor,
+    /// Proxies whose `X-Forwarded-For` names the client (for the sign-in throttle).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
     settings: Arc<RwLock<Arc<Settings>>>,
 }
 
@@ -53,6 +80,8 @@ impl AppState {
             store,
             clock,
             public_url: "".into(),
+            two_factor: TwoFactor::Required,
+            trusted_proxies: Arc::from(Vec::new()),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
         })
     }
@@ -60,6 +89,16 @@ impl AppState {
     /// Sets the public address used in return links, e.g. `https://rapid-review.example.org`.
     pub fn with_public_url(mut self, url: &str) -> AppState {
         self.public_url = url.trim_end_matches('/').into();
+        self
+    }
+
+    pub fn with_two_factor(mut self, mode: TwoFactor) -> AppState {
+        self.two_factor = mode;
+        self
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        self.trusted_proxies = Arc::from(proxies);
         self
     }
 

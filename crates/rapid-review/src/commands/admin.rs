@@ -1,65 +1,31 @@
-//! Administration commands: users, tokens, agencies, holiday import, audit check.
-
-use std::io::BufRead;
+//! Administration commands: agencies, holiday import, audit check (users and tokens are
+//! in `accounts`). Each change is audited with the operating-system user who ran it.
 
 use anyhow::Context;
 use domain::calendar::parse_gov_uk_feed;
-use store::{NewAgency, NewUser, StoreError};
+use store::{AuditEntry, NewAgency, StoreError};
 
 use super::open;
 use crate::Failure;
-use crate::cli::{Agencies, Audit, Holidays, Tokens, Users};
+use crate::cli::{Agencies, Audit, Holidays};
+
+/// The audit row of a change made at the command line: the actor is `cli:` and the
+/// operating-system user.
+pub(super) fn cli_audit(action: &str, subject: Option<&str>) -> AuditEntry {
+    let who = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()));
+    AuditEntry::about(crate::now(), Some(&who), action, subject, "ok")
+}
 
 /// A validation error in what the user typed is a bad argument (exit status 2).
-fn bad(e: impl std::fmt::Display) -> Failure {
+pub(super) fn bad(e: impl std::fmt::Display) -> Failure {
     Failure::BadArguments(e.to_string())
 }
 
-fn stored(e: StoreError) -> Failure {
+pub(super) fn stored(e: StoreError) -> Failure {
     match e {
         StoreError::Conflict { field, message } => Failure::Other(anyhow::anyhow!("{field}: {message}")),
         other => Failure::Other(other.into()),
     }
-}
-
-pub async fn users(cmd: Users) -> Result<(), Failure> {
-    let Users::Add {
-        email,
-        name,
-        role,
-        partner,
-        agency,
-        password_stdin,
-        database,
-    } = cmd;
-    let password = if password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("reading the password from standard input")?;
-        Some(line.trim_end_matches(['\r', '\n']).to_owned())
-    } else {
-        None
-    };
-    let new = NewUser::new(&email, &name, &role, partner.as_deref(), agency.as_deref(), password).map_err(bad)?;
-    let store = open(&database).await?;
-    let user = store.add_user(&new, crate::now()).await.map_err(stored)?;
-    println!("added {} ({}) as {}", user.email, user.name, user.role.as_str());
-    Ok(())
-}
-
-pub async fn tokens(cmd: Tokens) -> Result<(), Failure> {
-    let Tokens::Issue { email, label, database } = cmd;
-    let store = open(&database).await?;
-    let issued = store.issue_token(&email, &label, crate::now()).await.map_err(stored)?;
-    println!(
-        "token for {} ({}); it is shown once:",
-        issued.user.email,
-        issued.user.role.as_str()
-    );
-    println!("{}", issued.token);
-    Ok(())
 }
 
 pub async fn agencies(cmd: Agencies) -> Result<(), Failure> {
@@ -72,7 +38,10 @@ pub async fn agencies(cmd: Agencies) -> Result<(), Failure> {
     } = cmd;
     let new = NewAgency::new(&slug, &name, &kind, email.as_deref()).map_err(bad)?;
     let store = open(&database).await?;
-    let agency = store.add_agency(&new, crate::now()).await.map_err(stored)?;
+    let agency = store
+        .add_agency(&new, &cli_audit("agency_added", None))
+        .await
+        .map_err(stored)?;
     println!("added agency {} ({})", agency.slug, agency.name);
     Ok(())
 }
@@ -82,7 +51,10 @@ pub async fn holidays(cmd: Holidays) -> Result<(), Failure> {
     let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let overrides = parse_gov_uk_feed(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let store = open(&database).await?;
-    store.add_calendar_overrides(&overrides, crate::now()).await?;
+    let subject = format!("{} days from {}", overrides.len(), file.display());
+    store
+        .add_calendar_overrides(&overrides, &cli_audit("calendar_imported", Some(&subject)))
+        .await?;
     let calendar = store.calendar().await?;
     let rules = store.rules().await?;
     store

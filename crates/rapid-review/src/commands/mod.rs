@@ -1,6 +1,7 @@
 //! One module per command group. Commands that touch the database run on a Tokio
 //! runtime built here; `workdays` without a database needs none.
 
+mod accounts;
 mod admin;
 mod serve;
 mod workdays;
@@ -25,8 +26,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             println!("migrated {}", database.url);
             Ok(())
         }),
-        Command::Users(cmd) => runtime()?.block_on(admin::users(cmd)),
-        Command::Tokens(cmd) => runtime()?.block_on(admin::tokens(cmd)),
+        Command::Users(cmd) => runtime()?.block_on(accounts::users(cmd)),
+        Command::Tokens(cmd) => runtime()?.block_on(accounts::tokens(cmd)),
         Command::Agencies(cmd) => runtime()?.block_on(admin::agencies(cmd)),
         Command::Holidays(cmd) => runtime()?.block_on(admin::holidays(cmd)),
         Command::Audit(cmd) => runtime()?.block_on(admin::audit(cmd)),

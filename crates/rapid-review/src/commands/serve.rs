@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use chrono::NaiveDate;
 use tracing_subscriber::EnvFilter;
-use web::{AppState, Clock};
+use web::{AppState, Clock, TwoFactor};
 
 use super::open;
 use crate::Failure;
@@ -38,16 +38,54 @@ pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Opti
     let addr = listener.local_addr()?;
     // Where people reach the service, for return links: set it when behind a proxy.
     let public_url = std::env::var("RAPID_REVIEW_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}"));
-    let state = AppState::load(store.clone(), clock).await?.with_public_url(&public_url);
+    let two_factor = two_factor_mode(demo)?;
+    let state = AppState::load(store.clone(), clock)
+        .await?
+        .with_public_url(&public_url)
+        .with_two_factor(two_factor)
+        .with_trusted_proxies(trusted_proxies()?);
     println!(
         "Rapid Review is listening on http://{addr} (database {url}, business date {})",
         clock.today()
     );
+    if two_factor == TwoFactor::Optional {
+        println!(
+            "Two-factor sign-in is optional{}: users may set it up from their account page.",
+            if demo { " for this demo" } else { "" }
+        );
+    }
     tracing::info!(%addr, "listening");
     web::serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `RAPID_REVIEW_TWO_FACTOR`: `required` unless set; `--demo` makes it `optional`
+/// unless it is set.
+fn two_factor_mode(demo: bool) -> Result<TwoFactor, Failure> {
+    match std::env::var("RAPID_REVIEW_TWO_FACTOR") {
+        Ok(value) => value.parse().map_err(Failure::BadArguments),
+        Err(_) if demo => Ok(TwoFactor::Optional),
+        Err(_) => Ok(TwoFactor::Required),
+    }
+}
+
+/// `RAPID_REVIEW_TRUSTED_PROXIES`: the addresses of proxies whose `X-Forwarded-For`
+/// names the client, comma-separated.
+fn trusted_proxies() -> Result<Vec<std::net::IpAddr>, Failure> {
+    let Ok(list) = std::env::var("RAPID_REVIEW_TRUSTED_PROXIES") else {
+        return Ok(Vec::new());
+    };
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse().map_err(|_| {
+                Failure::BadArguments(format!("RAPID_REVIEW_TRUSTED_PROXIES: \"{s}\" is not an IP address"))
+            })
+        })
+        .collect()
 }
 
 async fn shutdown_signal() {

@@ -1,6 +1,6 @@
 //! Administration pages: the calendar (each year's holidays with their source, adding
-//! an override, importing the gov.uk feed), agencies, users and roles, and the
-//! deadline rules. Administrators only; the Partnership Manager may also change rules.
+//! an override, importing the gov.uk feed), agencies, and the deadline rules (users and
+//! tokens are in `admin_accounts`). Administrators only; the Partnership Manager may also change rules.
 //! A calendar or rules change is applied at once and every case's snapshot recomputed.
 
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use domain::calendar::{Override, parse_gov_uk_feed};
 use domain::deadlines::RuleSet;
 use domain::events::FieldError;
 use domain::roles::Role;
-use store::{NewAgency, NewUser};
+use store::NewAgency;
 
 use super::forms::body::{FormData, date, id};
 use super::forms::spec::{Field, Input};
@@ -54,23 +54,7 @@ const OVERRIDE_KINDS: &[(&str, &str)] = &[
     ("holiday", "A holiday (not a working day)"),
     ("working_day", "A working day"),
 ];
-const ROLES: &[(&str, &str)] = &[
-    ("partnership_manager", "Partnership Manager"),
-    ("business_unit", "Business Unit"),
-    ("la_decision_maker", "LA decision maker"),
-    ("partner_rep", "Partner representative"),
-    ("jcr_chair", "JCR chair"),
-    ("agency_contact", "Agency contact"),
-    ("viewer", "Viewer"),
-    ("admin", "Administrator"),
-];
-const PARTNERS: &[(&str, &str)] = &[
-    ("local_authority", "Local authority"),
-    ("health", "Health"),
-    ("police", "Police"),
-];
-
-const fn field(name: &'static str, label: &'static str, input: Input, optional: bool) -> Field {
+pub(super) const fn field(name: &'static str, label: &'static str, input: Input, optional: bool) -> Field {
     Field {
         name,
         label,
@@ -96,21 +80,7 @@ const AGENCY_FIELDS: [Field; 4] = [
     field("kind", "Kind of agency (school, GP, police…)", Input::Text, false),
     field("email", "Email for requests", Input::Text, true),
 ];
-const USER_FIELDS: [Field; 6] = [
-    field("email", "Email address", Input::Text, false),
-    field("name", "Name", Input::Text, false),
-    field("role", "Role", Input::Radios(ROLES), false),
-    field(
-        "partner",
-        "Partner (for a partner representative)",
-        Input::Radios(PARTNERS),
-        true,
-    ),
-    field("agency", "Agency (for an agency contact)", Input::Agency, true),
-    field("password", "Password (at least 8 characters)", Input::Text, true),
-];
-
-fn allowed(page_user: &PageUser, rules: bool) -> Option<Response> {
+pub(super) fn allowed(page_user: &PageUser, rules: bool) -> Option<Response> {
     let ok = page_user.user.role == Role::Admin || (rules && page_user.user.role == Role::PartnershipManager);
     (!ok).then(|| {
         let page = MessagePage {
@@ -120,6 +90,16 @@ fn allowed(page_user: &PageUser, rules: bool) -> Option<Response> {
         };
         (StatusCode::FORBIDDEN, page).into_response()
     })
+}
+
+/// The audit row of an administrative change made by `page_user`.
+pub(super) fn audited(
+    state: &AppState,
+    page_user: &PageUser,
+    action: &str,
+    subject: Option<&str>,
+) -> store::AuditEntry {
+    store::AuditEntry::about(state.clock.now(), Some(&page_user.user.email), action, subject, "ok")
 }
 
 fn page(page_user: &PageUser, heading: &str) -> AdminPage {
@@ -146,7 +126,7 @@ fn expired(page_user: &PageUser) -> Response {
 }
 
 /// A posted admin form from someone allowed to send it, with a valid form token.
-fn posted(page_user: &PageUser, body: &[u8], rules: bool) -> Result<FormData, Box<Response>> {
+pub(super) fn posted(page_user: &PageUser, body: &[u8], rules: bool) -> Result<FormData, Box<Response>> {
     if let Some(refused) = allowed(page_user, rules) {
         return Err(Box::new(refused));
     }
@@ -289,7 +269,13 @@ pub async fn add_override(
     match checked {
         Ok(change) => {
             let shown = change.date.year();
-            state.store.add_calendar_overrides(&[change], state.clock.now()).await?;
+            let entry = audited(
+                &state,
+                &page_user,
+                "calendar_changed",
+                Some(&format!("{} {}", change.date, data.get("kind"))),
+            );
+            state.store.add_calendar_overrides(&[change], &entry).await?;
             apply_settings(&state).await?;
             Ok(Redirect::to(&format!("/admin/calendar?year={shown}&done=override")).into_response())
         }
@@ -331,7 +317,15 @@ pub async fn import(
         Ok(overrides) => {
             state
                 .store
-                .add_calendar_overrides(&overrides, state.clock.now())
+                .add_calendar_overrides(
+                    &overrides,
+                    &audited(
+                        &state,
+                        &page_user,
+                        "calendar_imported",
+                        Some(&format!("{} days", overrides.len())),
+                    ),
+                )
                 .await?;
             apply_settings(&state).await?;
             Ok(Redirect::to(&format!("/admin/calendar?year={year}&done=import")).into_response())
@@ -407,7 +401,7 @@ pub async fn add_agency(
     let added = match NewAgency::new(data.get("slug"), data.get("name"), data.get("kind"), email) {
         Ok(new) => state
             .store
-            .add_agency(&new, state.clock.now())
+            .add_agency(&new, &audited(&state, &page_user, "agency_added", None))
             .await
             .map_err(ApiError::from),
         Err(e) => Err(ApiError::Invalid(e)),
@@ -419,106 +413,6 @@ pub async fn add_agency(
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 agencies_page(&state, &page_user, &data, errors, None).await?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn users_page(
-    state: &AppState,
-    page_user: &PageUser,
-    data: &FormData,
-    errors: Vec<(String, String)>,
-    notice: Option<String>,
-) -> Result<AdminPage, ApiError> {
-    let mut p = page(page_user, "Users and roles");
-    p.caption = "Everyone who can sign in".into();
-    p.headers = vec!["Name".into(), "Email".into(), "Role".into(), "Partner or agency".into()];
-    p.table = state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| {
-            let with = u
-                .partner
-                .map(|p| words(p.as_str()))
-                .or(u.agency.map(|a| a.to_string()))
-                .unwrap_or_default();
-            vec![u.name, u.email, words(u.role.as_str()), with]
-        })
-        .collect();
-    let choices = Choices {
-        agencies: state
-            .store
-            .list_agencies()
-            .await?
-            .into_iter()
-            .map(|a| (a.slug.to_string(), a.name))
-            .collect(),
-        outstanding: Vec::new(),
-    };
-    p.forms = vec![AdminForm {
-        title: "Add a user".into(),
-        action: "/admin/users".into(),
-        button: "Add the user".into(),
-        fields: views(&USER_FIELDS, data, &errors, &choices),
-        multipart: false,
-        file: false,
-        textarea: None,
-    }];
-    p.errors = errors;
-    p.notice = notice;
-    Ok(p)
-}
-
-pub async fn users(
-    State(state): State<AppState>,
-    page_user: PageUser,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    if let Some(refused) = allowed(&page_user, false) {
-        return Ok(refused);
-    }
-    let notice = q.contains_key("done").then(|| "The user is added.".to_owned());
-    Ok(users_page(&state, &page_user, &FormData::default(), Vec::new(), notice)
-        .await?
-        .into_response())
-}
-
-pub async fn add_user(State(state): State<AppState>, page_user: PageUser, body: Bytes) -> Result<Response, PageError> {
-    let data = match posted(&page_user, &body, false) {
-        Ok(data) => data,
-        Err(refused) => return Ok(*refused),
-    };
-    let some = |name: &str| Some(data.get(name)).filter(|v| !v.is_empty());
-    let password = some("password").map(str::to_owned);
-    let added = match NewUser::new(
-        data.get("email"),
-        data.get("name"),
-        data.get("role"),
-        some("partner"),
-        some("agency"),
-        password,
-    ) {
-        Ok(new) => state
-            .store
-            .add_user(&new, state.clock.now())
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(ApiError::Invalid(e)),
-    };
-    match added {
-        Ok(_) => Ok(Redirect::to("/admin/users?done=1").into_response()),
-        Err(ApiError::Invalid(e)) => {
-            let errors = vec![field_error(&USER_FIELDS, &e)];
-            // The password is never sent back to the page.
-            let kept = FormData(data.0.into_iter().filter(|(k, _)| k != "password").collect());
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                users_page(&state, &page_user, &kept, errors, None).await?,
             )
                 .into_response())
         }
@@ -573,7 +467,10 @@ pub async fn save_rules(
         .unwrap_or_default();
     match RuleSet::from_toml(&text) {
         Ok(rules) => {
-            state.store.set_rules(&rules).await?;
+            state
+                .store
+                .set_rules(&rules, &audited(&state, &page_user, "rules_changed", None))
+                .await?;
             apply_settings(&state).await?;
             Ok(Redirect::to("/admin/rules?done=1").into_response())
         }

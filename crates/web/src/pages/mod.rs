@@ -2,38 +2,38 @@
 //! GOV.UK Frontend served by the service itself, and working without JavaScript.
 //! Pages share the domain and store calls of the JSON API.
 
+mod account;
 mod admin;
+mod admin_accounts;
 mod assets;
 mod cases;
+mod credentials;
 mod dashboard;
 mod error;
 mod forms;
 mod pager;
+mod reset_password;
 mod returns;
 mod security;
 mod sign_in;
+mod signed_form;
+mod two_factor;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use axum::http::request::Parts;
 use axum::middleware::from_fn_with_state;
-use axum::response::{IntoResponse, Redirect, Response};
+
 use axum::routing::{get, post};
 use domain::roles::Role as store_role;
-use store::User;
 
 pub use error::PageError;
 pub use security::security_headers;
 
 use crate::audit::audit_case_access;
-use crate::auth::CurrentUser;
+pub use crate::auth::PageUser;
+use crate::auth::{CurrentUser, SessionCsrf};
 use crate::state::AppState;
-
-/// How long a browser session may sit idle before it ends.
-pub const IDLE_MINUTES: i64 = 30;
-pub const SESSION_COOKIE: &str = "rr_session";
 
 pub fn routes(state: AppState) -> Router<AppState> {
     let case_pages = Router::new()
@@ -52,12 +52,37 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route(
+            "/sign-in/two-factor",
+            get(two_factor::code_form).post(two_factor::code_submit),
+        )
+        .route(
+            "/account/two-factor",
+            get(two_factor::setup_form).post(two_factor::setup_submit),
+        )
+        .route("/account/two-factor/qr.svg", get(two_factor::qr))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/recovery-codes", post(account::new_recovery_codes))
+        .route("/account/sessions/end-others", post(account::end_other_sessions))
+        .route("/account/sessions/{id}/end", post(account::end_session))
+        .route(
+            "/reset-password/{token}",
+            get(reset_password::form).post(reset_password::submit),
+        )
         .route("/admin", get(admin::home))
         .route("/admin/calendar", get(admin::calendar))
         .route("/admin/calendar/override", post(admin::add_override))
         .route("/admin/calendar/import", post(admin::import))
         .route("/admin/agencies", get(admin::agencies).post(admin::add_agency))
-        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route(
+            "/admin/users",
+            get(admin_accounts::users).post(admin_accounts::add_user),
+        )
+        .route("/admin/users/{id}/reset-password", post(admin_accounts::reset_password))
+        .route("/admin/users/{id}/{action}", post(admin_accounts::set_disabled))
+        .route("/admin/tokens", get(admin_accounts::tokens))
+        .route("/admin/tokens/{id}/revoke", post(admin_accounts::revoke_token))
         .route("/admin/rules", get(admin::rules).post(admin::save_rules))
         .route("/assets/{file}", get(assets::asset))
         .route("/returns/{token}", get(returns::show))
@@ -74,50 +99,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(case_pages)
 }
 
-/// The signed-in user of a page and the token its forms carry. Without a session the
-/// visitor is sent to the sign-in page.
-#[derive(Debug, Clone)]
-pub struct PageUser {
-    pub user: User,
-    pub csrf: String,
-}
-
-/// The form token of the request's browser session, put there by the auth middleware.
-#[derive(Debug, Clone)]
-pub struct SessionCsrf(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for PageUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let user = <CurrentUser as OptionalFromRequestParts<S>>::from_request_parts(parts, state)
-            .await
-            .ok()
-            .flatten();
-        let csrf = parts.extensions.get::<SessionCsrf>().cloned();
-        match (user, csrf) {
-            (Some(CurrentUser(user)), Some(SessionCsrf(csrf))) => Ok(PageUser { user, csrf }),
-            _ => Err(Redirect::to("/sign-in").into_response()),
-        }
-    }
-}
-
-impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts.extensions.get::<CurrentUser>().cloned())
-    }
-}
-
 /// The menu of the signed-in user of a request, if there is one (for error pages).
 pub fn nav_of(extensions: &axum::http::Extensions) -> Option<Nav> {
     let CurrentUser(user) = extensions.get::<CurrentUser>()?;
     let SessionCsrf(csrf) = extensions.get::<SessionCsrf>()?;
-    Some(Nav::from(&PageUser {
-        user: user.clone(),
+    Some(Nav {
+        name: user.name.clone(),
         csrf: csrf.clone(),
-    }))
+        admin: matches!(user.role, store_role::Admin | store_role::PartnershipManager),
+    })
 }
 
 /// What the layout needs to show the menu.
@@ -146,18 +136,6 @@ pub struct MessagePage {
     pub nav: Option<Nav>,
     pub title: String,
     pub message: String,
-}
-
-/// The value of one cookie in a request's `Cookie` header.
-pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
 }
 
 /// Human words for a snake_case key.

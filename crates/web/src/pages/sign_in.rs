@@ -1,19 +1,29 @@
 //! Signing in and out. Before a session exists, the sign-in form is protected by a
-//! double-submit token (a cookie and a hidden field that must match); the same error
-//! is given for an unknown email and a wrong password.
+//! double-submit token (a cookie and a hidden field that must match). The same error is
+//! given for an unknown email and a wrong password, and both take the same time.
+//! Guessing is throttled by account and by address (a 429 page says when to try
+//! again), and every attempt is audited.
+//!
+//! A right password starts a session that is not yet signed in when a second factor is
+//! due: the user is sent to give their code, or (when two-factor sign-in is required
+//! and they have none) to set it up. Signing in again in the same browser ends the
+//! session it had.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use store::{Attempt, AuditEntry, Stage, User};
 
-use super::{Nav, PageUser, SESSION_COOKIE, cookie};
-use crate::error::ApiError;
+use super::Nav;
+use super::forms::body::FormData;
+use super::signed_form::SignedForm;
+use crate::auth::{SESSION_COOKIE, client_address, cookie, secure_flag, session_cookie};
 use crate::pages::PageError;
-use crate::state::AppState;
+use crate::state::{AppState, TwoFactor};
 
 const SIGN_IN_COOKIE: &str = "rr_sign_in";
 
@@ -26,27 +36,22 @@ pub struct SignInPage {
     pub csrf: String,
 }
 
-fn secure_flag(state: &AppState) -> &'static str {
-    if state.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    }
-}
-
-fn page(state: &AppState, email: String, error: Option<String>) -> Result<Response, PageError> {
-    let token = state.store.fresh_token().map_err(ApiError::from)?;
+fn page(state: &AppState, status: StatusCode, email: String, error: Option<String>) -> Result<Response, PageError> {
+    let token = state.store.fresh_token()?;
     let cookie = format!(
         "{SIGN_IN_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Strict{}",
         secure_flag(state)
     );
-    let mut response = SignInPage {
-        nav: None,
-        error,
-        email,
-        csrf: token,
-    }
-    .into_response();
+    let mut response = (
+        status,
+        SignInPage {
+            nav: None,
+            error,
+            email,
+            csrf: token,
+        },
+    )
+        .into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -54,50 +59,104 @@ fn page(state: &AppState, email: String, error: Option<String>) -> Result<Respon
 }
 
 pub async fn form(State(state): State<AppState>) -> Result<Response, PageError> {
-    page(&state, String::new(), None)
+    page(&state, StatusCode::OK, String::new(), None)
 }
 
-#[derive(Deserialize)]
-pub struct SignInForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    csrf: String,
+/// "Try again in 2 minutes": how long until `until`, in words.
+pub fn wait_words(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (until - now).num_seconds().max(1);
+    if seconds < 60 {
+        format!("{seconds} second{}", if seconds == 1 { "" } else { "s" })
+    } else {
+        let minutes = (seconds + 59) / 60;
+        format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+    }
+}
+
+/// The client's address, for the throttle.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(state, parts)))
+    }
 }
 
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
+    let form = FormData::parse(&body);
+    let email = form.get("email").to_owned();
     let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if expected.is_empty() || expected != form.csrf {
+    if expected.is_empty() || expected != form.raw("csrf") {
+        let expired = "Your sign-in form expired: enter your email address and password again";
+        return page(&state, StatusCode::FORBIDDEN, email, Some(expired.into()));
+    }
+    if email.is_empty() {
         return page(
             &state,
-            form.email,
-            Some("Your sign-in form expired: enter your email address and password again".into()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            email,
+            Some("Enter your email address".into()),
         );
     }
-    if form.email.trim().is_empty() {
-        return page(&state, form.email, Some("Enter your email address".into()));
-    }
-    let Some(user) = state.store.verify_password(&form.email, &form.password).await? else {
-        return page(
-            &state,
-            form.email,
-            Some("Enter a correct email address and password".into()),
-        );
+    let now = state.clock.now();
+    let user = match state
+        .store
+        .sign_in_with_password(&email, form.raw("password"), &address, now)
+        .await?
+    {
+        Attempt::Accepted(user) => user,
+        Attempt::Wait(until) => {
+            let message = format!(
+                "You have tried to sign in too many times. Try again in {}",
+                wait_words(until, now)
+            );
+            return page(&state, StatusCode::TOO_MANY_REQUESTS, email, Some(message));
+        }
+        _ => {
+            let message = "Enter a correct email address and password".to_owned();
+            return page(&state, StatusCode::UNAUTHORIZED, email, Some(message));
+        }
     };
-    let session = state.store.create_session(&user, state.clock.now()).await?;
-    let mut response = Redirect::to("/").into_response();
+    let stage = if user.two_factor {
+        Stage::Password
+    } else if state.two_factor == TwoFactor::Required {
+        Stage::SetUp
+    } else {
+        Stage::Done
+    };
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let replacing = cookie(&headers, SESSION_COOKIE);
+    start(&state, &user, stage, user_agent, replacing).await
+}
+
+/// Starts a session at `stage` (ending `replacing`) and sends the browser on: to the
+/// dashboard, to give its code, or to set up two-factor sign-in.
+pub async fn start(
+    state: &AppState,
+    user: &User,
+    stage: Stage,
+    user_agent: Option<&str>,
+    replacing: Option<&str>,
+) -> Result<Response, PageError> {
+    let session = state
+        .store
+        .start_session(user, stage, user_agent, replacing, state.clock.now())
+        .await?;
+    let next = match stage {
+        Stage::Done => "/",
+        Stage::Password => "/sign-in/two-factor",
+        Stage::SetUp => "/account/two-factor",
+    };
+    let mut response = Redirect::to(next).into_response();
     let set = [
-        format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{}",
-            session.cookie,
-            secure_flag(&state)
-        ),
+        session_cookie(state, &session.cookie),
         format!("{SIGN_IN_COOKIE}=; Path=/sign-in; Max-Age=0"),
     ];
     for c in set {
@@ -105,31 +164,45 @@ pub async fn submit(
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    tracing::info!(user = user.id, "signed in");
     Ok(response)
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
+/// Signs out: the session ends, and the audit says so.
+pub async fn sign_out(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
+    state.store.end_session(&form.user.cookie).await?;
+    state
+        .store
+        .audit(&AuditEntry::about(
+            state.clock.now(),
+            Some(&form.user.user.email),
+            "sign_out",
+            None,
+            "ok",
+        ))
+        .await?;
+    Ok(signed_out())
 }
 
-pub async fn sign_out(
-    State(state): State<AppState>,
-    page_user: PageUser,
-    headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
-) -> Result<Response, PageError> {
-    if form.csrf != page_user.csrf {
-        return Err(PageError::form_expired(Some(super::Nav::from(&page_user))));
-    }
-    if let Some(value) = cookie(&headers, SESSION_COOKIE) {
-        state.store.end_session(value).await?;
-    }
+/// The redirect to the sign-in page that also clears the session cookie.
+pub fn signed_out() -> Response {
     let mut response = Redirect::to("/sign-in").into_response();
     if let Ok(value) = HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    Ok(response)
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_is_said_in_seconds_or_whole_minutes() {
+        let now = DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(wait_words(now + chrono::Duration::seconds(30), now), "30 seconds");
+        assert_eq!(wait_words(now + chrono::Duration::seconds(61), now), "2 minutes");
+        assert_eq!(wait_words(now + chrono::Duration::seconds(60), now), "1 minute");
+    }
 }

@@ -31,48 +31,58 @@ async fn every_read_and_write_of_a_case_is_audited(backend: store::Backend) {
     assert_eq!(rows, expected);
 }
 
+/// The rows the harness wrote while setting up (agencies, users, tokens).
+async fn setup_rows(app: &TestApp) -> i64 {
+    i64::try_from(app.store.verify_audit_chain().await.unwrap().rows).unwrap()
+}
+
 async fn the_audit_chain_verifies_and_catches_a_row_edited_by_hand(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
+    let base = setup_rows(&app).await;
     let case = app.open_case("children_services", "2026-12-21").await;
     for _ in 0..3 {
         app.get("pm", &format!("/api/v1/cases/{case}")).await;
     }
     let report = app.store.verify_audit_chain().await.unwrap();
-    assert_eq!((report.rows, report.first_broken.clone()), (4, None));
+    assert_eq!((report.rows as i64, report.first_broken.clone()), (base + 4, None));
     let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
-    sqlx::query("UPDATE audit SET outcome = '404' WHERE seq = 3")
+    sqlx::query("UPDATE audit SET outcome = '404' WHERE seq = $1")
+        .bind(base + 3)
         .execute(&mut conn)
         .await
         .unwrap();
     conn.close().await.unwrap();
     let report = app.store.verify_audit_chain().await.unwrap();
-    assert_eq!(report.first_broken.map(|(seq, _)| seq), Some(3));
-    assert_eq!(report.rows, 2);
+    assert_eq!(report.first_broken.map(|(seq, _)| seq), Some(base + 3));
+    assert_eq!(report.rows as i64, base + 2);
 }
 
 /// Hardening row 7: the last 20 rows deleted are reported as removed, from the first
 /// missing row on, because the anchor file outside the database still names the head.
 async fn audit_verify_reports_the_last_20_rows_deleted_as_removed(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
+    let base = setup_rows(&app).await;
     let case = app.open_case("children_services", "2026-12-21").await;
     for _ in 0..24 {
         app.get("pm", &format!("/api/v1/cases/{case}")).await;
     }
     let report = app.store.verify_audit_chain().await.unwrap();
     assert_eq!(
-        (report.rows, report.first_broken.clone(), report.anchored),
-        (25, None, true)
+        (report.rows as i64, report.first_broken.clone(), report.anchored),
+        (base + 25, None, true)
     );
     let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
-    sqlx::query("DELETE FROM audit WHERE seq > 5")
+    sqlx::query("DELETE FROM audit WHERE seq > $1")
+        .bind(base + 5)
         .execute(&mut conn)
         .await
         .unwrap();
     conn.close().await.unwrap();
     let report = app.store.verify_audit_chain().await.unwrap();
     let (row, why) = report.first_broken.unwrap();
-    assert_eq!(row, 6);
-    assert!(why.contains("rows 6 to 25 were removed"), "{why}");
+    assert_eq!(row, base + 6);
+    let expected = format!("rows {} to {} were removed", base + 6, base + 25);
+    assert!(why.contains(&expected), "{why}");
 }
 
 /// Hardening row 7: a row edited and every later row re-chained, as someone holding
@@ -86,15 +96,18 @@ async fn audit_verify_names_a_row_edited_and_rechained_without_the_key(backend: 
         app.get("pm", &format!("/api/v1/cases/{case}")).await;
     }
     let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
-    sqlx::query("UPDATE audit SET actor = 'someone-else@example.org' WHERE seq = 3")
+    let base = setup_rows(&app).await - 6;
+    sqlx::query("UPDATE audit SET actor = 'someone-else@example.org' WHERE seq = $1")
+        .bind(base + 3)
         .execute(&mut conn)
         .await
         .unwrap();
-    let mut prev: String = sqlx::query_scalar("SELECT mac FROM audit WHERE seq = 2")
+    let mut prev: String = sqlx::query_scalar("SELECT mac FROM audit WHERE seq = $1")
+        .bind(base + 2)
         .fetch_one(&mut conn)
         .await
         .unwrap();
-    for seq in 3..=6i64 {
+    for seq in base + 3..=base + 6 {
         // The store's own link text, hashed as well as anyone without the key can.
         let row: (String, Option<String>, String, Option<String>, Option<String>, String) =
             sqlx::query_as("SELECT at, actor, action, subject, case_id, outcome FROM audit WHERE seq = $1")
@@ -127,7 +140,7 @@ async fn audit_verify_names_a_row_edited_and_rechained_without_the_key(backend: 
     }
     conn.close().await.unwrap();
     let report = app.store.verify_audit_chain().await.unwrap();
-    assert_eq!(report.first_broken.map(|(seq, _)| seq), Some(3));
+    assert_eq!(report.first_broken.map(|(seq, _)| seq), Some(base + 3));
 }
 
 crate::on_both_backends!(

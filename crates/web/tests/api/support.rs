@@ -64,14 +64,15 @@ impl TestApp {
         let now = chrono::Utc::now();
         for slug in AGENCIES {
             let agency = NewAgency::new(slug, &format!("Agency {slug}"), "test", Some("returns@example.org")).unwrap();
-            store.add_agency(&agency, now).await.unwrap();
+            store.add_agency(&agency, &setup(now, "agency_added")).await.unwrap();
         }
         let mut tokens = HashMap::new();
         for (key, role, partner, agency) in PEOPLE {
             let email = format!("{key}@example.org");
             let user = NewUser::new(&email, key, role, partner, agency, None).unwrap();
-            store.add_user(&user, now).await.unwrap();
-            tokens.insert(key, store.issue_token(&email, "test", now).await.unwrap().token);
+            store.add_user(&user, &setup(now, "user_added")).await.unwrap();
+            let issued = store.issue_token(&email, "test", 90, &setup(now, "token_issued")).await;
+            tokens.insert(key, issued.unwrap().token);
         }
         let today = today.parse().unwrap();
         let router = router_for(&store, today).await;
@@ -194,6 +195,11 @@ impl TestApp {
         assert_eq!(res.status, StatusCode::CREATED, "{who} recording {body}: {}", res.body);
         res.body["case"].clone()
     }
+}
+
+/// The audit row of a change the harness makes while setting up.
+pub fn setup(at: chrono::DateTime<chrono::Utc>, action: &str) -> store::AuditEntry {
+    store::AuditEntry::about(at, Some("test-setup"), action, None, "ok")
 }
 
 pub async fn call(router: Router, req: Request<Body>) -> Response {

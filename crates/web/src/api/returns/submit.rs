@@ -54,6 +54,7 @@ pub(crate) async fn submit(
         partner: None,
         agency: Some(request.agency.clone()),
         disabled: false,
+        two_factor: false,
     };
     let settings = state.settings();
     let ctx = WriteContext {

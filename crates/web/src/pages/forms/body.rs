@@ -21,6 +21,11 @@ impl FormData {
         self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
     }
 
+    /// A value exactly as typed (passwords keep their spaces).
+    pub fn raw(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
             .iter()

@@ -1,0 +1,185 @@
+//! API tokens: long random strings of which only a SHA-256 is kept. Each expires (90
+//! days by default) and can be revoked; a disabled user's tokens stop working at once.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::Row;
+
+use crate::audit::{self, AuditEntry};
+use crate::rows::{is_lookup_text, parse_timestamp, random_hex, sha256_hex, timestamp};
+use crate::users::{User, user_columns, user_from_row};
+use crate::{Store, StoreError};
+
+/// How long a token lives unless told otherwise.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+/// The longest a token may live.
+pub const MAX_TOKEN_DAYS: i64 = 3650;
+
+/// A token as issued: the secret is shown once and never stored.
+#[derive(Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub id: i64,
+    pub user: User,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("id", &self.id)
+            .field("user", &self.user.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A token as administrators see it: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub email: String,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+impl TokenInfo {
+    pub fn live(&self, now: DateTime<Utc>) -> bool {
+        !self.revoked && self.expires_at.is_none_or(|e| e > now)
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
+/// Checks a label: up to 100 characters, no control characters.
+pub fn token_label(label: &str) -> Result<String, domain::events::FieldError> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 100 || label.chars().any(char::is_control) {
+        return Err(domain::events::FieldError::new(
+            "label",
+            "give a label of 1 to 100 characters saying what the token is for",
+        ));
+    }
+    Ok(label.to_owned())
+}
+
+impl Store {
+    /// Issues a new API token for the user with `email`, living `days` days.
+    pub async fn issue_token(
+        &self,
+        email: &str,
+        label: &str,
+        days: i64,
+        entry: &AuditEntry,
+    ) -> Result<IssuedToken, StoreError> {
+        let no_user = || StoreError::Conflict {
+            field: "email".into(),
+            message: format!("no user with email {}", email.trim()),
+        };
+        let user = self.user_by_email(email).await?.ok_or_else(no_user)?;
+        if user.disabled {
+            return Err(StoreError::Conflict {
+                field: "email".into(),
+                message: format!("{} is disabled: enable the user first", user.email),
+            });
+        }
+        let days = days.clamp(1, MAX_TOKEN_DAYS);
+        let token = format!("rr_{}", random_hex()?);
+        let expires_at = entry.at + Duration::days(days);
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (user_id, label, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
+        )
+        .bind(user.id)
+        .bind(label)
+        .bind(token_hash(&token))
+        .bind(timestamp(entry.at))
+        .bind(timestamp(expires_at))
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        audit::append(
+            &mut tx,
+            &AuditEntry {
+                subject: Some(format!("token {id} of {}", user.email)),
+                ..entry.clone()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(IssuedToken {
+            token,
+            id,
+            user,
+            expires_at,
+        })
+    }
+
+    /// The active user holding this token, if it is live at `now`.
+    pub async fn user_for_token(&self, token: &str, now: DateTime<Utc>) -> Result<Option<User>, StoreError> {
+        if !is_lookup_text(token) {
+            return Ok(None);
+        }
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE id = (SELECT t.user_id FROM api_tokens t WHERE t.token_hash = $1
+               AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)) AND disabled = 0"
+        ))
+        .bind(token_hash(token))
+        .bind(timestamp(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Every token, or one user's, newest first.
+    pub async fn list_tokens(&self, email: Option<&str>) -> Result<Vec<TokenInfo>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, u.email, t.label, t.created_at, t.expires_at, t.revoked_at FROM api_tokens t
+             JOIN users u ON u.id = t.user_id WHERE ($1 = '' OR u.email = $1) ORDER BY t.id DESC",
+        )
+        .bind(email.map(|e| e.trim().to_lowercase()).unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let expires: Option<String> = r.try_get("expires_at")?;
+                Ok(TokenInfo {
+                    id: r.try_get("id")?,
+                    email: r.try_get("email")?,
+                    label: r.try_get("label")?,
+                    created_at: parse_timestamp(&r.try_get::<String, _>("created_at")?)?,
+                    expires_at: expires.as_deref().map(parse_timestamp).transpose()?,
+                    revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes a token; `false` if there is no live token with that id.
+    pub async fn revoke_token(&self, id: i64, entry: &AuditEntry) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(timestamp(entry.at))
+            .bind(id)
+            .execute(&mut *tx.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit::append(
+            &mut tx,
+            &AuditEntry {
+                subject: Some(format!("token {id}")),
+                ..entry.clone()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,328 @@
+//! Administering accounts: users and roles (adding, disabling and enabling, and making
+//! a single-use password link), and API tokens (listing and revoking). Administrators
+//! only. Every change is audited with the administrator and the user it was about.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use store::{NewUser, User};
+
+use super::admin::{allowed, audited, field, posted};
+use super::forms::body::FormData;
+use super::forms::spec::{Field, Input};
+use super::forms::{Choices, FieldView, field_error, views};
+use super::signed_form::SignedForm;
+use super::{Nav, PageError, PageUser, words};
+use crate::state::AppState;
+
+const ROLES: &[(&str, &str)] = &[
+    ("partnership_manager", "Partnership Manager"),
+    ("business_unit", "Business Unit"),
+    ("la_decision_maker", "LA decision maker"),
+    ("partner_rep", "Partner representative"),
+    ("jcr_chair", "JCR chair"),
+    ("agency_contact", "Agency contact"),
+    ("viewer", "Viewer"),
+    ("admin", "Administrator"),
+];
+const PARTNERS: &[(&str, &str)] = &[
+    ("local_authority", "Local authority"),
+    ("health", "Health"),
+    ("police", "Police"),
+];
+
+const USER_FIELDS: [Field; 6] = [
+    field("email", "Email address", Input::Text, false),
+    field("name", "Name", Input::Text, false),
+    field("role", "Role", Input::Radios(ROLES), false),
+    field(
+        "partner",
+        "Partner (for a partner representative)",
+        Input::Radios(PARTNERS),
+        true,
+    ),
+    field("agency", "Agency (for an agency contact)", Input::Agency, true),
+    field(
+        "password",
+        "Password (at least 10 characters; or leave it empty and make them a password link)",
+        Input::Text,
+        true,
+    ),
+];
+
+pub struct UserLine {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub with: String,
+    pub two_factor: bool,
+    pub disabled: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_users.html")]
+pub struct UsersPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub own_id: i64,
+    pub users: Vec<UserLine>,
+    pub fields: Vec<FieldView>,
+    pub errors: Vec<(String, String)>,
+    pub notice: Option<String>,
+    pub reset_link: Option<String>,
+}
+
+async fn users_page(
+    state: &AppState,
+    page_user: &PageUser,
+    data: &FormData,
+    errors: Vec<(String, String)>,
+) -> Result<UsersPage, PageError> {
+    let users = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| UserLine {
+            with: u
+                .partner
+                .map(|p| words(p.as_str()))
+                .or(u.agency.as_ref().map(ToString::to_string))
+                .unwrap_or_default(),
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            role: words(u.role.as_str()),
+            two_factor: u.two_factor,
+            disabled: u.disabled,
+        })
+        .collect();
+    let choices = Choices {
+        agencies: state
+            .store
+            .list_agencies()
+            .await?
+            .into_iter()
+            .map(|a| (a.slug.to_string(), a.name))
+            .collect(),
+        outstanding: Vec::new(),
+    };
+    Ok(UsersPage {
+        nav: Some(Nav::from(page_user)),
+        csrf: page_user.csrf.clone(),
+        own_id: page_user.user.id,
+        users,
+        fields: views(&USER_FIELDS, data, &errors, &choices),
+        errors,
+        notice: None,
+        reset_link: None,
+    })
+}
+
+/// `GET /admin/users`
+pub async fn users(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if let Some(refused) = allowed(&page_user, false) {
+        return Ok(refused);
+    }
+    let mut page = users_page(&state, &page_user, &FormData::default(), Vec::new()).await?;
+    page.notice = q.get("done").map(|d| {
+        match d.as_str() {
+            "disable" => "The user is disabled: every session and API token of theirs has ended.",
+            "enable" => "The user is enabled again. They sign in with their password; their old tokens stay revoked.",
+            _ => "The user is added.",
+        }
+        .to_owned()
+    });
+    Ok(page.into_response())
+}
+
+/// `POST /admin/users`
+pub async fn add_user(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let data = match posted(&page_user, &body, false) {
+        Ok(data) => data,
+        Err(refused) => return Ok(*refused),
+    };
+    let some = |name: &str| Some(data.get(name)).filter(|v| !v.is_empty());
+    let password = Some(data.raw("password")).filter(|p| !p.is_empty()).map(str::to_owned);
+    let added = match NewUser::new(
+        data.get("email"),
+        data.get("name"),
+        data.get("role"),
+        some("partner"),
+        some("agency"),
+        password,
+    ) {
+        Ok(new) => state
+            .store
+            .add_user(&new, &audited(&state, &page_user, "user_added", None))
+            .await
+            .map_err(crate::error::ApiError::from),
+        Err(e) => Err(crate::error::ApiError::Invalid(e)),
+    };
+    match added {
+        Ok(_) => Ok(Redirect::to("/admin/users?done=1").into_response()),
+        Err(crate::error::ApiError::Invalid(e)) => {
+            let errors = vec![field_error(&USER_FIELDS, &e)];
+            // The password is never sent back to the page.
+            let kept = FormData(data.0.into_iter().filter(|(k, _)| k != "password").collect());
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                users_page(&state, &page_user, &kept, errors).await?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The user an action names, for an administrator.
+async fn subject(state: &AppState, form: &SignedForm, id: i64) -> Result<User, PageError> {
+    if allowed(&form.user, false).is_some() {
+        return Err(PageError::forbidden(
+            Some(Nav::from(&form.user)),
+            "You cannot use administration",
+            "These pages are for administrators.",
+        ));
+    }
+    state
+        .store
+        .user_by_id(id)
+        .await?
+        .ok_or_else(|| PageError::not_found(Some(Nav::from(&form.user)), "User not found", "There is no such user."))
+}
+
+/// `POST /admin/users/{id}/{disable|enable}`
+pub async fn set_disabled(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(i64, String)>,
+    form: SignedForm,
+) -> Result<Response, PageError> {
+    let user = subject(&state, &form, id).await?;
+    let disable = match action.as_str() {
+        "disable" => true,
+        "enable" => false,
+        _ => return Err(PageError::no_such_page(Some(Nav::from(&form.user)))),
+    };
+    if user.id == form.user.user.id {
+        return Err(PageError::conflict(
+            Some(Nav::from(&form.user)),
+            "You cannot disable yourself",
+            "Ask another administrator.",
+        ));
+    }
+    let action_name = if disable { "user_disabled" } else { "user_enabled" };
+    let entry = audited(&state, &form.user, action_name, Some(&user.email));
+    state.store.set_disabled(user.id, disable, &entry).await?;
+    Ok(Redirect::to(&format!("/admin/users?done={action}")).into_response())
+}
+
+/// `POST /admin/users/{id}/reset-password`: the link is shown once, on the page
+/// (never in a URL or a log).
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: SignedForm,
+) -> Result<Response, PageError> {
+    let user = subject(&state, &form, id).await?;
+    let entry = audited(&state, &form.user, "password_reset_link_made", Some(&user.email));
+    let token = state.store.create_reset_token(user.id, &entry).await?;
+    let mut page = users_page(&state, &form.user, &FormData::default(), Vec::new()).await?;
+    page.notice = Some(format!("A password link for {} is made.", user.name));
+    page.reset_link = Some(format!("{}/reset-password/{token}", state.public_url));
+    Ok(page.into_response())
+}
+
+pub struct TokenLine {
+    pub id: i64,
+    pub email: String,
+    pub label: String,
+    pub issued: String,
+    pub expires: String,
+    pub status: String,
+    pub live: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_tokens.html")]
+pub struct TokensPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub tokens: Vec<TokenLine>,
+    pub notice: Option<String>,
+}
+
+/// `GET /admin/tokens`
+pub async fn tokens(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if let Some(refused) = allowed(&page_user, false) {
+        return Ok(refused);
+    }
+    let now = state.clock.now();
+    let day = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %B %Y").to_string();
+    let tokens = state
+        .store
+        .list_tokens(None)
+        .await?
+        .into_iter()
+        .map(|t| TokenLine {
+            live: t.live(now),
+            status: if t.revoked {
+                "Revoked"
+            } else if t.live(now) {
+                "Active"
+            } else {
+                "Expired"
+            }
+            .into(),
+            id: t.id,
+            email: t.email,
+            label: t.label,
+            issued: day(t.created_at),
+            expires: t.expires_at.map_or_else(|| "Never".into(), day),
+        })
+        .collect();
+    Ok(TokensPage {
+        nav: Some(Nav::from(&page_user)),
+        csrf: page_user.csrf.clone(),
+        tokens,
+        notice: q.contains_key("done").then(|| "The token is revoked.".to_owned()),
+    }
+    .into_response())
+}
+
+/// `POST /admin/tokens/{id}/revoke`
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: SignedForm,
+) -> Result<Response, PageError> {
+    if let Some(refused) = allowed(&form.user, false) {
+        return Ok(refused);
+    }
+    let entry = audited(&state, &form.user, "token_revoked", None);
+    if state.store.revoke_token(id, &entry).await? {
+        Ok(Redirect::to("/admin/tokens?done=1").into_response())
+    } else {
+        Err(PageError::not_found(
+            Some(Nav::from(&form.user)),
+            "Token not found",
+            "There is no live token with that number.",
+        ))
+    }
+}
