@@ -412,3 +412,167 @@ fn audit_verify_passes_after_use_and_names_a_row_edited_by_hand() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(stderr(&broken).contains("broken at row 5"), "{}", stderr(&broken));
 }
+
+/// Runs the binary with `input` on standard input.
+fn with_stdin(db: &TempDb, args: &[&str], input: &str) -> Output {
+    let url = db.url();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--database", &url]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapid-review"))
+        .args(&all)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Hardening row 8: the key file and the SQLite file are created readable by their
+/// owner only.
+#[cfg(unix)]
+#[test]
+fn the_key_file_and_the_database_are_created_for_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TempDb::new();
+    assert!(db.run(&["migrate"]).status.success());
+    for file in ["rapid-review.key", "rr.db"] {
+        let mode = std::fs::metadata(db.dir.join(file)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file}");
+    }
+    std::fs::set_permissions(db.dir.join("rapid-review.key"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let refused = db.run(&["migrate"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("chmod 600"), "{}", stderr(&refused));
+}
+
+/// Hardening rows 5 and 6 at the command line: two-factor set-up, token expiry, listing
+/// and revoking, disabling and enabling, password links and passwords.
+#[test]
+fn accounts_are_managed_from_the_command_line() {
+    let db = TempDb::new();
+    let add = with_stdin(
+        &db,
+        &[
+            "users",
+            "add",
+            "--email",
+            "pm@example.org",
+            "--name",
+            "Pat",
+            "--role",
+            "partnership_manager",
+            "--password-stdin",
+        ],
+        "violet kettle harbour sixty\n",
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let weak = with_stdin(
+        &db,
+        &["users", "set-password", "--email", "pm@example.org"],
+        "12345678\n",
+    );
+    assert_eq!(weak.status.code(), Some(2));
+    assert!(stderr(&weak).contains("10 characters"), "{}", stderr(&weak));
+
+    let totp = db.run(&["users", "totp", "--email", "pm@example.org"]);
+    assert!(totp.status.success(), "{}", stderr(&totp));
+    let text = stdout(&totp);
+    assert!(text.lines().last().unwrap().starts_with("otpauth://totp/"), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  ")).count(),
+        10,
+        "ten recovery codes"
+    );
+
+    let issued = db.run(&["tokens", "issue", "--email", "pm@example.org", "--expires-in-days", "7"]);
+    assert!(issued.status.success(), "{}", stderr(&issued));
+    let in_a_week = (chrono::Utc::now() + chrono::Duration::days(7))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(
+        stdout(&issued).contains(&format!("expires {in_a_week}")),
+        "{}",
+        stdout(&issued)
+    );
+    assert_eq!(
+        db.run(&["tokens", "issue", "--email", "pm@example.org", "--expires-in-days", "0"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let list = stdout(&db.run(&["tokens", "list"]));
+    let id = list.split('\t').next().unwrap().to_owned();
+    assert!(list.contains("\tactive"), "{list}");
+    assert!(db.run(&["tokens", "revoke", "--id", &id]).status.success());
+    assert!(stdout(&db.run(&["tokens", "list"])).contains("\trevoked"));
+    assert_eq!(db.run(&["tokens", "revoke", "--id", &id]).status.code(), Some(1));
+
+    assert!(
+        db.run(&["users", "disable", "--email", "pm@example.org"])
+            .status
+            .success()
+    );
+    assert!(stdout(&db.run(&["users", "list"])).contains("\tdisabled\ttwo-factor on"));
+    assert!(
+        db.run(&["users", "enable", "--email", "pm@example.org"])
+            .status
+            .success()
+    );
+    let link = db.run(&["users", "reset-password", "--email", "pm@example.org"]);
+    assert!(stdout(&link).lines().last().unwrap().contains("/reset-password/"));
+    assert_eq!(
+        db.run(&["users", "disable", "--email", "nobody@example.org"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+/// Hardening row 7 at the command line: rows cut off the end of the audit chain are
+/// reported, because the anchor beside the key file remembers the head.
+#[test]
+fn audit_verify_reports_rows_cut_off_the_end() {
+    let db = TempDb::new();
+    for slug in ["agency-one", "agency-two", "agency-three"] {
+        let out = db.run(&[
+            "agencies",
+            "add",
+            "--slug",
+            slug,
+            "--name",
+            "An agency",
+            "--kind",
+            "school",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let ok = db.run(&["audit", "verify"]);
+    assert!(
+        stdout(&ok).contains("intact: 3 rows; its end matches the anchor file"),
+        "{}",
+        stdout(&ok)
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&db.url()).await.unwrap();
+        sqlx::query("DELETE FROM audit WHERE seq > 1")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    });
+    let broken = db.run(&["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        stderr(&broken).contains("rows 2 to 3 were removed"),
+        "{}",
+        stderr(&broken)
+    );
+}

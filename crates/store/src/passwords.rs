@@ -175,7 +175,7 @@ impl Store {
         }
         let row = sqlx::query(
             "SELECT u.id, u.email, u.name, u.role, u.partner, u.agency, u.disabled,
-                    u.totp_secret IS NOT NULL AS two_factor
+                    CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor
              FROM password_resets r JOIN users u ON u.id = r.user_id
              WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2",
         )

@@ -7,6 +7,7 @@
 mod support;
 
 mod access;
+mod accounts;
 mod audit;
 mod calendar;
 mod concurrency;

@@ -85,6 +85,17 @@ impl TestApp {
         }
     }
 
+    /// The same database, where two-factor sign-in is optional (as in the demo).
+    pub async fn optional_two_factor(mut self) -> Self {
+        let clock = Clock {
+            now: chrono::Utc::now,
+            frozen_today: Some(self.today),
+        };
+        let state = AppState::load(self.store.clone(), clock).await.unwrap();
+        self.router = web::router(state.with_two_factor(web::TwoFactor::Optional));
+        self
+    }
+
     /// The same database seen on another business date.
     pub async fn on(&mut self, today: &str) -> &mut Self {
         self.today = today.parse().unwrap();
