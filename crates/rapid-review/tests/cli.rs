@@ -1,7 +1,7 @@
 //! The command line as a user runs it: the real binary on real SQLite files, its output
 //! and its exit status (0 success, 2 bad arguments, 1 any other failure).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
