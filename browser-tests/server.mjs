@@ -1,17 +1,18 @@
 // Starts the real `rapid-review serve --demo` on a free loopback port with a fresh
 // SQLite file, and reads the demo users' passwords from what it prints.
-import { spawn } from 'node:child_process'
+import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 
-export async function startServer (today = '2026-11-27') {
+export async function startServer (today = '2026-11-27', env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rapid-review-browser-'))
   const bin = process.env.RAPID_REVIEW_BIN || join(root, 'target/debug/rapid-review')
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--database', `sqlite://${join(dir, 'rr.db')}`, '--demo', '--today', today], {
-    env: { ...process.env, RUST_LOG: 'warn' },
+  const database = `sqlite://${join(dir, 'rr.db')}`
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--database', database, '--demo', '--today', today], {
+    env: { ...process.env, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const passwords = {}
@@ -35,6 +36,10 @@ export async function startServer (today = '2026-11-27') {
   return {
     url,
     passwords,
+    /** Runs a command of the same binary on the same database; returns its output. */
+    cli (...args) {
+      return execFileSync(bin, [...args, '--database', database], { encoding: 'utf8' })
+    },
     stop () {
       child.kill('SIGTERM')
       rmSync(dir, { recursive: true, force: true })

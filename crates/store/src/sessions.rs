@@ -77,14 +77,59 @@ impl std::fmt::Debug for NewSession {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_browser_is_named_as_its_user_would_say_it() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36";
+        assert_eq!(browser_name(Some(chrome)).unwrap(), "Chrome on Linux");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0";
+        assert_eq!(browser_name(Some(edge)).unwrap(), "Edge on Windows");
+        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(browser_name(Some(safari)).unwrap(), "Safari on iOS");
+        assert_eq!(browser_name(Some("curl/8.0")).unwrap(), "A browser");
+        assert_eq!(browser_name(None), None);
+    }
+}
+
 fn well_formed(cookie: &str) -> bool {
     cookie.len() == 64 && cookie.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The browser's own name for itself, cut short and cleaned, for the session list.
-fn browser_name(user_agent: Option<&str>) -> Option<String> {
-    let ua: String = user_agent?.chars().filter(|c| !c.is_control()).take(200).collect();
-    (!ua.trim().is_empty()).then_some(ua)
+/// A name for the browser a person would recognise ("Chrome on Windows"), from its
+/// user agent; only this is kept, not the user agent itself.
+pub fn browser_name(user_agent: Option<&str>) -> Option<String> {
+    let ua = user_agent?;
+    let has = |s: &str| ua.contains(s);
+    let browser = if has("Edg/") {
+        "Edge"
+    } else if has("Firefox/") {
+        "Firefox"
+    } else if has("Chrome/") || has("Chromium/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else {
+        return Some("A browser".into());
+    };
+    let system = if has("iPhone") || has("iPad") {
+        "iOS"
+    } else if has("Android") {
+        "Android"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "a Mac"
+    } else if has("CrOS") {
+        "ChromeOS"
+    } else if has("Linux") {
+        "Linux"
+    } else {
+        return Some(browser.into());
+    };
+    Some(format!("{browser} on {system}"))
 }
 
 impl Store {

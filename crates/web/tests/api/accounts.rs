@@ -59,7 +59,7 @@ async fn post(app: &TestApp, jar: &mut Jar, path: &str, form: &[(&str, &str)]) -
     let req = Request::post(path)
         .header("cookie", jar.header())
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("user-agent", "Test Browser 1.0")
+        .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
         .body(Body::from(body))
         .unwrap();
     let res = call(app.router(), req).await;
@@ -319,7 +319,7 @@ async fn changing_a_password_refuses_weak_ones_and_ends_other_sessions(backend: 
     sign_in(&app, &mut two, "pm", PASSWORD).await;
     let account = get(&app, &mut one, "/account").await;
     let listed = html(&account)
-        .matches("<td class=\"govuk-table__cell\">Test Browser 1.0</td>")
+        .matches("<td class=\"govuk-table__cell\">Firefox on Linux</td>")
         .count();
     assert_eq!(listed, 2, "both sessions listed");
     let csrf = csrf_of(&account);
