@@ -77,23 +77,6 @@ impl std::fmt::Debug for NewSession {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_browser_is_named_as_its_user_would_say_it() {
-        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36";
-        assert_eq!(browser_name(Some(chrome)).unwrap(), "Chrome on Linux");
-        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0";
-        assert_eq!(browser_name(Some(edge)).unwrap(), "Edge on Windows");
-        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
-        assert_eq!(browser_name(Some(safari)).unwrap(), "Safari on iOS");
-        assert_eq!(browser_name(Some("curl/8.0")).unwrap(), "A browser");
-        assert_eq!(browser_name(None), None);
-    }
-}
-
 fn well_formed(cookie: &str) -> bool {
     cookie.len() == 64 && cookie.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -296,5 +279,22 @@ impl Store {
         audit::append(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_browser_is_named_as_its_user_would_say_it() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36";
+        assert_eq!(browser_name(Some(chrome)).unwrap(), "Chrome on Linux");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0";
+        assert_eq!(browser_name(Some(edge)).unwrap(), "Edge on Windows");
+        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(browser_name(Some(safari)).unwrap(), "Safari on iOS");
+        assert_eq!(browser_name(Some("curl/8.0")).unwrap(), "A browser");
+        assert_eq!(browser_name(None), None);
     }
 }
