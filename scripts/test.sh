@@ -6,6 +6,8 @@
 # Needs PostgreSQL on 127.0.0.1:5432 and /usr/bin/chromium (see .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The PostgreSQL cluster without TLS on 127.0.0.1:5433 (see scripts/plain-postgres.sh).
+pg_isready -h 127.0.0.1 -p 5433 >/dev/null 2>&1 || ./scripts/plain-postgres.sh
 npm ci --no-audit --no-fund
 npm run build
 cargo test --workspace --locked

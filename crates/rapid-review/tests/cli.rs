@@ -576,3 +576,100 @@ fn audit_verify_reports_rows_cut_off_the_end() {
         stderr(&broken)
     );
 }
+
+/// A fresh PostgreSQL database on the test server, dropped at the end.
+struct TempPg {
+    admin: String,
+    name: String,
+}
+
+impl TempPg {
+    fn new(admin_variable: &str, default: &str) -> TempPg {
+        let admin = std::env::var(admin_variable).unwrap_or_else(|_| default.into());
+        let name = format!("rr_cli_tls_{}_{}", std::process::id(), next_id());
+        let sql = format!("CREATE DATABASE {name}");
+        pg(&admin, &sql);
+        TempPg { admin, name }
+    }
+
+    /// The database's URL with `host` and `query`.
+    fn url(&self, host: &str, query: &str) -> String {
+        let base = self.admin.rsplit_once('/').unwrap().0;
+        let base = base.replace("127.0.0.1", host);
+        format!("{base}/{}?{query}", self.name)
+    }
+}
+
+impl Drop for TempPg {
+    fn drop(&mut self) {
+        pg(
+            &self.admin,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+}
+
+fn pg(url: &str, sql: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(url)
+            .await
+            .expect("PostgreSQL must be running (see .ci/run)");
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    });
+}
+
+/// Hardening row 10: TLS to PostgreSQL with `sslmode=require` and `verify-full` works;
+/// against a server that offers no TLS, `require` fails closed with a clear message,
+/// and `prefer` connects but warns that nothing is encrypted.
+#[test]
+fn postgres_over_tls_works_and_fails_closed_when_the_server_offers_none() {
+    let dir = TempDb::new();
+    let key = dir.dir.join("rapid-review.key");
+    let key = key.to_str().unwrap();
+    let db = TempPg::new(
+        "RAPID_REVIEW_TEST_POSTGRES_URL",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+    );
+    let migrate = |url: &str| rapid_review(&["migrate", "--database", url, "--key-file", key]);
+    let required = migrate(&db.url("127.0.0.1", "sslmode=require"));
+    assert!(required.status.success(), "{}", stderr(&required));
+    assert!(!stderr(&required).contains("not encrypted"));
+    let verified = migrate(&db.url(
+        "localhost",
+        "sslmode=verify-full&sslrootcert=/etc/ssl/certs/ssl-cert-snakeoil.pem",
+    ));
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    let untrusted = migrate(&db.url("localhost", "sslmode=verify-full"));
+    assert_eq!(untrusted.status.code(), Some(1));
+    assert!(
+        stderr(&untrusted).contains("certificate is not trusted"),
+        "{}",
+        stderr(&untrusted)
+    );
+
+    // A second server with TLS off (scripts/plain-postgres.sh starts it).
+    let plain = TempPg::new(
+        "RAPID_REVIEW_TEST_PLAIN_POSTGRES_URL",
+        "postgres://postgres@127.0.0.1:5433/postgres",
+    );
+    let refused = migrate(&plain.url("127.0.0.1", "sslmode=require"));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("offers no TLS"), "{}", stderr(&refused));
+    let preferred = migrate(&plain.url("127.0.0.1", "sslmode=prefer"));
+    assert!(
+        preferred.status.success(),
+        "start it with scripts/plain-postgres.sh: {}",
+        stderr(&preferred)
+    );
+    assert!(stderr(&preferred).contains("not encrypted"), "{}", stderr(&preferred));
+}

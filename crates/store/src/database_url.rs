@@ -63,6 +63,34 @@ impl DatabaseUrl {
     }
 }
 
+/// The `sslmode` a PostgreSQL URL asks for, if any.
+fn ssl_mode(url: &DatabaseUrl) -> Option<&str> {
+    url.raw
+        .split_once('?')?
+        .1
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("sslmode="))
+}
+
+/// Why a connection failed, in words an operator can act on; a TLS failure fails closed
+/// and says so.
+pub(crate) fn explain_connect_error(url: &DatabaseUrl, e: &sqlx::Error) -> String {
+    let text = e.to_string();
+    let mode = ssl_mode(url).unwrap_or("prefer");
+    if text.contains("does not support TLS") {
+        format!(
+            "the PostgreSQL server offers no TLS, and sslmode={mode} requires it, so nothing was sent unencrypted. Turn on ssl in the server, or (on a trusted network only) use sslmode=prefer"
+        )
+    } else if text.contains("invalid peer certificate") {
+        format!(
+            "the PostgreSQL server's TLS certificate is not trusted ({}). Give the certificate of its authority with sslrootcert=FILE",
+            text.rsplit(": ").next().unwrap_or(&text)
+        )
+    } else {
+        text
+    }
+}
+
 /// Creates the SQLite file, readable by its owner only, if it does not exist yet
 /// (SQLite gives its WAL and shared-memory files the same permissions).
 pub(crate) fn create_private_file(path: &std::path::Path) -> Result<(), crate::StoreError> {

@@ -2,8 +2,10 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database could not be reached; the message says why in words an operator
+    /// can act on (and never shows a password).
     #[error("could not connect to the database: {0}")]
-    Connect(#[source] sqlx::Error),
+    Connect(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("could not apply the migrations: {0}")]

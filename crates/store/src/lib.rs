@@ -129,7 +129,7 @@ impl Store {
         let pool = options
             .connect(&url.connect_string())
             .await
-            .map_err(StoreError::Connect)?;
+            .map_err(|e| StoreError::Connect(database_url::explain_connect_error(url, &e)))?;
         Ok(Store {
             pool,
             backend,
@@ -140,6 +140,18 @@ impl Store {
                 .default_anchor_path()
                 .map(|path| Arc::new(anchor::Anchor::new(path))),
         })
+    }
+
+    /// Whether the connection to PostgreSQL is encrypted (`None` on SQLite, a file).
+    pub async fn connection_encrypted(&self) -> Result<Option<bool>, StoreError> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let row: (i64,) =
+            sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(Some(row.0 > 0))
     }
 
     /// Creates or upgrades the schema.

@@ -42,7 +42,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 pub(crate) async fn open(database: &Database) -> anyhow::Result<Store> {
     let key_path = database.key_path();
     let keys = Keys::load_or_create(&key_path).with_context(|| "loading the key file")?;
-    Store::open(&database.url, &keys)
+    let store = Store::open(&database.url, &keys)
         .await
-        .with_context(|| format!("opening {}", database.url))
+        .with_context(|| format!("opening {}", database.url))?;
+    if store.connection_encrypted().await? == Some(false) {
+        eprintln!(
+            "warning: the connection to PostgreSQL is not encrypted (the server offered no TLS); use sslmode=require unless the network is trusted"
+        );
+    }
+    Ok(store)
 }
