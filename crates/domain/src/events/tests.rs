@@ -1,6 +1,7 @@
 //! Parsing request bodies: every error names the field at fault.
 
 use super::*;
+use proptest::prelude::prop;
 use serde_json::json;
 
 fn parse(body: Value) -> Result<EventRequest, FieldError> {
@@ -247,4 +248,105 @@ fn every_date_field_of_every_event_type_refuses_a_date_outside_1995_to_2100() {
         }
     }
     assert!(checked >= 30, "only {checked} date fields were found");
+}
+
+/// Any JSON value, a few levels deep, with the strings that trip parsers.
+fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
+        "[a-z_]{0,12}".prop_map(Value::String),
+        prop::sample::select(vec![
+            "0001-01-01",
+            "9999-12-31",
+            "+262142-12-31",
+            "2026-02-30",
+            "2026-12-21",
+            "\u{0}",
+            "met",
+            "children_services",
+            "threshold_decided",
+            "-2147483648",
+        ])
+        .prop_map(|s| Value::String(s.to_owned())),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map(
+                prop::sample::select(vec![
+                    "type",
+                    "on",
+                    "route",
+                    "aware_on",
+                    "reported_on",
+                    "incident",
+                    "children",
+                    "kind",
+                    "occurred_on",
+                    "summary",
+                    "initials",
+                    "sex",
+                    "age_years",
+                    "outcome",
+                    "rationale",
+                    "agencies",
+                    "new_due",
+                    "step",
+                    "expected_version",
+                    "entries",
+                    "date",
+                    "what_happened",
+                ]),
+                inner,
+                0..8,
+            )
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Hardening: any JSON body is parsed or refused with a field error, never a panic.
+    #[test]
+    fn any_json_body_is_parsed_or_refused_without_panicking(body in any_json()) {
+        let _ = parse_event_request(body.clone(), None);
+        let _ = parse_event_request(body.clone(), Some(EventKind::IncidentReported));
+        let _ = crate::returns::parse_entries_json(&body);
+        let _ = crate::returns::Scoping::parse(body);
+    }
+
+    /// Hardening: any text as a gov.uk feed is imported or refused, never a panic.
+    #[test]
+    fn any_text_as_a_gov_uk_feed_is_imported_or_refused_without_panicking(text in ".{0,400}") {
+        let _ = crate::calendar::parse_gov_uk_feed(&text);
+    }
+}
+
+proptest::proptest! {
+    /// Hardening: feed-shaped JSON with hostile titles and dates is imported or refused.
+    #[test]
+    fn any_feed_shaped_document_is_imported_or_refused_without_panicking(
+        division in prop::sample::select(vec!["england-and-wales", "scotland", ""]),
+        events in proptest::collection::vec(
+            (
+                prop::sample::select(vec!["New Year", "", "\u{0}", "Bank\u{1b}holiday", "x"]),
+                prop::sample::select(vec!["2026-01-01", "0001-01-01", "2101-01-01", "2026-13-01", "x"]),
+            ),
+            0..5,
+        ),
+    ) {
+        let events: Vec<Value> = events.iter().map(|(t, d)| json!({"title": t, "date": d, "notes": "", "bunting": true})).collect();
+        let feed = json!({"england-and-wales": {"division": division, "events": events}}).to_string();
+        if let Ok(days) = crate::calendar::parse_gov_uk_feed(&feed) {
+            proptest::prop_assert!(days.iter().all(|d| crate::dates::in_range(d.date).is_ok()));
+        }
+    }
 }

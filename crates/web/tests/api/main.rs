@@ -12,6 +12,7 @@ mod audit;
 mod calendar;
 mod concurrency;
 mod errors;
+mod fuzz;
 mod hostile;
 mod keys;
 mod openapi;
