@@ -37,7 +37,7 @@ use super::{agency_requests, calendar, cases, health, returns, templates};
         templates::scoping_template,
         agency_requests::own_agency_requests,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -52,6 +52,87 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every error, whatever its status, has API.md's body; the description says so on
+/// every error response of every operation, and a `default` response covers the rest
+/// (400, 401, 413, 415, 5xx), so that no status a client can meet is undocumented.
+struct ErrorResponses;
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Error {
+    error: ErrorDetail,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ErrorDetail {
+    /// A snake_case code: malformed, unauthenticated, forbidden, not_found, expired,
+    /// not_allowed_now, version_conflict, too_large, unsupported_media_type,
+    /// invalid_field, invalid_rows, method_not_allowed, internal.
+    code: String,
+    /// What went wrong and what to do.
+    message: String,
+    /// The field at fault, for invalid_field.
+    field: Option<String>,
+    /// Every bad row, for invalid_rows.
+    rows: Option<Vec<RowDetail>>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct RowDetail {
+    row: u32,
+    field: String,
+    message: String,
+}
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, schema) in [
+            ("Error", <Error as utoipa::PartialSchema>::schema()),
+            ("ErrorDetail", <ErrorDetail as utoipa::PartialSchema>::schema()),
+            ("RowDetail", <RowDetail as utoipa::PartialSchema>::schema()),
+        ] {
+            components.schemas.insert(name.to_owned(), schema);
+        }
+        let content = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Error")))
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    if let RefOr::T(response) = response
+                        && (status.starts_with('4') || status.starts_with('5'))
+                        && response.content.is_empty()
+                    {
+                        response.content.insert("application/json".into(), RefOr::T(content()));
+                    }
+                }
+                operation.responses.responses.insert(
+                    "default".into(),
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("An error in API.md's format: 400 malformed, 401 no or bad credentials, 403 not for this role, 404 unknown, 409 not allowed now, 410 expired, 413 too large, 415 wrong content type, 422 invalid field")
+                            .content("application/json", content())
+                            .build(),
+                    ),
+                );
+            }
+        }
     }
 }
 
