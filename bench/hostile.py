@@ -38,11 +38,20 @@ def request(method, path, body=None, headers=None):
     res = conn.getresponse()
     data = res.read()
     conn.close()
-    return res.status, dict(res.getheaders()), data
+    headers = {k.lower(): v for k, v in res.getheaders()}
+    # Every Set-Cookie, not just the last: the session cookie, if one was set.
+    for value in res.msg.get_all("Set-Cookie") or []:
+        if value.startswith("rr_session=") and not value.startswith("rr_session=;"):
+            headers["x-session-cookie"] = value.split(";")[0]
+    return res.status, headers, data
+
+
+SERVER_PID = [0]
 
 
 def row(number, what, status, held, note=""):
-    results.append((number, what, status, held, note))
+    rss = rss_kb(SERVER_PID[0]) / 1024 if SERVER_PID[0] else 0.0
+    results.append((number, what, status, held, note, rss))
 
 
 def rss_kb(pid):
@@ -91,6 +100,7 @@ def main():
         [BIN, "serve", "--listen", f"127.0.0.1:{PORT}", "--database", db, "--demo", "--today", "2026-11-27"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
     )
+    SERVER_PID[0] = server.pid
     passwords = {}
     for line in server.stdout:
         m = re.match(r"^\s+(\w+)\s+(\S+@\S+)\s+(\S+)$", line)
@@ -106,7 +116,10 @@ def main():
     links = []
     for c in cases:
         case = json.loads(request("GET", f"/api/v1/cases/{c['id']}", headers=auth)[2])
-        links += [(c["id"], r["return_link"].rsplit("/", 1)[1]) for r in case["agency_requests"] if r.get("return_link")]
+        for r in case["agency_requests"]:
+            token = r.get("return_link", "").rsplit("/", 1)[-1]
+            if token and not json.loads(request("GET", f"/api/v1/returns/{token}")[2]).get("read_only", True):
+                links.append((c["id"], token))
 
     # The bystander: an audited case read, again and again, timed.
     slowest = [0.0]
@@ -158,7 +171,7 @@ def main():
     csrf = re.search(rb'name="csrf" value="([0-9a-f]+)"', page).group(1).decode()
     form = urllib.parse.urlencode({"email": "chair@demo.rapid-review.test", "password": passwords["chair@demo.rapid-review.test"], "csrf": csrf})
     status, headers, _ = request("POST", "/sign-in", form, {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-    session = headers.get("set-cookie", "").split(";")[0]
+    session = headers.get("x-session-cookie", "")
     status2, headers2, _ = request("GET", "/cases", headers={"Cookie": session})
     row(5, "a password alone for a two-factor user", status2, headers2.get("location") == "/sign-in/two-factor", headers2.get("location", ""))
 
@@ -196,6 +209,7 @@ def main():
     server.wait(timeout=30)
 
     modes = {f: oct(os.stat(os.path.join(work, f)).st_mode & 0o777) for f in ["rr.db", "rapid-review.key"]}
+    SERVER_PID[0] = 0
     row(8, "key file and database modes", 0, set(modes.values()) == {"0o600"}, str(modes))
     with sqlite3.connect(f"{work}/rr.db") as conn:
         conn.execute("DELETE FROM audit WHERE seq > (SELECT MAX(seq) - 20 FROM audit)")
@@ -204,9 +218,9 @@ def main():
     plain = subprocess.run([BIN, "migrate", "--database", "postgres://postgres@127.0.0.1:5433/postgres?sslmode=require", "--key-file", f"{work}/k.key"], capture_output=True, text=True)
     row(10, "sslmode=require to a server without TLS", plain.returncode, plain.returncode == 1, plain.stderr.strip()[-60:])
 
-    print(f"{'row':>3}  {'held':4}  {'answer':>6}  what (note)")
-    for number, what, status, held, note in sorted(results, key=lambda r: r[0]):
-        print(f"{number:>3}  {'yes' if held else 'NO':4}  {status:>6}  {what}{f' ({note})' if note else ''}")
+    print(f"{'row':>3}  {'held':4}  {'answer':>6}  {'RSS MB':>6}  what (note)")
+    for number, what, status, held, note, rss in sorted(results, key=lambda r: r[0]):
+        print(f"{number:>3}  {'yes' if held else 'NO':4}  {status:>6}  {rss:6.1f}  {what}{f' ({note})' if note else ''}")
     print(f"server alive throughout: {alive}; peak RSS {peak[0] / 1024:.1f} MB; slowest audited case read meanwhile {slowest[0] * 1000:.1f} ms")
     ok = alive and all(r[3] for r in results) and peak[0] < 100 * 1024 and slowest[0] < 0.1
     sys.exit(0 if ok else 1)

@@ -18,6 +18,7 @@ mod error;
 mod keys;
 mod links;
 mod list_cache;
+mod password_worker;
 mod passwords;
 mod returns;
 mod rows;

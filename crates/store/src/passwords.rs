@@ -2,9 +2,6 @@
 //! single-use reset links. Setting a password (other than by its owner, who keeps the
 //! session they are using) ends every session of the user.
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
 use domain::events::FieldError;
 use sqlx::Row;
@@ -76,31 +73,9 @@ impl NewPassword {
         Ok(NewPassword(password.to_owned()))
     }
 
-    pub(crate) fn hash(&self) -> Result<String, StoreError> {
-        hash_password(&self.0)
+    pub(crate) async fn hash(&self) -> Result<String, StoreError> {
+        crate::password_worker::hash(&self.0).await
     }
-}
-
-pub(crate) fn hash_password(password: &str) -> Result<String, StoreError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|_| StoreError::PasswordHash)
-}
-
-/// Whether `password` matches a stored hash. With no hash, a dummy one is checked so
-/// that an unknown account costs the same time as a known one.
-pub(crate) fn password_matches(stored: Option<&str>, password: &str) -> Result<bool, StoreError> {
-    static DUMMY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_password("no account has this password").ok());
-    let (hash, real) = match (stored, dummy) {
-        (Some(h), _) => (h, true),
-        (None, Some(d)) => (d.as_str(), false),
-        (None, None) => return Ok(false),
-    };
-    let parsed = PasswordHash::new(hash).map_err(|_| StoreError::corrupt("bad password hash"))?;
-    let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
-    Ok(real && ok)
 }
 
 impl Store {
@@ -119,7 +94,7 @@ impl Store {
             .fetch_one(&self.pool)
             .await?
             .try_get("password_hash")?;
-        if !password_matches(stored.as_deref(), current)? {
+        if !crate::password_worker::matches(stored.as_deref(), current).await? {
             return Ok(false);
         }
         let mut tx = self.begin_write().await?;
@@ -221,7 +196,7 @@ async fn write_password(
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
-        .bind(new.hash()?)
+        .bind(new.hash().await?)
         .bind(timestamp(at))
         .bind(user_id)
         .execute(&mut *tx.tx)
@@ -263,11 +238,12 @@ mod tests {
         assert!(NewPassword::new("password", "violet kettle harbour sixty", &[]).is_ok());
     }
 
-    #[test]
-    fn an_unknown_account_is_checked_against_a_dummy_hash_and_never_matches() {
-        assert!(!password_matches(None, "no account has this password").unwrap());
-        let hash = hash_password("violet kettle harbour").unwrap();
-        assert!(password_matches(Some(&hash), "violet kettle harbour").unwrap());
-        assert!(!password_matches(Some(&hash), "violet kettle harbor").unwrap());
+    #[tokio::test]
+    async fn an_unknown_account_is_checked_against_a_dummy_hash_and_never_matches() {
+        use crate::password_worker::{hash, matches};
+        assert!(!matches(None, "no account has this password").await.unwrap());
+        let hash = hash("violet kettle harbour").await.unwrap();
+        assert!(matches(Some(&hash), "violet kettle harbour").await.unwrap());
+        assert!(!matches(Some(&hash), "violet kettle harbor").await.unwrap());
     }
 }

@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit::{self, AuditEntry};
-use crate::passwords::{NewPassword, password_matches};
+use crate::passwords::NewPassword;
 use crate::rows::{is_lookup_text, timestamp};
 use crate::{Store, StoreError};
 
@@ -164,7 +164,10 @@ impl Store {
                 message: format!("no agency {agency} in the directory: add it first"),
             });
         }
-        let hash = new.password.as_ref().map(NewPassword::hash).transpose()?;
+        let hash = match &new.password {
+            Some(p) => Some(p.hash().await?),
+            None => None,
+        };
         let mut tx = self.begin_write().await?;
         let result = sqlx::query(concat!(
             "INSERT INTO users (email, name, role, partner, agency, password_hash, disabled, created_at)
@@ -248,7 +251,7 @@ impl Store {
             Some(r) => r.try_get("password_hash")?,
             None => None,
         };
-        let matches = password_matches(stored.as_deref(), password)?;
+        let matches = crate::password_worker::matches(stored.as_deref(), password).await?;
         Ok(user.filter(|u| matches && !u.disabled))
     }
 

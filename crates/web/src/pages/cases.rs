@@ -623,9 +623,13 @@ pub struct ChronologyPage {
     pub query: String,
     pub filtered: bool,
     pub entries: Vec<(String, [String; 6])>,
+    pub pager: super::pager::Pager,
 }
 
-/// The merged multi-agency chronology, filtered by agency and dates.
+/// How many merged chronology entries a page shows.
+const CHRONOLOGY_PER_PAGE: i64 = 200;
+
+/// The merged multi-agency chronology, filtered by agency and dates, a page at a time.
 pub async fn chronology(
     State(state): State<AppState>,
     page_user: PageUser,
@@ -651,14 +655,13 @@ pub async fn chronology(
     let mut agencies: Vec<String> = all.iter().map(|(a, _)| a.to_string()).collect();
     agencies.sort();
     agencies.dedup();
-    let entries = all
+    let matching: Vec<_> = all
         .into_iter()
         .filter(|(a, e)| {
             (agency.is_empty() || a.as_str() == agency)
                 && from_date.is_none_or(|f| e.date >= f)
                 && to_date.is_none_or(|t| e.date <= t)
         })
-        .map(|(a, e)| (a.to_string(), e.cells()))
         .collect();
     // Only values that were understood go into the export links.
     let mut qs = String::new();
@@ -670,7 +673,21 @@ pub async fn chronology(
             qs.push_str(&format!("&{k}={d}"));
         }
     }
+    // Page links keep the filters: `?agency=…&from=…&page=N`.
+    let mut base = format!("/cases/{}/chronology?{}", record.id, qs.trim_start_matches('&'));
+    if !qs.is_empty() {
+        base.push('&');
+    }
+    let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
+    let pager = super::pager::Pager::new(total, CHRONOLOGY_PER_PAGE, query.get("page").map(String::as_str), &base);
+    let entries = matching
+        .into_iter()
+        .skip(usize::try_from(pager.offset()).unwrap_or(0))
+        .take(usize::try_from(pager.size).unwrap_or(0))
+        .map(|(a, e)| (a.to_string(), e.cells()))
+        .collect();
     Ok(ChronologyPage {
+        pager,
         nav: Some(Nav::from(&page_user)),
         case_id: record.id.clone(),
         reference: record.reference.clone(),
