@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::events::EventKind;
 
-/// A user's role, as in DOMAIN.md.
+/// A user's role, as in docs/domain.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

@@ -1,4 +1,4 @@
-//! The command line, exactly as API.md names it.
+//! The command line, exactly as docs/api.md names it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

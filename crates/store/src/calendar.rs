@@ -71,7 +71,7 @@ impl Store {
         tx.commit().await
     }
 
-    /// The deadline rules: the stored TOML, or DOMAIN.md's defaults.
+    /// The deadline rules: the stored TOML, or docs/domain.md's defaults.
     pub async fn rules(&self) -> Result<RuleSet, StoreError> {
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(RULES_KEY)

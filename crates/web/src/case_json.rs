@@ -1,4 +1,4 @@
-//! The Case as API.md describes it: the stored history and the derived view, rendered
+//! The Case as docs/api.md describes it: the stored history and the derived view, rendered
 //! for one viewer (return links only for the Partnership Manager and Business Unit).
 
 use chrono::NaiveDate;

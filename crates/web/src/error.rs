@@ -1,4 +1,4 @@
-//! API errors as API.md specifies them: `{"error": {"code", "message"}}` with the HTTP
+//! API errors as docs/api.md specifies them: `{"error": {"code", "message"}}` with the HTTP
 //! status for each kind. Internal failures are logged with their cause and shown to
 //! the client only as a reference-free "internal error".
 
@@ -73,7 +73,7 @@ impl ApiError {
         }
     }
 
-    /// The error for a status that a handler or axum answered without API.md's body;
+    /// The error for a status that a handler or axum answered without docs/api.md's body;
     /// `text` is what it said, if anything.
     pub fn for_status(status: StatusCode, text: String) -> Self {
         let said = |default: &str| {

@@ -1,5 +1,5 @@
 //! The JSON body extractor: a body must say `Content-Type: application/json` (415),
-//! parse as JSON (400) and fit the size limit (413); each failure answers in API.md's
+//! parse as JSON (400) and fit the size limit (413); each failure answers in docs/api.md's
 //! error format rather than axum's plain text.
 
 use axum::extract::rejection::JsonRejection;

@@ -69,7 +69,7 @@ fn is_api(path: &str) -> bool {
 
 /// The safety net under every handler: an error that reaches the client in the wrong
 /// format (axum's plain-text rejections, a 405, a page answering JSON) is answered again
-/// in the client's own: API.md's JSON under `/api`, a GOV.UK page elsewhere.
+/// in the client's own: docs/api.md's JSON under `/api`, a GOV.UK page elsewhere.
 async fn answer_in_the_clients_format(
     req: Request<axum::body::Body>,
     next: axum::middleware::Next,

@@ -1,5 +1,5 @@
 //! Calendar tests: the full table of bank holidays from public sources, the worked
-//! examples of DOMAIN.md and API.md, overrides, and properties of the fast table.
+//! examples of docs/domain.md and docs/api.md, overrides, and properties of the fast table.
 
 use super::*;
 use proptest::prelude::*;

@@ -1,4 +1,4 @@
-//! Deadlines: DOMAIN.md's table of statutory and local clocks. The rules are data
+//! Deadlines: docs/domain.md's table of statutory and local clocks. The rules are data
 //! ([`rules`]); how far each step has got comes from the state ([`progress`]); due
 //! dates, statuses and explanations are computed for a given "today" ([`compute`]).
 

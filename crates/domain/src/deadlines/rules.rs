@@ -1,4 +1,4 @@
-//! The deadline rules as data: DOMAIN.md's defaults, which a Partnership Manager can
+//! The deadline rules as data: docs/domain.md's defaults, which a Partnership Manager can
 //! adjust in TOML. Each step has a fixed shape (so many working days after its anchor,
 //! a target window, so many working days before, or calendar months); a file gives the
 //! numbers for the steps it changes and keeps the defaults for the rest.

@@ -1,4 +1,4 @@
-//! The deadline step keys of DOMAIN.md's table.
+//! The deadline step keys of docs/domain.md's table.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The JSON API v1: every route of API.md, each handler in a file named for it.
+//! The JSON API v1: every route of docs/api.md, each handler in a file named for it.
 
 mod agency_requests;
 mod calendar;

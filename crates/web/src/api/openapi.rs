@@ -10,7 +10,7 @@ use super::{agency_requests, calendar, cases, health, returns, templates};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Rapid Review API", version = "1",
-         description = "Rapid Reviews after a serious child safeguarding incident. See API.md for the contract."),
+         description = "Rapid Reviews after a serious child safeguarding incident. See docs/api.md for the contract."),
     paths(
         health::health,
         openapi_json,
@@ -55,7 +55,7 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// Every error, whatever its status, has API.md's body; the description says so on
+/// Every error, whatever its status, has docs/api.md's body; the description says so on
 /// every error response of every operation, and a `default` response covers the rest
 /// (400, 401, 413, 415, 5xx), so that no status a client can meet is undocumented.
 struct ErrorResponses;
@@ -126,7 +126,7 @@ impl utoipa::Modify for ErrorResponses {
                     "default".into(),
                     RefOr::T(
                         ResponseBuilder::new()
-                            .description("An error in API.md's format: 400 malformed, 401 no or bad credentials, 403 not for this role, 404 unknown, 409 not allowed now, 410 expired, 413 too large, 415 wrong content type, 422 invalid field")
+                            .description("An error in docs/api.md's format: 400 malformed, 401 no or bad credentials, 403 not for this role, 404 unknown, 409 not allowed now, 410 expired, 413 too large, 415 wrong content type, 422 invalid field")
                             .content("application/json", content())
                             .build(),
                     ),

@@ -1,4 +1,4 @@
-//! Bad input gets a clear error in API.md's format and changes nothing.
+//! Bad input gets a clear error in docs/api.md's format and changes nothing.
 
 use axum::body::Body;
 use axum::http::Request;

@@ -1,6 +1,6 @@
 //! Property tests through the router, on both backends: arbitrary JSON bodies to the
 //! case and event routes, and arbitrary multipart uploads to a return link, are each
-//! answered with a 2xx or a 4xx in API.md's format, never a 5xx.
+//! answered with a 2xx or a 4xx in docs/api.md's format, never a 5xx.
 
 use axum::body::Body;
 use axum::http::Request;

@@ -1,4 +1,4 @@
-//! The OpenAPI document describes every route of API.md that exists so far.
+//! The OpenAPI document describes every route of docs/api.md that exists so far.
 
 use crate::support::TestApp;
 

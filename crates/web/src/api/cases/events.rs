@@ -54,7 +54,7 @@ pub async fn record_event(
     Ok(response)
 }
 
-/// API.md's "who" column; a correction is also open to whoever recorded the original.
+/// docs/api.md's "who" column; a correction is also open to whoever recorded the original.
 async fn authorise(
     state: &AppState,
     user: &User,
