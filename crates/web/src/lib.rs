@@ -25,9 +25,11 @@ pub use state::{AppState, Clock, TwoFactor};
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 
 /// The whole application.
-pub fn router(state: AppState) -> Router {
+pub fn router(mut state: AppState) -> Router {
+    let (api, openapi) = api::routes(state.clone()).split_for_parts();
+    state.openapi = api::openapi::finish(openapi).into();
     Router::new()
-        .nest("/api/v1", api::routes(state.clone()))
+        .merge(api)
         .merge(pages::routes(state.clone()))
         .fallback(fallback)
         .layer(axum::middleware::from_fn(answer_in_the_clients_format))

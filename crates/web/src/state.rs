@@ -66,6 +66,8 @@ pub struct AppState {
     pub two_factor: TwoFactor,
     /// Proxies whose `X-Forwarded-For` names the client (for the sign-in throttle).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// The OpenAPI description, made once from the route list (see `api::routes`).
+    pub openapi: Arc<str>,
     settings: Arc<RwLock<Arc<Settings>>>,
 }
 
@@ -82,6 +84,7 @@ impl AppState {
             public_url: "".into(),
             two_factor: TwoFactor::Required,
             trusted_proxies: Arc::from(Vec::new()),
+            openapi: "{}".into(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
         })
     }

@@ -5,42 +5,32 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
-use super::{agency_requests, calendar, cases, health, returns, templates};
-
+/// What the description says of the API as a whole; the paths come from the route
+/// list in `api::routes`, each with its handler's annotation.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Rapid Review API", version = "1",
          description = "Rapid Reviews after a serious child safeguarding incident. See docs/api.md for the contract."),
-    paths(
-        health::health,
-        openapi_json,
-        calendar::working_days,
-        calendar::holidays,
-        cases::create::create_case,
-        cases::list::list_cases,
-        cases::get::get_case,
-        cases::events::record_event,
-        cases::chronology::chronology,
-        cases::requests::list_requests,
-        cases::requests::reissue,
-        cases::requests::revoke,
-        cases::requests::proceed_without,
-        cases::documents::referral,
-        cases::documents::agency_return,
-        cases::documents::pack,
-        cases::documents::meeting,
-        returns::get::get_return,
-        returns::scoping::put_scoping,
-        returns::chronology::post_chronology,
-        returns::submit::submit_return,
-        templates::chronology_template,
-        templates::scoping_template,
-        agency_requests::own_agency_requests,
-    ),
-    modifiers(&BearerAuth, &ErrorResponses),
     security(("bearer" = []))
 )]
-pub struct ApiDoc;
+struct ApiDoc;
+
+/// The description before the routes are added.
+pub fn description() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Finishes the description once every route is in: the bearer scheme, and the error
+/// body on every operation.
+pub fn finish(mut openapi: utoipa::openapi::OpenApi) -> String {
+    use utoipa::Modify;
+    BearerAuth.modify(&mut openapi);
+    ErrorResponses.modify(&mut openapi);
+    openapi.to_json().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the OpenAPI description could not be written");
+        String::from("{}")
+    })
+}
 
 struct BearerAuth;
 
@@ -138,9 +128,6 @@ impl utoipa::Modify for ErrorResponses {
 
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service", security(()),
     responses((status = 200, description = "This document", body = Object)))]
-pub async fn openapi_json() -> Response {
-    match ApiDoc::openapi().to_json() {
-        Ok(text) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
-        Err(e) => crate::error::ApiError::Internal(e.to_string()).into_response(),
-    }
+pub async fn openapi_json(axum::extract::State(state): axum::extract::State<crate::state::AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], state.openapi.to_string()).into_response()
 }

@@ -29,6 +29,7 @@ async fn the_openapi_document_lists_every_api_route(backend: store::Backend) {
         ("/api/v1/cases/{id}/pack.zip", "get"),
         ("/api/v1/cases/{id}/meeting.ics", "get"),
         ("/api/v1/cases/{id}/referral.docx", "get"),
+        ("/api/v1/cases/{id}/requests/{agency}/return.docx", "get"),
         ("/api/v1/templates/chronology.xlsx", "get"),
         ("/api/v1/templates/scoping.docx", "get"),
         ("/api/v1/agency-requests", "get"),
