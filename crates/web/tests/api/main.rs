@@ -15,6 +15,7 @@ mod errors;
 mod fuzz;
 mod hostile;
 mod keys;
+mod migrations;
 mod openapi;
 mod pages;
 mod paths;
