@@ -1,22 +1,20 @@
-//! Cases and their events. A case is created with its `incident_reported` event and
-//! grows by appending events, one version at a time; each append re-checks the process
-//! rules against the stored history inside the write transaction, updates the case's
-//! snapshot and writes the audit row, so either all of it lands or none of it does.
+//! Cases as they are read: a case's whole history, and the case list from the
+//! snapshots (one JSON aggregate per page, cached until `data_version` moves). Writing
+//! a case is in [`crate::append`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::Calendar;
-use domain::case::{CaseView, OpenOrClosed};
-use domain::deadlines::{DeadlineStatus, RuleSet, StepKey};
-use domain::events::{Event, EventKind, EventPayload, EventRequest, NewEvent, Version};
-use domain::process::{self, Refusal};
+use domain::case::OpenOrClosed;
+use domain::deadlines::RuleSet;
+use domain::events::{Event, EventKind, EventPayload, Version};
+use domain::process::Refusal;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::Row;
 
-use crate::audit::{self, AuditEntry};
-use crate::rows::{date, is_case_id, opt_date, parse_timestamp, timestamp};
+use crate::rows::{date, is_case_id, opt_date, parse_timestamp};
 use crate::users::User;
-use crate::{Backend, Store, StoreError, WriteTx};
+use crate::{Backend, Store, StoreError};
 
 /// Who is writing, when, under which calendar and rules, and the route to audit.
 #[derive(Debug, Clone, Copy)]
@@ -112,67 +110,6 @@ const SUMMARY_COLUMNS: &str =
     "id, reference, version, route, path, stage, state, aware_on, opened_on, next_step, next_agency, next_due";
 
 impl Store {
-    /// Opens a case with its `incident_reported` event.
-    pub async fn create_case(&self, incident: NewEvent, ctx: WriteContext<'_>) -> Result<CaseRecord, AppendError> {
-        if incident.kind() != EventKind::IncidentReported {
-            return Err(Refusal::NotAllowedNow("a case opens with incident_reported".into()).into());
-        }
-        let event = process::record(&[], incident, ctx.today)?;
-        let id = uuid::Uuid::new_v4().to_string();
-        let mut tx = self.begin_write().await?;
-        let year = ctx.today.format("%Y").to_string();
-        let row = sqlx::query(
-            "INSERT INTO reference_counters (year, last) VALUES ($1, 1)
-             ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last",
-        )
-        .bind(year.parse::<i64>().unwrap_or_default())
-        .fetch_one(&mut *tx.tx)
-        .await?;
-        let number: i64 = row.try_get("last")?;
-        let reference = format!("RR-{year}-{number:04}");
-        let view = CaseView::derive(std::slice::from_ref(&event), ctx.calendar, ctx.rules, ctx.today);
-        let now = timestamp(ctx.at);
-        sqlx::query(
-            "INSERT INTO cases (id, reference, version, route, path, stage, state, aware_on, opened_on, created_at, updated_at)
-             VALUES ($1, $2, 1, '', '', '', '', $3, $4, $5, $5)",
-        )
-        .bind(&id)
-        .bind(&reference)
-        .bind(view.aware_on.map(|d| d.to_string()).unwrap_or_default())
-        .bind(event.on.to_string())
-        .bind(&now)
-        .execute(&mut *tx.tx)
-        .await?;
-        insert_event(&mut tx, &id, &event, &ctx).await?;
-        update_snapshot(&mut tx, &id, std::slice::from_ref(&event), &ctx).await?;
-        audit::append(&mut tx, &audit_entry(&ctx, &id, "201")).await?;
-        tx.commit().await?;
-        Ok(CaseRecord {
-            id,
-            reference,
-            events: vec![event],
-            meta: vec![StoredEvent {
-                recorded_at: ctx.at,
-                actor_id: Some(ctx.actor.id),
-                actor: ctx.actor.email.clone(),
-            }],
-        })
-    }
-
-    /// Appends one event if the process allows it now; serialised per case.
-    pub async fn append_event(
-        &self,
-        case_id: &str,
-        request: EventRequest,
-        ctx: WriteContext<'_>,
-    ) -> Result<(Event, CaseRecord), AppendError> {
-        let mut tx = self.begin_write().await?;
-        let appended = append_locked(&mut tx, case_id, request, &ctx).await?;
-        audit::append(&mut tx, &audit_entry(&ctx, case_id, "201")).await?;
-        tx.commit().await?;
-        Ok(appended)
-    }
-
     /// A case and its whole history, if it exists.
     pub async fn case(&self, case_id: &str) -> Result<Option<CaseRecord>, StoreError> {
         if !is_case_id(case_id) {
@@ -318,7 +255,7 @@ impl Store {
                 actor: &system,
                 action: "refresh",
             };
-            update_snapshot(&mut tx, &id, &events, &ctx).await?;
+            crate::append::update_snapshot(&mut tx, &id, &events, &ctx).await?;
             tx.commit().await?;
             count += 1;
         }
@@ -335,68 +272,6 @@ impl Store {
     }
 }
 
-/// Locks the case, checks and appends one event, and keeps the agency requests and the
-/// snapshot in step, all inside `tx`. The caller writes the audit row and commits.
-pub(crate) async fn append_locked(
-    tx: &mut WriteTx<'_>,
-    case_id: &str,
-    request: EventRequest,
-    ctx: &WriteContext<'_>,
-) -> Result<(Event, CaseRecord), AppendError> {
-    if !is_case_id(case_id) {
-        return Err(AppendError::NotFound);
-    }
-    let lock = match tx.backend {
-        Backend::Postgres => "SELECT id, reference FROM cases WHERE id = $1 FOR UPDATE",
-        Backend::Sqlite => "SELECT id, reference FROM cases WHERE id = $1",
-    };
-    let Some(row) = sqlx::query(lock).bind(case_id).fetch_optional(&mut *tx.tx).await? else {
-        return Err(AppendError::NotFound);
-    };
-    let reference: String = row.try_get("reference")?;
-    let (mut events, mut meta) = load_events(&mut tx.tx, case_id).await?;
-    let current = events.last().map_or(0, |e| e.version.get());
-    if let Some(expected) = request.expected_version
-        && expected != current
-    {
-        return Err(AppendError::VersionConflict { current, expected });
-    }
-    let event = process::record(&events, request.event, ctx.today)?;
-    insert_event(tx, case_id, &event, ctx).await?;
-    events.push(event.clone());
-    meta.push(StoredEvent {
-        recorded_at: ctx.at,
-        actor_id: Some(ctx.actor.id),
-        actor: ctx.actor.email.clone(),
-    });
-    match &event.payload {
-        EventPayload::AgencyRequestsSent(p) => {
-            let view = CaseView::derive(&events, ctx.calendar, ctx.rules, ctx.today);
-            for agency in &p.agencies {
-                let due = view
-                    .agency_requests
-                    .iter()
-                    .find(|r| &r.agency == agency)
-                    .and_then(|r| r.due)
-                    .unwrap_or(event.on);
-                crate::returns::insert_request(tx, case_id, agency, event.on, due, ctx).await?;
-            }
-        }
-        EventPayload::AgencyReturnReceived(p) => crate::returns::mark_submitted(tx, case_id, &p.agency, ctx.at).await?,
-        _ => {}
-    }
-    update_snapshot(tx, case_id, &events, ctx).await?;
-    Ok((
-        event,
-        CaseRecord {
-            id: case_id.to_owned(),
-            reference,
-            events,
-            meta,
-        },
-    ))
-}
-
 fn system_user() -> User {
     User {
         id: 0,
@@ -410,97 +285,17 @@ fn system_user() -> User {
     }
 }
 
-pub(crate) fn audit_entry(ctx: &WriteContext<'_>, case_id: &str, outcome: &str) -> AuditEntry {
-    AuditEntry {
-        at: ctx.at,
-        actor: Some(ctx.actor.email.clone()),
-        action: ctx.action.to_owned(),
-        subject: None,
-        case_id: Some(case_id.to_owned()),
-        outcome: outcome.to_owned(),
-    }
-}
-
-fn open_or_closed(state: OpenOrClosed) -> &'static str {
+pub(crate) fn open_or_closed(state: OpenOrClosed) -> &'static str {
     match state {
         OpenOrClosed::Open => "open",
         OpenOrClosed::Closed => "closed",
     }
 }
 
-async fn insert_event(
-    tx: &mut WriteTx<'_>,
+pub(crate) async fn load_events(
+    conn: &mut AnyConnection,
     case_id: &str,
-    event: &Event,
-    ctx: &WriteContext<'_>,
-) -> Result<(), StoreError> {
-    let payload = serde_json::Value::Object(event.payload.fields()).to_string();
-    sqlx::query(
-        "INSERT INTO events (case_id, version, type, on_date, recorded_at, actor_id, actor_email, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(case_id)
-    .bind(i64::from(event.version.get()))
-    .bind(event.payload.kind().as_str())
-    .bind(event.on.to_string())
-    .bind(timestamp(ctx.at))
-    .bind((ctx.actor.id > 0).then_some(ctx.actor.id))
-    .bind(&ctx.actor.email)
-    .bind(payload)
-    .execute(&mut *tx.tx)
-    .await?;
-    Ok(())
-}
-
-async fn update_snapshot(
-    tx: &mut WriteTx<'_>,
-    case_id: &str,
-    events: &[Event],
-    ctx: &WriteContext<'_>,
-) -> Result<(), StoreError> {
-    let view = CaseView::derive(events, ctx.calendar, ctx.rules, ctx.today);
-    // The soonest running clock; a challenge window that lapses is not overdue, so it
-    // does not count here.
-    let next = view
-        .deadlines
-        .iter()
-        .filter(|d| matches!(d.status, DeadlineStatus::Due | DeadlineStatus::Overdue))
-        .filter(|d| d.step != StepKey::ChallengeWindow)
-        .filter_map(|d| d.due.map(|due| (due, d)))
-        .min_by_key(|(due, _)| *due);
-    sqlx::query(
-        "UPDATE cases SET version = $1, route = $2, path = $3, stage = $4, state = $5, aware_on = $6, opened_on = $7,
-         next_step = $8, next_agency = $9, next_due = $10, updated_at = $11 WHERE id = $12",
-    )
-    .bind(i64::from(events.last().map_or(0, |e| e.version.get())))
-    .bind(enum_key(&view.route))
-    .bind(enum_key(&view.path))
-    .bind(view.stage.as_str())
-    .bind(open_or_closed(view.state))
-    .bind(view.aware_on.map(|d| d.to_string()).unwrap_or_default())
-    .bind(view.opened_on.map(|d| d.to_string()).unwrap_or_default())
-    .bind(next.map(|(_, d)| d.step.as_str().to_owned()))
-    .bind(next.and_then(|(_, d)| d.agency.as_ref().map(|a| a.as_str().to_owned())))
-    .bind(next.map(|(due, _)| due.to_string()))
-    .bind(timestamp(ctx.at))
-    .bind(case_id)
-    .execute(&mut *tx.tx)
-    .await?;
-    sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
-        .execute(&mut *tx.tx)
-        .await?;
-    Ok(())
-}
-
-/// The snake_case key serde gives a unit enum value.
-fn enum_key<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
-async fn load_events(conn: &mut AnyConnection, case_id: &str) -> Result<(Vec<Event>, Vec<StoredEvent>), StoreError> {
+) -> Result<(Vec<Event>, Vec<StoredEvent>), StoreError> {
     let rows = sqlx::query(
         "SELECT version, type, on_date, recorded_at, actor_id, actor_email, payload FROM events
          WHERE case_id = $1 ORDER BY version",

@@ -9,6 +9,7 @@
 
 mod agencies;
 pub mod anchor;
+mod append;
 mod audit;
 mod calendar;
 mod cases;

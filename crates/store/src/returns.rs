@@ -9,8 +9,9 @@ use domain::returns::{ChronologyEntry, LINK_EXPIRY_WORKING_DAYS, MAX_ENTRIES_PER
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::append::{append_locked, audit_entry};
 use crate::audit::{self, AuditEntry};
-use crate::cases::{AppendError, CaseRecord, WriteContext, append_locked};
+use crate::cases::{AppendError, CaseRecord, WriteContext};
 use crate::links::token_for;
 use crate::rows::{date, opt_date, sha256_hex, timestamp};
 use crate::{Store, StoreError, WriteTx};
@@ -277,7 +278,7 @@ impl Store {
             &ctx,
         )
         .await?;
-        audit::append(&mut tx, &crate::cases::audit_entry(&ctx, &request.case_id, "201")).await?;
+        audit::append(&mut tx, &audit_entry(&ctx, &request.case_id, "201")).await?;
         tx.commit().await?;
         Ok(record)
     }
