@@ -43,7 +43,7 @@ test('an administrator sees each holiday with its source, adds a local closure a
   await page.locator('#name').fill('Local closure')
   await page.getByRole('button', { name: 'Add the change' }).click()
   await page.getByText('The change is added.').waitFor()
-  assert.match(await page.locator('tbody').innerText(), /29 December 2026\s+Local closure\s+Override/)
+  assert.match(await page.locator('tbody').innerText(), /29 December 2026\s+Local closure\s+Local change/)
   await page.locator('#file').setInputFiles(feed)
   await page.getByRole('button', { name: 'Import' }).click()
   await page.getByText("The feed's days are imported.").waitFor()

@@ -119,13 +119,13 @@ async function stageOf (caseUrl) {
 
 test('not met, an alternative learning activity decided by all four, completed and closed', async () => {
   const caseUrl = await newCase('children_services', '2027-03-01')
-  await record('decisions', caseUrl, 'Threshold decided', async page => {
+  await record('decisions', caseUrl, 'Decide whether the Serious Harm threshold is met', async page => {
     await fillDate(page, 'on', '2027-03-03')
     await page.locator('input[name=outcome][value=not_met]').check()
     await page.locator('#rationale').fill('Harm not likely to be long term.')
   }, { check: true })
-  await record('decisions', caseUrl, 'Decision fed back', page => fillDate(page, 'on', '2027-03-03'))
-  await record('decisions', caseUrl, 'ALA proposed', async page => {
+  await record('decisions', caseUrl, 'Feed back the threshold decision', page => fillDate(page, 'on', '2027-03-03'))
+  await record('decisions', caseUrl, 'Propose an Alternative Learning Activity', async page => {
     await fillDate(page, 'on', '2027-03-08')
     await page.locator('input[name=activity][value=audit]').check()
     await page.locator('input[name=criteria][value=recurring_theme]').check()
@@ -137,7 +137,7 @@ test('not met, an alternative learning activity decided by all four, completed a
   await discuss('policeRep', caseUrl, 'ala', 'Police records show the same pattern.', 'undertake')
   const views = await discuss('manager', caseUrl, 'ala', 'Agreed: the QA sub-group leads.', 'undertake')
   assert.equal((views.match(/Undertake/g) || []).length, 4)
-  await record('manager', caseUrl, 'ALA decided', async page => {
+  await record('manager', caseUrl, 'Decide on the Alternative Learning Activity', async page => {
     await fillDate(page, 'on', '2027-03-15')
     await page.locator('input[name=decision][value=undertake]').check()
     await page.locator('#lead_group').fill('QA sub-group')
@@ -145,56 +145,56 @@ test('not met, an alternative learning activity decided by all four, completed a
       assert.ok(await page.locator(`input[name=decided_by][value=${who}]`).isChecked(), `${who} took part`)
     }
   })
-  await record('business', caseUrl, 'ALA completed', async page => {
+  await record('business', caseUrl, 'Record what the Alternative Learning Activity found', async page => {
     await fillDate(page, 'on', '2027-05-03')
     await page.locator('#learning').fill('Referral thresholds were applied unevenly.')
   })
-  await record('manager', caseUrl, 'Case closed', page => fillDate(page, 'on', '2027-05-04'))
+  await record('manager', caseUrl, 'Close the case', page => fillDate(page, 'on', '2027-05-04'))
   assert.match(await stageOf(caseUrl), /Closed/)
 })
 
 test('serious harm, after a challenge overturns the decision, through to a published review and a closed case', async () => {
   const caseUrl = await newCase('partner_agency', '2027-01-04')
-  await record('business', caseUrl, 'Forwarded to LA', page => fillDate(page, 'on', '2027-01-04'))
-  await record('decisions', caseUrl, 'Threshold decided', async page => {
+  await record('business', caseUrl, 'Forward the details to the local authority', page => fillDate(page, 'on', '2027-01-04'))
+  await record('decisions', caseUrl, 'Decide whether the Serious Harm threshold is met', async page => {
     await fillDate(page, 'on', '2027-01-05')
     await page.locator('input[name=outcome][value=not_met]').check()
     await page.locator('#rationale').fill('Below threshold.')
   }, { check: true })
-  await record('business', caseUrl, 'Decision fed back', page => fillDate(page, 'on', '2027-01-05'))
+  await record('business', caseUrl, 'Feed back the threshold decision', page => fillDate(page, 'on', '2027-01-05'))
   // The partners discuss the decision in a thread before challenging it.
   await discuss('healthRep', caseUrl, 'challenge', 'Health thinks the impairment is likely to be long term.')
   const thread = await discuss('manager', caseUrl, 'challenge', 'Agreed: please record the challenge.')
-  assert.match(thread, /Health representative[\s\S]*Partnership manager/)
-  await record('healthRep', caseUrl, 'Threshold challenged', async page => {
+  assert.match(thread, /Health representative[\s\S]*Partnership Manager/)
+  await record('healthRep', caseUrl, 'Challenge the threshold decision', async page => {
     await fillDate(page, 'on', '2027-01-06')
     await page.locator('#grounds').fill('Long-term impairment is likely.')
   })
-  await record('manager', caseUrl, 'Challenge resolved', async page => {
+  await record('manager', caseUrl, 'Resolve the challenge', async page => {
     await fillDate(page, 'on', '2027-01-07')
     await page.locator('input[name=outcome][value=overturned]').check()
     await page.locator('#rationale').fill('Met on review.')
   })
-  await record('decisions', caseUrl, 'Panel notified', async page => {
+  await record('decisions', caseUrl, 'Notify the National Panel', async page => {
     await fillDate(page, 'on', '2027-01-08')
     await page.locator('#reference').fill('NP-BROWSER-1')
   })
-  await record('decisions', caseUrl, 'Referral submitted', page => fillDate(page, 'on', '2027-01-08'))
-  await record('business', caseUrl, 'Agency requests sent', async page => {
+  await record('decisions', caseUrl, 'Submit the referral form', page => fillDate(page, 'on', '2027-01-08'))
+  await record('business', caseUrl, 'Ask the agencies for information', async page => {
     await fillDate(page, 'on', '2027-01-11')
     await page.locator('input[name=agencies]').first().check()
   })
-  await record('business', caseUrl, 'Meeting scheduled', async page => {
+  await record('business', caseUrl, 'Schedule the Rapid Review meeting', async page => {
     await fillDate(page, 'on', '2027-01-12')
     await fillDate(page, 'meeting_on', '2027-01-19')
     await page.locator('input[name=meeting_kind][value=extraordinary]').check()
   })
-  await record('business', caseUrl, 'Agency return received', async page => {
+  await record('business', caseUrl, 'Record an agency\'s return', async page => {
     await fillDate(page, 'on', '2027-01-15')
     await page.locator('input[name=agency]').first().check()
   })
-  await record('business', caseUrl, 'Pack shared', page => fillDate(page, 'on', '2027-01-18'))
-  await record('chair', caseUrl, 'Meeting held', async page => {
+  await record('business', caseUrl, 'Share the papers with those attending', page => fillDate(page, 'on', '2027-01-18'))
+  await record('chair', caseUrl, 'Record the Rapid Review meeting', async page => {
     await fillDate(page, 'on', '2027-01-19')
     await page.locator('input[name=recommendation][value=lcspr]').check()
     await page.locator('#rationale').fill('Learning across agencies.')
@@ -203,25 +203,25 @@ test('serious harm, after a challenge overturns the decision, through to a publi
     }
     await page.locator('input[name=criteria-panel_view][value=no]').check()
   }, { check: true })
-  await record('business', caseUrl, 'Rapid review submitted', page => fillDate(page, 'on', '2027-01-25'))
-  await record('business', caseUrl, 'Outcome communicated', page => fillDate(page, 'on', '2027-01-26'))
-  await record('business', caseUrl, 'Panel response received', async page => {
+  await record('business', caseUrl, 'Submit the Rapid Review to the National Panel', page => fillDate(page, 'on', '2027-01-25'))
+  await record('business', caseUrl, 'Tell the agencies the outcome', page => fillDate(page, 'on', '2027-01-26'))
+  await record('business', caseUrl, 'Record the National Panel\'s response', async page => {
     await fillDate(page, 'on', '2027-02-15')
     await page.locator('input[name=panel_agrees][value=yes]').check()
     await page.locator('input[name=national_review][value=no]').check()
   })
-  await record('chair', caseUrl, 'Esg recommendation made', async page => {
+  await record('chair', caseUrl, 'Recommend a lead sub-group to the Executive Strategic Group', async page => {
     await fillDate(page, 'on', '2027-02-16')
     await page.locator('#subgroup').fill('Learning and Improvement')
   })
-  await record('business', caseUrl, 'LCSPR commissioned', async page => {
+  await record('business', caseUrl, 'Commission the local child safeguarding practice review', async page => {
     await fillDate(page, 'on', '2027-02-22')
     await page.locator('#reviewer').fill('Independent reviewer')
     await fillDate(page, 'planned_publication_on', '2027-07-16')
   })
-  await record('business', caseUrl, 'LCSPR sent to panel', page => fillDate(page, 'on', '2027-07-01'))
-  await record('business', caseUrl, 'LCSPR published', page => fillDate(page, 'on', '2027-07-16'))
-  await record('manager', caseUrl, 'Case closed', page => fillDate(page, 'on', '2027-07-19'))
+  await record('business', caseUrl, 'Send the local review to the National Panel', page => fillDate(page, 'on', '2027-07-01'))
+  await record('business', caseUrl, 'Record that the local review is published', page => fillDate(page, 'on', '2027-07-16'))
+  await record('manager', caseUrl, 'Close the case', page => fillDate(page, 'on', '2027-07-19'))
   assert.match(await stageOf(caseUrl), /Closed/)
 })
 
@@ -229,7 +229,7 @@ test('a step the process does not allow now is refused, and is not offered on th
   const caseUrl = await newCase('children_services', '2027-06-01')
   const page = await as('decisions')
   await page.goto(caseUrl)
-  assert.equal(await page.getByRole('link', { name: 'Panel notified', exact: true }).count(), 0)
+  assert.equal(await page.getByRole('link', { name: 'Notify the National Panel', exact: true }).count(), 0)
   await page.goto(`${caseUrl}/record/panel_notified`)
   await page.getByRole('heading', { name: 'This step is not open now' }).waitFor()
   assert.deepEqual(await axeViolations(page), [])

@@ -9,19 +9,19 @@ use crate::deadlines::{self, Deadline, DeadlineStatus, RuleSet, StepKey};
 use crate::events::{AgencySlug, Event, Route};
 use crate::process::{self, CaseState, Path, Stage};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OpenOrClosed {
-    Open,
-    Closed,
+crate::keyed! {
+    pub enum OpenOrClosed {
+        Open = "open", "Open";
+        Closed = "closed", "Closed";
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStatus {
-    Requested,
-    Overdue,
-    Submitted,
+crate::keyed! {
+    pub enum RequestStatus {
+        Requested = "requested", "Requested";
+        Overdue = "overdue", "Overdue";
+        Submitted = "submitted", "Submitted";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -5,6 +5,8 @@
 //! Nothing here does I/O, spawns tasks or reads the clock: every function that needs
 //! "today" takes it as a parameter, so the same history always gives the same answer.
 
+#[macro_use]
+pub mod keyed;
 pub mod calendar;
 pub mod case;
 pub mod dates;

@@ -1,64 +1,61 @@
 //! Who takes part in a Rapid Review, and which events each role may record.
 
-use serde::{Deserialize, Serialize};
-
 use crate::events::EventKind;
 
-/// A user's role, as in docs/domain.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    PartnershipManager,
-    BusinessUnit,
-    LaDecisionMaker,
-    PartnerRep,
-    JcrChair,
-    AgencyContact,
-    Viewer,
-    Admin,
+crate::keyed! {
+    /// A user's role, as in docs/domain.md.
+    pub enum Role {
+        PartnershipManager = "partnership_manager", "Partnership Manager";
+        BusinessUnit = "business_unit", "Business Unit";
+        LaDecisionMaker = "la_decision_maker", "Local authority decision maker";
+        PartnerRep = "partner_rep", "Partner representative";
+        JcrChair = "jcr_chair", "Joint Case Review chair";
+        AgencyContact = "agency_contact", "Agency contact";
+        Viewer = "viewer", "Viewer";
+        Admin = "admin", "Administrator";
+    }
 }
 
-/// The three statutory safeguarding partners.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Partner {
-    LocalAuthority,
-    Health,
-    Police,
+crate::keyed! {
+    /// The three statutory safeguarding partners.
+    pub enum Partner {
+        LocalAuthority = "local_authority", "Local authority";
+        Health = "health", "Health";
+        Police = "police", "Police";
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::PartnershipManager,
-        Role::BusinessUnit,
-        Role::LaDecisionMaker,
-        Role::PartnerRep,
-        Role::JcrChair,
-        Role::AgencyContact,
-        Role::Viewer,
-        Role::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::PartnershipManager => "partnership_manager",
-            Role::BusinessUnit => "business_unit",
-            Role::LaDecisionMaker => "la_decision_maker",
-            Role::PartnerRep => "partner_rep",
-            Role::JcrChair => "jcr_chair",
-            Role::AgencyContact => "agency_contact",
-            Role::Viewer => "viewer",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
     /// Roles that see whole cases: all but agency contacts, viewers and administrators.
-    pub fn is_case_role(self) -> bool {
+    pub fn may_see_cases(self) -> bool {
         !matches!(self, Role::AgencyContact | Role::Viewer | Role::Admin)
+    }
+
+    /// Roles that open a case with an incident report.
+    pub fn may_open_cases(self) -> bool {
+        self.may_record(EventKind::IncidentReported)
+    }
+
+    /// Roles that see an agency's return link, and reissue, withdraw or go ahead
+    /// without it.
+    pub fn may_manage_return_links(self) -> bool {
+        matches!(self, Role::BusinessUnit | Role::PartnershipManager)
+    }
+
+    /// Roles that discuss a threshold decision and give a view on an Alternative
+    /// Learning Activity: the partners' representatives and the Partnership Manager.
+    pub fn may_discuss_decisions(self) -> bool {
+        matches!(self, Role::PartnerRep | Role::PartnershipManager)
+    }
+
+    /// Roles that manage users, agencies and the calendar.
+    pub fn may_administer(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// Roles that change the deadline rules: administrators and the Partnership Manager.
+    pub fn may_change_deadline_rules(self) -> bool {
+        matches!(self, Role::Admin | Role::PartnershipManager)
     }
 
     /// Whether this role may record `kind`. The Partnership Manager may record anything
@@ -94,22 +91,6 @@ impl Role {
     }
 }
 
-impl Partner {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Partner::LocalAuthority => "local_authority",
-            Partner::Health => "health",
-            Partner::Police => "police",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Partner> {
-        [Partner::LocalAuthority, Partner::Health, Partner::Police]
-            .into_iter()
-            .find(|p| p.as_str() == s)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,7 +107,8 @@ mod tests {
     #[test]
     fn only_the_la_decision_maker_decides_the_threshold() {
         let deciders: Vec<Role> = Role::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|r| r.may_record(EventKind::ThresholdDecided))
             .collect();
         assert_eq!(deciders, vec![Role::LaDecisionMaker]);
@@ -135,14 +117,14 @@ mod tests {
     #[test]
     fn agency_contacts_viewers_and_admins_record_no_event_and_see_no_case() {
         for role in [Role::AgencyContact, Role::Viewer, Role::Admin] {
-            assert!(!role.is_case_role());
+            assert!(!role.may_see_cases());
             assert!(EventKind::ALL.iter().all(|&k| !role.may_record(k)));
         }
     }
 
     #[test]
     fn role_keys_round_trip() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
     }

@@ -185,7 +185,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CaseUser {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = <CurrentUser as FromRequestParts<S>>::from_request_parts(parts, state).await?;
         match user.role {
-            role if role.is_case_role() => Ok(CaseUser(user)),
+            role if role.may_see_cases() => Ok(CaseUser(user)),
             // Saying "forbidden" to an agency contact about a case would confirm it exists.
             Role::AgencyContact if !parts.uri.path().trim_end_matches('/').ends_with("/cases") => {
                 Err(ApiError::case_not_found())

@@ -5,15 +5,9 @@ use chrono::NaiveDate;
 use domain::case::CaseView;
 use domain::roles::Role;
 use serde_json::{Map, Value, json};
-use store::{CaseRecord, ReturnRequest, User};
+use store::{CaseRecord, User};
 
-/// One agency request as the Case shows it: status from the return's progress, and
-/// the link for those who hand it out.
-#[derive(Debug, Clone)]
-pub struct RequestLine {
-    pub request: ReturnRequest,
-    pub link: Option<String>,
-}
+pub use crate::service::requests::RequestLine;
 
 pub fn case_json(
     record: &CaseRecord,

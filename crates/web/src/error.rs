@@ -158,3 +158,18 @@ impl From<FieldError> for ApiError {
 pub async fn not_found() -> ApiError {
     ApiError::NotFound("no such route".into())
 }
+
+impl From<crate::service::Refused> for ApiError {
+    fn from(r: crate::service::Refused) -> Self {
+        use crate::service::Refused as R;
+        match r {
+            R::NotFound(m) => ApiError::NotFound(m),
+            R::Forbidden(m) => ApiError::Forbidden(m),
+            R::NotNow(m) => ApiError::NotAllowedNow(m),
+            R::Expired(m) => ApiError::Expired(m),
+            R::VersionConflict(m) => ApiError::VersionConflict(m),
+            R::Invalid(f) => ApiError::Invalid(f),
+            R::Store(s) => s.into(),
+        }
+    }
+}

@@ -9,6 +9,7 @@ mod case_json;
 mod error;
 mod json;
 mod pages;
+mod service;
 mod state;
 
 use std::future::Future;

@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Serialize, Serializer};
 
 pub use import::{ImportError, parse_gov_uk_feed};
-pub use overrides::{HolidaySource, Override, OverrideChange};
+pub use overrides::{DayKind, HolidaySource, Override, OverrideChange};
 
 /// First and last years held in the fast table.
 pub const TABLE_FIRST_YEAR: i32 = 1995;

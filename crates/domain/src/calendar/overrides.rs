@@ -4,27 +4,23 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
-/// Where a holiday in the calendar comes from; shown to administrators so they can
-/// tell a built-in rule from a day somebody added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HolidaySource {
-    Rule,
-    Exception,
-    Override,
-    Import,
+crate::keyed! {
+    /// Where a holiday in the calendar comes from; shown to administrators so they can
+    /// tell a built-in rule from a day somebody added.
+    pub enum HolidaySource {
+        Rule = "rule", "Rule";
+        Exception = "exception", "Royal proclamation";
+        Override = "override", "Local change";
+        Import = "import", "gov.uk feed";
+    }
 }
 
-impl HolidaySource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rule => "rule",
-            Self::Exception => "exception",
-            Self::Override => "override",
-            Self::Import => "import",
-        }
+crate::keyed! {
+    /// What an administrator's local change makes of a day.
+    pub enum DayKind {
+        Holiday = "holiday", "A holiday (not a working day)";
+        WorkingDay = "working_day", "A working day";
     }
 }
 

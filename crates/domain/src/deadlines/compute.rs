@@ -4,6 +4,7 @@
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
+use super::Anchor;
 use super::StepKey;
 use super::progress::Progress;
 use super::rules::{DueRule, RuleSet};
@@ -11,25 +12,13 @@ use crate::calendar::{Calendar, SkippedDay};
 use crate::events::{AgencySlug, Text};
 use crate::process::CaseState;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeadlineStatus {
-    Pending,
-    Due,
-    Overdue,
-    Done,
-    NotApplicable,
-}
-
-impl DeadlineStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeadlineStatus::Pending => "pending",
-            DeadlineStatus::Due => "due",
-            DeadlineStatus::Overdue => "overdue",
-            DeadlineStatus::Done => "done",
-            DeadlineStatus::NotApplicable => "not_applicable",
-        }
+crate::keyed! {
+    pub enum DeadlineStatus {
+        Pending = "pending", "Not started";
+        Due = "due", "Due";
+        Overdue = "overdue", "Overdue";
+        Done = "done", "Done";
+        NotApplicable = "not_applicable", "Does not apply";
     }
 }
 
@@ -37,7 +26,7 @@ impl DeadlineStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {
     /// The event or date field the clock starts from.
-    pub anchor: &'static str,
+    pub anchor: Anchor,
     pub anchor_date: NaiveDate,
     /// Working days from the anchor to the due date (negative when due before it).
     pub working_days: i32,
@@ -75,7 +64,7 @@ pub struct Deadline {
 /// Every deadline of the case on `today`, in process order; one `agency_return` per request.
 pub fn deadlines(state: &CaseState, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Vec<Deadline> {
     let mut out = Vec::with_capacity(StepKey::ALL.len() + state.requests.len());
-    for step in StepKey::ALL {
+    for &step in StepKey::ALL {
         if step == StepKey::AgencyReturn {
             for r in &state.requests {
                 out.push(deadline(state, calendar, rules, today, step, Some(&r.agency)));

@@ -10,4 +10,4 @@ pub mod step;
 pub use compute::{Deadline, DeadlineStatus, Explanation, ExtendedBy, deadline, deadlines};
 pub use progress::Progress;
 pub use rules::{DueRule, RuleSet, RulesError};
-pub use step::StepKey;
+pub use step::{Anchor, StepKey};

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::StepKey;
+use super::{Anchor, StepKey};
 use crate::events::{AgencySlug, Route, ThresholdOutcome};
 use crate::process::{CaseState, Path};
 
@@ -16,20 +16,17 @@ pub enum Progress {
     /// The anchor has not happened yet.
     Pending,
     /// The anchor happened on `anchor_date`; the step is not done.
-    Running {
-        anchor: &'static str,
-        anchor_date: NaiveDate,
-    },
+    Running { anchor: Anchor, anchor_date: NaiveDate },
     /// Done on `on`, with the clock that ran before it.
     Done {
-        anchor: &'static str,
+        anchor: Anchor,
         anchor_date: NaiveDate,
         on: NaiveDate,
     },
 }
 
 impl Progress {
-    fn of(anchor: &'static str, anchor_date: Option<NaiveDate>, done_on: Option<NaiveDate>) -> Progress {
+    fn of(anchor: Anchor, anchor_date: Option<NaiveDate>, done_on: Option<NaiveDate>) -> Progress {
         match (anchor_date, done_on) {
             (None, _) => Progress::Pending,
             (Some(anchor_date), None) => Progress::Running { anchor, anchor_date },
@@ -62,16 +59,16 @@ impl CaseState {
         let not_met = self.path() == Path::NoSeriousHarm;
         match step {
             // Decided without forwarding: the LA had the details, so forwarding is moot.
-            StepKey::ForwardedToLa => Progress::of("reported_on", self.reported_on(), self.forwarded_on)
+            StepKey::ForwardedToLa => Progress::of(Anchor::ReportedOn, self.reported_on(), self.forwarded_on)
                 .unless(self.route() != Some(Route::PartnerAgency) || self.threshold.is_some()),
             StepKey::ThresholdDecision => {
-                Progress::of("aware_on", self.aware_on(), self.threshold.as_ref().map(|t| t.on))
+                Progress::of(Anchor::AwareOn, self.aware_on(), self.threshold.as_ref().map(|t| t.on))
             }
             StepKey::PanelNotification => {
-                Progress::of("aware_on", self.aware_on(), self.panel_notified_on).unless(not_met)
+                Progress::of(Anchor::AwareOn, self.aware_on(), self.panel_notified_on).unless(not_met)
             }
             StepKey::ReferralForm => {
-                Progress::of("aware_on", self.aware_on(), self.referral_submitted_on).unless(not_met)
+                Progress::of(Anchor::AwareOn, self.aware_on(), self.referral_submitted_on).unless(not_met)
             }
             StepKey::ChallengeWindow => {
                 let decided = |outcome| self.threshold.as_ref().is_some_and(|t| t.value == outcome);
@@ -82,49 +79,49 @@ impl CaseState {
                 let anchor = fed_back.filter(|_| decided(ThresholdOutcome::NotMet));
                 // Proposing an ALA without a challenge accepts the decision.
                 let accepted = self.ala.proposed_on.is_some() && self.challenge.raised_on.is_none();
-                Progress::of("decision_fed_back", anchor, self.challenge.raised_on)
+                Progress::of(Anchor::DecisionFedBack, anchor, self.challenge.raised_on)
                     .unless(decided(ThresholdOutcome::Met) || accepted)
             }
             StepKey::AgencyRequests => Progress::of(
-                "referral_submitted",
+                Anchor::ReferralSubmitted,
                 self.referral_submitted_on,
                 self.requests.iter().map(|r| r.sent_on).min(),
             )
             .unless(not_met),
             StepKey::AgencyReturn => match agency.and_then(|a| self.request(a)) {
-                Some(r) => Progress::of("agency_requests_sent", Some(r.sent_on), r.received_on),
+                Some(r) => Progress::of(Anchor::AgencyRequestsSent, Some(r.sent_on), r.received_on),
                 None => Progress::NotApplicable,
             },
             StepKey::RapidReviewMeeting => Progress::of(
-                "panel_notified",
+                Anchor::PanelNotified,
                 self.panel_notified_on,
                 self.meeting_held.as_ref().map(|m| m.on),
             )
             .unless(not_met),
             StepKey::PackShared => Progress::of(
-                "meeting_on",
+                Anchor::MeetingOn,
                 self.meeting.as_ref().map(|m| m.meeting_on),
                 self.pack_shared_on,
             )
             .unless(not_met || self.meeting_held.is_some()),
             StepKey::RapidReviewSubmission => {
-                Progress::of("panel_notified", self.panel_notified_on, self.submitted_on).unless(not_met)
+                Progress::of(Anchor::PanelNotified, self.panel_notified_on, self.submitted_on).unless(not_met)
             }
             StepKey::OutcomeCommunication => Progress::of(
-                "rapid_review_submitted",
+                Anchor::RapidReviewSubmitted,
                 self.submitted_on,
                 self.outcome_communicated_on,
             )
             .unless(not_met),
             StepKey::LcsprPublication => {
                 let other_recommendation = self.meeting_held.is_some() && self.lcspr_recommended().is_none();
-                Progress::of("meeting_held", self.lcspr_recommended(), self.lcspr.published_on)
+                Progress::of(Anchor::MeetingHeld, self.lcspr_recommended(), self.lcspr.published_on)
                     .unless(not_met || other_recommendation)
             }
             StepKey::LcsprSentToPanel => {
                 let other_recommendation = self.meeting_held.is_some() && self.lcspr_recommended().is_none();
                 Progress::of(
-                    "planned_publication_on",
+                    Anchor::PlannedPublicationOn,
                     self.lcspr.planned_publication_on,
                     self.lcspr.sent_on,
                 )

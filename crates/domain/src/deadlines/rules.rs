@@ -48,7 +48,7 @@ pub struct RulesError {
 impl Default for RuleSet {
     fn default() -> Self {
         let mut rules = [DueRule::WorkingDaysAfter(0); 13];
-        for step in StepKey::ALL {
+        for &step in StepKey::ALL {
             rules[index(step)] = default_rule(step);
         }
         Self {
@@ -110,7 +110,7 @@ impl RuleSet {
     /// The whole rule set as TOML, every step spelt out.
     pub fn to_toml(&self) -> String {
         let mut out = format!("anchor_day_is_day_one = {}\n\n[steps]\n", self.anchor_day_is_day_one);
-        for step in StepKey::ALL {
+        for &step in StepKey::ALL {
             let shape = match self.rule(step) {
                 DueRule::WorkingDaysAfter(n) => format!("{{ working_days = {n} }}"),
                 DueRule::Window { start, end } => format!("{{ window_start = {start}, working_days = {end} }}"),

@@ -1,81 +1,36 @@
-//! The deadline step keys of docs/domain.md's table.
+//! The deadline step keys of docs/domain.md's table, and what each clock counts from.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKey {
-    ForwardedToLa,
-    ThresholdDecision,
-    PanelNotification,
-    ReferralForm,
-    AgencyRequests,
-    AgencyReturn,
-    RapidReviewMeeting,
-    PackShared,
-    RapidReviewSubmission,
-    OutcomeCommunication,
-    ChallengeWindow,
-    LcsprPublication,
-    LcsprSentToPanel,
+crate::keyed! {
+    /// A step with a deadline.
+    pub enum StepKey {
+        ForwardedToLa = "forwarded_to_la", "Forward the details to the local authority's Children's Services";
+        ThresholdDecision = "threshold_decision", "Decide whether the Serious Harm threshold is met";
+        ChallengeWindow = "challenge_window", "Challenge the threshold decision";
+        PanelNotification = "panel_notification", "Notify the National Panel and Ofsted";
+        ReferralForm = "referral_form", "Submit the Joint Case Review referral form";
+        AgencyRequests = "agency_requests", "Send requests to agencies";
+        AgencyReturn = "agency_return", "Agency return";
+        RapidReviewMeeting = "rapid_review_meeting", "Hold the Rapid Review meeting";
+        PackShared = "pack_shared", "Share the papers pack";
+        RapidReviewSubmission = "rapid_review_submission", "Submit the Rapid Review to the National Panel";
+        OutcomeCommunication = "outcome_communication", "Tell the agencies the outcome";
+        LcsprPublication = "lcspr_publication", "Publish the local child safeguarding practice review";
+        LcsprSentToPanel = "lcspr_sent_to_panel", "Send the local review to the National Panel";
+    }
 }
 
-impl StepKey {
-    /// In the order the process meets them.
-    pub const ALL: [StepKey; 13] = [
-        StepKey::ForwardedToLa,
-        StepKey::ThresholdDecision,
-        StepKey::ChallengeWindow,
-        StepKey::PanelNotification,
-        StepKey::ReferralForm,
-        StepKey::AgencyRequests,
-        StepKey::AgencyReturn,
-        StepKey::RapidReviewMeeting,
-        StepKey::PackShared,
-        StepKey::RapidReviewSubmission,
-        StepKey::OutcomeCommunication,
-        StepKey::LcsprPublication,
-        StepKey::LcsprSentToPanel,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepKey::ForwardedToLa => "forwarded_to_la",
-            StepKey::ThresholdDecision => "threshold_decision",
-            StepKey::PanelNotification => "panel_notification",
-            StepKey::ReferralForm => "referral_form",
-            StepKey::AgencyRequests => "agency_requests",
-            StepKey::AgencyReturn => "agency_return",
-            StepKey::RapidReviewMeeting => "rapid_review_meeting",
-            StepKey::PackShared => "pack_shared",
-            StepKey::RapidReviewSubmission => "rapid_review_submission",
-            StepKey::OutcomeCommunication => "outcome_communication",
-            StepKey::ChallengeWindow => "challenge_window",
-            StepKey::LcsprPublication => "lcspr_publication",
-            StepKey::LcsprSentToPanel => "lcspr_sent_to_panel",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<StepKey> {
-        StepKey::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// A short description for people.
-    pub fn title(self) -> &'static str {
-        match self {
-            StepKey::ForwardedToLa => "Forward the details to LA Children's Services",
-            StepKey::ThresholdDecision => "Decide whether the Serious Harm threshold is met",
-            StepKey::PanelNotification => "Notify the National Panel and Ofsted",
-            StepKey::ReferralForm => "Submit the JCR referral form",
-            StepKey::AgencyRequests => "Send requests to agencies",
-            StepKey::AgencyReturn => "Agency return",
-            StepKey::RapidReviewMeeting => "Hold the Rapid Review meeting",
-            StepKey::PackShared => "Share the papers pack",
-            StepKey::RapidReviewSubmission => "Submit the Rapid Review to the National Panel",
-            StepKey::OutcomeCommunication => "Tell agencies the outcome",
-            StepKey::ChallengeWindow => "Challenge the threshold decision",
-            StepKey::LcsprPublication => "Publish the local review",
-            StepKey::LcsprSentToPanel => "Send the local review to the National Panel",
-        }
+crate::keyed! {
+    /// What a clock counts from: a date recorded on the case or the event that set it.
+    pub enum Anchor {
+        ReportedOn = "reported_on", "the day it was reported";
+        AwareOn = "aware_on", "the day the local authority became aware";
+        DecisionFedBack = "decision_fed_back", "the feedback of the decision";
+        ReferralSubmitted = "referral_submitted", "the referral form";
+        AgencyRequestsSent = "agency_requests_sent", "the requests to agencies";
+        PanelNotified = "panel_notified", "the National Panel notification";
+        MeetingOn = "meeting_on", "the meeting date";
+        RapidReviewSubmitted = "rapid_review_submitted", "the Rapid Review submission";
+        MeetingHeld = "meeting_held", "the Rapid Review meeting";
+        PlannedPublicationOn = "planned_publication_on", "the planned publication date";
     }
 }

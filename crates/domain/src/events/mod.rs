@@ -14,7 +14,7 @@ pub use fields::{AgencySlug, FieldError, Initials, Text, Version};
 pub use payloads::*;
 
 macro_rules! event_types {
-    ($($variant:ident => $key:literal),* $(,)?) => {
+    ($($variant:ident => $key:literal, $action:literal, $done:literal;)*) => {
         /// The type of an event: the `type` field of a request body.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -29,6 +29,16 @@ macro_rules! event_types {
 
             pub fn parse(s: &str) -> Option<EventKind> {
                 match s { $($key => Some(EventKind::$variant),)* _ => None }
+            }
+
+            /// The step as something to do: a form's heading and the link to it.
+            pub fn label(self) -> &'static str {
+                match self { $(EventKind::$variant => $action),* }
+            }
+
+            /// The step as something done: a line of the case's timeline.
+            pub fn done_label(self) -> &'static str {
+                match self { $(EventKind::$variant => $done),* }
             }
         }
 
@@ -59,33 +69,33 @@ macro_rules! event_types {
 }
 
 event_types! {
-    IncidentReported => "incident_reported",
-    ForwardedToLa => "forwarded_to_la",
-    ThresholdDecided => "threshold_decided",
-    DecisionFedBack => "decision_fed_back",
-    ThresholdChallenged => "threshold_challenged",
-    ChallengeMeetingHeld => "challenge_meeting_held",
-    ChallengeResolved => "challenge_resolved",
-    PanelNotified => "panel_notified",
-    ReferralSubmitted => "referral_submitted",
-    AgencyRequestsSent => "agency_requests_sent",
-    AgencyReturnReceived => "agency_return_received",
-    MeetingScheduled => "meeting_scheduled",
-    PackShared => "pack_shared",
-    MeetingHeld => "meeting_held",
-    RapidReviewSubmitted => "rapid_review_submitted",
-    OutcomeCommunicated => "outcome_communicated",
-    PanelResponseReceived => "panel_response_received",
-    EsgRecommendationMade => "esg_recommendation_made",
-    AlaProposed => "ala_proposed",
-    AlaDecided => "ala_decided",
-    AlaCompleted => "ala_completed",
-    LcsprCommissioned => "lcspr_commissioned",
-    LcsprSentToPanel => "lcspr_sent_to_panel",
-    LcsprPublished => "lcspr_published",
-    CaseClosed => "case_closed",
-    DeadlineExtended => "deadline_extended",
-    EventCorrected => "event_corrected",
+    IncidentReported => "incident_reported", "Report a serious incident", "Incident reported";
+    ForwardedToLa => "forwarded_to_la", "Forward the details to the local authority", "Details forwarded to the local authority";
+    ThresholdDecided => "threshold_decided", "Decide whether the Serious Harm threshold is met", "Threshold decided";
+    DecisionFedBack => "decision_fed_back", "Feed back the threshold decision", "Decision fed back";
+    ThresholdChallenged => "threshold_challenged", "Challenge the threshold decision", "Threshold decision challenged";
+    ChallengeMeetingHeld => "challenge_meeting_held", "Record the challenge meeting", "Challenge meeting held";
+    ChallengeResolved => "challenge_resolved", "Resolve the challenge", "Challenge resolved";
+    PanelNotified => "panel_notified", "Notify the National Panel", "National Panel notified";
+    ReferralSubmitted => "referral_submitted", "Submit the referral form", "Referral form submitted";
+    AgencyRequestsSent => "agency_requests_sent", "Ask the agencies for information", "Agencies asked for information";
+    AgencyReturnReceived => "agency_return_received", "Record an agency's return", "Agency return received";
+    MeetingScheduled => "meeting_scheduled", "Schedule the Rapid Review meeting", "Rapid Review meeting scheduled";
+    PackShared => "pack_shared", "Share the papers with those attending", "Papers shared";
+    MeetingHeld => "meeting_held", "Record the Rapid Review meeting", "Rapid Review meeting held";
+    RapidReviewSubmitted => "rapid_review_submitted", "Submit the Rapid Review to the National Panel", "Rapid Review submitted to the National Panel";
+    OutcomeCommunicated => "outcome_communicated", "Tell the agencies the outcome", "Agencies told the outcome";
+    PanelResponseReceived => "panel_response_received", "Record the National Panel's response", "National Panel's response received";
+    EsgRecommendationMade => "esg_recommendation_made", "Recommend a lead sub-group to the Executive Strategic Group", "Lead sub-group recommended to the Executive Strategic Group";
+    AlaProposed => "ala_proposed", "Propose an Alternative Learning Activity", "Alternative Learning Activity proposed";
+    AlaDecided => "ala_decided", "Decide on the Alternative Learning Activity", "Alternative Learning Activity decided";
+    AlaCompleted => "ala_completed", "Record what the Alternative Learning Activity found", "Alternative Learning Activity completed";
+    LcsprCommissioned => "lcspr_commissioned", "Commission the local child safeguarding practice review", "Local review commissioned";
+    LcsprSentToPanel => "lcspr_sent_to_panel", "Send the local review to the National Panel", "Local review sent to the National Panel";
+    LcsprPublished => "lcspr_published", "Record that the local review is published", "Local review published";
+    CaseClosed => "case_closed", "Close the case", "Case closed";
+    DeadlineExtended => "deadline_extended", "Extend a deadline", "Deadline extended";
+    EventCorrected => "event_corrected", "Correct a recorded step", "Step corrected";
 }
 
 /// A recorded event: its place in the case's history, its business date and payload.

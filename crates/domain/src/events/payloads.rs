@@ -14,26 +14,26 @@ pub trait Validate {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Route {
-    ChildrenServices,
-    PartnerAgency,
+crate::keyed! {
+    pub enum Route {
+        ChildrenServices = "children_services", "LA Children's Services found it";
+        PartnerAgency = "partner_agency", "Another agency found it and sent the details";
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IncidentKind {
-    Death,
-    SeriousHarm,
+crate::keyed! {
+    pub enum IncidentKind {
+        Death = "death", "A child died";
+        SeriousHarm = "serious_harm", "A child was seriously harmed";
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Female,
-    Male,
-    Unknown,
+crate::keyed! {
+    pub enum Sex {
+        Female = "female", "Female";
+        Male = "male", "Male";
+        Unknown = "unknown", "Not known";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,11 +148,11 @@ impl Validate for IncidentReported {
 pub struct ForwardedToLa {}
 impl Validate for ForwardedToLa {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ThresholdOutcome {
-    Met,
-    NotMet,
+crate::keyed! {
+    pub enum ThresholdOutcome {
+        Met = "met", "Yes, the Serious Harm threshold is met";
+        NotMet = "not_met", "No, the threshold is not met";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,11 +179,11 @@ pub struct ChallengeMeetingHeld {
 }
 impl Validate for ChallengeMeetingHeld {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChallengeOutcome {
-    Upheld,
-    Overturned,
+crate::keyed! {
+    pub enum ChallengeOutcome {
+        Upheld = "upheld", "Upheld: the threshold is not met";
+        Overturned = "overturned", "Overturned: the threshold is met";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,11 +237,11 @@ pub struct AgencyReturnReceived {
 }
 impl Validate for AgencyReturnReceived {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MeetingKind {
-    StandingGroup,
-    Extraordinary,
+crate::keyed! {
+    pub enum MeetingKind {
+        StandingGroup = "standing_group", "Standing group";
+        Extraordinary = "extraordinary", "Extraordinary meeting";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,12 +256,12 @@ impl Validate for MeetingScheduled {}
 pub struct PackShared {}
 impl Validate for PackShared {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Recommendation {
-    Lcspr,
-    OtherLearningReview,
-    NoFurtherReview,
+crate::keyed! {
+    pub enum Recommendation {
+        Lcspr = "lcspr", "A local child safeguarding practice review";
+        OtherLearningReview = "other_learning_review", "Another learning review";
+        NoFurtherReview = "no_further_review", "No further review";
+    }
 }
 
 /// The meeting's view on each criterion for a local child safeguarding practice review.
@@ -314,22 +314,22 @@ pub struct EsgRecommendationMade {
 }
 impl Validate for EsgRecommendationMade {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlaActivity {
-    Audit,
-    Review,
-    EscalationPolicy,
-    Other,
+crate::keyed! {
+    pub enum AlaActivity {
+        Audit = "audit", "Audit";
+        Review = "review", "Review";
+        EscalationPolicy = "escalation_policy", "Escalation Policy process";
+        Other = "other", "Other";
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlaCriterion {
-    ClearLearningFocus,
-    RecurringTheme,
-    ExceptionalCircumstance,
-    LessPrescriptive,
+crate::keyed! {
+    pub enum AlaCriterion {
+        ClearLearningFocus = "clear_learning_focus", "Clear focus on the proposed learning";
+        RecurringTheme = "recurring_theme", "A recurring theme";
+        ExceptionalCircumstance = "exceptional_circumstance", "An exceptional circumstance of interest";
+        LessPrescriptive = "less_prescriptive", "A less prescriptive process suits";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,21 +351,21 @@ impl Validate for AlaProposed {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlaDecision {
-    Undertake,
-    NoAction,
+crate::keyed! {
+    pub enum AlaDecision {
+        Undertake = "undertake", "Undertake the activity";
+        NoAction = "no_action", "Take no action";
+    }
 }
 
-/// Who takes part in an ALA decision: the three partners and the Partnership Manager.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlaDecider {
-    LocalAuthority,
-    Health,
-    Police,
-    PartnershipManager,
+crate::keyed! {
+    /// Who takes part in an ALA decision: the three partners and the Partnership Manager.
+    pub enum AlaDecider {
+        LocalAuthority = "local_authority", "Local authority";
+        Health = "health", "Health";
+        Police = "police", "Police";
+        PartnershipManager = "partnership_manager", "Partnership Manager";
+    }
 }
 
 impl AlaDecider {
@@ -375,15 +375,6 @@ impl AlaDecider {
         AlaDecider::Police,
         AlaDecider::PartnershipManager,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlaDecider::LocalAuthority => "local_authority",
-            AlaDecider::Health => "health",
-            AlaDecider::Police => "police",
-            AlaDecider::PartnershipManager => "partnership_manager",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

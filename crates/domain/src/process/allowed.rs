@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::state::{CaseState, Path};
-use crate::deadlines::Progress;
+use crate::deadlines::{Progress, StepKey};
 use crate::events::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,23 +49,9 @@ impl CaseState {
         if event.on > today {
             return Err(Refusal::invalid("on", format!("must not be after today ({today})")));
         }
-        let kind = event.kind();
-        match (&self.opened, kind) {
-            (None, EventKind::IncidentReported) => {}
-            (None, _) => return Err(Refusal::now("record the incident (incident_reported) first")),
-            (Some(o), EventKind::IncidentReported) => {
-                return Err(Refusal::now(format!(
-                    "this case was opened on {}; report another incident as a new case",
-                    o.on
-                )));
-            }
-            (Some(_), EventKind::EventCorrected) => {}
-            (Some(_), _) if self.is_closed() => {
-                return Err(Refusal::now("the case is closed; only corrections may be recorded"));
-            }
-            (Some(_), _) => {}
-        }
-        if let Some(depends_on) = self.precondition(event, today)?
+        let after_step = self.open_now(event.kind())?;
+        let after_payload = self.payload_rules(event, today)?;
+        if let Some(depends_on) = after_step.max(after_payload)
             && event.on < depends_on
         {
             return Err(Refusal::invalid(
@@ -76,12 +62,39 @@ impl CaseState {
         Ok(())
     }
 
-    /// The step's own rule: `Ok(Some(date))` names the date it must not precede.
-    fn precondition(&self, event: &NewEvent, today: NaiveDate) -> Check {
-        let on = event.on;
-        match &event.payload {
-            EventPayload::IncidentReported(p) => incident(p, on, today),
-            EventPayload::ForwardedToLa(_) => {
+    /// Every type of event the process allows now, whatever its fields: what a form
+    /// may be offered for. (Each event still has its fields checked when it is sent.)
+    pub fn open_steps(&self) -> Vec<EventKind> {
+        EventKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| self.open_now(*k).is_ok())
+            .collect()
+    }
+
+    /// Whether a step of this type may follow the events so far, whatever its fields;
+    /// `Ok(Some(date))` names the date the step must not precede. Only "not now"
+    /// refusals come from here.
+    pub fn open_now(&self, kind: EventKind) -> Check {
+        use EventKind as K;
+        match (&self.opened, kind) {
+            (None, K::IncidentReported) => return Ok(None),
+            (None, _) => return Err(Refusal::now("record the incident (incident_reported) first")),
+            (Some(o), K::IncidentReported) => {
+                return Err(Refusal::now(format!(
+                    "this case was opened on {}; report another incident as a new case",
+                    o.on
+                )));
+            }
+            (Some(_), K::EventCorrected) => return Ok(None),
+            (Some(_), _) if self.is_closed() => {
+                return Err(Refusal::now("the case is closed; only corrections may be recorded"));
+            }
+            (Some(_), _) => {}
+        }
+        match kind {
+            K::IncidentReported | K::EventCorrected => Ok(None),
+            K::ForwardedToLa => {
                 if self.route() != Some(Route::PartnerAgency) {
                     return Err(Refusal::now(
                         "only a case found by a partner agency is forwarded to LA Children's Services",
@@ -96,13 +109,13 @@ impl CaseState {
                 }
                 Ok(self.reported_on())
             }
-            EventPayload::ThresholdDecided(_) => {
+            K::ThresholdDecided => {
                 once(self.threshold.as_ref().map(|t| t.on), "the threshold decision")?;
                 // The LA may have heard of a partner agency's report before the
                 // Partnership Team forwarded it: the decision does not wait for forwarding.
                 Ok(self.aware_on().map(|a| self.forwarded_on.map_or(a, |f| a.max(f))))
             }
-            EventPayload::DecisionFedBack(_) => {
+            K::DecisionFedBack => {
                 let decided = needs(
                     self.threshold.as_ref().map(|t| t.on),
                     "record the threshold decision (threshold_decided) before feeding it back",
@@ -110,7 +123,7 @@ impl CaseState {
                 once(self.fed_back_on, "feedback of the decision")?;
                 Ok(Some(decided))
             }
-            EventPayload::ThresholdChallenged(_) => {
+            K::ThresholdChallenged => {
                 self.not_met_decision("challenged")?;
                 // The partners may learn of the decision before it is formally fed back.
                 let fed_back = self.fed_back_on.or(self.threshold.as_ref().map(|t| t.on));
@@ -122,26 +135,184 @@ impl CaseState {
                 }
                 Ok(fed_back)
             }
-            EventPayload::ChallengeMeetingHeld(_) => {
+            K::ChallengeMeetingHeld => {
                 let raised = self.open_challenge()?;
                 once(self.challenge.meeting_on, "the challenge meeting")?;
                 Ok(Some(raised))
             }
-            EventPayload::ChallengeResolved(_) => {
+            K::ChallengeResolved => {
                 let raised = self.open_challenge()?;
                 Ok(Some(self.challenge.meeting_on.map_or(raised, |m| m.max(raised))))
             }
-            EventPayload::PanelNotified(_) => {
+            K::PanelNotified => {
                 let since = self.on_serious_harm_path("the Panel notification")?;
                 once(self.panel_notified_on, "the Panel notification")?;
                 Ok(Some(since))
             }
-            EventPayload::ReferralSubmitted(_) => {
+            K::ReferralSubmitted => {
                 let since = self.on_serious_harm_path("the referral form")?;
                 once(self.referral_submitted_on, "the referral form")?;
                 Ok(Some(since))
             }
-            EventPayload::AgencyRequestsSent(p) => self.agency_requests(p, on),
+            K::AgencyRequestsSent => {
+                self.on_serious_harm_path("sending agency requests")?;
+                let referred = needs(
+                    self.referral_submitted_on,
+                    "submit the referral form (referral_submitted) before sending agency requests",
+                )?;
+                self.meeting_not_held()?;
+                Ok(Some(referred))
+            }
+            K::AgencyReturnReceived => {
+                if self.requests.is_empty() {
+                    return Err(Refusal::now(
+                        "send the agency requests (agency_requests_sent) before recording a return",
+                    ));
+                }
+                if self.requests.iter().all(|r| r.received_on.is_some()) {
+                    return Err(Refusal::now("every agency's return has already been recorded"));
+                }
+                Ok(None)
+            }
+            K::MeetingScheduled => {
+                self.on_serious_harm_path("the Rapid Review meeting")?;
+                let notified = needs(
+                    self.panel_notified_on,
+                    "record the Panel notification (panel_notified) before scheduling the Rapid Review meeting",
+                )?;
+                let sent = needs(
+                    self.requests.iter().map(|r| r.sent_on).min(),
+                    "send the agency requests (agency_requests_sent) before scheduling the Rapid Review meeting",
+                )?;
+                self.meeting_not_held()?;
+                Ok(Some(notified.max(sent)))
+            }
+            K::PackShared => {
+                let meeting = self.scheduled_meeting("sharing the papers pack")?;
+                self.meeting_not_held()?;
+                once(self.pack_shared_on, "sharing the papers pack")?;
+                Ok(Some(meeting))
+            }
+            K::MeetingHeld => {
+                let scheduled = self.scheduled_meeting("recording it as held")?;
+                self.meeting_not_held()?;
+                Ok(Some(scheduled))
+            }
+            K::RapidReviewSubmitted => {
+                let held = self.held_meeting("submitting the Rapid Review")?;
+                once(self.submitted_on, "the Rapid Review submission")?;
+                Ok(Some(held))
+            }
+            K::OutcomeCommunicated => {
+                let submitted = self.submitted("telling agencies the outcome")?;
+                once(self.outcome_communicated_on, "communicating the outcome")?;
+                Ok(Some(submitted))
+            }
+            K::PanelResponseReceived => {
+                let submitted = self.submitted("recording the Panel's response")?;
+                once(self.panel_response_on, "the Panel's response")?;
+                Ok(Some(submitted))
+            }
+            K::EsgRecommendationMade => {
+                let held = self.held_meeting("the recommendation to the ESG")?;
+                once(self.esg_recommendation_on, "the recommendation to the ESG")?;
+                Ok(Some(held))
+            }
+            K::AlaProposed => self.ala_proposal(),
+            K::AlaDecided => {
+                let proposed = needs(
+                    self.ala.proposed_on,
+                    "propose the Alternative Learning Activity (ala_proposed) before deciding on it",
+                )?;
+                once(self.ala.decided.as_ref().map(|d| d.on), "the ALA decision")?;
+                Ok(Some(proposed))
+            }
+            K::AlaCompleted => {
+                let Some(decided) = &self.ala.decided else {
+                    return Err(Refusal::now(
+                        "record the ALA decision (ala_decided) before its completion",
+                    ));
+                };
+                if decided.value == AlaDecision::NoAction {
+                    return Err(Refusal::now(
+                        "the partners decided to take no action, so there is no activity to complete",
+                    ));
+                }
+                once(self.ala.completed_on, "the ALA completion")?;
+                Ok(Some(decided.on))
+            }
+            K::LcsprCommissioned => {
+                let recommended = self.held_meeting("commissioning a local review")?;
+                if self.lcspr_recommended().is_none() {
+                    return Err(Refusal::now(
+                        "the Rapid Review meeting did not recommend a local child safeguarding practice review",
+                    ));
+                }
+                once(self.lcspr.commissioned_on, "commissioning the local review")?;
+                Ok(Some(recommended))
+            }
+            K::LcsprSentToPanel => {
+                let commissioned = needs(
+                    self.lcspr.commissioned_on,
+                    "commission the local review (lcspr_commissioned) before sending it to the Panel",
+                )?;
+                once(self.lcspr.sent_on, "sending the local review to the Panel")?;
+                Ok(Some(commissioned))
+            }
+            K::LcsprPublished => {
+                let sent = needs(
+                    self.lcspr.sent_on,
+                    "send the local review to the National Panel (lcspr_sent_to_panel) before publishing it",
+                )?;
+                once(self.lcspr.published_on, "publication of the local review")?;
+                Ok(Some(sent))
+            }
+            K::CaseClosed => Ok(self.opened_on()),
+            K::DeadlineExtended => {
+                let running = StepKey::ALL.iter().any(|step| {
+                    let agencies: Vec<Option<&AgencySlug>> = if *step == StepKey::AgencyReturn {
+                        self.requests.iter().map(|r| Some(&r.agency)).collect()
+                    } else {
+                        vec![None]
+                    };
+                    agencies
+                        .into_iter()
+                        .any(|a| matches!(self.progress(*step, a), Progress::Running { .. }))
+                });
+                if running {
+                    Ok(None)
+                } else {
+                    Err(Refusal::now(
+                        "no deadline of this case is running, so none can be extended",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The rules of an event's own fields in this case's context (the step itself is
+    /// open): `Ok(Some(date))` names a date the step must not precede.
+    fn payload_rules(&self, event: &NewEvent, today: NaiveDate) -> Check {
+        let on = event.on;
+        match &event.payload {
+            EventPayload::IncidentReported(p) => incident(p, on, today),
+            EventPayload::AgencyRequestsSent(p) => {
+                for (i, agency) in p.agencies.iter().enumerate() {
+                    if let Some(existing) = self.request(agency) {
+                        return Err(Refusal::invalid(
+                            format!("agencies[{i}]"),
+                            format!("{agency} was already sent a request on {}", existing.sent_on),
+                        ));
+                    }
+                }
+                if p.returns_due.is_some_and(|due| due < on) {
+                    return Err(Refusal::invalid(
+                        "returns_due",
+                        "must not be before the requests are sent",
+                    ));
+                }
+                Ok(None)
+            }
             EventPayload::AgencyReturnReceived(p) => {
                 let Some(request) = self.request(&p.agency) else {
                     return Err(Refusal::invalid(
@@ -158,109 +329,22 @@ impl CaseState {
                 Ok(Some(request.sent_on))
             }
             EventPayload::MeetingScheduled(p) => {
-                self.on_serious_harm_path("the Rapid Review meeting")?;
-                let notified = needs(
-                    self.panel_notified_on,
-                    "record the Panel notification (panel_notified) before scheduling the Rapid Review meeting",
-                )?;
-                let sent = needs(
-                    self.requests.iter().map(|r| r.sent_on).min(),
-                    "send the agency requests (agency_requests_sent) before scheduling the Rapid Review meeting",
-                )?;
-                self.meeting_not_held()?;
                 if p.meeting_on < on {
                     return Err(Refusal::invalid(
                         "meeting_on",
                         "must not be before the day the meeting is scheduled",
                     ));
                 }
-                Ok(Some(notified.max(sent)))
-            }
-            EventPayload::PackShared(_) => {
-                let meeting = self.scheduled_meeting("sharing the papers pack")?;
-                self.meeting_not_held()?;
-                once(self.pack_shared_on, "sharing the papers pack")?;
-                Ok(Some(meeting))
-            }
-            EventPayload::MeetingHeld(_) => {
-                let scheduled = self.scheduled_meeting("recording it as held")?;
-                self.meeting_not_held()?;
-                Ok(Some(scheduled))
-            }
-            EventPayload::RapidReviewSubmitted(_) => {
-                let held = self.held_meeting("submitting the Rapid Review")?;
-                once(self.submitted_on, "the Rapid Review submission")?;
-                Ok(Some(held))
-            }
-            EventPayload::OutcomeCommunicated(_) => {
-                let submitted = self.submitted("telling agencies the outcome")?;
-                once(self.outcome_communicated_on, "communicating the outcome")?;
-                Ok(Some(submitted))
-            }
-            EventPayload::PanelResponseReceived(_) => {
-                let submitted = self.submitted("recording the Panel's response")?;
-                once(self.panel_response_on, "the Panel's response")?;
-                Ok(Some(submitted))
-            }
-            EventPayload::EsgRecommendationMade(_) => {
-                let held = self.held_meeting("the recommendation to the ESG")?;
-                once(self.esg_recommendation_on, "the recommendation to the ESG")?;
-                Ok(Some(held))
-            }
-            EventPayload::AlaProposed(_) => self.ala_proposal(),
-            EventPayload::AlaDecided(_) => {
-                let proposed = needs(
-                    self.ala.proposed_on,
-                    "propose the Alternative Learning Activity (ala_proposed) before deciding on it",
-                )?;
-                once(self.ala.decided.as_ref().map(|d| d.on), "the ALA decision")?;
-                Ok(Some(proposed))
-            }
-            EventPayload::AlaCompleted(_) => {
-                let Some(decided) = &self.ala.decided else {
-                    return Err(Refusal::now(
-                        "record the ALA decision (ala_decided) before its completion",
-                    ));
-                };
-                if decided.value == AlaDecision::NoAction {
-                    return Err(Refusal::now(
-                        "the partners decided to take no action, so there is no activity to complete",
-                    ));
-                }
-                once(self.ala.completed_on, "the ALA completion")?;
-                Ok(Some(decided.on))
+                Ok(None)
             }
             EventPayload::LcsprCommissioned(p) => {
-                let recommended = self.held_meeting("commissioning a local review")?;
-                if self.lcspr_recommended().is_none() {
-                    return Err(Refusal::now(
-                        "the Rapid Review meeting did not recommend a local child safeguarding practice review",
-                    ));
-                }
-                once(self.lcspr.commissioned_on, "commissioning the local review")?;
                 if p.planned_publication_on < on {
                     return Err(Refusal::invalid(
                         "planned_publication_on",
                         "must not be before the review is commissioned",
                     ));
                 }
-                Ok(Some(recommended))
-            }
-            EventPayload::LcsprSentToPanel(_) => {
-                let commissioned = needs(
-                    self.lcspr.commissioned_on,
-                    "commission the local review (lcspr_commissioned) before sending it to the Panel",
-                )?;
-                once(self.lcspr.sent_on, "sending the local review to the Panel")?;
-                Ok(Some(commissioned))
-            }
-            EventPayload::LcsprPublished(_) => {
-                let sent = needs(
-                    self.lcspr.sent_on,
-                    "send the local review to the National Panel (lcspr_sent_to_panel) before publishing it",
-                )?;
-                once(self.lcspr.published_on, "publication of the local review")?;
-                Ok(Some(sent))
+                Ok(None)
             }
             EventPayload::CaseClosed(p) => {
                 // A not-met decision with no further action is a complete process too.
@@ -271,10 +355,30 @@ impl CaseState {
                         "the process for this case is not complete: say why it is closing now",
                     ));
                 }
-                Ok(self.opened_on())
+                Ok(None)
             }
             EventPayload::DeadlineExtended(p) => self.extension_request(p, on),
-            EventPayload::EventCorrected(_) => Ok(None),
+            // These steps' fields need nothing of the case beyond their own checks.
+            EventPayload::ForwardedToLa(_)
+            | EventPayload::ThresholdDecided(_)
+            | EventPayload::DecisionFedBack(_)
+            | EventPayload::ThresholdChallenged(_)
+            | EventPayload::ChallengeMeetingHeld(_)
+            | EventPayload::ChallengeResolved(_)
+            | EventPayload::PanelNotified(_)
+            | EventPayload::ReferralSubmitted(_)
+            | EventPayload::PackShared(_)
+            | EventPayload::MeetingHeld(_)
+            | EventPayload::RapidReviewSubmitted(_)
+            | EventPayload::OutcomeCommunicated(_)
+            | EventPayload::PanelResponseReceived(_)
+            | EventPayload::EsgRecommendationMade(_)
+            | EventPayload::AlaProposed(_)
+            | EventPayload::AlaDecided(_)
+            | EventPayload::AlaCompleted(_)
+            | EventPayload::LcsprSentToPanel(_)
+            | EventPayload::LcsprPublished(_)
+            | EventPayload::EventCorrected(_) => Ok(None),
         }
     }
 
@@ -316,30 +420,6 @@ impl CaseState {
                 .serious_harm_since()
                 .ok_or_else(|| Refusal::now("record the threshold decision (threshold_decided) first")),
         }
-    }
-
-    fn agency_requests(&self, p: &AgencyRequestsSent, on: NaiveDate) -> Check {
-        self.on_serious_harm_path("sending agency requests")?;
-        let referred = needs(
-            self.referral_submitted_on,
-            "submit the referral form (referral_submitted) before sending agency requests",
-        )?;
-        self.meeting_not_held()?;
-        for (i, agency) in p.agencies.iter().enumerate() {
-            if let Some(existing) = self.request(agency) {
-                return Err(Refusal::invalid(
-                    format!("agencies[{i}]"),
-                    format!("{agency} was already sent a request on {}", existing.sent_on),
-                ));
-            }
-        }
-        if p.returns_due.is_some_and(|due| due < on) {
-            return Err(Refusal::invalid(
-                "returns_due",
-                "must not be before the requests are sent",
-            ));
-        }
-        Ok(Some(referred))
     }
 
     fn meeting_not_held(&self) -> Result<(), Refusal> {

@@ -1,79 +1,31 @@
 //! Where a case is in the process: the one step (or group of steps) that comes next,
 //! and who acts on it. Derived from the state alone, never from today's date.
 
-use serde::Serialize;
-
 use super::state::{CaseState, Path};
 use crate::events::{AlaDecision, Route};
 use crate::roles::Role;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// A partner agency's report waits to be passed to LA Children's Services.
-    Forwarding,
-    ThresholdDecision,
-    DecisionFeedback,
-    /// Not met and fed back: the partners may challenge, the LA may propose an ALA,
-    /// or the case may close.
-    ThresholdNotMet,
-    Challenge,
-    AlternativeLearning,
-    /// Serious harm: the Panel notification and the referral form.
-    Notification,
-    AgencyRequests,
-    AgencyReturns,
-    RapidReviewMeeting,
-    Submission,
-    FollowUp,
-    Lcspr,
-    ReadyToClose,
-    Closed,
+crate::keyed! {
+    pub enum Stage {
+        Forwarding = "forwarding", "Forwarding to the local authority";
+        ThresholdDecision = "threshold_decision", "Threshold decision";
+        DecisionFeedback = "decision_feedback", "Feedback of the decision";
+        ThresholdNotMet = "threshold_not_met", "Threshold not met";
+        Challenge = "challenge", "Challenge";
+        AlternativeLearning = "alternative_learning", "Alternative Learning Activity";
+        Notification = "notification", "Notifying the National Panel";
+        AgencyRequests = "agency_requests", "Asking the agencies";
+        AgencyReturns = "agency_returns", "Waiting for agency returns";
+        RapidReviewMeeting = "rapid_review_meeting", "Rapid Review meeting";
+        Submission = "submission", "Submission to the National Panel";
+        FollowUp = "follow_up", "Follow-up";
+        Lcspr = "lcspr", "Local child safeguarding practice review";
+        ReadyToClose = "ready_to_close", "Ready to close";
+        Closed = "closed", "Closed";
+    }
 }
 
 impl Stage {
-    pub const ALL: [Stage; 15] = [
-        Stage::Forwarding,
-        Stage::ThresholdDecision,
-        Stage::DecisionFeedback,
-        Stage::ThresholdNotMet,
-        Stage::Challenge,
-        Stage::AlternativeLearning,
-        Stage::Notification,
-        Stage::AgencyRequests,
-        Stage::AgencyReturns,
-        Stage::RapidReviewMeeting,
-        Stage::Submission,
-        Stage::FollowUp,
-        Stage::Lcspr,
-        Stage::ReadyToClose,
-        Stage::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Forwarding => "forwarding",
-            Stage::ThresholdDecision => "threshold_decision",
-            Stage::DecisionFeedback => "decision_feedback",
-            Stage::ThresholdNotMet => "threshold_not_met",
-            Stage::Challenge => "challenge",
-            Stage::AlternativeLearning => "alternative_learning",
-            Stage::Notification => "notification",
-            Stage::AgencyRequests => "agency_requests",
-            Stage::AgencyReturns => "agency_returns",
-            Stage::RapidReviewMeeting => "rapid_review_meeting",
-            Stage::Submission => "submission",
-            Stage::FollowUp => "follow_up",
-            Stage::Lcspr => "lcspr",
-            Stage::ReadyToClose => "ready_to_close",
-            Stage::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
     /// The roles that act next at this stage.
     pub fn next_roles(self) -> &'static [Role] {
         match self {

@@ -15,13 +15,13 @@ pub struct Dated<T> {
     pub value: T,
 }
 
-/// Which side of the threshold decision the case is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Path {
-    Undecided,
-    SeriousHarm,
-    NoSeriousHarm,
+crate::keyed! {
+    /// Which side of the threshold decision the case is on.
+    pub enum Path {
+        Undecided = "undecided", "Threshold not yet decided";
+        SeriousHarm = "serious_harm", "Serious harm";
+        NoSeriousHarm = "no_serious_harm", "Threshold not met";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -264,7 +264,11 @@ fn the_threshold_decision_deadline_is_due_on_its_last_day_and_overdue_the_next()
     );
     let explanation = d0.explanation.as_ref().unwrap();
     assert_eq!(
-        (explanation.anchor, explanation.working_days, explanation.skipped.len()),
+        (
+            explanation.anchor.as_str(),
+            explanation.working_days,
+            explanation.skipped.len()
+        ),
         ("aware_on", 5, 4)
     );
     let next_day = view(&events, "2026-12-31");
@@ -515,4 +519,46 @@ proptest! {
         let due_after = deadline(&after, StepKey::ThresholdDecision).due.unwrap();
         prop_assert_eq!(due_after, CALENDAR.add_working_days(due_before, 1));
     }
+}
+
+#[test]
+fn every_step_of_every_journey_was_open_when_it_was_recorded() {
+    for (journey, seq) in [
+        (Journey::SeriousHarm, 0),
+        (Journey::SeriousHarm, 1),
+        (Journey::ChallengeOverturned, 2),
+        (Journey::AlternativeLearning, 3),
+    ] {
+        let events = history(journey, "2026-12-21", seq);
+        for i in 0..events.len() {
+            let state = fold(&events[..i]);
+            let kind = events[i].payload.kind();
+            assert!(
+                state.open_steps().contains(&kind),
+                "{journey:?}: {} was not open",
+                kind.as_str()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_new_case_is_open_for_the_threshold_decision_but_not_the_panel_notification() {
+    let events = first_events(Journey::SeriousHarm, "2026-12-21", 1, EventKind::ThresholdDecided);
+    assert_eq!(events.len(), 1, "only the incident");
+    let open = fold(&events).open_steps();
+    assert!(open.contains(&EventKind::ThresholdDecided));
+    assert!(open.contains(&EventKind::CaseClosed));
+    assert!(open.contains(&EventKind::EventCorrected));
+    assert!(!open.contains(&EventKind::PanelNotified));
+    assert!(!open.contains(&EventKind::IncidentReported));
+    assert!(!open.contains(&EventKind::AgencyReturnReceived), "no requests yet");
+    assert_eq!(fold(&[]).open_steps(), vec![EventKind::IncidentReported]);
+}
+
+#[test]
+fn a_closed_case_is_open_only_for_corrections() {
+    let events = history(Journey::AlternativeLearning, "2026-12-21", 3);
+    assert!(fold(&events).is_closed());
+    assert_eq!(fold(&events).open_steps(), vec![EventKind::EventCorrected]);
 }

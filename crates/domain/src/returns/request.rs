@@ -2,19 +2,18 @@
 //! due date; read-only after submission, revocation or expiry of its link.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 /// A return link stops accepting changes this many working days after sending.
 pub const LINK_EXPIRY_WORKING_DAYS: i32 = 15;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReturnStatus {
-    Requested,
-    Opened,
-    Draft,
-    Submitted,
-    Overdue,
+crate::keyed! {
+    pub enum ReturnStatus {
+        Requested = "requested", "Requested";
+        Opened = "opened", "Opened";
+        Draft = "draft", "In progress";
+        Submitted = "submitted", "Submitted";
+        Overdue = "overdue", "Overdue";
+    }
 }
 
 /// What the store knows of a request.

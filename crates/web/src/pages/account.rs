@@ -13,7 +13,7 @@ use store::{AuditEntry, NewPassword};
 
 use super::credentials::CredentialField;
 use super::signed_form::SignedForm;
-use super::{Nav, PageError, PageUser, words};
+use super::{Nav, PageError, PageUser};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -87,7 +87,7 @@ async fn account_page(state: &AppState, page_user: &PageUser) -> Result<AccountP
         csrf: page_user.csrf.clone(),
         name: user.name.clone(),
         email: user.email.clone(),
-        role: words(user.role.as_str()),
+        role: user.role.label().to_owned(),
         two_factor: user.two_factor,
         recovery_codes_left: state.store.recovery_codes_left(user.id).await?,
         password_fields: password_fields(),

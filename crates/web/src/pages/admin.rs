@@ -12,16 +12,16 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use domain::calendar::{Override, parse_gov_uk_feed};
+use domain::calendar::{DayKind, Override, parse_gov_uk_feed};
 use domain::deadlines::RuleSet;
 use domain::events::FieldError;
 use domain::roles::Role;
 use store::NewAgency;
 
 use super::forms::body::{FormData, date, id};
-use super::forms::spec::{Field, Input};
+use super::forms::spec::{Field, Input, Options};
 use super::forms::{Choices, FieldView, field_error, views};
-use super::{MessagePage, Nav, PageUser, words};
+use super::{MessagePage, Nav, PageUser};
 use crate::error::ApiError;
 use crate::pages::PageError;
 use crate::state::AppState;
@@ -50,10 +50,6 @@ pub struct AdminPage {
     pub notice: Option<String>,
 }
 
-const OVERRIDE_KINDS: &[(&str, &str)] = &[
-    ("holiday", "A holiday (not a working day)"),
-    ("working_day", "A working day"),
-];
 pub(super) const fn field(name: &'static str, label: &'static str, input: Input, optional: bool) -> Field {
     Field {
         name,
@@ -66,7 +62,7 @@ pub(super) const fn field(name: &'static str, label: &'static str, input: Input,
 
 const OVERRIDE_FIELDS: [Field; 3] = [
     field("date", "Date", Input::Date, false),
-    field("kind", "The day becomes", Input::Radios(OVERRIDE_KINDS), false),
+    field("kind", "The day becomes", Input::Radios(Options::DayKind), false),
     field("name", "Name or reason", Input::Text, false),
 ];
 const AGENCY_FIELDS: [Field; 4] = [
@@ -180,7 +176,7 @@ async fn calendar_page(
             vec![
                 h.date.format("%A %-d %B %Y").to_string(),
                 h.name.to_string(),
-                words(h.source.as_str()),
+                h.source.label().to_owned(),
             ]
         })
         .collect();
@@ -257,10 +253,10 @@ pub async fn add_override(
             ));
         }
         domain::events::fields::no_control_characters(name).map_err(|m| FieldError::new("name", m))?;
-        match data.get("kind") {
-            "holiday" => Ok(Override::holiday(day, name)),
-            "working_day" => Ok(Override::working_day(day, name)),
-            _ => Err(FieldError::new(
+        match DayKind::parse(data.get("kind")) {
+            Some(DayKind::Holiday) => Ok(Override::holiday(day, name)),
+            Some(DayKind::WorkingDay) => Ok(Override::working_day(day, name)),
+            None => Err(FieldError::new(
                 "kind",
                 "Choose whether the day becomes a holiday or a working day",
             )),

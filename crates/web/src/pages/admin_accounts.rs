@@ -13,36 +13,20 @@ use store::{NewUser, User};
 
 use super::admin::{allowed, audited, field, posted};
 use super::forms::body::FormData;
-use super::forms::spec::{Field, Input};
+use super::forms::spec::{Field, Input, Options};
 use super::forms::{Choices, FieldView, field_error, views};
 use super::signed_form::SignedForm;
-use super::{Nav, PageError, PageUser, words};
+use super::{Nav, PageError, PageUser};
 use crate::state::AppState;
-
-const ROLES: &[(&str, &str)] = &[
-    ("partnership_manager", "Partnership Manager"),
-    ("business_unit", "Business Unit"),
-    ("la_decision_maker", "LA decision maker"),
-    ("partner_rep", "Partner representative"),
-    ("jcr_chair", "JCR chair"),
-    ("agency_contact", "Agency contact"),
-    ("viewer", "Viewer"),
-    ("admin", "Administrator"),
-];
-const PARTNERS: &[(&str, &str)] = &[
-    ("local_authority", "Local authority"),
-    ("health", "Health"),
-    ("police", "Police"),
-];
 
 const USER_FIELDS: [Field; 6] = [
     field("email", "Email address", Input::Text, false),
     field("name", "Name", Input::Text, false),
-    field("role", "Role", Input::Radios(ROLES), false),
+    field("role", "Role", Input::Radios(Options::Role), false),
     field(
         "partner",
         "Partner (for a partner representative)",
-        Input::Radios(PARTNERS),
+        Input::Radios(Options::Partner),
         true,
     ),
     field("agency", "Agency (for an agency contact)", Input::Agency, true),
@@ -91,13 +75,13 @@ async fn users_page(
         .map(|u| UserLine {
             with: u
                 .partner
-                .map(|p| words(p.as_str()))
+                .map(|p| p.label().to_owned())
                 .or(u.agency.as_ref().map(ToString::to_string))
                 .unwrap_or_default(),
             id: u.id,
             name: u.name,
             email: u.email,
-            role: words(u.role.as_str()),
+            role: u.role.label().to_owned(),
             two_factor: u.two_factor,
             disabled: u.disabled,
         })

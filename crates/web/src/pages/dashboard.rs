@@ -12,7 +12,7 @@ use domain::process::Stage;
 use domain::roles::Role;
 use store::CaseFilter;
 
-use super::{Nav, PageUser, words};
+use super::{Nav, PageUser};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -50,7 +50,7 @@ pub async fn dashboard(
     let stage = query.get("stage").and_then(|s| Stage::parse(s));
     let role = query.get("role").and_then(|r| Role::parse(r));
     let mut clocks = Vec::new();
-    if page_user.user.role.is_case_role() {
+    if page_user.user.role.may_see_cases() {
         let filter = CaseFilter {
             state: Some(OpenOrClosed::Open),
             limit: MAX_CASES,
@@ -74,8 +74,8 @@ pub async fn dashboard(
                     continue;
                 };
                 let step = match &d.agency {
-                    Some(agency) => format!("{} from {agency}", d.step.title()),
-                    None => d.step.title().to_owned(),
+                    Some(agency) => format!("{} from {agency}", d.step.label()),
+                    None => d.step.label().to_owned(),
                 };
                 let (left_text, class) = match left {
                     n if n < 0 => (
@@ -109,18 +109,14 @@ pub async fn dashboard(
                 continue;
             }
             let token = state.store.return_token(&r);
-            let status = r.state().status(today);
-            let status = serde_json::to_value(status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let status = r.state().status(today).label();
             requests.push((
                 format!("/returns/{token}"),
                 format!(
                     "Case {}: return due {} ({})",
                     r.case_reference,
                     r.due.format("%-d %B %Y"),
-                    words(&status)
+                    status
                 ),
             ));
         }
@@ -133,12 +129,12 @@ pub async fn dashboard(
         stages: Stage::ALL
             .iter()
             .filter(|s| **s != Stage::Closed)
-            .map(|s| (s.as_str().to_owned(), words(s.as_str()), Some(*s) == stage))
+            .map(|s| (s.as_str().to_owned(), s.label().to_owned(), Some(*s) == stage))
             .collect(),
         roles: Role::ALL
             .iter()
-            .filter(|r| r.is_case_role())
-            .map(|r| (r.as_str().to_owned(), words(r.as_str()), Some(*r) == role))
+            .filter(|r| r.may_see_cases())
+            .map(|r| (r.as_str().to_owned(), r.label().to_owned(), Some(*r) == role))
             .collect(),
         filtered: stage.is_some() || role.is_some(),
         requests,

@@ -159,3 +159,39 @@ impl From<ApiError> for PageError {
         }
     }
 }
+
+/// A service message as a sentence: a capital first letter and a full stop.
+fn sentence(message: &str) -> String {
+    let mut chars = message.trim().chars();
+    let mut text = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+        .unwrap_or_default();
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
+}
+
+impl From<crate::service::Refused> for PageError {
+    fn from(r: crate::service::Refused) -> Self {
+        use crate::service::Refused as R;
+        match r {
+            R::NotFound(m) if m == "no such case" => {
+                PageError::not_found(None, "Case not found", "There is no case at this address.")
+            }
+            R::NotFound(m) => PageError::not_found(None, "Not found", sentence(&m)),
+            R::Forbidden(m) => PageError::forbidden(None, "You cannot do that", sentence(&m)),
+            R::NotNow(m) => PageError::conflict(None, "Not possible now", sentence(&m)),
+            R::Expired(m) => PageError::new(StatusCode::GONE, None, "This link has expired", m),
+            R::VersionConflict(m) => PageError::conflict(None, "The case has changed", sentence(&m)),
+            R::Invalid(f) => PageError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                "There is a problem",
+                sentence(&f.message),
+            ),
+            R::Store(e) => PageError::internal(e.to_string()),
+        }
+    }
+}

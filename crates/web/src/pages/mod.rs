@@ -1,12 +1,13 @@
 //! The HTML pages: server-rendered with askama (auto-escaped), styled and behaving with
 //! GOV.UK Frontend served by the service itself, and working without JavaScript.
-//! Pages share the domain and store calls of the JSON API.
+//! Pages call the same service layer as the JSON API (`crate::service`) and answer
+//! every error with a GOV.UK page ([`PageError`]).
 
 mod account;
 mod admin;
 mod admin_accounts;
 mod assets;
-mod cases;
+mod case;
 mod credentials;
 mod dashboard;
 mod error;
@@ -38,16 +39,16 @@ use crate::state::AppState;
 pub fn routes(state: AppState) -> Router<AppState> {
     let case_pages = Router::new()
         .route("/", get(dashboard::dashboard))
-        .route("/cases", get(cases::list))
+        .route("/cases", get(case::list::list))
         .route("/cases/new", get(forms::new_case_form).post(forms::new_case_submit))
-        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}", get(case::page::show))
         .route(
             "/cases/{id}/record/{kind}",
             get(forms::record_form).post(forms::record_submit),
         )
-        .route("/cases/{id}/requests/{agency}/{action}", post(cases::manage_request))
-        .route("/cases/{id}/chronology", get(cases::chronology))
-        .route("/cases/{id}/discuss/{topic}", post(cases::discuss))
+        .route("/cases/{id}/requests/{agency}/{action}", post(case::requests::manage))
+        .route("/cases/{id}/chronology", get(case::chronology::chronology))
+        .route("/cases/{id}/discuss/{topic}", post(case::discussion::discuss))
         .route_layer(from_fn_with_state(state.clone(), audit_case_access));
     Router::new()
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
@@ -138,15 +139,13 @@ pub struct MessagePage {
     pub message: String,
 }
 
-/// Human words for a snake_case key.
-pub fn words(key: &str) -> String {
-    let mut s = key.replace('_', " ");
-    if let Some(first) = s.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    s.replace(" la", " LA")
-        .replace("Lcspr", "LCSPR")
-        .replace(" lcspr", " LCSPR")
-        .replace("Ala", "ALA")
-        .replace(" esg", " ESG")
+/// The label of a key read back from storage (a stage, a step): the domain's label, or
+/// the key itself if it is not one.
+pub fn label_of<T: Copy>(key: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> String {
+    parse(key).map_or_else(|| key.to_owned(), |v| label(v).to_owned())
+}
+
+/// A date as the pages write it: "21 December 2026".
+pub fn long_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
 }

@@ -1,7 +1,8 @@
 //! The agency's return pages, opened with the link's token alone (the token is the
 //! credential, so these forms need no other token): the request, the scoping draft,
 //! chronology entries one at a time or as an uploaded template, and submission. After
-//! submission, revocation or expiry the page shows the return read-only.
+//! submission, withdrawal or the case's closure the page shows the return read-only;
+//! after the link's expiry it says only that it has expired. Every use is audited.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,18 +11,18 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use documents::{UploadError, read_chronology};
-use domain::returns::{Scoping, parse_entries_json};
+use domain::events::FieldError;
+use domain::returns::{ChronologyEntry, Scoping, parse_entries_json};
 use serde_json::json;
 use store::ReturnRequest;
 
-use super::Nav;
 use super::forms::body::{FormData, id, to_json};
 use super::forms::spec::{entry_fields, scoping_fields};
 use super::forms::{Choices, FieldView, field_error, views};
 use super::pager::Pager;
-use crate::api::returns::{audit_entry, audit_status};
-use crate::error::ApiError;
-use crate::pages::PageError;
+use super::{Nav, PageError, long_date};
+use crate::service::Refused;
+use crate::service::returns as links;
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -47,50 +48,51 @@ pub struct ReturnPage {
 /// How many chronology entries a return page shows at once.
 const ENTRIES_PER_PAGE: i64 = 100;
 
-fn long(d: chrono::NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+/// A use of a link: the token and the route, for the audit.
+#[derive(Clone, Copy)]
+struct Use<'a> {
+    token: &'a str,
+    action: &'static str,
+}
+
+/// What the agency typed, to show again beside the errors.
+#[derive(Default, Clone, Copy)]
+struct Typed<'a> {
+    scoping: Option<&'a FormData>,
+    entry: Option<&'a FormData>,
 }
 
 /// Opens the request a token names, or answers for it: an unknown, retired or
-/// withdrawn link gets a 404 page, an expired one a page that says only that. Either
-/// way the attempt is audited.
-async fn open(state: &AppState, token: &str, action: &str) -> Result<ReturnRequest, Response> {
-    let answer = |e: PageError| e.into_response();
-    let request = state
-        .store
-        .request_by_token(token)
-        .await
-        .map_err(|e| answer(e.into()))?;
-    let refusal = match &request {
-        Some(r) if r.revoked => Some(not_valid()),
-        Some(r) if r.state().expired(state.clock.today()) => Some(PageError::new(
-            StatusCode::GONE,
+/// withdrawn link gets a 404 page, an expired one a 410 page that says only that.
+/// Either way the attempt is audited.
+async fn open(state: &AppState, link: Use<'_>) -> Result<ReturnRequest, Response> {
+    let page = |e: PageError| e.into_response();
+    let refusal = match links::open(state, link.token).await {
+        Ok(request) => return Ok(request),
+        Err(Refused::NotFound(_)) => PageError::not_found(
             None,
-            "This link has expired",
-            crate::api::returns::EXPIRED,
-        )),
-        Some(_) => None,
-        None => Some(not_valid()),
+            "This link does not work",
+            "The link is not valid or was withdrawn. Ask the Partnership Business Unit for a new one.",
+        ),
+        Err(Refused::Expired(_)) => PageError::new(StatusCode::GONE, None, "This link has expired", links::EXPIRED),
+        Err(other) => return Err(page(other.into())),
     };
-    match (request, refusal) {
-        (Some(r), None) => Ok(r),
-        (request, refusal) => {
-            let refusal = refusal.unwrap_or_else(not_valid);
-            let case = request.as_ref().filter(|_| refusal.status() == StatusCode::GONE);
-            audit_status(state, case, action, refusal.status())
-                .await
-                .map_err(|e| answer(e.into()))?;
-            Err(answer(refusal))
-        }
+    // Nothing is known of the case behind a link that does not open.
+    match links::audit(state, None, link.action, refusal.status().as_u16()).await {
+        Ok(()) => Err(page(refusal)),
+        Err(e) => Err(page(e.into())),
     }
 }
 
-fn not_valid() -> PageError {
-    PageError::not_found(
-        None,
-        "This link does not work",
-        "The link is not valid or was withdrawn. Ask the Partnership Business Unit for a new one.",
-    )
+/// Opens the request for a change: a read-only return gets its page saying why (409).
+async fn open_for_change(state: &AppState, link: Use<'_>) -> Result<ReturnRequest, Response> {
+    let request = open(state, link).await?;
+    if let Err(Refused::NotNow(why)) = links::writable(state, &request) {
+        let errors = vec![(String::new(), why)];
+        let answer = refused(state, link, &request, Typed::default(), errors, StatusCode::CONFLICT).await;
+        return Err(answer.unwrap_or_else(IntoResponse::into_response));
+    }
+    Ok(request)
 }
 
 /// The scoping draft as form values, dates split into their boxes.
@@ -123,7 +125,6 @@ async fn render(
     notice: Option<String>,
     page: Option<&str>,
 ) -> Result<ReturnPage, PageError> {
-    let (scoping_form, entry_form) = (typed.scoping, typed.entry);
     let today = state.clock.today();
     let pager = Pager::new(request.entries, ENTRIES_PER_PAGE, page, &format!("/returns/{token}?"));
     let entries = state
@@ -131,20 +132,16 @@ async fn render(
         .request_entries_page(&request.id, pager.offset(), pager.size)
         .await?;
     let choices = Choices::default();
-    let scoping = scoping_form.cloned().unwrap_or_else(|| scoping_data(&request.scoping));
+    let scoping = typed.scoping.cloned().unwrap_or_else(|| scoping_data(&request.scoping));
+    let entry = typed.entry.cloned().unwrap_or_default();
     Ok(ReturnPage {
         nav: None,
         token: token.to_owned(),
         reference: request.case_reference.clone(),
         agency: request.agency_name.clone(),
-        due: long(request.due),
-        expires: long(request.expires_on),
-        status: super::words(
-            &serde_json::to_value(request.state().status(today))
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-        ),
+        due: long_date(request.due),
+        expires: long_date(request.expires_on),
+        status: request.state().status(today).label().to_owned(),
         read_only: request.state().read_only_because(today),
         notice,
         answers: request
@@ -154,16 +151,25 @@ async fn render(
             .map(|(_, q, a)| (q.to_owned(), if a.is_empty() { "Not answered".to_owned() } else { a }))
             .collect(),
         fields: views(&scoping_fields(), &scoping, &errors, &choices),
-        entry_fields: views(
-            &entry_fields(),
-            entry_form.unwrap_or(&FormData::default()),
-            &errors,
-            &choices,
-        ),
-        entries: entries.iter().map(|e| e.cells()).collect(),
+        entry_fields: views(&entry_fields(), &entry, &errors, &choices),
+        entries: entries.iter().map(ChronologyEntry::cells).collect(),
         pager,
         errors,
     })
+}
+
+/// The return page again with what went wrong, audited with its status.
+async fn refused(
+    state: &AppState,
+    link: Use<'_>,
+    request: &ReturnRequest,
+    typed: Typed<'_>,
+    errors: Vec<(String, String)>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    links::audit(state, Some(request), link.action, status.as_u16()).await?;
+    let page = render(state, link.token, request, typed, errors, None, None).await?;
+    Ok((status, page).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -182,196 +188,171 @@ fn notice_text(done: Option<&str>) -> Option<String> {
     }
 }
 
-const VIEW: &str = "GET /returns/{token}";
-
+/// `GET /returns/{token}`
 pub async fn show(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
-    let mut request = match open(&state, &token, VIEW).await {
+    const VIEW: &str = "GET /returns/{token}";
+    let mut request = match open(
+        &state,
+        Use {
+            token: &token,
+            action: VIEW,
+        },
+    )
+    .await
+    {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
     state.store.mark_opened(&request.id, state.clock.now()).await?;
     request.opened = true;
-    audit_status(&state, Some(&request), VIEW, StatusCode::OK).await?;
-    Ok(render(
+    links::audit(&state, Some(&request), VIEW, StatusCode::OK.as_u16()).await?;
+    let notice = notice_text(q.done.as_deref());
+    let page = render(
         &state,
         &token,
         &request,
         Typed::default(),
         Vec::new(),
-        notice_text(q.done.as_deref()),
+        notice,
         q.page.as_deref(),
     )
-    .await?
-    .into_response())
+    .await?;
+    Ok(page.into_response())
 }
 
 fn back(token: &str, done: &str) -> Response {
     Redirect::to(&format!("/returns/{token}?done={done}")).into_response()
 }
 
-/// Opens the request for a change: a bad link gets its page, a read-only return the
-/// return page saying why.
-async fn open_for_change(state: &AppState, token: &str, action: &str) -> Result<ReturnRequest, Response> {
-    let request = open(state, token, action).await?;
-    if let Some(why) = request.state().read_only_because(state.clock.today()) {
-        let errors = vec![(String::new(), why)];
-        let page = refused(
-            state,
-            token,
-            &request,
-            action,
-            Typed::default(),
-            errors,
-            StatusCode::CONFLICT,
-        )
-        .await;
-        return Err(page.unwrap_or_else(IntoResponse::into_response));
-    }
-    Ok(request)
-}
-
-/// What the agency typed, to show again beside the errors.
-#[derive(Default, Clone, Copy)]
-struct Typed<'a> {
-    scoping: Option<&'a FormData>,
-    entry: Option<&'a FormData>,
-}
-
-async fn refused(
+/// Adds entries to the draft, or shows why not (a bad field, or the return's limit).
+async fn add(
     state: &AppState,
-    token: &str,
+    link: Use<'_>,
     request: &ReturnRequest,
-    action: &str,
+    entries: Result<Vec<ChronologyEntry>, Vec<(String, String)>>,
     typed: Typed<'_>,
-    errors: Vec<(String, String)>,
-    status: StatusCode,
+    done: &str,
 ) -> Result<Response, PageError> {
-    audit_status(state, Some(request), action, status).await?;
-    Ok((status, render(state, token, request, typed, errors, None, None).await?).into_response())
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    let entries = match entries {
+        Ok(entries) => entries,
+        Err(errors) => return refused(state, link, request, typed, errors, unprocessable).await,
+    };
+    let entry = links::audit_entry(state, Some(request), link.action, StatusCode::SEE_OTHER.as_u16());
+    match state.store.add_entries(&request.id, &entries, &entry).await {
+        Ok(_) => Ok(back(link.token, done)),
+        Err(store::StoreError::Conflict { message, .. }) => {
+            let field = if done == "upload" { "file" } else { "date" };
+            refused(
+                state,
+                link,
+                request,
+                typed,
+                vec![(field.to_owned(), message)],
+                unprocessable,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
+/// `POST /returns/{token}/scoping`
 pub async fn save_scoping(
     State(state): State<AppState>,
     Path(token): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    const ACTION: &str = "POST /returns/{token}/scoping";
-    let request = match open_for_change(&state, &token, ACTION).await {
+    let link = Use {
+        token: &token,
+        action: "POST /returns/{token}/scoping",
+    };
+    let request = match open_for_change(&state, link).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
     let data = FormData::parse(&body);
     let fields = scoping_fields();
-    let parsed = to_json(&fields, &data).and_then(Scoping::parse);
-    match parsed {
+    match to_json(&fields, &data).and_then(Scoping::parse) {
         Ok(scoping) => {
-            state
-                .store
-                .save_scoping(
-                    &request.id,
-                    &scoping,
-                    &audit_entry(&state, &request, ACTION, StatusCode::SEE_OTHER),
-                )
-                .await?;
+            let entry = links::audit_entry(&state, Some(&request), link.action, StatusCode::SEE_OTHER.as_u16());
+            state.store.save_scoping(&request.id, &scoping, &entry).await?;
             Ok(back(&token, "scoping"))
         }
         Err(e) => {
-            refused(
-                &state,
-                &token,
-                &request,
-                ACTION,
-                Typed {
-                    scoping: Some(&data),
-                    entry: None,
-                },
-                vec![field_error(&fields, &e)],
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let typed = Typed {
+                scoping: Some(&data),
+                entry: None,
+            };
+            let errors = vec![field_error(&fields, &e)];
+            refused(&state, link, &request, typed, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }
 
+/// `POST /returns/{token}/entries`
 pub async fn add_entry(
     State(state): State<AppState>,
     Path(token): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    const ACTION: &str = "POST /returns/{token}/entries";
-    let request = match open_for_change(&state, &token, ACTION).await {
+    let link = Use {
+        token: &token,
+        action: "POST /returns/{token}/entries",
+    };
+    let request = match open_for_change(&state, link).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
     let data = FormData::parse(&body);
     let fields = entry_fields();
-    let entry = to_json(&fields, &data).and_then(|entry| {
-        parse_entries_json(&json!({ "entries": [entry] })).map_err(|rows| match rows.into_iter().next() {
-            Some(r) => domain::events::FieldError::new(r.field, r.message),
-            None => domain::events::FieldError::new("date", "is required"),
+    let entries = to_json(&fields, &data)
+        .and_then(|entry| {
+            parse_entries_json(&json!({ "entries": [entry] })).map_err(|rows| match rows.into_iter().next() {
+                Some(r) => FieldError::new(r.field, r.message),
+                None => FieldError::new("date", "is required"),
+            })
         })
-    });
-    match entry {
-        Ok(entries) => {
-            let added = state
-                .store
-                .add_entries(
-                    &request.id,
-                    &entries,
-                    &audit_entry(&state, &request, ACTION, StatusCode::SEE_OTHER),
-                )
-                .await;
-            match added {
-                Ok(_) => Ok(back(&token, "entry")),
-                Err(store::StoreError::Conflict { message, .. }) => {
-                    let typed = Typed {
-                        scoping: None,
-                        entry: Some(&data),
-                    };
-                    let errors = vec![("date".to_owned(), message)];
-                    refused(
-                        &state,
-                        &token,
-                        &request,
-                        ACTION,
-                        typed,
-                        errors,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                Err(e) => Err(e.into()),
-            }
+        .map_err(|e| vec![field_error(&fields, &e)]);
+    let typed = Typed {
+        scoping: None,
+        entry: Some(&data),
+    };
+    add(&state, link, &request, entries, typed, "entry").await
+}
+
+/// What an upload that could not be used says, field by field.
+fn upload_errors(e: UploadError) -> Vec<(String, String)> {
+    let on_file = |m: String| ("file".to_owned(), m);
+    match e {
+        UploadError::Rows(rows) => {
+            let mut list = vec![on_file(format!("{} rows have errors; nothing was saved", rows.len()))];
+            list.extend(
+                rows.into_iter()
+                    .map(|r| on_file(format!("Row {}: {}: {}", r.row, r.field, r.message))),
+            );
+            list
         }
-        Err(e) => {
-            refused(
-                &state,
-                &token,
-                &request,
-                ACTION,
-                Typed {
-                    scoping: None,
-                    entry: Some(&data),
-                },
-                vec![field_error(&fields, &e)],
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        UploadError::Empty => vec![on_file("Select a filled chronology template: the file is empty".into())],
+        other => vec![on_file(other.to_string())],
     }
 }
 
+/// `POST /returns/{token}/upload`
 pub async fn upload(
     State(state): State<AppState>,
     Path(token): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    const ACTION: &str = "POST /returns/{token}/upload";
-    let request = match open_for_change(&state, &token, ACTION).await {
+    let link = Use {
+        token: &token,
+        action: "POST /returns/{token}/upload",
+    };
+    let request = match open_for_change(&state, link).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
@@ -386,117 +367,37 @@ pub async fn upload(
             Ok(None) => break,
             Err(e) => {
                 let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    "The file is larger than 10 MB: split it into smaller files".to_owned()
+                    "The file is larger than 10 MB: split it into smaller files"
                 } else {
-                    "The upload could not be read: try again".to_owned()
+                    "The upload could not be read: try again"
                 };
-                return refused(
-                    &state,
-                    &token,
-                    &request,
-                    ACTION,
-                    Typed::default(),
-                    vec![("file".into(), message)],
-                    e.status(),
-                )
-                .await;
+                let errors = vec![("file".into(), message.to_owned())];
+                return refused(&state, link, &request, Typed::default(), errors, e.status()).await;
             }
         }
     }
-    let bytes = file.unwrap_or_default();
-    match read_chronology(&bytes) {
-        Ok(entries) => {
-            let added = state
-                .store
-                .add_entries(
-                    &request.id,
-                    &entries,
-                    &audit_entry(&state, &request, ACTION, StatusCode::SEE_OTHER),
-                )
-                .await;
-            match added {
-                Ok(_) => Ok(back(&token, "upload")),
-                Err(store::StoreError::Conflict { message, .. }) => {
-                    let errors = vec![("file".to_owned(), message)];
-                    refused(
-                        &state,
-                        &token,
-                        &request,
-                        ACTION,
-                        Typed::default(),
-                        errors,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                Err(e) => Err(e.into()),
-            }
-        }
-        Err(e) => {
-            let errors = match e {
-                UploadError::Rows(rows) => {
-                    let mut list = vec![(
-                        "file".to_owned(),
-                        format!("{} rows have errors; nothing was saved", rows.len()),
-                    )];
-                    list.extend(
-                        rows.into_iter()
-                            .map(|r| ("file".to_owned(), format!("Row {}: {}: {}", r.row, r.field, r.message))),
-                    );
-                    list
-                }
-                UploadError::Empty => vec![(
-                    "file".into(),
-                    "Select a filled chronology template: the file is empty".into(),
-                )],
-                other => vec![("file".into(), other.to_string())],
-            };
-            refused(
-                &state,
-                &token,
-                &request,
-                ACTION,
-                Typed::default(),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+    let entries = read_chronology(&file.unwrap_or_default()).map_err(upload_errors);
+    add(&state, link, &request, entries, Typed::default(), "upload").await
 }
 
+/// `POST /returns/{token}/submit`
 pub async fn submit(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
-    const ACTION: &str = "POST /returns/{token}/submit";
-    let request = match open_for_change(&state, &token, ACTION).await {
+    let link = Use {
+        token: &token,
+        action: "POST /returns/{token}/submit",
+    };
+    let request = match open_for_change(&state, link).await {
         Ok(r) => r,
         Err(page) => return Ok(page),
     };
-    if let Err(e) = request.scoping.ready_to_submit() {
-        return refused(
-            &state,
-            &token,
-            &request,
-            ACTION,
-            Typed::default(),
+    let (errors, status) = match links::submit(&state, &request, link.action).await {
+        Ok(_) => return Ok(back(&token, "submitted")),
+        Err(Refused::Invalid(e)) => (
             vec![field_error(&scoping_fields(), &e)],
             StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match crate::api::returns::submit::submit(&state, &request).await {
-        Ok(_) => Ok(back(&token, "submitted")),
-        Err(e) => {
-            let e = ApiError::from(e);
-            refused(
-                &state,
-                &token,
-                &request,
-                ACTION,
-                Typed::default(),
-                vec![(String::new(), e.to_string())],
-                e.status(),
-            )
-            .await
-        }
-    }
+        ),
+        Err(Refused::NotNow(m)) => (vec![(String::new(), m)], StatusCode::CONFLICT),
+        Err(other) => return Err(other.into()),
+    };
+    refused(&state, link, &request, Typed::default(), errors, status).await
 }

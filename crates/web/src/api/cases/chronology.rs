@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::documents::{XLSX, file};
 use crate::auth::CaseUser;
 use crate::error::ApiError;
+use crate::service::chronology::Filter;
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/chronology", tag = "cases",
@@ -28,11 +29,10 @@ use crate::state::AppState;
               (status = 422, description = "Unknown format or a bad filter")))]
 pub async fn chronology(
     State(state): State<AppState>,
-    CaseUser(_user): CaseUser,
+    CaseUser(user): CaseUser,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let record = state.store.case(&id).await?.ok_or_else(ApiError::case_not_found)?;
     let date = |name: &str| -> Result<Option<NaiveDate>, ApiError> {
         match query.get(name).map(String::as_str) {
             None | Some("") => Ok(None),
@@ -41,18 +41,16 @@ pub async fn chronology(
                 .map_err(|m| ApiError::invalid(name, m)),
         }
     };
-    let (from, to) = (date("from")?, date("to")?);
-    let agency = query.get("agency").filter(|a| !a.is_empty());
-    let entries: Vec<MergedEntry> = state
-        .store
-        .merged_chronology(&id)
-        .await?
+    let filter = Filter {
+        agency: query.get("agency").filter(|a| !a.is_empty()).cloned(),
+        from: date("from")?,
+        to: date("to")?,
+    };
+    let merged = crate::service::chronology::merged(&state, &user, &id, &filter).await?;
+    let reference = merged.reference;
+    let entries: Vec<MergedEntry> = merged
+        .entries
         .into_iter()
-        .filter(|(a, e)| {
-            agency.is_none_or(|want| a.as_str() == want)
-                && from.is_none_or(|f| e.date >= f)
-                && to.is_none_or(|t| e.date <= t)
-        })
         .map(|(agency, entry)| MergedEntry {
             agency: agency.to_string(),
             entry,
@@ -71,7 +69,7 @@ pub async fn chronology(
             Ok(Json(json!({ "entries": list })).into_response())
         }
         Some("csv") => {
-            let disposition = format!("attachment; filename=\"{}-chronology.csv\"", record.reference);
+            let disposition = format!("attachment; filename=\"{}-chronology.csv\"", reference);
             Ok((
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -82,8 +80,8 @@ pub async fn chronology(
                 .into_response())
         }
         Some("xlsx") => {
-            let bytes = chronology_xlsx(&record.reference, &entries).map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(file(XLSX, &format!("{}-chronology.xlsx", record.reference), bytes))
+            let bytes = chronology_xlsx(&reference, &entries).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(file(XLSX, &format!("{}-chronology.xlsx", reference), bytes))
         }
         Some(other) => Err(ApiError::invalid(
             "format",

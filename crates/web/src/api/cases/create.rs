@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::events::{EventKind, parse_event_request};
-use store::WriteContext;
 
 use super::render_case;
 use crate::audit::AuditedInTransaction;
@@ -26,23 +25,14 @@ pub async fn create_case(
     CaseUser(user): CaseUser,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    if !user.role.may_record(EventKind::IncidentReported) {
+    if !user.role.may_open_cases() {
         return Err(ApiError::Forbidden(format!(
             "the {} role does not open cases",
             user.role.as_str()
         )));
     }
     let request = parse_event_request(body, Some(EventKind::IncidentReported))?;
-    let settings = state.settings();
-    let ctx = WriteContext {
-        today: state.clock.today(),
-        at: state.clock.now(),
-        calendar: &settings.calendar,
-        rules: &settings.rules,
-        actor: &user,
-        action: "POST /api/v1/cases",
-    };
-    let record = state.store.create_case(request.event, ctx).await?;
+    let record = crate::service::cases::open(&state, &user, request, "POST /api/v1/cases").await?;
     let location = format!("/api/v1/cases/{}", record.id);
     let body = render_case(&state, &record, &user).await?;
     let mut response = (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response();

@@ -36,8 +36,8 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(e.to_string())
 }
 
-async fn case(state: &AppState, id: &str) -> Result<CaseRecord, ApiError> {
-    state.store.case(id).await?.ok_or_else(ApiError::case_not_found)
+async fn case(state: &AppState, user: &store::User, id: &str) -> Result<CaseRecord, ApiError> {
+    Ok(crate::service::cases::load(state, user, id).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/referral.docx", tag = "documents",
@@ -45,10 +45,10 @@ async fn case(state: &AppState, id: &str) -> Result<CaseRecord, ApiError> {
     responses((status = 200, description = "The referral form as recorded (DOCX)"), (status = 404, description = "No such case")))]
 pub async fn referral(
     State(state): State<AppState>,
-    CaseUser(_user): CaseUser,
+    CaseUser(user): CaseUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let record = case(&state, &id).await?;
+    let record = case(&state, &user, &id).await?;
     let bytes = referral_docx(&referral_form(&record)).map_err(internal)?;
     Ok(file(DOCX, &format!("{}-referral-form.docx", record.reference), bytes))
 }
@@ -133,10 +133,10 @@ fn corrected_incident(record: &CaseRecord) -> Option<IncidentReported> {
     responses((status = 200, description = "The agency's return: scoping answers and chronology (DOCX)"), (status = 404, description = "No such case or request")))]
 pub async fn agency_return(
     State(state): State<AppState>,
-    CaseUser(_user): CaseUser,
+    CaseUser(user): CaseUser,
     Path((id, agency)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let record = case(&state, &id).await?;
+    let record = case(&state, &user, &id).await?;
     let request = request_of(&state, &id, &agency).await?;
     let entries = state.store.request_entries(&request.id).await?;
     let bytes = return_docx(&record.reference, &request.agency_name, &request.scoping, &entries).map_err(internal)?;
@@ -164,27 +164,12 @@ async fn request_of(state: &AppState, id: &str, agency: &str) -> Result<ReturnRe
               (status = 409, description = "Returns are outstanding and the Business Unit has not decided to go ahead without them")))]
 pub async fn pack(
     State(state): State<AppState>,
-    CaseUser(_user): CaseUser,
+    CaseUser(user): CaseUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let record = case(&state, &id).await?;
+    let record = case(&state, &user, &id).await?;
     let requests = state.store.requests_for_case(&id).await?;
-    if requests.is_empty() {
-        return Err(ApiError::NotAllowedNow(
-            "send the agency requests (agency_requests_sent) before building the papers pack".into(),
-        ));
-    }
-    let waiting: Vec<&str> = requests
-        .iter()
-        .filter(|r| r.submitted_on.is_none() && !r.proceed_without)
-        .map(|r| r.agency.as_str())
-        .collect();
-    if !waiting.is_empty() {
-        return Err(ApiError::NotAllowedNow(format!(
-            "waiting for returns from {}; record a decision to go ahead without a late return (proceed-without) to build the pack now",
-            waiting.join(", ")
-        )));
-    }
+    crate::service::papers::ready(&requests)?;
     let mut files = vec![PackFile {
         name: "referral-form.docx".into(),
         bytes: referral_docx(&referral_form(&record)).map_err(internal)?,
@@ -233,10 +218,10 @@ pub async fn pack(
               (status = 404, description = "No such case"), (status = 409, description = "No meeting scheduled yet")))]
 pub async fn meeting(
     State(state): State<AppState>,
-    CaseUser(_user): CaseUser,
+    CaseUser(user): CaseUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let record = case(&state, &id).await?;
+    let record = case(&state, &user, &id).await?;
     let folded = process::fold(&record.events);
     let Some(meeting) = folded.meeting else {
         return Err(ApiError::NotAllowedNow(

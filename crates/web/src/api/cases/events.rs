@@ -7,15 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::events::{EventKind, parse_event_request};
-use domain::roles::Role;
 use serde_json::{Value, json};
-use store::{User, WriteContext};
 
 use super::render_case;
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
 use crate::error::ApiError;
 use crate::json::JsonBody;
+use crate::service;
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/events", tag = "cases",
@@ -33,59 +32,16 @@ pub async fn record_event(
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
+    // The role is checked before the fields, so that a 403 does not wait on a 422.
     let kind = body.get("type").and_then(Value::as_str).and_then(EventKind::parse);
     if let Some(kind) = kind {
-        authorise(&state, &user, &id, kind, &body).await?;
+        let corrects = body.get("corrects").and_then(Value::as_u64);
+        service::cases::authorise(&state, &user, &id, kind, corrects).await?;
     }
     let request = parse_event_request(body, None)?;
-    let settings = state.settings();
-    let ctx = WriteContext {
-        today: state.clock.today(),
-        at: state.clock.now(),
-        calendar: &settings.calendar,
-        rules: &settings.rules,
-        actor: &user,
-        action: "POST /api/v1/cases/{id}/events",
-    };
-    let (event, record) = state.store.append_event(&id, request, ctx).await?;
+    let (event, record) = service::cases::record(&state, &user, &id, request, "POST /api/v1/cases/{id}/events").await?;
     let body = json!({"version": event.version.get(), "case": render_case(&state, &record, &user).await?});
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     response.extensions_mut().insert(AuditedInTransaction);
     Ok(response)
-}
-
-/// docs/api.md's "who" column; a correction is also open to whoever recorded the original.
-async fn authorise(
-    state: &AppState,
-    user: &User,
-    case_id: &str,
-    kind: EventKind,
-    body: &Value,
-) -> Result<(), ApiError> {
-    if user.role.may_record(kind) {
-        return Ok(());
-    }
-    if kind == EventKind::EventCorrected && user.role != Role::PartnershipManager {
-        let record = state.store.case(case_id).await?.ok_or_else(ApiError::case_not_found)?;
-        let corrects = body.get("corrects").and_then(Value::as_u64);
-        let recorded_by_user = record
-            .events
-            .iter()
-            .zip(&record.meta)
-            .any(|(e, m)| Some(u64::from(e.version.get())) == corrects && m.actor_id == Some(user.id));
-        if recorded_by_user {
-            return Ok(());
-        }
-        return Err(ApiError::Forbidden(
-            "only the person who recorded an event, or the Partnership Manager, may correct it".into(),
-        ));
-    }
-    if state.store.case(case_id).await?.is_none() {
-        return Err(ApiError::case_not_found());
-    }
-    Err(ApiError::Forbidden(format!(
-        "the {} role may not record {}",
-        user.role.as_str(),
-        kind.as_str()
-    )))
 }

@@ -5,15 +5,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::returns::LINK_EXPIRY_WORKING_DAYS;
-use domain::roles::Role;
 use serde_json::{Value, json};
-use store::{AuditEntry, ReturnRequest, User};
+use store::User;
 
-use super::request_lines;
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
 use crate::error::ApiError;
+use crate::service::{self, requests::LinkAction};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/requests", tag = "returns",
@@ -25,9 +23,9 @@ pub async fn list_requests(
     CaseUser(user): CaseUser,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    state.store.case(&id).await?.ok_or_else(ApiError::case_not_found)?;
+    service::cases::load(&state, &user, &id).await?;
     let today = state.clock.today();
-    let lines = request_lines(&state, &id, &user).await?;
+    let lines = service::requests::lines(&state, &id, &user).await?;
     let requests: Vec<Value> = lines
         .iter()
         .map(|l| {
@@ -47,38 +45,27 @@ pub async fn list_requests(
     Ok(Json(json!({ "requests": requests })))
 }
 
-/// The request of `agency` on case `id`, for the Business Unit or Partnership Manager.
-async fn managed_request(state: &AppState, user: &User, id: &str, agency: &str) -> Result<ReturnRequest, ApiError> {
-    if !matches!(user.role, Role::BusinessUnit | Role::PartnershipManager) {
-        return Err(ApiError::Forbidden(
-            "only the Business Unit or the Partnership Manager manages return links".into(),
-        ));
-    }
-    state.store.case(id).await?.ok_or_else(ApiError::case_not_found)?;
-    state
-        .store
-        .requests_for_case(id)
-        .await?
-        .into_iter()
-        .find(|r| r.agency.as_str() == agency)
-        .ok_or_else(|| ApiError::NotFound(format!("no request to {agency} on this case")))
-}
-
-fn entry(state: &AppState, user: &User, case_id: &str, action: &str) -> AuditEntry {
-    AuditEntry {
-        at: state.clock.now(),
-        actor: Some(user.email.clone()),
-        action: action.into(),
-        subject: None,
-        case_id: Some(case_id.into()),
-        outcome: "200".into(),
-    }
-}
-
-fn audited(body: Value) -> Response {
+/// Does `action` to a request's link and answers with what changed; the audit row was
+/// written with the change.
+async fn manage(
+    state: &AppState,
+    user: &User,
+    (id, agency): (String, String),
+    action: LinkAction,
+    route: &str,
+) -> Result<Response, ApiError> {
+    let managed = service::requests::manage(state, user, &id, &agency, action, route).await?;
+    let agency = managed.request.agency;
+    let body = match (action, managed.new_link) {
+        (LinkAction::Reissue, Some((link, expires_on))) => {
+            json!({"agency": agency, "return_link": link, "expires_on": expires_on})
+        }
+        (LinkAction::Revoke, _) => json!({"agency": agency, "revoked": true}),
+        _ => json!({"agency": agency, "proceed_without": true}),
+    };
     let mut response = (StatusCode::OK, Json(body)).into_response();
     response.extensions_mut().insert(AuditedInTransaction);
-    response
+    Ok(response)
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/requests/{agency}/reissue", tag = "returns",
@@ -89,27 +76,10 @@ fn audited(body: Value) -> Response {
 pub async fn reissue(
     State(state): State<AppState>,
     CaseUser(user): CaseUser,
-    Path((id, agency)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let request = managed_request(&state, &user, &id, &agency).await?;
-    if request.submitted_on.is_some() {
-        return Err(ApiError::NotAllowedNow(
-            "this return was already submitted; there is nothing left to send".into(),
-        ));
-    }
-    let today = state.clock.today();
-    let expires = state
-        .settings()
-        .calendar
-        .add_working_days(today, LINK_EXPIRY_WORKING_DAYS);
-    let action = "POST /api/v1/cases/{id}/requests/{agency}/reissue";
-    let token = state
-        .store
-        .reissue_link(&request, expires, &entry(&state, &user, &id, action))
-        .await?;
-    Ok(audited(
-        json!({"agency": request.agency, "return_link": state.return_link(&token), "expires_on": expires.max(request.expires_on)}),
-    ))
+    let route = "POST /api/v1/cases/{id}/requests/{agency}/reissue";
+    manage(&state, &user, path, LinkAction::Reissue, route).await
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/requests/{agency}/revoke", tag = "returns",
@@ -119,15 +89,10 @@ pub async fn reissue(
 pub async fn revoke(
     State(state): State<AppState>,
     CaseUser(user): CaseUser,
-    Path((id, agency)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let request = managed_request(&state, &user, &id, &agency).await?;
-    let action = "POST /api/v1/cases/{id}/requests/{agency}/revoke";
-    state
-        .store
-        .revoke_link(&request, &entry(&state, &user, &id, action))
-        .await?;
-    Ok(audited(json!({"agency": request.agency, "revoked": true})))
+    let route = "POST /api/v1/cases/{id}/requests/{agency}/revoke";
+    manage(&state, &user, path, LinkAction::Revoke, route).await
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/requests/{agency}/proceed-without", tag = "returns",
@@ -138,18 +103,8 @@ pub async fn revoke(
 pub async fn proceed_without(
     State(state): State<AppState>,
     CaseUser(user): CaseUser,
-    Path((id, agency)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let request = managed_request(&state, &user, &id, &agency).await?;
-    if request.submitted_on.is_some() {
-        return Err(ApiError::NotAllowedNow(
-            "this return was submitted; the pack includes it".into(),
-        ));
-    }
-    let action = "POST /api/v1/cases/{id}/requests/{agency}/proceed-without";
-    state
-        .store
-        .proceed_without(&request, &entry(&state, &user, &id, action))
-        .await?;
-    Ok(audited(json!({"agency": request.agency, "proceed_without": true})))
+    let route = "POST /api/v1/cases/{id}/requests/{agency}/proceed-without";
+    manage(&state, &user, path, LinkAction::ProceedWithout, route).await
 }

@@ -202,7 +202,7 @@ mod tests {
             ("immediate_actions-0-due-month", "1"),
             ("immediate_actions-0-due-year", "2027"),
         ]);
-        let body = to_json(&fields(EventKind::MeetingHeld), &form).unwrap();
+        let body = to_json(&fields(EventKind::MeetingHeld).unwrap(), &form).unwrap();
         assert_eq!(body["on"], "2027-01-11");
         assert_eq!(body["criteria"]["improvements_needed"], true);
         assert_eq!(body["immediate_actions"][0]["due"], "2027-01-25");
@@ -211,24 +211,29 @@ mod tests {
     #[test]
     fn an_impossible_date_is_named_and_an_empty_optional_group_left_out() {
         let form = data(&[("on-day", "31"), ("on-month", "2"), ("on-year", "2027")]);
-        assert_eq!(to_json(&fields(EventKind::PackShared), &form).unwrap_err().field, "on");
+        assert_eq!(
+            to_json(&fields(EventKind::PackShared).unwrap(), &form)
+                .unwrap_err()
+                .field,
+            "on"
+        );
         let form = data(&[
             ("on-day", "1"),
             ("on-month", "2"),
             ("on-year", "2027"),
             ("recommendation", "lcspr"),
         ]);
-        let body = to_json(&fields(EventKind::MeetingHeld), &form).unwrap();
+        let body = to_json(&fields(EventKind::MeetingHeld).unwrap(), &form).unwrap();
         assert!(body.get("immediate_actions").is_none());
     }
 
     #[test]
     fn error_paths_point_at_the_right_inputs() {
-        let f = fields(EventKind::MeetingHeld);
+        let f = fields(EventKind::MeetingHeld).unwrap();
         assert_eq!(id_for_error("on", &f), "on-day");
         assert_eq!(id_for_error("criteria.panel_view", &f), "criteria-panel_view");
         assert_eq!(
-            id_for_error("agencies[1]", &fields(EventKind::AgencyRequestsSent)),
+            id_for_error("agencies[1]", &fields(EventKind::AgencyRequestsSent).unwrap()),
             "agencies"
         );
     }

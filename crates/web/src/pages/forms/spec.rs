@@ -11,8 +11,8 @@ pub enum Input {
     Date,
     Text,
     TextArea,
-    Radios(&'static [(&'static str, &'static str)]),
-    Checkboxes(&'static [(&'static str, &'static str)]),
+    Radios(Options),
+    Checkboxes(Options),
     /// Yes or no, sent as a boolean.
     YesNo,
     /// Checkboxes of the agencies in the directory.
@@ -61,81 +61,71 @@ const ON: Field = Field {
     optional: false,
 };
 
-const MET: &[(&str, &str)] = &[
-    ("met", "Yes, the Serious Harm threshold is met"),
-    ("not_met", "No, the threshold is not met"),
-];
-const UPHELD: &[(&str, &str)] = &[
-    ("upheld", "Upheld: the threshold is not met"),
-    ("overturned", "Overturned: the threshold is met"),
-];
-const MEETING_KINDS: &[(&str, &str)] = &[
-    ("standing_group", "Standing group"),
-    ("extraordinary", "Extraordinary meeting"),
-];
-const RECOMMENDATIONS: &[(&str, &str)] = &[
-    ("lcspr", "A local child safeguarding practice review"),
-    ("other_learning_review", "Another learning review"),
-    ("no_further_review", "No further review"),
-];
-const ACTIVITIES: &[(&str, &str)] = &[
-    ("audit", "Audit"),
-    ("review", "Review"),
-    ("escalation_policy", "Escalation Policy process"),
-    ("other", "Other"),
-];
-const ALA_CRITERIA: &[(&str, &str)] = &[
-    ("clear_learning_focus", "Clear focus on the proposed learning"),
-    ("recurring_theme", "A recurring theme"),
-    ("exceptional_circumstance", "An exceptional circumstance of interest"),
-    ("less_prescriptive", "A less prescriptive process suits"),
-];
-const DECISIONS: &[(&str, &str)] = &[("undertake", "Undertake the activity"), ("no_action", "Take no action")];
-const DECIDERS: &[(&str, &str)] = &[
-    ("local_authority", "Local authority"),
-    ("health", "Health"),
-    ("police", "Police"),
-    ("partnership_manager", "Partnership Manager"),
-];
-pub const ROUTES: &[(&str, &str)] = &[
-    ("children_services", "LA Children's Services found it"),
-    ("partner_agency", "Another agency found it and sent the details"),
-];
-pub const INCIDENT_KINDS: &[(&str, &str)] = &[
-    ("death", "A child died"),
-    ("serious_harm", "A child was seriously harmed"),
-];
-pub const SEXES: &[(&str, &str)] = &[("female", "Female"), ("male", "Male"), ("unknown", "Not known")];
-const STEPS: &[(&str, &str)] = &[
-    ("forwarded_to_la", "Forward to the LA"),
-    ("threshold_decision", "Threshold decision"),
-    ("panel_notification", "Panel notification"),
-    ("referral_form", "Referral form"),
-    ("agency_requests", "Agency requests"),
-    ("agency_return", "An agency return"),
-    ("rapid_review_meeting", "Rapid Review meeting"),
-    ("pack_shared", "Papers pack"),
-    ("rapid_review_submission", "Rapid Review submission"),
-    ("outcome_communication", "Outcome communication"),
-    ("challenge_window", "Challenge window"),
-    ("lcspr_publication", "LCSPR publication"),
-    ("lcspr_sent_to_panel", "LCSPR sent to the Panel"),
-];
+/// Which domain enum a radio or checkbox group offers; its keys and labels come from
+/// the enum itself (see `domain::keyed`), never from a table here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Options {
+    Route,
+    IncidentKind,
+    Sex,
+    ThresholdOutcome,
+    ChallengeOutcome,
+    MeetingKind,
+    Recommendation,
+    AlaActivity,
+    AlaCriterion,
+    AlaDecision,
+    AlaDecider,
+    Step,
+    Role,
+    Partner,
+    DayKind,
+}
 
-/// The fields of the form that records `kind` (the incident report has its own page).
-pub fn fields(kind: EventKind) -> Vec<Field> {
+impl Options {
+    /// The (key, label) pairs, in the enum's order.
+    pub fn pairs(self) -> Vec<(&'static str, &'static str)> {
+        use domain::events as e;
+        match self {
+            Options::Route => e::Route::choices(),
+            Options::IncidentKind => e::IncidentKind::choices(),
+            Options::Sex => e::Sex::choices(),
+            Options::ThresholdOutcome => e::ThresholdOutcome::choices(),
+            Options::ChallengeOutcome => e::ChallengeOutcome::choices(),
+            Options::MeetingKind => e::MeetingKind::choices(),
+            Options::Recommendation => e::Recommendation::choices(),
+            Options::AlaActivity => e::AlaActivity::choices(),
+            Options::AlaCriterion => e::AlaCriterion::choices(),
+            Options::AlaDecision => e::AlaDecision::choices(),
+            Options::AlaDecider => e::AlaDecider::choices(),
+            Options::Step => domain::deadlines::StepKey::choices(),
+            Options::Role => domain::roles::Role::choices(),
+            Options::Partner => domain::roles::Partner::choices(),
+            Options::DayKind => domain::calendar::DayKind::choices(),
+        }
+    }
+}
+
+/// The fields of the form that records `kind`, or `None` for a step with no form of
+/// its own (the incident report has its own page; corrections go through the API).
+/// The match names every event type, so a new one cannot be left without a decision.
+pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
     use EventKind as K;
     use Input::*;
     let mut fields = vec![ON];
     fields.extend(match kind {
         K::ThresholdDecided => vec![
-            f("outcome", "Is the Serious Harm threshold met?", Radios(MET)),
+            f(
+                "outcome",
+                "Is the Serious Harm threshold met?",
+                Radios(Options::ThresholdOutcome),
+            ),
             f("rationale", "Why", TextArea),
         ],
         K::ThresholdChallenged => vec![f("grounds", "Grounds for the challenge", TextArea)],
         K::ChallengeMeetingHeld => vec![opt("notes", "Notes", TextArea)],
         K::ChallengeResolved => vec![
-            f("outcome", "Outcome of the challenge", Radios(UPHELD)),
+            f("outcome", "Outcome of the challenge", Radios(Options::ChallengeOutcome)),
             f("rationale", "Why", TextArea),
         ],
         K::PanelNotified => vec![f("reference", "Notification reference", Text)],
@@ -146,10 +136,10 @@ pub fn fields(kind: EventKind) -> Vec<Field> {
         K::AgencyReturnReceived => vec![f("agency", "Which agency's return", OutstandingAgency)],
         K::MeetingScheduled => vec![
             f("meeting_on", "Meeting date", Date),
-            f("meeting_kind", "Kind of meeting", Radios(MEETING_KINDS)),
+            f("meeting_kind", "Kind of meeting", Radios(Options::MeetingKind)),
         ],
         K::MeetingHeld => vec![
-            f("recommendation", "Recommendation", Radios(RECOMMENDATIONS)),
+            f("recommendation", "Recommendation", Radios(Options::Recommendation)),
             f("rationale", "Why", TextArea),
             f(
                 "criteria.improvements_needed",
@@ -181,14 +171,18 @@ pub fn fields(kind: EventKind) -> Vec<Field> {
         ],
         K::EsgRecommendationMade => vec![f("subgroup", "Sub-group to lead QA and learning", Text)],
         K::AlaProposed => vec![
-            f("activity", "Activity", Radios(ACTIVITIES)),
-            opt("criteria", "Criteria it meets", Checkboxes(ALA_CRITERIA)),
+            f("activity", "Activity", Radios(Options::AlaActivity)),
+            opt("criteria", "Criteria it meets", Checkboxes(Options::AlaCriterion)),
             f("proposal", "Proposal", TextArea),
         ],
         K::AlaDecided => vec![
-            f("decision", "Decision", Radios(DECISIONS)),
+            f("decision", "Decision", Radios(Options::AlaDecision)),
             opt("lead_group", "Lead group (needed to undertake it)", Text),
-            f("decided_by", "Who took part in the decision", Checkboxes(DECIDERS)),
+            f(
+                "decided_by",
+                "Who took part in the decision",
+                Checkboxes(Options::AlaDecider),
+            ),
         ],
         K::AlaCompleted => vec![f("learning", "Learning found", TextArea)],
         K::LcsprCommissioned => vec![
@@ -197,15 +191,22 @@ pub fn fields(kind: EventKind) -> Vec<Field> {
         ],
         K::CaseClosed => vec![opt("reason", "Reason for closing", TextArea)],
         K::DeadlineExtended => vec![
-            f("step", "Deadline to extend", Radios(STEPS)),
+            f("step", "Deadline to extend", Radios(Options::Step)),
             opt("agency", "Agency (for an agency return)", Agency),
             f("new_due", "New due date", Date),
             f("reason", "Reason", TextArea),
         ],
-        K::IncidentReported | K::EventCorrected => Vec::new(),
-        _ => Vec::new(),
+        K::ForwardedToLa
+        | K::DecisionFedBack
+        | K::ReferralSubmitted
+        | K::PackShared
+        | K::RapidReviewSubmitted
+        | K::OutcomeCommunicated
+        | K::LcsprSentToPanel
+        | K::LcsprPublished => Vec::new(),
+        K::IncidentReported | K::EventCorrected => return None,
     });
-    fields
+    Some(fields)
 }
 
 /// Events recorded only after a "check your answers" page.
@@ -213,9 +214,9 @@ pub fn checked_before_recording(kind: EventKind) -> bool {
     matches!(kind, EventKind::ThresholdDecided | EventKind::MeetingHeld)
 }
 
-/// Events the case page offers as forms (corrections go through the API).
+/// Events the case page offers as forms.
 pub fn offered_as_form(kind: EventKind) -> bool {
-    !matches!(kind, EventKind::IncidentReported | EventKind::EventCorrected)
+    fields(kind).is_some()
 }
 
 /// The incident report that opens a case: its dates, the incident and up to two
@@ -223,22 +224,22 @@ pub fn offered_as_form(kind: EventKind) -> bool {
 pub fn incident_fields() -> Vec<Field> {
     use Input::*;
     vec![
-        f("route", "How did the partnership hear of it?", Radios(ROUTES)),
+        f("route", "How did the partnership hear of it?", Radios(Options::Route)),
         f("reported_on", "Date it was reported", Date),
         f("aware_on", "Date the LA became aware", Date),
         f("referring_agency", "Referring agency", Agency),
-        f("incident.kind", "What happened", Radios(INCIDENT_KINDS)),
+        f("incident.kind", "What happened", Radios(Options::IncidentKind)),
         f("incident.occurred_on", "Date of the incident", Date),
         f("incident.summary", "Summary (no names)", TextArea),
         f("children.0.initials", "First child's initials", Text),
-        f("children.0.sex", "First child's sex", Radios(SEXES)),
+        f("children.0.sex", "First child's sex", Radios(Options::Sex)),
         opt("children.0.age_years", "First child's age in years", Number),
         opt(
             "children.1.initials",
             "Second child's initials, if siblings were involved",
             Text,
         ),
-        opt("children.1.sex", "Second child's sex", Radios(SEXES)),
+        opt("children.1.sex", "Second child's sex", Radios(Options::Sex)),
         opt("children.1.age_years", "Second child's age in years", Number),
     ]
 }

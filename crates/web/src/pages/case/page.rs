@@ -1,0 +1,126 @@
+//! A case's own page: every step as a task list with its status and how its date was
+//! worked out, the agency requests, the discussions, the timeline, and a link to the
+//! form of each step the signed-in role may record now.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use domain::case::CaseView;
+use domain::process::CaseState;
+use store::CaseRecord;
+
+use super::super::{Nav, PageError, PageUser, long_date};
+use super::discussion::{Thread, threads};
+use super::requests::{RequestView, view};
+use super::steps::{StepLine, step_line};
+use crate::state::AppState;
+
+pub struct TimelineLine {
+    pub what: String,
+    pub on: String,
+    pub actor: String,
+    pub recorded_at: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub nav: Option<Nav>,
+    pub reference: String,
+    pub path: String,
+    pub stage: String,
+    pub state: String,
+    pub route: String,
+    pub aware_on: String,
+    pub steps: Vec<StepLine>,
+    pub timeline: Vec<TimelineLine>,
+    /// Links to the forms of the steps this user may record now.
+    pub actions: Vec<(String, String)>,
+    pub case_id: String,
+    pub csrf: String,
+    pub requests: Vec<RequestView>,
+    pub has_meeting: bool,
+    pub threads: Vec<Thread>,
+}
+
+fn timeline(record: &CaseRecord) -> Vec<TimelineLine> {
+    record
+        .events
+        .iter()
+        .zip(&record.meta)
+        .map(|(e, m)| TimelineLine {
+            what: e.payload.kind().done_label().to_owned(),
+            on: long_date(e.on),
+            actor: m.actor.clone(),
+            recorded_at: m.recorded_at.format("%-d %B %Y %H:%M UTC").to_string(),
+        })
+        .collect()
+}
+
+/// The forms the signed-in role may fill in now: steps the process has open, that the
+/// role records, and that have a form.
+fn actions(record: &CaseRecord, folded: &CaseState, page_user: &PageUser) -> Vec<(String, String)> {
+    folded
+        .open_steps()
+        .into_iter()
+        .filter(|k| page_user.user.role.may_record(*k) && super::super::forms::spec::offered_as_form(*k))
+        .map(|k| {
+            (
+                format!("/cases/{}/record/{}", record.id, k.as_str()),
+                k.label().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// `GET /cases/{id}`
+pub async fn show(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    super::may_see_cases(&page_user)?;
+    let record = crate::service::cases::load(&state, &page_user.user, &id)
+        .await
+        .map_err(|r| super::refused(&page_user, r))?;
+    let settings = state.settings();
+    let today = state.clock.today();
+    // Fold once: the view, the threads and the offered forms all read this state.
+    let folded = domain::process::fold(&record.events);
+    let view_of_case = CaseView::of_state(&folded, &settings.calendar, &settings.rules, today);
+    let lines = crate::service::requests::lines(&state, &record.id, &page_user.user).await?;
+    let names: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| (l.request.agency.to_string(), l.request.agency_name.clone()))
+        .collect();
+    let agency_name = |slug: &str| {
+        names
+            .iter()
+            .find(|(s, _)| s == slug)
+            .map_or_else(|| slug.to_owned(), |(_, n)| n.clone())
+    };
+    let manages = page_user.user.role.may_manage_return_links();
+    Ok(CasePage {
+        nav: Some(Nav::from(&page_user)),
+        reference: record.reference.clone(),
+        path: view_of_case.path.label().to_owned(),
+        stage: view_of_case.stage.label().to_owned(),
+        state: view_of_case.state.label().to_owned(),
+        route: view_of_case.route.map(|r| r.label().to_owned()).unwrap_or_default(),
+        aware_on: view_of_case.aware_on.map(long_date).unwrap_or_default(),
+        steps: view_of_case
+            .deadlines
+            .iter()
+            .map(|d| step_line(d, agency_name))
+            .collect(),
+        timeline: timeline(&record),
+        case_id: record.id.clone(),
+        csrf: page_user.csrf.clone(),
+        requests: lines.iter().map(|l| view(l, today, manages)).collect(),
+        has_meeting: folded.meeting.is_some(),
+        threads: threads(&state, &record.id, &folded, &page_user.user).await?,
+        actions: actions(&record, &folded, &page_user),
+    }
+    .into_response())
+}

@@ -1,0 +1,108 @@
+//! Cases: loading one for a user, opening one, and recording a step on one, with the
+//! roles' rules (who may record which step, and who may correct an event).
+
+use domain::case::CaseView;
+use domain::events::{Event, EventKind, EventRequest};
+use domain::roles::Role;
+use store::{CaseRecord, User, WriteContext};
+
+use super::Refused;
+use crate::state::AppState;
+
+/// The derived view of a stored case on the service's business date.
+pub fn view_of(state: &AppState, record: &CaseRecord) -> CaseView {
+    let settings = state.settings();
+    CaseView::derive(&record.events, &settings.calendar, &settings.rules, state.clock.today())
+}
+
+/// The case `id` for `user`: refused for a role that sees no cases, not found when
+/// there is none.
+pub async fn load(state: &AppState, user: &User, id: &str) -> Result<CaseRecord, Refused> {
+    if !user.role.may_see_cases() {
+        return Err(Refused::Forbidden(format!(
+            "the {} role does not give access to cases",
+            user.role.label()
+        )));
+    }
+    state.store.case(id).await?.ok_or_else(Refused::no_such_case)
+}
+
+/// Opens a case with its incident report; `action` names the route for the audit.
+pub async fn open(state: &AppState, user: &User, request: EventRequest, action: &str) -> Result<CaseRecord, Refused> {
+    if !user.role.may_open_cases() {
+        return Err(Refused::Forbidden(format!(
+            "the {} role does not open cases",
+            user.role.label()
+        )));
+    }
+    let settings = state.settings();
+    let ctx = context(state, user, &settings, action);
+    Ok(state.store.create_case(request.event, ctx).await?)
+}
+
+/// Whether `user` may record a step of `kind` on case `id`: the role's rule, and for a
+/// correction, also whoever recorded the event it corrects (`corrects`).
+pub async fn authorise(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    kind: EventKind,
+    corrects: Option<u64>,
+) -> Result<(), Refused> {
+    if user.role.may_record(kind) {
+        return Ok(());
+    }
+    let record = load(state, user, id).await?;
+    if kind == EventKind::EventCorrected && user.role != Role::PartnershipManager {
+        let recorded_by_user = record
+            .events
+            .iter()
+            .zip(&record.meta)
+            .any(|(e, m)| Some(u64::from(e.version.get())) == corrects && m.actor_id == Some(user.id));
+        if recorded_by_user {
+            return Ok(());
+        }
+        return Err(Refused::Forbidden(
+            "only the person who recorded an event, or the Partnership Manager, may correct it".into(),
+        ));
+    }
+    Err(Refused::Forbidden(format!(
+        "the {} role does not record this step ({})",
+        user.role.label(),
+        kind.as_str()
+    )))
+}
+
+/// Records a step on case `id` once the user is authorised for it.
+pub async fn record(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    request: EventRequest,
+    action: &str,
+) -> Result<(Event, CaseRecord), Refused> {
+    let corrects = match &request.event.payload {
+        domain::events::EventPayload::EventCorrected(c) => Some(u64::from(c.corrects.get())),
+        _ => None,
+    };
+    authorise(state, user, id, request.event.kind(), corrects).await?;
+    let settings = state.settings();
+    let ctx = context(state, user, &settings, action);
+    Ok(state.store.append_event(id, request, ctx).await?)
+}
+
+fn context<'a>(
+    state: &AppState,
+    user: &'a User,
+    settings: &'a crate::state::Settings,
+    action: &'a str,
+) -> WriteContext<'a> {
+    WriteContext {
+        today: state.clock.today(),
+        at: state.clock.now(),
+        calendar: &settings.calendar,
+        rules: &settings.rules,
+        actor: user,
+        action,
+    }
+}

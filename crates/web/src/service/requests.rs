@@ -1,0 +1,124 @@
+//! Agency requests as the Business Unit manages them: each request with its return link
+//! (for those who hand links out), reissuing a link (the old one stops), withdrawing
+//! one, and going ahead without a late return.
+
+use chrono::NaiveDate;
+use domain::returns::LINK_EXPIRY_WORKING_DAYS;
+use store::{AuditEntry, ReturnRequest, User};
+
+use super::Refused;
+use crate::state::AppState;
+
+/// One agency request, with its link for those who hand links out.
+#[derive(Debug, Clone)]
+pub struct RequestLine {
+    pub request: ReturnRequest,
+    pub link: Option<String>,
+}
+
+/// Every request of a case, as `viewer` may see it.
+pub async fn lines(state: &AppState, case_id: &str, viewer: &User) -> Result<Vec<RequestLine>, Refused> {
+    let sees_links = viewer.role.may_manage_return_links();
+    Ok(state
+        .store
+        .requests_for_case(case_id)
+        .await?
+        .into_iter()
+        .map(|request| {
+            let link = sees_links.then(|| state.return_link(&state.store.return_token(&request)));
+            RequestLine { request, link }
+        })
+        .collect())
+}
+
+/// What the Business Unit may do to a request's link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkAction {
+    /// A new link, open for another 15 working days; the old one stops working.
+    Reissue,
+    /// The link stops working.
+    Revoke,
+    /// The papers pack is built without this agency's return.
+    ProceedWithout,
+}
+
+impl LinkAction {
+    /// The action a URL names (`reissue`, `revoke`, `proceed-without`).
+    pub fn parse(s: &str) -> Option<LinkAction> {
+        match s {
+            "reissue" => Some(LinkAction::Reissue),
+            "revoke" => Some(LinkAction::Revoke),
+            "proceed-without" => Some(LinkAction::ProceedWithout),
+            _ => None,
+        }
+    }
+}
+
+/// What a link action did: the request, and for a reissue the new link and expiry.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    pub request: ReturnRequest,
+    pub new_link: Option<(String, NaiveDate)>,
+}
+
+/// Does `action` to `agency`'s request on case `case_id`, audited as `route`.
+pub async fn manage(
+    state: &AppState,
+    user: &User,
+    case_id: &str,
+    agency: &str,
+    action: LinkAction,
+    route: &str,
+) -> Result<Managed, Refused> {
+    if !user.role.may_manage_return_links() {
+        return Err(Refused::Forbidden(
+            "only the Business Unit or the Partnership Manager manages return links".into(),
+        ));
+    }
+    super::cases::load(state, user, case_id).await?;
+    let request = state
+        .store
+        .requests_for_case(case_id)
+        .await?
+        .into_iter()
+        .find(|r| r.agency.as_str() == agency)
+        .ok_or_else(|| Refused::NotFound(format!("no request to {agency} on this case")))?;
+    let entry = AuditEntry {
+        at: state.clock.now(),
+        actor: Some(user.email.clone()),
+        action: route.to_owned(),
+        subject: Some(format!("agency {agency}")),
+        case_id: Some(case_id.to_owned()),
+        outcome: "200".into(),
+    };
+    let submitted = request.submitted_on.is_some();
+    let new_link = match action {
+        LinkAction::Reissue if submitted => {
+            return Err(Refused::NotNow(
+                "this return was already submitted; there is nothing left to send".into(),
+            ));
+        }
+        LinkAction::ProceedWithout if submitted => {
+            return Err(Refused::NotNow(
+                "this return was submitted; the pack includes it".into(),
+            ));
+        }
+        LinkAction::Reissue => {
+            let expires = state
+                .settings()
+                .calendar
+                .add_working_days(state.clock.today(), LINK_EXPIRY_WORKING_DAYS);
+            let token = state.store.reissue_link(&request, expires, &entry).await?;
+            Some((state.return_link(&token), expires.max(request.expires_on)))
+        }
+        LinkAction::Revoke => {
+            state.store.revoke_link(&request, &entry).await?;
+            None
+        }
+        LinkAction::ProceedWithout => {
+            state.store.proceed_without(&request, &entry).await?;
+            None
+        }
+    };
+    Ok(Managed { request, new_link })
+}

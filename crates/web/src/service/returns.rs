@@ -1,0 +1,89 @@
+//! Return links, as the agency uses them: opening one by its token (an unknown,
+//! retired or withdrawn link is not found; an expired one says only that), whether it
+//! may still change the return, the audit of every use, and submission.
+
+use domain::roles::Role;
+use store::{AuditEntry, CaseRecord, ReturnRequest, User, WriteContext};
+
+use super::Refused;
+use crate::state::AppState;
+
+/// What an expired link says, and all it says.
+pub const EXPIRED: &str = "This link has expired. Contact the Partnership Business Unit for a new one.";
+
+/// What a link that does not work says.
+pub const NOT_VALID: &str = "this return link is not valid: ask the Partnership Business Unit for a new one";
+
+/// The request a token opens.
+pub async fn open(state: &AppState, token: &str) -> Result<ReturnRequest, Refused> {
+    match state.store.request_by_token(token).await? {
+        Some(r) if !r.revoked && r.state().expired(state.clock.today()) => Err(Refused::Expired(EXPIRED.into())),
+        Some(r) if !r.revoked => Ok(r),
+        _ => Err(Refused::NotFound(NOT_VALID.into())),
+    }
+}
+
+/// Refuses a change when the return is read-only (submitted, withdrawn, its case
+/// closed), saying why.
+pub fn writable(state: &AppState, request: &ReturnRequest) -> Result<(), Refused> {
+    match request.state().read_only_because(state.clock.today()) {
+        Some(why) => Err(Refused::NotNow(why)),
+        None => Ok(()),
+    }
+}
+
+/// Who a return link acts as, in the audit and the case history.
+pub fn actor(request: &ReturnRequest) -> String {
+    format!("return-link:{}", request.agency)
+}
+
+/// The audit row of a use of a return link; `request` is `None` for a link that did not
+/// open anything.
+pub fn audit_entry(state: &AppState, request: Option<&ReturnRequest>, action: &str, outcome: u16) -> AuditEntry {
+    AuditEntry {
+        at: state.clock.now(),
+        actor: request.map(actor),
+        action: action.to_owned(),
+        subject: None,
+        case_id: request.map(|r| r.case_id.clone()),
+        outcome: outcome.to_string(),
+    }
+}
+
+/// Audits a use of a return link that did not audit itself in its own transaction
+/// (reads and refusals).
+pub async fn audit(
+    state: &AppState,
+    request: Option<&ReturnRequest>,
+    action: &str,
+    outcome: u16,
+) -> Result<(), Refused> {
+    Ok(state.store.audit(&audit_entry(state, request, action, outcome)).await?)
+}
+
+/// Submits the return: records `agency_return_received` as the link itself, after
+/// checking that it may still change and that the scoping answers are complete.
+pub async fn submit(state: &AppState, request: &ReturnRequest, action: &str) -> Result<CaseRecord, Refused> {
+    writable(state, request)?;
+    request.scoping.ready_to_submit()?;
+    let link_user = User {
+        id: 0,
+        email: actor(request),
+        name: format!("Return link for {}", request.agency_name),
+        role: Role::AgencyContact,
+        partner: None,
+        agency: Some(request.agency.clone()),
+        disabled: false,
+        two_factor: false,
+    };
+    let settings = state.settings();
+    let ctx = WriteContext {
+        today: state.clock.today(),
+        at: state.clock.now(),
+        calendar: &settings.calendar,
+        rules: &settings.rules,
+        actor: &link_user,
+        action,
+    };
+    Ok(state.store.submit_return(request, ctx).await?)
+}
