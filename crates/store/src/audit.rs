@@ -136,40 +136,10 @@ impl Store {
                 break;
             }
             for row in &page {
-                let seq: i64 = row.try_get("seq")?;
-                let stored_prev: String = row.try_get("prev_mac")?;
-                let stored_mac: String = row.try_get("mac")?;
-                if seq != expected_seq {
-                    return Ok(report(rows, Some((expected_seq, "this row is missing".into()))));
+                if let Some(broken) = self.check_link(row, expected_seq, &prev, anchor)? {
+                    return Ok(report(rows, Some(broken)));
                 }
-                if stored_prev != prev {
-                    return Ok(report(
-                        rows,
-                        Some((seq, "its prev_mac does not match the MAC of the row before".into())),
-                    ));
-                }
-                if self.row_mac(row, seq, &stored_prev)? != stored_mac {
-                    return Ok(report(
-                        rows,
-                        Some((
-                            seq,
-                            "its contents do not match its MAC (changed after it was written)".into(),
-                        )),
-                    ));
-                }
-                if let Some(head) = anchor
-                    && head.seq == seq
-                    && head.mac != stored_mac
-                {
-                    return Ok(report(
-                        rows,
-                        Some((
-                            seq,
-                            "it is not the row the anchor file recorded (the chain was rewritten)".into(),
-                        )),
-                    ));
-                }
-                prev = stored_mac;
+                prev = row.try_get("mac")?;
                 expected_seq += 1;
                 rows += 1;
             }
@@ -192,6 +162,31 @@ impl Store {
             ));
         }
         Ok(report(rows, None))
+    }
+
+    /// Checks one row against the chain so far: `Some((seq, why))` if it is broken.
+    fn check_link(
+        &self,
+        row: &AnyRow,
+        expected_seq: i64,
+        prev: &str,
+        anchor: Option<&Head>,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let seq: i64 = row.try_get("seq")?;
+        let stored_prev: String = row.try_get("prev_mac")?;
+        let stored_mac: String = row.try_get("mac")?;
+        let why = if seq != expected_seq {
+            return Ok(Some((expected_seq, "this row is missing".into())));
+        } else if stored_prev != prev {
+            "its prev_mac does not match the MAC of the row before"
+        } else if self.row_mac(row, seq, &stored_prev)? != stored_mac {
+            "its contents do not match its MAC (changed after it was written)"
+        } else if anchor.is_some_and(|head| head.seq == seq && head.mac != stored_mac) {
+            "it is not the row the anchor file recorded (the chain was rewritten)"
+        } else {
+            return Ok(None);
+        };
+        Ok(Some((seq, why.into())))
     }
 
     fn row_mac(&self, row: &AnyRow, seq: i64, prev: &str) -> Result<String, StoreError> {

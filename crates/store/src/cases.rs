@@ -147,48 +147,7 @@ impl Store {
     }
 
     async fn list_cases_uncached(&self, filter: &CaseFilter, today: NaiveDate) -> Result<Vec<CaseSummary>, StoreError> {
-        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM cases WHERE 1 = 1");
-        let mut binds: Vec<String> = Vec::new();
-        let param = |value: String, binds: &mut Vec<String>| {
-            binds.push(value);
-            format!("${}", binds.len())
-        };
-        if let Some(state) = filter.state {
-            let p = param(open_or_closed(state).to_owned(), &mut binds);
-            sql.push_str(&format!(" AND state = {p}"));
-        }
-        if filter.overdue {
-            let p = param(today.to_string(), &mut binds);
-            sql.push_str(&format!(
-                " AND state = 'open' AND next_due IS NOT NULL AND next_due < {p}"
-            ));
-        }
-        if let Some(stage) = &filter.stage {
-            let p = param(stage.clone(), &mut binds);
-            sql.push_str(&format!(" AND stage = {p}"));
-        }
-        if let Some(reference) = &filter.reference {
-            let escaped: String = reference
-                .trim()
-                .to_uppercase()
-                .chars()
-                .filter(|c| !c.is_control() && !matches!(c, '%' | '_'))
-                .take(64)
-                .collect();
-            let p = param(format!("{escaped}%"), &mut binds);
-            sql.push_str(&format!(" AND reference LIKE {p}"));
-        }
-        // Overdue cases all have a due date, so the (state, next_due) index gives the order.
-        let order = if filter.overdue {
-            "next_due, reference"
-        } else {
-            "CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, reference"
-        };
-        sql.push_str(&format!(
-            " ORDER BY {order} LIMIT {} OFFSET {}",
-            filter.limit.max(1),
-            filter.offset
-        ));
+        let (sql, binds) = page_query(filter, today);
         let object = SUMMARY_COLUMNS
             .split(", ")
             .map(|c| format!("'{c}', {c}"))
@@ -328,6 +287,49 @@ pub(crate) async fn load_events(
         });
     }
     Ok((events, meta))
+}
+
+/// The SQL of one page of the case list and the values it binds, in order. Built from
+/// fixed fragments; every value is bound.
+fn page_query(filter: &CaseFilter, today: NaiveDate) -> (String, Vec<String>) {
+    let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM cases WHERE 1 = 1");
+    let mut binds: Vec<String> = Vec::new();
+    let mut condition = |clause: &str, value: String, sql: &mut String| {
+        binds.push(value);
+        sql.push_str(&clause.replace("{}", &format!("${}", binds.len())));
+    };
+    if let Some(state) = filter.state {
+        condition(" AND state = {}", open_or_closed(state).to_owned(), &mut sql);
+    }
+    if filter.overdue {
+        let clause = " AND state = 'open' AND next_due IS NOT NULL AND next_due < {}";
+        condition(clause, today.to_string(), &mut sql);
+    }
+    if let Some(stage) = &filter.stage {
+        condition(" AND stage = {}", stage.clone(), &mut sql);
+    }
+    if let Some(reference) = &filter.reference {
+        let escaped: String = reference
+            .trim()
+            .to_uppercase()
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '%' | '_'))
+            .take(64)
+            .collect();
+        condition(" AND reference LIKE {}", format!("{escaped}%"), &mut sql);
+    }
+    // Overdue cases all have a due date, so the (state, next_due) index gives the order.
+    let order = if filter.overdue {
+        "next_due, reference"
+    } else {
+        "CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, reference"
+    };
+    sql.push_str(&format!(
+        " ORDER BY {order} LIMIT {} OFFSET {}",
+        filter.limit.max(1),
+        filter.offset
+    ));
+    (sql, binds)
 }
 
 /// A snapshot row as the database's JSON functions spell it.

@@ -25,6 +25,9 @@ pub use state::{AppState, Clock, TwoFactor};
 /// The largest JSON body the API accepts.
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 
+/// The largest upload (a filled chronology template) the API and the pages accept.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
 /// The whole application.
 pub fn router(mut state: AppState) -> Router {
     let (api, openapi) = api::routes(state.clone()).split_for_parts();

@@ -36,7 +36,7 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .route_layer(from_fn_with_state(state, audit_case_access));
     // The return links audit themselves: their case is known only from the token.
     let (schemas, paths, upload) = routes!(returns::chronology::post_chronology);
-    let upload = upload.layer(DefaultBodyLimit::max(returns::chronology::MAX_UPLOAD_BYTES));
+    let upload = upload.layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES));
     let returns = OpenApiRouter::new()
         .routes(routes!(returns::get::get_return))
         .routes(routes!(returns::scoping::put_scoping))

@@ -91,9 +91,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/returns/{token}/entries", post(returns::add_entry))
         .route(
             "/returns/{token}/upload",
-            post(returns::upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::api::returns::chronology::MAX_UPLOAD_BYTES,
-            )),
+            post(returns::upload).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES)),
         )
         .route("/returns/{token}/submit", post(returns::submit))
         .route("/favicon.ico", get(assets::no_favicon))

@@ -12,13 +12,11 @@ use domain::returns::{ChronologyEntry, RowError, parse_entries_json};
 use serde_json::json;
 
 use super::{audit_entry, audit_outcome, audit_status, open, writable};
+use crate::MAX_UPLOAD_BYTES;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 const ACTION: &str = "POST /api/v1/returns/{token}/chronology";
-
-/// The largest upload accepted.
-pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 #[utoipa::path(post, path = "/api/v1/returns/{token}/chronology", tag = "returns", security(()),
     params(("token" = String, Path, description = "The return link's token")),

@@ -109,6 +109,8 @@ impl Options {
 /// The fields of the form that records `kind`, or `None` for a step with no form of
 /// its own (the incident report has its own page; corrections go through the API).
 /// The match names every event type, so a new one cannot be left without a decision.
+/// (It is a table, one arm per event type, which is why it is longer than a function
+/// should be; splitting it would only scatter the table.)
 pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
     use EventKind as K;
     use Input::*;
