@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,13 +14,13 @@ use chrono::Datelike;
 use domain::calendar::{DayKind, Override, parse_gov_uk_feed};
 use domain::deadlines::RuleSet;
 use domain::events::FieldError;
-use domain::roles::Role;
 use store::NewAgency;
 
 use super::forms::body::{FormData, date, id};
 use super::forms::spec::{Field, Input, Options};
 use super::forms::{Choices, FieldView, field_error, views};
-use super::{MessagePage, Nav, PageUser};
+use super::signed_form::SignedForm;
+use super::{Nav, PageUser};
 use crate::error::ApiError;
 use crate::pages::PageError;
 use crate::state::AppState;
@@ -76,16 +75,18 @@ const AGENCY_FIELDS: [Field; 4] = [
     field("kind", "Kind of agency (school, GP, police…)", Input::Text, false),
     field("email", "Email for requests", Input::Text, true),
 ];
-pub(super) fn allowed(page_user: &PageUser, rules: bool) -> Option<Response> {
-    let ok = page_user.user.role == Role::Admin || (rules && page_user.user.role == Role::PartnershipManager);
-    (!ok).then(|| {
-        let page = MessagePage {
-            nav: Some(Nav::from(page_user)),
-            title: "You cannot use administration".into(),
-            message: "These pages are for administrators.".into(),
-        };
-        (StatusCode::FORBIDDEN, page).into_response()
-    })
+/// Whether `page_user` may use these pages: administrators, and for the deadline rules
+/// (`rules`) the Partnership Manager too.
+pub(super) fn allowed(page_user: &PageUser, rules: bool) -> Result<(), PageError> {
+    let role = page_user.user.role;
+    if role.may_administer() || (rules && role.may_change_deadline_rules()) {
+        return Ok(());
+    }
+    Err(PageError::forbidden(
+        Some(Nav::from(page_user)),
+        "You cannot use administration",
+        "These pages are for administrators.",
+    ))
 }
 
 /// The audit row of an administrative change made by `page_user`.
@@ -112,32 +113,9 @@ fn page(page_user: &PageUser, heading: &str) -> AdminPage {
     }
 }
 
-fn expired(page_user: &PageUser) -> Response {
-    let page = MessagePage {
-        nav: Some(Nav::from(page_user)),
-        title: "The form has expired".into(),
-        message: "Go back, reload the page and try again.".into(),
-    };
-    (StatusCode::FORBIDDEN, page).into_response()
-}
-
-/// A posted admin form from someone allowed to send it, with a valid form token.
-pub(super) fn posted(page_user: &PageUser, body: &[u8], rules: bool) -> Result<FormData, Box<Response>> {
-    if let Some(refused) = allowed(page_user, rules) {
-        return Err(Box::new(refused));
-    }
-    let data = FormData::parse(body);
-    if data.get("csrf") != page_user.csrf {
-        return Err(Box::new(expired(page_user)));
-    }
-    Ok(data)
-}
-
-pub async fn home(page_user: PageUser) -> Response {
-    if let Some(refused) = allowed(&page_user, true) {
-        return refused;
-    }
-    page(&page_user, "Administration").into_response()
+pub async fn home(page_user: PageUser) -> Result<Response, PageError> {
+    allowed(&page_user, true)?;
+    Ok(page(&page_user, "Administration").into_response())
 }
 
 /// After a calendar or rules change: use it now and bring every case snapshot up to date.
@@ -209,10 +187,8 @@ pub async fn calendar(
     State(state): State<AppState>,
     page_user: PageUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if let Some(refused) = allowed(&page_user, false) {
-        return refused;
-    }
+) -> Result<Response, PageError> {
+    allowed(&page_user, false)?;
     let year = q
         .get("year")
         .and_then(|y| y.parse().ok())
@@ -226,20 +202,16 @@ pub async fn calendar(
         }
         .to_owned()
     });
-    calendar_page(&state, &page_user, year, &FormData::default(), Vec::new(), notice)
-        .await
-        .into_response()
+    Ok(
+        calendar_page(&state, &page_user, year, &FormData::default(), Vec::new(), notice)
+            .await
+            .into_response(),
+    )
 }
 
-pub async fn add_override(
-    State(state): State<AppState>,
-    page_user: PageUser,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let data = match posted(&page_user, &body, false) {
-        Ok(data) => data,
-        Err(refused) => return Ok(*refused),
-    };
+pub async fn add_override(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
+    let SignedForm { user: page_user, data } = form;
+    allowed(&page_user, false)?;
     let year = state.clock.today().year();
     let checked = (|| -> Result<Override, FieldError> {
         let day = date(&data, "date")?
@@ -291,9 +263,7 @@ pub async fn import(
     page_user: PageUser,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    if let Some(refused) = allowed(&page_user, false) {
-        return Ok(refused);
-    }
+    allowed(&page_user, false)?;
     let (mut csrf, mut file) = (String::new(), Vec::new());
     while let Ok(Some(field)) = multipart.next_field().await {
         match field.name() {
@@ -303,7 +273,7 @@ pub async fn import(
         }
     }
     if csrf != page_user.csrf {
-        return Ok(expired(&page_user));
+        return Err(PageError::form_expired(Some(Nav::from(&page_user))));
     }
     let year = state.clock.today().year();
     let parsed = std::str::from_utf8(&file)
@@ -373,9 +343,7 @@ pub async fn agencies(
     page_user: PageUser,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if let Some(refused) = allowed(&page_user, false) {
-        return Ok(refused);
-    }
+    allowed(&page_user, false)?;
     let notice = q.contains_key("done").then(|| "The agency is added.".to_owned());
     Ok(
         agencies_page(&state, &page_user, &FormData::default(), Vec::new(), notice)
@@ -384,15 +352,9 @@ pub async fn agencies(
     )
 }
 
-pub async fn add_agency(
-    State(state): State<AppState>,
-    page_user: PageUser,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let data = match posted(&page_user, &body, false) {
-        Ok(data) => data,
-        Err(refused) => return Ok(*refused),
-    };
+pub async fn add_agency(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
+    let SignedForm { user: page_user, data } = form;
+    allowed(&page_user, false)?;
     let email = Some(data.get("email")).filter(|e| !e.is_empty());
     let added = match NewAgency::new(data.get("slug"), data.get("name"), data.get("kind"), email) {
         Ok(new) => state
@@ -436,25 +398,17 @@ pub async fn rules(
     State(state): State<AppState>,
     page_user: PageUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if let Some(refused) = allowed(&page_user, true) {
-        return refused;
-    }
+) -> Result<Response, PageError> {
+    allowed(&page_user, true)?;
     let notice = q
         .contains_key("done")
         .then(|| "The rules are saved and every case's deadlines recomputed.".to_owned());
-    rules_page(&page_user, state.settings().rules.to_toml(), Vec::new(), notice).into_response()
+    Ok(rules_page(&page_user, state.settings().rules.to_toml(), Vec::new(), notice).into_response())
 }
 
-pub async fn save_rules(
-    State(state): State<AppState>,
-    page_user: PageUser,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let data = match posted(&page_user, &body, true) {
-        Ok(data) => data,
-        Err(refused) => return Ok(*refused),
-    };
+pub async fn save_rules(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
+    let SignedForm { user: page_user, data } = form;
+    allowed(&page_user, true)?;
     let text = data
         .0
         .iter()

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use store::{NewUser, User};
 
-use super::admin::{allowed, audited, field, posted};
+use super::admin::{allowed, audited, field};
 use super::forms::body::FormData;
 use super::forms::spec::{Field, Input, Options};
 use super::forms::{Choices, FieldView, field_error, views};
@@ -114,9 +114,7 @@ pub async fn users(
     page_user: PageUser,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if let Some(refused) = allowed(&page_user, false) {
-        return Ok(refused);
-    }
+    allowed(&page_user, false)?;
     let mut page = users_page(&state, &page_user, &FormData::default(), Vec::new()).await?;
     page.notice = q.get("done").map(|d| {
         match d.as_str() {
@@ -130,15 +128,9 @@ pub async fn users(
 }
 
 /// `POST /admin/users`
-pub async fn add_user(
-    State(state): State<AppState>,
-    page_user: PageUser,
-    body: axum::body::Bytes,
-) -> Result<Response, PageError> {
-    let data = match posted(&page_user, &body, false) {
-        Ok(data) => data,
-        Err(refused) => return Ok(*refused),
-    };
+pub async fn add_user(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
+    let SignedForm { user: page_user, data } = form;
+    allowed(&page_user, false)?;
     let some = |name: &str| Some(data.get(name)).filter(|v| !v.is_empty());
     let password = Some(data.raw("password")).filter(|p| !p.is_empty()).map(str::to_owned);
     let added = match NewUser::new(
@@ -174,13 +166,7 @@ pub async fn add_user(
 
 /// The user an action names, for an administrator.
 async fn subject(state: &AppState, form: &SignedForm, id: i64) -> Result<User, PageError> {
-    if allowed(&form.user, false).is_some() {
-        return Err(PageError::forbidden(
-            Some(Nav::from(&form.user)),
-            "You cannot use administration",
-            "These pages are for administrators.",
-        ));
-    }
+    allowed(&form.user, false)?;
     state
         .store
         .user_by_id(id)
@@ -254,9 +240,7 @@ pub async fn tokens(
     page_user: PageUser,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if let Some(refused) = allowed(&page_user, false) {
-        return Ok(refused);
-    }
+    allowed(&page_user, false)?;
     let now = state.clock.now();
     let day = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %B %Y").to_string();
     let tokens = state
@@ -296,9 +280,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
     form: SignedForm,
 ) -> Result<Response, PageError> {
-    if let Some(refused) = allowed(&form.user, false) {
-        return Ok(refused);
-    }
+    allowed(&form.user, false)?;
     let entry = audited(&state, &form.user, "token_revoked", None);
     if state.store.revoke_token(id, &entry).await? {
         Ok(Redirect::to("/admin/tokens?done=1").into_response())
