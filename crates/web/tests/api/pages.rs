@@ -60,6 +60,45 @@ async fn a_page_form_without_its_token_is_a_403_page(backend: store::Backend) {
     assert_eq!(app.page(Some(&pm), "/cases").await.status, 303, "signed out");
 }
 
+async fn a_step_that_is_not_open_yet_is_a_409_page_saying_what_comes_first(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let la = app.browser("la").await;
+    let res = app
+        .page(Some(&la), &format!("/cases/{case}/record/panel_notified"))
+        .await;
+    assert_page(&res, 409, "This step is not open now");
+    assert!(
+        res.body.as_str().unwrap().contains("threshold decision"),
+        "{}",
+        res.body
+    );
+}
+
+async fn a_form_that_fails_is_a_422_page_naming_the_field_and_keeping_what_was_typed(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let pm = app.browser("pm").await;
+    let form = format!(
+        "csrf={}&route=children_services&reported_on-day=31&reported_on-month=2&reported_on-year=2026\
+         &incident-summary=Synthetic+summary+kept",
+        pm.csrf
+    );
+    let res = app.submit(Some(&pm), "/cases/new", &form).await;
+    assert_page(&res, 422, "There is a problem");
+    let html = res.body.as_str().unwrap();
+    assert!(
+        html.contains("href=\"#reported_on-day\""),
+        "the summary links to the day: {html}"
+    );
+    assert!(
+        html.contains("Synthetic summary kept"),
+        "the typed summary is kept: {html}"
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let cases = app.store.list_cases(&Default::default(), today).await.unwrap();
+    assert!(cases.is_empty(), "nothing was opened");
+}
+
 async fn errors_under_api_are_json_whatever_produced_them(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     assert_json(&app.get("pm", "/api/v1/no-such-route").await, 404, "not_found");
@@ -95,5 +134,7 @@ crate::on_both_backends!(
     refusals_are_403_pages_and_unknowns_404_pages,
     a_page_form_without_its_token_is_a_403_page,
     errors_under_api_are_json_whatever_produced_them,
+    a_step_that_is_not_open_yet_is_a_409_page_saying_what_comes_first,
+    a_form_that_fails_is_a_422_page_naming_the_field_and_keeping_what_was_typed,
     hsts_is_sent_when_the_public_url_is_https_and_not_otherwise,
 );
