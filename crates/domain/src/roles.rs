@@ -62,9 +62,17 @@ impl Role {
     /// the Business Unit may. `event_corrected` is also open to whoever recorded the
     /// original event; that check needs the history and lives with the caller.
     pub fn may_record(self, kind: EventKind) -> bool {
+        let allowed = Role::recorders(kind);
+        use Role as R;
+        allowed.contains(&self) || (self == R::PartnershipManager && allowed.contains(&R::BusinessUnit))
+    }
+
+    /// The roles whose work an event records (before the Partnership Manager's cover
+    /// for the Business Unit): the people a reminder of the step goes to.
+    pub fn recorders(kind: EventKind) -> &'static [Role] {
         use EventKind as K;
         use Role as R;
-        let allowed: &[Role] = match kind {
+        match kind {
             K::IncidentReported => &[R::PartnershipManager, R::BusinessUnit, R::LaDecisionMaker],
             K::ForwardedToLa
             | K::ChallengeMeetingHeld
@@ -86,8 +94,7 @@ impl Role {
             K::MeetingHeld | K::EsgRecommendationMade => &[R::JcrChair, R::PartnershipManager],
             K::AlaProposed => &[R::LaDecisionMaker, R::PartnerRep, R::PartnershipManager],
             K::AlaDecided | K::CaseClosed | K::DeadlineExtended | K::EventCorrected => &[R::PartnershipManager],
-        };
-        allowed.contains(&self) || (self == R::PartnershipManager && allowed.contains(&R::BusinessUnit))
+        }
     }
 }
 

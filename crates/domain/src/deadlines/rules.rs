@@ -10,7 +10,11 @@
 //! rapid_review_meeting = { window_start = 7, working_days = 8 }
 //! pack_shared = { working_days_before = 2 }
 //! lcspr_publication = { calendar_months = 6 }
+//! threshold_decision = { working_days = 5, remind_before = 3 }
 //! ```
+//!
+//! `remind_before` (default 2, 0 for none) is how many working days before the due
+//! date the people who act next are reminded.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +40,11 @@ pub struct RuleSet {
     /// is itself a working day counts as day 1.
     pub anchor_day_is_day_one: bool,
     rules: [DueRule; 13],
+    remind_before: [u32; 13],
 }
+
+/// Working days before a due date that a reminder goes, unless the rules say otherwise.
+pub const DEFAULT_REMIND_BEFORE: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -54,6 +62,7 @@ impl Default for RuleSet {
         Self {
             anchor_day_is_day_one: false,
             rules,
+            remind_before: [DEFAULT_REMIND_BEFORE; 13],
         }
     }
 }
@@ -84,6 +93,11 @@ impl RuleSet {
         self.rules[index(step)]
     }
 
+    /// How many working days before the step's due date a reminder goes (0: none).
+    pub fn remind_before(&self, step: StepKey) -> u32 {
+        self.remind_before[index(step)]
+    }
+
     /// Reads a rule set from TOML; unknown keys and wrong shapes are refused, naming them.
     pub fn from_toml(text: &str) -> Result<RuleSet, RulesError> {
         let file: RulesFile = toml::from_str(text).map_err(|e| RulesError {
@@ -99,6 +113,15 @@ impl RuleSet {
         };
         for (step, given) in file.steps.into_iter().flatten() {
             let field = format!("steps.{}", step.as_str());
+            if let Some(days) = given.remind_before {
+                if days > MAX_REMIND_BEFORE {
+                    return Err(RulesError {
+                        field,
+                        message: format!("remind_before must be at most {MAX_REMIND_BEFORE}"),
+                    });
+                }
+                set.remind_before[index(step)] = days;
+            }
             let rule = given
                 .into_rule(default_rule(step))
                 .map_err(|message| RulesError { field, message })?;
@@ -116,6 +139,10 @@ impl RuleSet {
                 DueRule::Window { start, end } => format!("{{ window_start = {start}, working_days = {end} }}"),
                 DueRule::WorkingDaysBefore(n) => format!("{{ working_days_before = {n} }}"),
                 DueRule::CalendarMonthsAfter(n) => format!("{{ calendar_months = {n} }}"),
+            };
+            let shape = match self.remind_before(step) {
+                DEFAULT_REMIND_BEFORE => shape,
+                days => format!("{}, remind_before = {days} }}", shape.trim_end_matches(" }")),
             };
             out.push_str(&format!("{} = {shape}\n", step.as_str()));
         }
@@ -137,13 +164,27 @@ struct StepRule {
     window_start: Option<u32>,
     working_days_before: Option<u32>,
     calendar_months: Option<u32>,
+    remind_before: Option<u32>,
 }
 
 const MAX_WORKING_DAYS: u32 = 260;
+const MAX_REMIND_BEFORE: u32 = 20;
 
 impl StepRule {
     /// Reads the numbers in the shape the step's default has.
     fn into_rule(self, shape: DueRule) -> Result<DueRule, String> {
+        let no_numbers = [
+            self.working_days,
+            self.window_start,
+            self.working_days_before,
+            self.calendar_months,
+        ]
+        .iter()
+        .all(Option::is_none);
+        if no_numbers && self.remind_before.is_some() {
+            // Only the reminder changes; the due date keeps its rule.
+            return Ok(shape);
+        }
         let n = |v: Option<u32>, key: &str| -> Result<u32, String> {
             let n = v.ok_or_else(|| format!("give {key}"))?;
             if n > MAX_WORKING_DAYS {
@@ -242,7 +283,24 @@ mod tests {
 
     #[test]
     fn the_rule_set_round_trips_through_its_own_toml() {
-        let rules = RuleSet::from_toml("[steps]\npack_shared = { working_days_before = 2 }\n").unwrap();
+        let rules = RuleSet::from_toml(
+            "[steps]\npack_shared = { working_days_before = 2 }\nagency_return = { working_days = 5, remind_before = 1 }\n",
+        )
+        .unwrap();
         assert_eq!(RuleSet::from_toml(&rules.to_toml()).unwrap(), rules);
+    }
+
+    #[test]
+    fn reminders_go_two_working_days_ahead_unless_a_step_says_otherwise() {
+        let rules = RuleSet::from_toml(
+            "[steps]\nthreshold_decision = { remind_before = 3 }\nagency_return = { remind_before = 0 }\n",
+        )
+        .unwrap();
+        assert_eq!(rules.remind_before(StepKey::ThresholdDecision), 3);
+        assert_eq!(rules.rule(StepKey::ThresholdDecision), DueRule::WorkingDaysAfter(5));
+        assert_eq!(rules.remind_before(StepKey::AgencyReturn), 0);
+        assert_eq!(rules.remind_before(StepKey::PanelNotification), 2);
+        let err = RuleSet::from_toml("[steps]\nagency_return = { remind_before = 99 }\n").unwrap_err();
+        assert_eq!(err.field, "steps.agency_return");
     }
 }

@@ -34,3 +34,25 @@ crate::keyed! {
         PlannedPublicationOn = "planned_publication_on", "the planned publication date";
     }
 }
+
+impl StepKey {
+    /// The event that completes the step: its recorders are who acts next.
+    pub fn completed_by(self) -> crate::events::EventKind {
+        use crate::events::EventKind as K;
+        match self {
+            StepKey::ForwardedToLa => K::ForwardedToLa,
+            StepKey::ThresholdDecision => K::ThresholdDecided,
+            StepKey::ChallengeWindow => K::ThresholdChallenged,
+            StepKey::PanelNotification => K::PanelNotified,
+            StepKey::ReferralForm => K::ReferralSubmitted,
+            StepKey::AgencyRequests => K::AgencyRequestsSent,
+            StepKey::AgencyReturn => K::AgencyReturnReceived,
+            StepKey::RapidReviewMeeting => K::MeetingHeld,
+            StepKey::PackShared => K::PackShared,
+            StepKey::RapidReviewSubmission => K::RapidReviewSubmitted,
+            StepKey::OutcomeCommunication => K::OutcomeCommunicated,
+            StepKey::LcsprPublication => K::LcsprPublished,
+            StepKey::LcsprSentToPanel => K::LcsprSentToPanel,
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Who the process tells of each event: docs/domain.md's "who is told what" table as
+//! one exhaustive match, so a new event type must say here whom it tells. The answer
+//! names audiences (a role, the reps of one partner, an agency); the store turns them
+//! into addresses. What a message may say is the notifier's business, and never case
+//! content: a reference, the step, a date and a link.
+
+use crate::events::{AgencySlug, Event, EventPayload, Route};
+use crate::roles::{Partner, Role};
+
+/// A group of people a message goes to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Audience {
+    /// Every active user with the role.
+    Role(Role),
+    /// The partner reps of one of the three partners.
+    PartnerRep(Partner),
+    /// An agency: its directory address and its agency contacts.
+    Agency(AgencySlug),
+}
+
+/// What a message about an event brings with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enclosure {
+    /// The agency's return link, the referral form and both templates.
+    ReturnRequest,
+    /// The meeting's calendar invitation.
+    MeetingInvitation,
+    /// Nothing but the link to the case.
+    None,
+}
+
+/// The audiences told of `event`, the last of `history` (which includes it), and what
+/// their message carries. Each audience appears once.
+pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
+    use Audience::{Agency, PartnerRep};
+    use EventPayload as P;
+    use Role::{BusinessUnit, JcrChair, LaDecisionMaker, PartnershipManager, Viewer};
+    let r = Audience::Role;
+    let plain = |audiences: Vec<Audience>| audiences.into_iter().map(|a| (a, Enclosure::None)).collect();
+    let told: Vec<(Audience, Enclosure)> = match &event.payload {
+        P::IncidentReported(p) => match p.route {
+            Route::ChildrenServices => plain(vec![r(LaDecisionMaker), r(PartnershipManager)]),
+            Route::PartnerAgency => plain(vec![r(PartnershipManager), r(BusinessUnit)]),
+        },
+        P::ForwardedToLa(_) => plain(vec![
+            r(LaDecisionMaker),
+            r(JcrChair),
+            PartnerRep(Partner::Health),
+            PartnerRep(Partner::Police),
+        ]),
+        P::ThresholdDecided(_) | P::DecisionFedBack(_) => {
+            plain(vec![r(PartnershipManager), r(BusinessUnit), r(Role::PartnerRep)])
+        }
+        P::ThresholdChallenged(_) | P::ChallengeMeetingHeld(_) | P::ChallengeResolved(_) => {
+            plain(vec![r(Role::PartnerRep), r(PartnershipManager), r(LaDecisionMaker)])
+        }
+        P::PanelNotified(_) | P::ReferralSubmitted(_) => plain(vec![r(PartnershipManager), r(BusinessUnit)]),
+        P::AgencyRequestsSent(p) => p
+            .agencies
+            .iter()
+            .map(|a| (Agency(a.clone()), Enclosure::ReturnRequest))
+            .collect(),
+        P::DeadlineExtended(p) => p.agency.iter().map(|a| (Agency(a.clone()), Enclosure::None)).collect(),
+        P::MeetingScheduled(_) => attendees(history)
+            .into_iter()
+            .map(|a| (a, Enclosure::MeetingInvitation))
+            .collect(),
+        P::PackShared(_) => plain(attendees(history)),
+        P::RapidReviewSubmitted(_) | P::PanelResponseReceived(_) => {
+            plain(vec![r(PartnershipManager), r(Role::PartnerRep), r(JcrChair)])
+        }
+        P::OutcomeCommunicated(_) => {
+            let mut agencies = asked(history);
+            agencies.extend(referrer(history));
+            plain(agencies.into_iter().map(Agency).collect())
+        }
+        P::EsgRecommendationMade(_)
+        | P::AlaDecided(_)
+        | P::AlaCompleted(_)
+        | P::LcsprCommissioned(_)
+        | P::LcsprSentToPanel(_)
+        | P::LcsprPublished(_) => plain(vec![r(Viewer), r(PartnershipManager)]),
+        // The Partnership Manager decides an ALA, so a proposal is theirs to know of.
+        P::AlaProposed(_) => plain(vec![r(PartnershipManager)]),
+        // Recorded by the people who would be told, or the case's own housekeeping.
+        P::AgencyReturnReceived(_) | P::MeetingHeld(_) | P::CaseClosed(_) | P::EventCorrected(_) => Vec::new(),
+    };
+    let mut once: Vec<(Audience, Enclosure)> = Vec::with_capacity(told.len());
+    for (audience, enclosure) in told {
+        if !once.iter().any(|(a, _)| *a == audience) {
+            once.push((audience, enclosure));
+        }
+    }
+    once
+}
+
+/// The Rapid Review meeting's attendees: the chair, the partner reps, the Partnership
+/// Manager and each agency that was asked for a return.
+pub fn attendees(history: &[Event]) -> Vec<Audience> {
+    let mut out = vec![
+        Audience::Role(Role::JcrChair),
+        Audience::Role(Role::PartnerRep),
+        Audience::Role(Role::PartnershipManager),
+    ];
+    out.extend(asked(history).into_iter().map(Audience::Agency));
+    out
+}
+
+/// Every agency asked for a return, in the order they were asked.
+pub fn asked(history: &[Event]) -> Vec<AgencySlug> {
+    let mut out: Vec<AgencySlug> = Vec::new();
+    for event in history {
+        if let EventPayload::AgencyRequestsSent(p) = &event.payload {
+            for agency in &p.agencies {
+                if !out.contains(agency) {
+                    out.push(agency.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The agency that referred the incident.
+pub fn referrer(history: &[Event]) -> Option<AgencySlug> {
+    history.iter().find_map(|e| match &e.payload {
+        EventPayload::IncidentReported(p) => Some(p.referring_agency.clone()),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

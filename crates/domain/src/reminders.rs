@@ -1,0 +1,83 @@
+//! Which reminders a day brings. On each working day, for each running clock: a
+//! reminder `remind_before` working days before its due date (2 unless the rules say
+//! otherwise) and one on the due day, both to whoever acts next; and on the first
+//! working day it is overdue, an escalation to the Partnership Manager. Nothing on a
+//! weekend or bank holiday. A lapsing challenge window is nobody's duty, so it reminds
+//! no one.
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::deadlines::{Deadline, DeadlineStatus, RuleSet, StepKey};
+use crate::events::AgencySlug;
+use crate::notices::Audience;
+use crate::roles::Role;
+
+crate::keyed! {
+    /// Why a reminder goes.
+    pub enum ReminderKind {
+        Upcoming = "upcoming", "Due soon";
+        DueToday = "due_today", "Due today";
+        Overdue = "overdue", "Overdue";
+    }
+}
+
+/// One reminder of one clock on one day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub step: StepKey,
+    pub agency: Option<AgencySlug>,
+    pub due: NaiveDate,
+    pub kind: ReminderKind,
+    pub to: Vec<Audience>,
+}
+
+/// The reminders of `deadlines` (one case's, worked out for `today`) that go `today`.
+pub fn reminders(deadlines: &[Deadline], calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Vec<Reminder> {
+    if !calendar.is_working_day(today) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for d in deadlines {
+        let running = matches!(d.status, DeadlineStatus::Due | DeadlineStatus::Overdue);
+        let (true, Some(due)) = (running && d.step != StepKey::ChallengeWindow, d.due) else {
+            continue;
+        };
+        let before = i32::try_from(rules.remind_before(d.step)).unwrap_or(0);
+        let kind = if due == today {
+            ReminderKind::DueToday
+        } else if before > 0 && due > today && calendar.add_working_days(due, -before) == today {
+            ReminderKind::Upcoming
+        } else if due < today && calendar.add_working_days(due, 1) == today {
+            ReminderKind::Overdue
+        } else {
+            continue;
+        };
+        out.push(Reminder {
+            step: d.step,
+            agency: d.agency.clone(),
+            due,
+            kind,
+            to: who_is_reminded(d, kind),
+        });
+    }
+    out
+}
+
+/// Whoever acts next on the clock (the agency, for its return); the Partnership Manager
+/// for an escalation.
+pub fn who_is_reminded(deadline: &Deadline, kind: ReminderKind) -> Vec<Audience> {
+    if kind == ReminderKind::Overdue {
+        return vec![Audience::Role(Role::PartnershipManager)];
+    }
+    if let Some(agency) = &deadline.agency {
+        return vec![Audience::Agency(agency.clone())];
+    }
+    Role::recorders(deadline.step.completed_by())
+        .iter()
+        .map(|r| Audience::Role(*r))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,130 @@
+//! Reminder days either side of Christmas 2026, when 25 and 28 December and
+//! 1 January are bank holidays and 26 December is a Saturday.
+
+use super::*;
+use crate::case::CaseView;
+use crate::events::{Event, EventKind};
+use crate::synthetic::{self, Journey};
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn calendar() -> Calendar {
+    Calendar::england_and_wales()
+}
+
+/// A partner-agency case the LA knew of on `aware_on`, cut before `kind`.
+fn case_before(aware_on: &str, kind: EventKind) -> Vec<Event> {
+    let bodies = synthetic::journey(Journey::SeriousHarm, d(aware_on), &calendar(), 1);
+    let events = synthetic::record_all(&bodies, d("2099-01-01")).unwrap();
+    let end = events.iter().position(|e| e.payload.kind() == kind).unwrap();
+    events[..end].to_vec()
+}
+
+/// Every reminder of `events` from `from` to `to`, by day.
+fn reminders_between(events: &[Event], rules: &RuleSet, from: &str, to: &str) -> Vec<(NaiveDate, Reminder)> {
+    let calendar = calendar();
+    let mut out = Vec::new();
+    let mut day = d(from);
+    while day <= d(to) {
+        let view = CaseView::derive(events, &calendar, rules, day);
+        for r in reminders(&view.deadlines, &calendar, rules, day) {
+            out.push((day, r));
+        }
+        day = day.succ_opt().unwrap();
+    }
+    out
+}
+
+fn days_of(all: &[(NaiveDate, Reminder)], step: StepKey) -> Vec<(NaiveDate, ReminderKind)> {
+    all.iter()
+        .filter(|(_, r)| r.step == step)
+        .map(|(day, r)| (*day, r.kind))
+        .collect()
+}
+
+#[test]
+fn a_decision_due_on_30_december_is_reminded_on_24_december_the_day_itself_and_escalated_on_the_31st() {
+    // Aware on Monday 21 December: 5 working days skip 25, 26, 27 and 28 December.
+    let events = case_before("2026-12-21", EventKind::ThresholdDecided);
+    let all = reminders_between(&events, &RuleSet::default(), "2026-12-21", "2027-01-15");
+    assert_eq!(
+        days_of(&all, StepKey::ThresholdDecision),
+        vec![
+            (d("2026-12-24"), ReminderKind::Upcoming),
+            (d("2026-12-30"), ReminderKind::DueToday),
+            (d("2026-12-31"), ReminderKind::Overdue),
+        ]
+    );
+}
+
+#[test]
+fn nothing_is_sent_on_christmas_boxing_day_the_weekend_or_new_year_s_day() {
+    let events = case_before("2026-12-21", EventKind::ThresholdDecided);
+    let all = reminders_between(&events, &RuleSet::default(), "2026-12-14", "2027-01-31");
+    assert!(!all.is_empty());
+    for closed in ["2026-12-25", "2026-12-26", "2026-12-27", "2026-12-28", "2027-01-01"] {
+        assert!(all.iter().all(|(day, _)| *day != d(closed)), "{closed}");
+    }
+}
+
+#[test]
+fn an_escalation_goes_to_the_partnership_manager_and_the_rest_to_whoever_acts_next() {
+    let events = case_before("2026-12-21", EventKind::ThresholdDecided);
+    let all = reminders_between(&events, &RuleSet::default(), "2026-12-21", "2027-01-15");
+    for (_, r) in all.iter().filter(|(_, r)| r.step == StepKey::ThresholdDecision) {
+        let expected = match r.kind {
+            ReminderKind::Overdue => Audience::Role(Role::PartnershipManager),
+            _ => Audience::Role(Role::LaDecisionMaker),
+        };
+        assert_eq!(r.to, vec![expected], "{:?}", r.kind);
+    }
+}
+
+#[test]
+fn an_agency_is_reminded_of_its_own_return() {
+    // Requests sent on 23 December are due back 5 working days later, on 4 January.
+    let mut events = case_before("2026-12-14", EventKind::MeetingScheduled);
+    events.retain(|e| e.payload.kind() != EventKind::AgencyReturnReceived);
+    let all = reminders_between(&events, &RuleSet::default(), "2026-12-21", "2027-01-15");
+    let returns: Vec<&Reminder> = all
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.step == StepKey::AgencyReturn)
+        .collect();
+    assert!(!returns.is_empty());
+    for r in returns {
+        let agency = r.agency.clone().unwrap();
+        let expected = match r.kind {
+            ReminderKind::Overdue => Audience::Role(Role::PartnershipManager),
+            _ => Audience::Agency(agency),
+        };
+        assert_eq!(r.to, vec![expected]);
+    }
+}
+
+#[test]
+fn a_step_s_rule_can_move_its_reminder_or_turn_it_off() {
+    let events = case_before("2026-12-21", EventKind::ThresholdDecided);
+    let three = RuleSet::from_toml("[steps]\nthreshold_decision = { remind_before = 3 }\n").unwrap();
+    let all = reminders_between(&events, &three, "2026-12-21", "2027-01-15");
+    assert_eq!(
+        days_of(&all, StepKey::ThresholdDecision)[0],
+        (d("2026-12-23"), ReminderKind::Upcoming)
+    );
+    let none = RuleSet::from_toml("[steps]\nthreshold_decision = { remind_before = 0 }\n").unwrap();
+    let all = reminders_between(&events, &none, "2026-12-21", "2027-01-15");
+    assert_eq!(
+        days_of(&all, StepKey::ThresholdDecision)[0],
+        (d("2026-12-30"), ReminderKind::DueToday)
+    );
+}
+
+#[test]
+fn a_done_step_and_a_lapsing_challenge_window_remind_no_one() {
+    let events = case_before("2026-12-21", EventKind::PanelNotified);
+    let all = reminders_between(&events, &RuleSet::default(), "2026-12-21", "2027-01-31");
+    assert!(days_of(&all, StepKey::ThresholdDecision).is_empty());
+    assert!(days_of(&all, StepKey::ChallengeWindow).is_empty());
+}
