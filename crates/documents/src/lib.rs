@@ -7,12 +7,14 @@ mod chronology;
 mod docx;
 mod ics;
 mod pack;
+mod referral;
 mod upload;
 
 pub use chronology::{MergedEntry, chronology_csv, chronology_template_xlsx, chronology_xlsx};
 pub use docx::{ReferralForm, referral_docx, return_docx, scoping_template_docx};
 pub use ics::meeting_ics;
 pub use pack::{PackFile, pack_zip};
+pub use referral::referral_form;
 pub use upload::{UploadError, read_chronology};
 
 /// A document could not be written.
