@@ -18,15 +18,42 @@ pub enum Audience {
     Agency(AgencySlug),
 }
 
-/// What a message about an event brings with it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Enclosure {
-    /// The agency's return link, the referral form and both templates.
-    ReturnRequest,
-    /// The meeting's calendar invitation.
-    MeetingInvitation,
-    /// Nothing but the link to the case.
-    None,
+crate::keyed! {
+    /// What a message about an event brings with it.
+    pub enum Enclosure {
+        /// The agency's return link, the referral form and both templates.
+        ReturnRequest = "return_request", "The return link, the referral form and the templates";
+        /// The meeting's calendar invitation.
+        MeetingInvitation = "meeting_invitation", "The meeting invitation";
+        /// Nothing but the link to the case.
+        LinkOnly = "none", "A link to the case";
+    }
+}
+
+crate::keyed! {
+    /// Why a message goes.
+    pub enum Notice {
+        Event = "event", "A step was recorded";
+        Upcoming = "upcoming", "Due soon";
+        DueToday = "due_today", "Due today";
+        Overdue = "overdue", "Overdue";
+        StillOverdue = "still_overdue", "Still overdue";
+        LinkReissued = "link_reissued", "A new return link";
+        LinkRevoked = "link_revoked", "The return link was withdrawn";
+        Digest = "digest", "Daily digest";
+        Test = "test", "Test email";
+    }
+}
+
+impl From<crate::reminders::ReminderKind> for Notice {
+    fn from(kind: crate::reminders::ReminderKind) -> Notice {
+        use crate::reminders::ReminderKind as K;
+        match kind {
+            K::Upcoming => Notice::Upcoming,
+            K::DueToday => Notice::DueToday,
+            K::Overdue => Notice::Overdue,
+        }
+    }
 }
 
 /// The audiences told of `event`, the last of `history` (which includes it), and what
@@ -36,7 +63,9 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
     use EventPayload as P;
     use Role::{BusinessUnit, JcrChair, LaDecisionMaker, PartnershipManager, Viewer};
     let r = Audience::Role;
-    let plain = |audiences: Vec<Audience>| audiences.into_iter().map(|a| (a, Enclosure::None)).collect();
+    let plain = |audiences: Vec<Audience>| -> Vec<(Audience, Enclosure)> {
+        audiences.into_iter().map(|a| (a, Enclosure::LinkOnly)).collect()
+    };
     let told: Vec<(Audience, Enclosure)> = match &event.payload {
         P::IncidentReported(p) => match p.route {
             Route::ChildrenServices => plain(vec![r(LaDecisionMaker), r(PartnershipManager)]),
@@ -60,7 +89,11 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
             .iter()
             .map(|a| (Agency(a.clone()), Enclosure::ReturnRequest))
             .collect(),
-        P::DeadlineExtended(p) => p.agency.iter().map(|a| (Agency(a.clone()), Enclosure::None)).collect(),
+        P::DeadlineExtended(p) => p
+            .agency
+            .iter()
+            .map(|a| (Agency(a.clone()), Enclosure::LinkOnly))
+            .collect(),
         P::MeetingScheduled(_) => attendees(history)
             .into_iter()
             .map(|a| (a, Enclosure::MeetingInvitation))

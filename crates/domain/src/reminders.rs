@@ -81,3 +81,25 @@ pub fn who_is_reminded(deadline: &Deadline, kind: ReminderKind) -> Vec<Audience>
 
 #[cfg(test)]
 mod tests;
+
+/// Clocks still overdue on `today` after the day they were escalated: the lines that
+/// appear again in the Partnership Manager's daily digest.
+pub fn still_overdue(deadlines: &[Deadline], calendar: &Calendar, today: NaiveDate) -> Vec<Reminder> {
+    if !calendar.is_working_day(today) {
+        return Vec::new();
+    }
+    deadlines
+        .iter()
+        .filter(|d| d.status == DeadlineStatus::Overdue && d.step != StepKey::ChallengeWindow)
+        .filter_map(|d| {
+            let due = d.due?;
+            (calendar.add_working_days(due, 1) < today).then(|| Reminder {
+                step: d.step,
+                agency: d.agency.clone(),
+                due,
+                kind: ReminderKind::Overdue,
+                to: vec![Audience::Role(Role::PartnershipManager)],
+            })
+        })
+        .collect()
+}

@@ -52,6 +52,7 @@ impl Store {
         .await?;
         insert_event(&mut tx, &id, &event, &ctx).await?;
         update_snapshot(&mut tx, &id, std::slice::from_ref(&event), &ctx).await?;
+        crate::outbox::for_event(&mut tx, &id, &event, std::slice::from_ref(&event), ctx.at).await?;
         audit::append(&mut tx, &audit_entry(&ctx, &id, "201")).await?;
         tx.commit().await?;
         Ok(CaseRecord {
@@ -117,6 +118,7 @@ pub(crate) async fn append_locked(
     });
     apply_side_effects(tx, case_id, &event, &events, ctx).await?;
     update_snapshot(tx, case_id, &events, ctx).await?;
+    crate::outbox::for_event(tx, case_id, &event, &events, ctx.at).await?;
     Ok((
         event,
         CaseRecord {
@@ -153,6 +155,12 @@ async fn apply_side_effects(
             }
         }
         P::AgencyReturnReceived(p) => crate::returns::mark_submitted(tx, case_id, &p.agency, ctx.at).await?,
+        // An agency's extension moves its link's due date, and its expiry with it.
+        P::DeadlineExtended(p) => {
+            if let Some(agency) = p.agency.as_ref().filter(|_| p.step == StepKey::AgencyReturn) {
+                crate::returns::extend_request(tx, case_id, agency, p.new_due, ctx).await?;
+            }
+        }
         P::IncidentReported(_)
         | P::ForwardedToLa(_)
         | P::ThresholdDecided(_)
@@ -176,7 +184,6 @@ async fn apply_side_effects(
         | P::LcsprSentToPanel(_)
         | P::LcsprPublished(_)
         | P::CaseClosed(_)
-        | P::DeadlineExtended(_)
         | P::EventCorrected(_) => {}
     }
     Ok(())

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::events::payloads::AgencyReturnReceived;
 use domain::events::{AgencySlug, EventPayload, EventRequest, NewEvent, Text};
+use domain::notices::Notice;
 use domain::returns::{ChronologyEntry, LINK_EXPIRY_WORKING_DAYS, MAX_ENTRIES_PER_RETURN, ReturnState, Scoping};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -116,6 +117,35 @@ pub(crate) async fn insert_request(
     .await?;
     Ok(())
 }
+
+/// Moves a request's due date to `new_due`, and its link's expiry to at least as many
+/// working days after it as a new link gets after its due date.
+pub(crate) async fn extend_request(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    agency: &AgencySlug,
+    new_due: NaiveDate,
+    ctx: &WriteContext<'_>,
+) -> Result<(), StoreError> {
+    let slack = LINK_EXPIRY_WORKING_DAYS - RETURN_WORKING_DAYS;
+    let expires = ctx.calendar.add_working_days(new_due, slack).to_string();
+    sqlx::query(
+        "UPDATE agency_requests SET due_on = $1,
+             expires_on = CASE WHEN expires_on < $2 THEN $2 ELSE expires_on END
+         WHERE case_id = $3 AND agency = $4",
+    )
+    .bind(new_due.to_string())
+    .bind(expires)
+    .bind(case_id)
+    .bind(agency.as_str())
+    .execute(&mut *tx.tx)
+    .await?;
+    Ok(())
+}
+
+/// The working days an agency has for its return unless the rules say otherwise, which
+/// with [`LINK_EXPIRY_WORKING_DAYS`] leaves a link open 10 working days past its due date.
+const RETURN_WORKING_DAYS: i32 = 5;
 
 /// Marks a request submitted when its return is recorded by any route.
 pub(crate) async fn mark_submitted(
@@ -300,6 +330,7 @@ impl Store {
             .bind(&request.id)
             .execute(&mut *tx.tx)
             .await?;
+        crate::outbox::for_link(&mut tx, request, Notice::LinkReissued, generation, audit_entry.at).await?;
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(token)
@@ -312,6 +343,14 @@ impl Store {
             .bind(&request.id)
             .execute(&mut *tx.tx)
             .await?;
+        crate::outbox::for_link(
+            &mut tx,
+            request,
+            Notice::LinkRevoked,
+            request.generation,
+            audit_entry.at,
+        )
+        .await?;
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await
     }

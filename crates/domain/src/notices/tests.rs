@@ -201,7 +201,7 @@ fn an_extension_for_an_agency_tells_that_agency_and_other_extensions_tell_no_one
     };
     assert_eq!(
         extend(Some(synthetic::AGENCIES[1])),
-        vec![(agency(synthetic::AGENCIES[1]), Enclosure::None)]
+        vec![(agency(synthetic::AGENCIES[1]), Enclosure::LinkOnly)]
     );
     assert!(extend(None).is_empty());
 }

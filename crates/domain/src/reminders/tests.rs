@@ -128,3 +128,22 @@ fn a_done_step_and_a_lapsing_challenge_window_remind_no_one() {
     assert!(days_of(&all, StepKey::ThresholdDecision).is_empty());
     assert!(days_of(&all, StepKey::ChallengeWindow).is_empty());
 }
+
+#[test]
+fn after_its_escalation_an_overdue_clock_comes_back_each_working_day_for_the_digest() {
+    let events = case_before("2026-12-21", EventKind::ThresholdDecided);
+    let calendar = calendar();
+    let rules = RuleSet::default();
+    let on = |day: &str| {
+        let view = CaseView::derive(&events, &calendar, &rules, d(day));
+        still_overdue(&view.deadlines, &calendar, d(day))
+            .into_iter()
+            .filter(|r| r.step == StepKey::ThresholdDecision)
+            .count()
+    };
+    // Due 30 December, escalated 31 December; again from 4 January (1 January is a holiday).
+    assert_eq!(on("2026-12-31"), 0);
+    assert_eq!(on("2027-01-01"), 0);
+    assert_eq!(on("2027-01-04"), 1);
+    assert_eq!(on("2027-01-05"), 1);
+}

@@ -1,0 +1,324 @@
+//! The words of each kind of message. Every message says which case (by reference),
+//! what happened or what is due, by when, and where to go; the footer says why the
+//! reader gets it. Nothing here reads a summary, a child's details, a rationale or a
+//! chronology entry.
+
+use domain::case::CaseView;
+use domain::deadlines::{Deadline, DeadlineStatus, StepKey};
+use domain::events::{Event, EventPayload};
+use domain::notices::{Enclosure, Notice};
+use domain::process::{self, Path};
+use store::{CaseRecord, OutboxMessage};
+
+use super::{ComposeError, Composed, Sources, enclosures, long_date, working_days};
+
+pub(super) async fn compose(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
+    let composed = match message.notice {
+        Notice::Event => event(sources, message).await?,
+        Notice::Upcoming | Notice::DueToday | Notice::Overdue | Notice::StillOverdue => clock(sources, message).await?,
+        Notice::LinkReissued | Notice::LinkRevoked => link(sources, message).await?,
+        Notice::Digest => digest(sources, message).await?,
+        Notice::Test => Composed {
+            subject: "Rapid Review: test email".to_owned(),
+            body: format!(
+                "This is a test email from Rapid Review, sent at an administrator's request.\n\n\
+                 If you can read it, the service can send email.\n\n{}\n",
+                sources.settings.public_url
+            ),
+            attachments: Vec::new(),
+        },
+    };
+    Ok(Composed {
+        body: format!("{}\n{}", composed.body.trim_end(), footer(sources, message)),
+        ..composed
+    })
+}
+
+/// Why the reader gets the message, and the promise that it holds no case details.
+fn footer(sources: &Sources<'_>, message: &OutboxMessage) -> String {
+    let mut out = String::from("\n--\n");
+    if message.notice != Notice::Test {
+        out.push_str(&format!("You get this email as {}.\n", message.recipient_label));
+    }
+    out.push_str("This email holds no case details: sign in to Rapid Review to see them.\n");
+    if message.agency.is_none() && message.user_id.is_some() {
+        out.push_str(&format!(
+            "Choose each email as it happens or one daily digest: {}/account/notifications\n",
+            sources.settings.public_url
+        ));
+    }
+    out
+}
+
+/// The case's reference, from the row or the case.
+fn reference(message: &OutboxMessage, record: &CaseRecord) -> String {
+    message
+        .case_reference
+        .clone()
+        .unwrap_or_else(|| record.reference.clone())
+}
+
+async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
+    let record = sources.case(message).await?;
+    let version = message.event_version.unwrap_or(0);
+    let Some(at) = record.events.iter().position(|e| e.version.get() == version) else {
+        return Err(ComposeError::Unsendable("the event is not on the case".into()));
+    };
+    let history = &record.events[..=at];
+    let event = &history[at];
+    let reference = reference(message, &record);
+    let done = event.payload.kind().done_label();
+    let mut body = format!("Case {reference}: {done} on {}.\n\n", long_date(event.on));
+    let mut attachments = Vec::new();
+    match message.enclosure {
+        Enclosure::ReturnRequest => {
+            let (text, files) = enclosures::return_request(sources, message, &record, history).await?;
+            body.push_str(&text);
+            attachments = files;
+        }
+        Enclosure::MeetingInvitation => {
+            if let Some(meeting) = process::fold(history).meeting {
+                body.push_str(&format!(
+                    "The Rapid Review meeting is on {}. The invitation is attached: add it to your calendar.\n\n",
+                    long_date(meeting.meeting_on)
+                ));
+                attachments.push(enclosures::invitation(sources, &record, meeting.meeting_on));
+            }
+        }
+        Enclosure::LinkOnly => {}
+    }
+    body.push_str(&what_it_means(sources, message, &record, event).await?);
+    if message.agency.is_none() {
+        body.push_str(&next_steps(sources, &record));
+        body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id)));
+    }
+    Ok(Composed {
+        subject: format!("{reference}: {done}"),
+        body,
+        attachments,
+    })
+}
+
+/// A sentence for the events whose consequence the reader must know: a challenge
+/// window, an agency's new due date, the outcome on its way.
+async fn what_it_means(
+    sources: &Sources<'_>,
+    message: &OutboxMessage,
+    record: &CaseRecord,
+    event: &Event,
+) -> Result<String, ComposeError> {
+    let view = CaseView::derive(&record.events, &sources.calendar, &sources.rules, sources.today);
+    Ok(match &event.payload {
+        EventPayload::ThresholdDecided(_) | EventPayload::DecisionFedBack(_) if view.path == Path::NoSeriousHarm => {
+            match find(&view.deadlines, StepKey::ChallengeWindow).and_then(|d| d.due) {
+                Some(closes) => format!(
+                    "The decision is that the threshold is not met. Partners may challenge it until {}.\n",
+                    long_date(closes)
+                ),
+                None => String::new(),
+            }
+        }
+        EventPayload::DeadlineExtended(p) => match (&message.agency, &p.agency) {
+            (Some(agency), Some(_)) => {
+                let request = sources.request(&record.id, agency).await?;
+                let mut text = format!(
+                    "{}'s return is now due on {}.\n",
+                    sources.agency_name(agency),
+                    long_date(p.new_due)
+                );
+                if let Some(r) = &request {
+                    text.push_str(&format!("Your return link works until {}.\n", long_date(r.expires_on)));
+                    if let Some(link) = sources.return_link(r) {
+                        text.push_str(&format!("\nOpen your return: {link}\n"));
+                    }
+                }
+                text
+            }
+            _ => String::new(),
+        },
+        EventPayload::OutcomeCommunicated(_) => {
+            "The Rapid Review's outcome is decided. The Business Unit will send your agency the outcome letter.\n"
+                .to_owned()
+        }
+        _ => String::new(),
+    })
+}
+
+fn find(deadlines: &[Deadline], step: StepKey) -> Option<&Deadline> {
+    deadlines.iter().find(|d| d.step == step)
+}
+
+/// The case's running clocks, soonest first: what happens next and by when.
+fn next_steps(sources: &Sources<'_>, record: &CaseRecord) -> String {
+    let view = CaseView::derive(&record.events, &sources.calendar, &sources.rules, sources.today);
+    let mut running: Vec<&Deadline> = view
+        .deadlines
+        .iter()
+        .filter(|d| matches!(d.status, DeadlineStatus::Due | DeadlineStatus::Overdue))
+        .filter(|d| d.step != StepKey::ChallengeWindow && d.due.is_some())
+        .collect();
+    running.sort_by_key(|d| d.due);
+    if running.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nWhat happens next:\n");
+    for d in running.iter().take(5) {
+        out.push_str(&format!("- {}\n", clock_line(sources, d)));
+    }
+    out
+}
+
+/// "Decide whether the threshold is met: due 30 December 2026 (3 working days left)".
+fn clock_line(sources: &Sources<'_>, d: &Deadline) -> String {
+    let step = match &d.agency {
+        Some(agency) => format!("{} from {}", d.step.label(), sources.agency_name(agency)),
+        None => d.step.label().to_owned(),
+    };
+    let Some(due) = d.due else {
+        return step;
+    };
+    let left = sources.calendar.working_days_between(sources.today, due);
+    let when = if left > 0 {
+        format!("{} left", working_days(left))
+    } else if left == 0 {
+        "due today".to_owned()
+    } else {
+        format!("overdue by {}", working_days(left))
+    };
+    format!("{step}: due {} ({when})", long_date(due))
+}
+
+async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
+    let record = sources.case(message).await?;
+    let reference = reference(message, &record);
+    let (Some(step), Some(due)) = (message.step, message.due_on) else {
+        return Err(ComposeError::Unsendable("the reminder names no step".into()));
+    };
+    let what = match &message.agency {
+        Some(agency) => format!("{} from {}", step.label(), sources.agency_name(agency)),
+        None => step.label().to_owned(),
+    };
+    let left = sources.calendar.working_days_between(sources.today, due);
+    let (subject, sentence) = match message.notice {
+        Notice::DueToday => (
+            format!("{reference}: due today: {what}"),
+            format!("{what} is due today, {}.", long_date(due)),
+        ),
+        Notice::Overdue | Notice::StillOverdue => (
+            format!("{reference}: overdue: {what}"),
+            format!(
+                "{what} was due on {} and is overdue by {}.",
+                long_date(due),
+                working_days(left.min(-1))
+            ),
+        ),
+        _ => (
+            format!("{reference}: due in {}: {what}", working_days(left.max(1))),
+            format!("{what} is due on {}, in {}.", long_date(due), working_days(left.max(1))),
+        ),
+    };
+    let mut body = format!("Case {reference}: {sentence}\n");
+    match &message.agency {
+        Some(agency) => {
+            if let Some(link) = sources
+                .request(&record.id, agency)
+                .await?
+                .and_then(|r| sources.return_link(&r))
+            {
+                body.push_str(&format!("\nOpen your return: {link}\n"));
+            }
+        }
+        None => body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id))),
+    }
+    Ok(Composed {
+        subject,
+        body,
+        attachments: Vec::new(),
+    })
+}
+
+async fn link(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
+    let record = sources.case(message).await?;
+    let reference = reference(message, &record);
+    let agency = message
+        .agency
+        .clone()
+        .ok_or_else(|| ComposeError::Unsendable("the message names no agency".into()))?;
+    let name = sources.agency_name(&agency);
+    let request = sources.request(&record.id, &agency).await?;
+    let (subject, body) = match message.notice {
+        Notice::LinkReissued => {
+            let mut body =
+                format!("Case {reference}: {name} has a new link for its return. The old link no longer works.\n");
+            if let Some(r) = &request {
+                body.push_str(&format!(
+                    "The return is due on {}; the link works until {}.\n",
+                    long_date(r.due),
+                    long_date(r.expires_on)
+                ));
+                if let Some(link) = sources.return_link(r) {
+                    body.push_str(&format!("\nOpen your return: {link}\n"));
+                }
+            }
+            (format!("{reference}: a new link for your return"), body)
+        }
+        _ => (
+            format!("{reference}: your return link was withdrawn"),
+            format!(
+                "Case {reference}: the link for {name}'s return was withdrawn and no longer works.\n\
+                 The Business Unit will contact you if a return is still needed.\n"
+            ),
+        ),
+    };
+    Ok(Composed {
+        subject,
+        body,
+        attachments: Vec::new(),
+    })
+}
+
+async fn digest(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
+    let items = sources.store.digest_items(message.id).await?;
+    let day = message.due_on.unwrap_or(sources.today);
+    let mut body = format!("Your Rapid Review digest for {}.\n", long_date(day));
+    let mut case_ids: Vec<(String, String)> = Vec::new();
+    for item in &items {
+        let reference = item.case_reference.clone().unwrap_or_default();
+        let line = match item.notice {
+            Notice::Event => match sources.case(item).await {
+                Ok(record) => record
+                    .events
+                    .iter()
+                    .find(|e| Some(e.version.get()) == item.event_version)
+                    .map(|e| format!("{} on {}", e.payload.kind().done_label(), long_date(e.on)))
+                    .unwrap_or_else(|| "a step was recorded".to_owned()),
+                Err(_) => continue,
+            },
+            notice => {
+                let what = item.step.map_or("A step", StepKey::label);
+                let due = item.due_on.map(long_date).unwrap_or_default();
+                format!("{what}: {} (due {due})", notice.label().to_lowercase())
+            }
+        };
+        body.push_str(&format!("\n- {reference}: {line}"));
+        if let Some(id) = &item.case_id
+            && !case_ids.iter().any(|(i, _)| i == id)
+        {
+            case_ids.push((id.clone(), reference));
+        }
+    }
+    body.push_str("\n\nThe cases:\n");
+    for (id, reference) in &case_ids {
+        body.push_str(&format!("- {reference}: {}\n", sources.case_link(id)));
+    }
+    let count = items.len();
+    Ok(Composed {
+        subject: format!(
+            "Rapid Review digest for {}: {count} {}",
+            long_date(day),
+            if count == 1 { "item" } else { "items" }
+        ),
+        body,
+        attachments: Vec::new(),
+    })
+}

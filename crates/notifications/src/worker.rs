@@ -1,0 +1,213 @@
+//! The outbox worker: claims a batch of due rows, writes each message, sends them over
+//! one pooled SMTP transport a few at a time, and marks each sent as soon as the server
+//! accepts it (or records the failure and when to try again). Without an SMTP URL it
+//! does nothing: messages wait, and the admin page shows them.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::{PoolConfig, response::Response};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use store::{Claim, OutboxMessage, Store, StoreError};
+use tokio::task::JoinSet;
+
+use crate::compose::{self, ComposeError, Sources};
+use crate::settings::{MailSettings, Security, SmtpUrl};
+
+/// The most rows claimed at once, and the most messages in flight to the server.
+const BATCH: i64 = 64;
+const IN_FLIGHT: usize = 8;
+/// How long the worker rests when there is nothing to send.
+const IDLE: Duration = Duration::from_millis(500);
+
+/// Where "now" and "today" come from: the binary's clock, with the business date
+/// frozen for demonstrations and tests.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: fn() -> DateTime<Utc>,
+    pub frozen_today: Option<NaiveDate>,
+}
+
+impl Clock {
+    pub fn today(&self) -> NaiveDate {
+        self.frozen_today.unwrap_or_else(|| (self.now)().date_naive())
+    }
+}
+
+/// What one round of sending did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Drained {
+    pub claimed: usize,
+    pub sent: usize,
+    pub failed: usize,
+}
+
+#[derive(Clone)]
+pub struct Worker {
+    store: Store,
+    settings: Arc<MailSettings>,
+    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("smtp", &self.settings.smtp)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The SMTP transport the URL describes, pooled.
+fn transport(url: &SmtpUrl) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    type Smtp = AsyncSmtpTransport<Tokio1Executor>;
+    let tls_error = |e: lettre::transport::smtp::Error| format!("RAPID_REVIEW_SMTP_URL: {e}");
+    let builder = match url.security {
+        Security::Plain => Smtp::builder_dangerous(&url.host),
+        Security::StartTls => Smtp::starttls_relay(&url.host).map_err(tls_error)?,
+        Security::Tls => Smtp::relay(&url.host).map_err(tls_error)?,
+    };
+    let mut builder = builder
+        .port(url.port)
+        .timeout(Some(Duration::from_secs(20)))
+        .pool_config(PoolConfig::new().max_size(IN_FLIGHT as u32));
+    if let Some(user) = &url.username {
+        builder = builder.credentials(Credentials::new(user.clone(), url.password().unwrap_or("").to_owned()));
+    }
+    Ok(builder.build())
+}
+
+impl Worker {
+    pub fn new(store: Store, settings: MailSettings, clock: Clock) -> Result<Worker, String> {
+        let transport = settings.smtp.as_ref().map(transport).transpose()?;
+        Ok(Worker {
+            store,
+            settings: Arc::new(settings),
+            transport,
+            clock,
+        })
+    }
+
+    /// Whether there is an SMTP server to send to.
+    pub fn sends(&self) -> bool {
+        self.transport.is_some()
+    }
+
+    /// Sends until `shutdown` completes. Each round claims what is due; an empty round
+    /// rests a moment. Errors of the database are logged and the round tried again.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        if !self.sends() {
+            tracing::info!("no RAPID_REVIEW_SMTP_URL: messages wait in the outbox");
+            shutdown.await;
+            return;
+        }
+        loop {
+            let rest = match self.drain_once().await {
+                Ok(d) if d.claimed as i64 >= BATCH => Duration::ZERO,
+                Ok(_) => IDLE,
+                Err(e) => {
+                    tracing::error!(error = %e, "the outbox could not be read");
+                    IDLE * 4
+                }
+            };
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(rest) => {}
+            }
+        }
+    }
+
+    /// One round: claims a batch, sends it, and marks each message.
+    pub async fn drain_once(&self) -> Result<Drained, StoreError> {
+        let Some(transport) = &self.transport else {
+            return Ok(Drained::default());
+        };
+        let now = (self.clock.now)();
+        let claim = Claim {
+            lease: chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(60)),
+            limit: BATCH,
+        };
+        let batch = self.store.claim_outbox(&claim, now).await?;
+        let mut drained = Drained {
+            claimed: batch.len(),
+            ..Drained::default()
+        };
+        if batch.is_empty() {
+            return Ok(drained);
+        }
+        let mut sources = Sources::load(&self.store, &self.settings, self.clock.today(), now).await?;
+        let mut sending: JoinSet<(OutboxMessage, Result<Response, lettre::transport::smtp::Error>)> = JoinSet::new();
+        for message in batch {
+            let email = match compose::compose(&mut sources, &message).await {
+                Ok(composed) => compose::email(&message, composed, &self.settings),
+                Err(e) => Err(e),
+            };
+            let email: Message = match email {
+                Ok(email) => email,
+                Err(ComposeError::Store(e)) => return Err(e),
+                Err(ComposeError::Unsendable(why)) => {
+                    self.store
+                        .mark_send_failed(message.id, &why, None, (self.clock.now)())
+                        .await?;
+                    drained.failed += 1;
+                    continue;
+                }
+            };
+            while sending.len() >= IN_FLIGHT {
+                if let Some(done) = sending.join_next().await {
+                    self.record(done, &mut drained).await?;
+                }
+            }
+            let transport = transport.clone();
+            sending.spawn(async move {
+                let result = transport.send(email).await;
+                (message, result)
+            });
+        }
+        while let Some(done) = sending.join_next().await {
+            self.record(done, &mut drained).await?;
+        }
+        Ok(drained)
+    }
+
+    /// Marks one sent message, or records why it was not.
+    async fn record(
+        &self,
+        done: Result<(OutboxMessage, Result<Response, lettre::transport::smtp::Error>), tokio::task::JoinError>,
+        drained: &mut Drained,
+    ) -> Result<(), StoreError> {
+        let Ok((message, result)) = done else {
+            // A send task that panicked leaves its row claimed; the lease frees it.
+            drained.failed += 1;
+            return Ok(());
+        };
+        let at = (self.clock.now)();
+        match result {
+            Ok(response) => {
+                let reply = format!(
+                    "{} {}",
+                    response.code(),
+                    response.message().collect::<Vec<_>>().join(" ")
+                );
+                self.store.mark_sent(&message, &reply, at).await?;
+                drained.sent += 1;
+            }
+            Err(e) => {
+                let attempts = message.attempts + 1;
+                let retry = (!e.is_permanent() && attempts < self.settings.max_attempts).then(|| {
+                    at + chrono::Duration::from_std(self.settings.backoff(message.attempts)).unwrap_or_default()
+                });
+                tracing::warn!(id = message.id, attempts, permanent = e.is_permanent(), error = %e, "a message was not sent");
+                self.store
+                    .mark_send_failed(message.id, &e.to_string(), retry, at)
+                    .await?;
+                drained.failed += 1;
+            }
+        }
+        Ok(())
+    }
+}

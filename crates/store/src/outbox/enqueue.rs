@@ -1,0 +1,331 @@
+//! Writing outbox rows: who an audience is, and one row per recipient for an event, a
+//! link change, a clock, a digest or a test. Every insert is keyed, so the same cause
+//! never queues the same message twice.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::deadlines::StepKey;
+use domain::events::{AgencySlug, Event};
+use domain::notices::{Audience, Enclosure, Notice, told_of};
+use domain::roles::Role;
+use sqlx::Row;
+
+use super::{ClockNotice, NotifyMode, OutboxStatus};
+use crate::audit::{self, AuditEntry};
+use crate::returns::ReturnRequest;
+use crate::rows::{random_hex, timestamp};
+use crate::{Store, StoreError, WriteTx};
+
+/// One address an audience stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct Recipient {
+    email: String,
+    label: String,
+    user_id: Option<i64>,
+    /// The user reads their messages in the daily digest.
+    digest: bool,
+}
+
+/// The active users and directory addresses an audience stands for.
+async fn recipients(tx: &mut WriteTx<'_>, audience: &Audience) -> Result<Vec<Recipient>, StoreError> {
+    let rows = match audience {
+        Audience::Role(role) => {
+            sqlx::query("SELECT id, email, name, role, notify FROM users WHERE role = $1 AND disabled = 0 ORDER BY id")
+                .bind(role.as_str())
+                .fetch_all(&mut *tx.tx)
+                .await?
+        }
+        Audience::PartnerRep(partner) => {
+            sqlx::query(
+                "SELECT id, email, name, role, notify FROM users
+             WHERE role = 'partner_rep' AND partner = $1 AND disabled = 0 ORDER BY id",
+            )
+            .bind(partner.as_str())
+            .fetch_all(&mut *tx.tx)
+            .await?
+        }
+        Audience::Agency(agency) => return agency_recipients(tx, agency).await,
+    };
+    rows.iter()
+        .map(|row| {
+            let role: String = row.try_get("role")?;
+            let name: String = row.try_get("name")?;
+            let notify: String = row.try_get("notify")?;
+            Ok(Recipient {
+                email: row.try_get("email")?,
+                label: format!("{name}, {}", Role::parse(&role).map_or("user", Role::label)),
+                user_id: Some(row.try_get("id")?),
+                digest: NotifyMode::parse(&notify) == Some(NotifyMode::Digest),
+            })
+        })
+        .collect()
+}
+
+/// An agency's directory address and its agency contacts; agencies are always told at once.
+async fn agency_recipients(tx: &mut WriteTx<'_>, agency: &AgencySlug) -> Result<Vec<Recipient>, StoreError> {
+    let directory = sqlx::query("SELECT name, email FROM agencies WHERE slug = $1")
+        .bind(agency.as_str())
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+    let agency_name: String = match &directory {
+        Some(row) => row.try_get("name")?,
+        None => agency.as_str().to_owned(),
+    };
+    let mut out = Vec::new();
+    if let Some(email) = directory
+        .map(|row| row.try_get::<Option<String>, _>("email"))
+        .transpose()?
+        .flatten()
+    {
+        out.push(Recipient {
+            email,
+            label: agency_name.clone(),
+            user_id: None,
+            digest: false,
+        });
+    }
+    let contacts = sqlx::query(
+        "SELECT id, email, name FROM users WHERE role = 'agency_contact' AND agency = $1 AND disabled = 0 ORDER BY id",
+    )
+    .bind(agency.as_str())
+    .fetch_all(&mut *tx.tx)
+    .await?;
+    for row in &contacts {
+        let name: String = row.try_get("name")?;
+        out.push(Recipient {
+            email: row.try_get("email")?,
+            label: format!("{name}, {agency_name}"),
+            user_id: Some(row.try_get("id")?),
+            digest: false,
+        });
+    }
+    Ok(out)
+}
+
+/// What one outbox row says, before it has a recipient.
+struct Cause<'a> {
+    /// Unique per cause; the recipient's address is added to it.
+    key: String,
+    notice: Notice,
+    case_id: Option<&'a str>,
+    event_version: Option<u32>,
+    step: Option<StepKey>,
+    agency: Option<&'a AgencySlug>,
+    due_on: Option<NaiveDate>,
+    enclosure: Enclosure,
+    at: DateTime<Utc>,
+}
+
+/// Inserts the row of `cause` for `to` unless that key is there already; true if new.
+async fn insert(
+    tx: &mut WriteTx<'_>,
+    cause: &Cause<'_>,
+    to: &Recipient,
+    status: OutboxStatus,
+) -> Result<bool, StoreError> {
+    let now = timestamp(cause.at);
+    let done = sqlx::query(
+        "INSERT INTO outbox (dedupe_key, notice, case_id, event_version, step, agency, due_on, enclosure, recipient,
+             recipient_label, user_id, status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13)
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(format!("{}:{}", cause.key, to.email.to_lowercase()))
+    .bind(cause.notice.as_str())
+    .bind(cause.case_id)
+    .bind(cause.event_version.map(i64::from))
+    .bind(cause.step.map(StepKey::as_str))
+    .bind(cause.agency.map(AgencySlug::as_str))
+    .bind(cause.due_on.map(|d| d.to_string()))
+    .bind(cause.enclosure.as_str())
+    .bind(&to.email)
+    .bind(&to.label)
+    .bind(to.user_id)
+    .bind(status.as_str())
+    .bind(now)
+    .execute(&mut *tx.tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Held for the recipient's digest, or queued now.
+fn status_for(to: &Recipient) -> OutboxStatus {
+    if to.digest {
+        OutboxStatus::Held
+    } else {
+        OutboxStatus::Queued
+    }
+}
+
+/// Queues the messages of `event` (the last of `history`), inside its transaction.
+pub(crate) async fn for_event(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    event: &Event,
+    history: &[Event],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for (audience, enclosure) in told_of(event, history) {
+        let agency = match &audience {
+            Audience::Agency(a) => Some(a),
+            Audience::Role(_) | Audience::PartnerRep(_) => None,
+        };
+        let cause = Cause {
+            key: format!("event:{case_id}:{}", event.version.get()),
+            notice: Notice::Event,
+            case_id: Some(case_id),
+            event_version: Some(event.version.get()),
+            step: None,
+            agency,
+            due_on: None,
+            enclosure,
+            at,
+        };
+        for to in recipients(tx, &audience).await? {
+            insert(tx, &cause, &to, status_for(&to)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Tells the agency of a reissued link (with the new one) or a withdrawn one.
+pub(crate) async fn for_link(
+    tx: &mut WriteTx<'_>,
+    request: &ReturnRequest,
+    notice: Notice,
+    generation: i64,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let cause = Cause {
+        key: format!("{}:{}:{generation}", notice.as_str(), request.id),
+        notice,
+        case_id: Some(&request.case_id),
+        event_version: None,
+        step: Some(StepKey::AgencyReturn),
+        agency: Some(&request.agency),
+        due_on: Some(request.due),
+        enclosure: Enclosure::LinkOnly,
+        at,
+    };
+    for to in agency_recipients(tx, &request.agency).await? {
+        insert(tx, &cause, &to, OutboxStatus::Queued).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Queues one day's clock messages of one case; a pass run twice adds nothing the
+    /// second time. Returns how many rows are new.
+    pub async fn enqueue_clock_notices(
+        &self,
+        case_id: &str,
+        day: NaiveDate,
+        notices: &[ClockNotice],
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut added = 0;
+        for n in notices {
+            let agency = n.agency.as_ref().map_or("", AgencySlug::as_str);
+            let cause = Cause {
+                key: format!(
+                    "{}:{case_id}:{}:{agency}:{}:{day}",
+                    n.notice.as_str(),
+                    n.step.as_str(),
+                    n.due
+                ),
+                notice: n.notice,
+                case_id: Some(case_id),
+                event_version: None,
+                step: Some(n.step),
+                agency: n.agency.as_ref(),
+                due_on: Some(n.due),
+                enclosure: Enclosure::LinkOnly,
+                at,
+            };
+            for audience in &n.to {
+                for to in recipients(&mut tx, audience).await? {
+                    let status = if n.digest_only {
+                        OutboxStatus::Held
+                    } else {
+                        status_for(&to)
+                    };
+                    added += u64::from(insert(&mut tx, &cause, &to, status).await?);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Gathers each user's held messages into one digest for `day`. Returns how many
+    /// digests were queued.
+    pub async fn gather_digests(&self, day: NaiveDate, at: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let waiting = sqlx::query(
+            "SELECT user_id, MIN(recipient) AS recipient, MIN(recipient_label) AS label FROM outbox
+             WHERE status = 'held' AND user_id IS NOT NULL GROUP BY user_id ORDER BY user_id",
+        )
+        .fetch_all(&mut *tx.tx)
+        .await?;
+        let mut queued = 0;
+        for row in &waiting {
+            let user_id: i64 = row.try_get("user_id")?;
+            let to = Recipient {
+                email: row.try_get("recipient")?,
+                label: row.try_get("label")?,
+                user_id: Some(user_id),
+                digest: false,
+            };
+            let cause = Cause {
+                key: format!("digest:{user_id}:{day}"),
+                notice: Notice::Digest,
+                case_id: None,
+                event_version: None,
+                step: None,
+                agency: None,
+                due_on: Some(day),
+                enclosure: Enclosure::LinkOnly,
+                at,
+            };
+            if !insert(&mut tx, &cause, &to, OutboxStatus::Queued).await? {
+                continue;
+            }
+            sqlx::query(
+                "UPDATE outbox SET status = 'digested', digest_id = (SELECT id FROM outbox WHERE dedupe_key = $1)
+                 WHERE status = 'held' AND user_id = $2",
+            )
+            .bind(format!("{}:{}", cause.key, to.email.to_lowercase()))
+            .bind(user_id)
+            .execute(&mut *tx.tx)
+            .await?;
+            queued += 1;
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Queues a test message to `to`, for an administrator checking the mail settings.
+    pub async fn queue_test_message(&self, to: &str, entry: &AuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let cause = Cause {
+            key: format!("test:{}", random_hex()?),
+            notice: Notice::Test,
+            case_id: None,
+            event_version: None,
+            step: None,
+            agency: None,
+            due_on: None,
+            enclosure: Enclosure::LinkOnly,
+            at: entry.at,
+        };
+        let recipient = Recipient {
+            email: to.to_owned(),
+            label: "Test email".to_owned(),
+            user_id: None,
+            digest: false,
+        };
+        insert(&mut tx, &cause, &recipient, OutboxStatus::Queued).await?;
+        audit::append(&mut tx, entry).await?;
+        tx.commit().await
+    }
+}
