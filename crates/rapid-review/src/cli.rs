@@ -87,6 +87,33 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(Audit),
+    /// Reminders and escalations of running clocks.
+    #[command(subcommand)]
+    Reminders(Reminders),
+    /// Messages waiting to be sent.
+    #[command(subcommand)]
+    Outbox(Outbox),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Reminders {
+    /// Runs one reminder pass by hand (the service runs one at 07:00 London time each day).
+    Run {
+        /// The day of the pass; today unless given.
+        #[arg(long, value_name = "DATE", value_parser = date)]
+        today: Option<NaiveDate>,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Outbox {
+    /// Sends every message that is due now through RAPID_REVIEW_SMTP_URL, then exits.
+    Send {
+        #[command(flatten)]
+        database: Database,
+    },
 }
 
 /// Who a user command is about.

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod notifications;
 mod serve;
 mod workdays;
 
@@ -31,6 +32,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Agencies(cmd) => runtime()?.block_on(admin::agencies(cmd)),
         Command::Holidays(cmd) => runtime()?.block_on(admin::holidays(cmd)),
         Command::Audit(cmd) => runtime()?.block_on(admin::audit(cmd)),
+        Command::Reminders(cmd) => runtime()?.block_on(notifications::reminders(cmd)),
+        Command::Outbox(cmd) => runtime()?.block_on(notifications::outbox(cmd)),
     }
 }
 

@@ -54,11 +54,69 @@ pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Opti
             if demo { " for this demo" } else { "" }
         );
     }
+    let background = start_notifications(&store, &public_url, today)?;
     tracing::info!(%addr, "listening");
-    web::serve(listener, state, shutdown_signal()).await?;
+    web::serve(listener, state, async move {
+        shutdown_signal().await;
+        background.stop.send_replace(());
+    })
+    .await?;
+    for task in background.tasks {
+        let _ = task.await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The outbox worker and the reminder schedule, running beside the web service until
+/// `stop` is sent.
+struct Background {
+    stop: tokio::sync::watch::Sender<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+fn start_notifications(
+    store: &store::Store,
+    public_url: &str,
+    today: Option<NaiveDate>,
+) -> Result<Background, Failure> {
+    let settings = super::notifications::mail_settings(public_url)?;
+    match &settings.smtp {
+        Some(url) => println!("Email goes through {url}."),
+        None => println!("No RAPID_REVIEW_SMTP_URL: messages wait in the outbox (Administration, Outbox)."),
+    }
+    let clock = notifications::worker::Clock {
+        now: crate::now,
+        frozen_today: today,
+    };
+    let worker = notifications::Worker::new(store.clone(), settings, clock).map_err(Failure::BadArguments)?;
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let until_stopped = |mut rx: tokio::sync::watch::Receiver<()>| async move {
+        let _ = rx.changed().await;
+    };
+    let sending = {
+        let store = store.clone();
+        let stopped = until_stopped(stopped.clone());
+        tokio::spawn(async move {
+            // On SQLite this is the only instance: claims left behind are a dead process's.
+            if store.backend() == store::Backend::Sqlite
+                && let Err(e) = store.release_outbox_claims().await
+            {
+                tracing::error!(error = %e, "outbox claims not released");
+            }
+            worker.run(stopped).await;
+        })
+    };
+    let scheduling = tokio::spawn(notifications::schedule::run(
+        store.clone(),
+        clock,
+        until_stopped(stopped),
+    ));
+    Ok(Background {
+        stop,
+        tasks: vec![sending, scheduling],
+    })
 }
 
 /// `RAPID_REVIEW_TWO_FACTOR`: `required` unless set; `--demo` makes it `optional`

@@ -169,8 +169,13 @@ pub(crate) async fn for_event(
             Audience::Agency(a) => Some(a),
             Audience::Role(_) | Audience::PartnerRep(_) => None,
         };
+        // Agencies may share a directory address; each still gets its own message.
         let cause = Cause {
-            key: format!("event:{case_id}:{}", event.version.get()),
+            key: format!(
+                "event:{case_id}:{}:{}",
+                event.version.get(),
+                agency.map_or("", AgencySlug::as_str)
+            ),
             notice: Notice::Event,
             case_id: Some(case_id),
             event_version: Some(event.version.get()),
