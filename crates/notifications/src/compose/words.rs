@@ -4,7 +4,7 @@
 //! chronology entry.
 
 use domain::case::CaseView;
-use domain::deadlines::{Deadline, DeadlineStatus, StepKey};
+use domain::deadlines::{Deadline, DeadlineStatus, DueRule, StepKey};
 use domain::events::{Event, EventPayload};
 use domain::notices::{Enclosure, Notice};
 use domain::process::{self, Path};
@@ -87,7 +87,7 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         }
         Enclosure::LinkOnly => {}
     }
-    body.push_str(&what_it_means(sources, message, &record, event).await?);
+    body.push_str(&what_it_means(sources, message, &record, history).await?);
     if message.agency.is_none() {
         body.push_str(&next_steps(sources, &record));
         body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id)));
@@ -100,14 +100,18 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
 }
 
 /// A sentence for the events whose consequence the reader must know: a challenge
-/// window, an agency's new due date, the outcome on its way.
+/// window, an agency's new due date, the outcome on its way. `history` ends with the
+/// event, so the case is seen as it was when the event was recorded.
 async fn what_it_means(
     sources: &Sources<'_>,
     message: &OutboxMessage,
     record: &CaseRecord,
-    event: &Event,
+    history: &[Event],
 ) -> Result<String, ComposeError> {
-    let view = CaseView::derive(&record.events, &sources.calendar, &sources.rules, sources.today);
+    let Some(event) = history.last() else {
+        return Ok(String::new());
+    };
+    let view = CaseView::derive(history, &sources.calendar, &sources.rules, sources.today);
     Ok(match &event.payload {
         EventPayload::ThresholdDecided(_) | EventPayload::DecisionFedBack(_) if view.path == Path::NoSeriousHarm => {
             match find(&view.deadlines, StepKey::ChallengeWindow).and_then(|d| d.due) {
@@ -115,7 +119,14 @@ async fn what_it_means(
                     "The decision is that the threshold is not met. Partners may challenge it until {}.\n",
                     long_date(closes)
                 ),
-                None => String::new(),
+                None => match sources.rules.rule(StepKey::ChallengeWindow) {
+                    DueRule::WorkingDaysAfter(n) => format!(
+                        "The decision is that the threshold is not met. Partners may challenge it within {} \
+                         of it being fed back to them.\n",
+                        working_days(i32::try_from(n).unwrap_or(i32::MAX))
+                    ),
+                    _ => "The decision is that the threshold is not met.\n".to_owned(),
+                },
             }
         }
         EventPayload::DeadlineExtended(p) => match (&message.agency, &p.agency) {

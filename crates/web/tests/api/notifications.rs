@@ -1,0 +1,344 @@
+//! Everyone the process names is told: whole journeys recorded through the API, the
+//! outbox sent by the real worker to a real SMTP server (aiosmtpd), and what that
+//! server received checked against docs/domain.md's "who is told what" table, message
+//! by message. Links open the right case or return; attachments open; no message
+//! carries case content.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::events::EventKind;
+use domain::roles::Role;
+use domain::synthetic::{self, Journey};
+use serde_json::{Value, json};
+
+use crate::mail::{PUBLIC_URL, Received, SmtpSink, drain, worker};
+use crate::support::{AGENCIES, TestApp, call};
+
+const TODAY: &str = "2027-12-31";
+
+/// The test user who records `kind` (the first role that may).
+fn recorder(kind: EventKind) -> &'static str {
+    match Role::recorders(kind)[0] {
+        Role::PartnershipManager => "pm",
+        Role::BusinessUnit => "bu",
+        Role::LaDecisionMaker => "la",
+        Role::PartnerRep => "rep_la",
+        Role::JcrChair => "chair",
+        other => panic!("no test user records {other:?}"),
+    }
+}
+
+/// Records a synthetic journey through the API; returns the case's id and reference.
+async fn record_journey(app: &TestApp, journey: Journey, seq: u32) -> (String, String) {
+    record_journey_until(app, journey, seq, None).await
+}
+
+/// The same, stopping before the first `until` event.
+async fn record_journey_until(
+    app: &TestApp,
+    journey: Journey,
+    seq: u32,
+    until: Option<EventKind>,
+) -> (String, String) {
+    let aware = "2026-06-01".parse().unwrap();
+    let bodies = synthetic::journey(journey, aware, &domain::calendar::Calendar::england_and_wales(), seq);
+    let res = app.post("pm", "/api/v1/cases", bodies[0].clone()).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let (id, reference) = (
+        res.body["id"].as_str().unwrap().to_owned(),
+        res.body["reference"].as_str().unwrap().to_owned(),
+    );
+    for body in &bodies[1..] {
+        let kind = EventKind::parse(body["type"].as_str().unwrap()).unwrap();
+        if Some(kind) == until {
+            break;
+        }
+        app.record(recorder(kind), &id, body.clone()).await;
+    }
+    (id, reference)
+}
+
+fn user(key: &str) -> String {
+    format!("{key}@example.org")
+}
+
+fn agency(slug: &str) -> String {
+    format!("{slug}@agencies.example.org")
+}
+
+/// Who received each event's message, by the event's "done" label.
+fn by_step(received: &[Received], reference: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in received {
+        if let Some(step) = r.subject.strip_prefix(&format!("{reference}: ")) {
+            out.entry(step.to_owned()).or_default().extend(r.rcpt_tos.iter().cloned());
+        }
+    }
+    out
+}
+
+fn set(addresses: &[String]) -> BTreeSet<String> {
+    addresses.iter().cloned().collect()
+}
+
+fn reps() -> Vec<String> {
+    ["rep_la", "rep_health", "rep_police"].iter().map(|k| user(k)).collect()
+}
+
+fn told(received: &BTreeMap<String, BTreeSet<String>>, kind: EventKind) -> BTreeSet<String> {
+    received.get(kind.done_label()).cloned().unwrap_or_default()
+}
+
+async fn every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    let sink = SmtpSink::start();
+    // Sequence 0: reported by a partner agency, forwarded; two agencies asked, the
+    // first of which referred it.
+    let (_, reference) = record_journey(&app, Journey::SeriousHarm, 0).await;
+    let sent = drain(&worker(&app.store, &sink.url(), TODAY)).await;
+    let received = sink.wait_for(sent);
+    assert_eq!(received.len(), sent);
+    let steps = by_step(&received, &reference);
+    let asked = [agency(AGENCIES[0]), agency(AGENCIES[1]), user("contact")];
+    let attendees = [&asked[..], &reps(), &[user("chair"), user("pm")]].concat();
+    let expected: Vec<(EventKind, Vec<String>)> = vec![
+        (EventKind::IncidentReported, vec![user("pm"), user("bu")]),
+        (
+            EventKind::ForwardedToLa,
+            vec![user("la"), user("chair"), user("rep_health"), user("rep_police")],
+        ),
+        (EventKind::ThresholdDecided, [reps(), vec![user("pm"), user("bu")]].concat()),
+        (EventKind::DecisionFedBack, [reps(), vec![user("pm"), user("bu")]].concat()),
+        (EventKind::PanelNotified, vec![user("pm"), user("bu")]),
+        (EventKind::ReferralSubmitted, vec![user("pm"), user("bu")]),
+        (EventKind::AgencyRequestsSent, asked.to_vec()),
+        (EventKind::MeetingScheduled, attendees.clone()),
+        (EventKind::PackShared, attendees),
+        (EventKind::RapidReviewSubmitted, [reps(), vec![user("pm"), user("chair")]].concat()),
+        (EventKind::PanelResponseReceived, [reps(), vec![user("pm"), user("chair")]].concat()),
+        (EventKind::OutcomeCommunicated, asked.to_vec()),
+        (EventKind::EsgRecommendationMade, vec![user("viewer"), user("pm")]),
+        (EventKind::LcsprCommissioned, vec![user("viewer"), user("pm")]),
+        (EventKind::LcsprSentToPanel, vec![user("viewer"), user("pm")]),
+        (EventKind::LcsprPublished, vec![user("viewer"), user("pm")]),
+        (EventKind::AgencyReturnReceived, vec![]),
+        (EventKind::MeetingHeld, vec![]),
+        (EventKind::CaseClosed, vec![]),
+    ];
+    for (kind, who) in expected {
+        assert_eq!(told(&steps, kind), set(&who), "{kind:?}");
+    }
+    // Each recipient gets their own message, one address each.
+    assert!(received.iter().all(|r| r.rcpt_tos.len() == 1));
+}
+
+async fn a_report_to_children_s_services_tells_the_head_of_service_and_the_manager(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    let sink = SmtpSink::start();
+    let (_, reference) = record_journey(&app, Journey::SeriousHarm, 1).await;
+    let sent = drain(&worker(&app.store, &sink.url(), TODAY)).await;
+    let steps = by_step(&sink.wait_for(sent), &reference);
+    assert_eq!(told(&steps, EventKind::IncidentReported), set(&[user("la"), user("pm")]));
+    assert!(told(&steps, EventKind::ForwardedToLa).is_empty());
+}
+
+async fn the_challenge_loop_and_an_ala_tell_the_reps_the_manager_the_la_and_the_executive(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    let sink = SmtpSink::start();
+    let (_, challenged) = record_journey(&app, Journey::ChallengeOverturned, 0).await;
+    let (_, ala) = record_journey(&app, Journey::AlternativeLearning, 0).await;
+    let sent = drain(&worker(&app.store, &sink.url(), TODAY)).await;
+    let received = sink.wait_for(sent);
+    let steps = by_step(&received, &challenged);
+    let challenge = [reps(), vec![user("pm"), user("la")]].concat();
+    for kind in [
+        EventKind::ThresholdChallenged,
+        EventKind::ChallengeMeetingHeld,
+        EventKind::ChallengeResolved,
+    ] {
+        assert_eq!(told(&steps, kind), set(&challenge), "{kind:?}");
+    }
+    let steps = by_step(&received, &ala);
+    assert_eq!(told(&steps, EventKind::AlaProposed), set(&[user("pm")]));
+    for kind in [EventKind::AlaDecided, EventKind::AlaCompleted] {
+        assert_eq!(told(&steps, kind), set(&[user("viewer"), user("pm")]), "{kind:?}");
+    }
+    // Not met: the reps learn until when they may challenge.
+    let message = |step: EventKind| {
+        received
+            .iter()
+            .find(|r| r.subject == format!("{challenged}: {}", step.done_label()) && r.rcpt_tos == [user("rep_health")])
+            .unwrap()
+    };
+    let decided = message(EventKind::ThresholdDecided);
+    assert!(decided.text.contains("Partners may challenge it within 2 working days"), "{}", decided.text);
+    let fed_back = message(EventKind::DecisionFedBack);
+    assert!(fed_back.text.contains("Partners may challenge it until 5 June 2026"), "{}", fed_back.text);
+}
+
+async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: store::Backend) {
+    // While the returns are coming in, so the links still work.
+    let today = "2026-06-15";
+    let app = TestApp::new(backend, today).await;
+    let sink = SmtpSink::start();
+    let (id, reference) = record_journey_until(&app, Journey::SeriousHarm, 0, Some(EventKind::PackShared)).await;
+    let sent = drain(&worker(&app.store, &sink.url(), today)).await;
+    let received = sink.wait_for(sent);
+    // A member of staff: the case's own page.
+    let staff = received
+        .iter()
+        .find(|r| r.subject.ends_with(EventKind::PanelNotified.done_label()) && r.rcpt_tos == [user("pm")])
+        .unwrap();
+    let link = format!("Open the case: {PUBLIC_URL}/cases/{id}");
+    assert!(staff.text.lines().any(|l| l.trim_end() == link), "{}", staff.text);
+    // An agency: its return link, which opens its own return, and three files.
+    let request = received
+        .iter()
+        .find(|r| {
+            r.subject.ends_with(EventKind::AgencyRequestsSent.done_label()) && r.rcpt_tos == [agency(AGENCIES[1])]
+        })
+        .unwrap();
+    let link = request
+        .text
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("Open your return: {PUBLIC_URL}")))
+        .unwrap();
+    let page = call(
+        app.router(),
+        axum::http::Request::get(link).body(axum::body::Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, 200, "{link}");
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains(&reference) && html.contains(&format!("Agency {}", AGENCIES[1])));
+    let names: Vec<&str> = request.attachments.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            format!("{reference}-referral-form.docx").as_str(),
+            "initial-scoping-and-information-sharing-template.docx",
+            "chronology-template.xlsx"
+        ]
+    );
+    for (name, _, path) in &request.attachments {
+        let bytes = std::fs::read(path).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let inner = if name.ends_with(".docx") { "word/document.xml" } else { "xl/workbook.xml" };
+        assert!(zip.by_name(inner).is_ok(), "{name} does not open");
+    }
+    let referral = std::fs::read(&request.attachments[0].2).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(referral)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains(&reference), "the referral form is the case's");
+    // The meeting invitation is a calendar file for this case.
+    let invitation = received
+        .iter()
+        .find(|r| r.subject.ends_with(EventKind::MeetingScheduled.done_label()) && r.rcpt_tos == [user("chair")])
+        .unwrap();
+    let (name, content_type, path) = &invitation.attachments[0];
+    assert_eq!((name.as_str(), content_type.as_str()), (format!("{reference}-meeting.ics").as_str(), "text/calendar"));
+    let ics = std::fs::read_to_string(path).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains(&reference), "{ics}");
+}
+
+async fn no_message_carries_the_incident_the_children_a_rationale_or_chronology_text(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    let sink = SmtpSink::start();
+    for journey in [Journey::SeriousHarm, Journey::ChallengeOverturned, Journey::AlternativeLearning] {
+        record_journey(&app, journey, 0).await;
+    }
+    let sent = drain(&worker(&app.store, &sink.url(), TODAY)).await;
+    let received = sink.wait_for(sent);
+    assert!(received.len() > 50, "{}", received.len());
+    for r in &received {
+        let shown = format!("{}\n{}", r.subject, r.text);
+        // Every synthetic summary, rationale, ground, action and learning says "Synthetic".
+        assert!(!shown.contains("Synthetic"), "{shown}");
+        assert!(!shown.contains("SYN-"), "{shown}");
+        assert!(!shown.split(|c: char| !c.is_alphanumeric()).any(|w| w == "AB"), "{shown}");
+        assert!(shown.contains("This email holds no case details"), "{shown}");
+    }
+}
+
+async fn an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    let sink = SmtpSink::start();
+    let case = app.open_case("children_services", "2026-12-21").await;
+    for (who, body) in [
+        ("la", json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "R."})),
+        ("la", json!({"type": "panel_notified", "on": "2026-12-23", "reference": "NP-1"})),
+        ("la", json!({"type": "referral_submitted", "on": "2026-12-23"})),
+        ("bu", json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [AGENCIES[1]]})),
+    ] {
+        app.record(who, &case, body).await;
+    }
+    let worker = worker(&app.store, &sink.url(), "2027-01-06");
+    let before = drain(&worker).await;
+    let requests = app.get("bu", &format!("/api/v1/cases/{case}/requests")).await.body;
+    let old_expiry = requests["requests"][0]["expires_on"].as_str().unwrap().to_owned();
+    app.record(
+        "pm",
+        &case,
+        json!({"type": "deadline_extended", "on": "2027-01-05", "step": "agency_return",
+               "agency": AGENCIES[1], "new_due": "2027-01-29", "reason": "School closed."}),
+    )
+    .await;
+    let requests = app.get("bu", &format!("/api/v1/cases/{case}/requests")).await.body;
+    let request = &requests["requests"][0];
+    assert_eq!(request["due"], "2027-01-29", "{request}");
+    assert!(request["expires_on"].as_str().unwrap() > old_expiry.as_str(), "{request}");
+    let sent = drain(&worker).await;
+    let received = sink.wait_for(before + sent);
+    let told: Vec<&Received> = received.iter().skip(before).collect();
+    let to: BTreeSet<String> = told.iter().flat_map(|r| r.rcpt_tos.clone()).collect();
+    assert_eq!(to, set(&[agency(AGENCIES[1]), user("contact")]));
+    assert!(told[0].text.contains("is now due on 29 January 2027"), "{}", told[0].text);
+    assert!(!told[0].text.contains("School closed"), "the reason stays in the service");
+}
+
+async fn reissuing_or_withdrawing_a_link_tells_the_agency(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    let sink = SmtpSink::start();
+    let case = app.open_case("children_services", "2026-12-21").await;
+    for (who, body) in [
+        ("la", json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "R."})),
+        ("la", json!({"type": "panel_notified", "on": "2026-12-23", "reference": "NP-1"})),
+        ("la", json!({"type": "referral_submitted", "on": "2026-12-23"})),
+        ("bu", json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [AGENCIES[0]]})),
+    ] {
+        app.record(who, &case, body).await;
+    }
+    let worker = worker(&app.store, &sink.url(), "2027-01-06");
+    let before = drain(&worker).await;
+    let reissued = app
+        .post("bu", &format!("/api/v1/cases/{case}/requests/{}/reissue", AGENCIES[0]), Value::Null)
+        .await;
+    assert_eq!(reissued.status, 200, "{}", reissued.body);
+    let sent = drain(&worker).await;
+    let received = sink.wait_for(before + sent);
+    let new_link = &received[before];
+    assert!(new_link.subject.ends_with("a new link for your return"), "{}", new_link.subject);
+    assert!(new_link.text.contains("The old link no longer works"));
+    let link = reissued.body["return_link"].as_str().unwrap();
+    assert!(new_link.text.contains(link), "the message carries the new link {link}");
+    let revoked = app
+        .post("bu", &format!("/api/v1/cases/{case}/requests/{}/revoke", AGENCIES[0]), Value::Null)
+        .await;
+    assert!(revoked.status.is_success(), "{}", revoked.body);
+    let more = drain(&worker).await;
+    let received = sink.wait_for(before + sent + more);
+    let withdrawn = received.last().unwrap();
+    assert!(withdrawn.subject.ends_with("your return link was withdrawn"), "{}", withdrawn.subject);
+    assert!(!withdrawn.text.contains("/returns/"), "no link in a withdrawal");
+}
+
+crate::on_both_backends!(
+    every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names,
+    a_report_to_children_s_services_tells_the_head_of_service_and_the_manager,
+    the_challenge_loop_and_an_ala_tell_the_reps_the_manager_the_la_and_the_executive,
+    links_open_the_right_case_and_return_and_the_attachments_open,
+    no_message_carries_the_incident_the_children_a_rationale_or_chronology_text,
+    an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it,
+    reissuing_or_withdrawing_a_link_tells_the_agency,
+);
