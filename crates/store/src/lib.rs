@@ -45,7 +45,7 @@ pub use database_url::{Backend, DatabaseUrl};
 pub use discussions::Message;
 pub use error::StoreError;
 pub use keys::{Keys, default_key_path};
-pub use outbox::{Claim, ClockNotice, NotifyMode, OutboxCount, OutboxMessage, OutboxStatus};
+pub use outbox::{Claim, ClockNotice, NotifyMode, OUTBOX_PAGE, OutboxCount, OutboxMessage, OutboxStatus};
 pub use passwords::{MIN_PASSWORD_CHARS, NewPassword, RESET_LINK_HOURS};
 pub use returns::ReturnRequest;
 pub use sessions::{NewSession, SESSION_HOURS, Session, SessionInfo, Stage};
@@ -53,7 +53,7 @@ pub use sign_in::Attempt;
 pub use throttle::{ACCOUNT_FAILURES, ADDRESS_FAILURES, Counted};
 pub use tokens::{DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS, TokenInfo, token_label};
 pub use two_factor::{RECOVERY_CODES, SecondFactor, TotpKey};
-pub use users::{Actor, NewUser, User};
+pub use users::{Actor, NewUser, User, is_email_address};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -31,6 +31,16 @@ pub struct User {
 /// The user behind a request.
 pub type Actor = User;
 
+/// Whether `email` looks like an address: one `@` with something either side, a host
+/// that neither starts nor ends with a dot, no spaces, at most 254 characters.
+pub fn is_email_address(email: &str) -> bool {
+    email.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && !host.is_empty() && !host.contains('@') && !host.starts_with('.') && !host.ends_with('.')
+    }) && !email.contains(char::is_whitespace)
+        && !email.contains(char::is_control)
+        && email.len() <= 254
+}
+
 /// A user to add, validated field by field.
 #[derive(Clone)]
 pub struct NewUser {
@@ -62,16 +72,7 @@ impl NewUser {
     ) -> Result<NewUser, FieldError> {
         let email = email.trim().to_lowercase();
         // Any user@host: an internal host name without a dot is a real address too.
-        let valid_email = email.split_once('@').is_some_and(|(user, host)| {
-            !user.is_empty()
-                && !host.is_empty()
-                && !host.contains('@')
-                && !host.starts_with('.')
-                && !host.ends_with('.')
-        }) && !email.contains(char::is_whitespace)
-            && !email.contains(char::is_control)
-            && email.len() <= 254;
-        if !valid_email {
+        if !is_email_address(&email) {
             return Err(FieldError::new("email", "enter an email address like name@example.org"));
         }
         let name = name.trim();

@@ -68,6 +68,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// The OpenAPI description, made once from the route list (see `api::routes`).
     pub openapi: Arc<str>,
+    /// Where email goes (the SMTP URL without its password), or empty: messages wait.
+    pub mail: Arc<str>,
     settings: Arc<RwLock<Arc<Settings>>>,
 }
 
@@ -85,6 +87,7 @@ impl AppState {
             two_factor: TwoFactor::Required,
             trusted_proxies: Arc::from(Vec::new()),
             openapi: "{}".into(),
+            mail: "".into(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
         })
     }
@@ -92,6 +95,12 @@ impl AppState {
     /// Sets the public address used in return links, e.g. `https://rapid-review.example.org`.
     pub fn with_public_url(mut self, url: &str) -> AppState {
         self.public_url = url.trim_end_matches('/').into();
+        self
+    }
+
+    /// Says where email goes, for the administrators' outbox page.
+    pub fn with_mail(mut self, smtp: &str) -> AppState {
+        self.mail = smtp.into();
         self
     }
 

@@ -209,24 +209,27 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         Some(agency) => format!("{} from {}", step.label(), sources.agency_name(agency)),
         None => step.label().to_owned(),
     };
-    let left = sources.calendar.working_days_between(sources.today, due);
+    // Worded for the day the reminder was due to go, whenever it is read.
     let (subject, sentence) = match message.notice {
         Notice::DueToday => (
             format!("{reference}: due today: {what}"),
             format!("{what} is due today, {}.", long_date(due)),
         ),
-        Notice::Overdue | Notice::StillOverdue => (
+        Notice::Overdue => (
             format!("{reference}: overdue: {what}"),
-            format!(
-                "{what} was due on {} and is overdue by {}.",
-                long_date(due),
-                working_days(left.min(-1))
-            ),
+            format!("{what} was due on {} and is now overdue.", long_date(due)),
         ),
-        _ => (
-            format!("{reference}: due in {}: {what}", working_days(left.max(1))),
-            format!("{what} is due on {}, in {}.", long_date(due), working_days(left.max(1))),
+        Notice::StillOverdue => (
+            format!("{reference}: still overdue: {what}"),
+            format!("{what} was due on {} and is still overdue.", long_date(due)),
         ),
+        _ => {
+            let ahead = i32::try_from(sources.rules.remind_before(step)).unwrap_or(0).max(1);
+            (
+                format!("{reference}: due in {}: {what}", working_days(ahead)),
+                format!("{what} is due on {}, in {}.", long_date(due), working_days(ahead)),
+            )
+        }
     };
     let mut body = format!("Case {reference}: {sentence}\n");
     match &message.agency {

@@ -39,8 +39,10 @@ pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Opti
     // Where people reach the service, for return links: set it when behind a proxy.
     let public_url = std::env::var("RAPID_REVIEW_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}"));
     let two_factor = two_factor_mode(demo)?;
+    let mail = super::notifications::mail_settings(&public_url)?;
     let state = AppState::load(store.clone(), clock)
         .await?
+        .with_mail(&mail.smtp.as_ref().map(ToString::to_string).unwrap_or_default())
         .with_public_url(&public_url)
         .with_two_factor(two_factor)
         .with_trusted_proxies(trusted_proxies()?);
@@ -54,7 +56,7 @@ pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Opti
             if demo { " for this demo" } else { "" }
         );
     }
-    let background = start_notifications(&store, &public_url, today)?;
+    let background = start_notifications(&store, mail, today)?;
     tracing::info!(%addr, "listening");
     web::serve(listener, state, async move {
         shutdown_signal().await;
@@ -78,10 +80,9 @@ struct Background {
 
 fn start_notifications(
     store: &store::Store,
-    public_url: &str,
+    settings: notifications::MailSettings,
     today: Option<NaiveDate>,
 ) -> Result<Background, Failure> {
-    let settings = super::notifications::mail_settings(public_url)?;
     match &settings.smtp {
         Some(url) => println!("Email goes through {url}."),
         None => println!("No RAPID_REVIEW_SMTP_URL: messages wait in the outbox (Administration, Outbox)."),

@@ -27,7 +27,7 @@ use crate::rows::{opt_date, parse_timestamp};
 
 pub use delivery::Claim;
 pub(crate) use enqueue::{for_event, for_link};
-pub use read::OutboxCount;
+pub use read::{OUTBOX_PAGE, OutboxCount};
 
 domain::keyed! {
     /// Where a message is.

@@ -5,6 +5,7 @@ mod calendar;
 pub(crate) mod cases;
 mod health;
 pub mod openapi;
+mod outbox;
 pub(crate) mod returns;
 mod templates;
 
@@ -50,6 +51,7 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(templates::chronology_template))
         .routes(routes!(templates::scoping_template))
         .routes(routes!(agency_requests::own_agency_requests))
+        .routes(routes!(outbox::list_outbox))
         .merge(case_data)
         .merge(returns)
 }

@@ -48,6 +48,8 @@ pub struct AccountPage {
     pub errors: Vec<(String, String)>,
     pub notice: Option<String>,
     pub warning: Option<String>,
+    /// How the user gets email notifications, in words.
+    pub notify: String,
 }
 
 fn password_fields() -> Vec<CredentialField> {
@@ -95,6 +97,7 @@ async fn account_page(state: &AppState, page_user: &PageUser) -> Result<AccountP
         errors: Vec::new(),
         notice: None,
         warning: None,
+        notify: state.store.notify_mode(user.id).await?.label().to_owned(),
     })
 }
 

@@ -6,12 +6,14 @@
 mod account;
 mod admin;
 mod admin_accounts;
+mod admin_outbox;
 mod assets;
 mod case;
 mod credentials;
 mod dashboard;
 mod error;
 mod forms;
+mod notifications;
 mod pager;
 mod reset_password;
 mod returns;
@@ -63,6 +65,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/account/two-factor/qr.svg", get(two_factor::qr))
         .route("/account", get(account::show))
+        .route(
+            "/account/notifications",
+            get(notifications::show).post(notifications::save),
+        )
         .route("/account/password", post(account::change_password))
         .route("/account/recovery-codes", post(account::new_recovery_codes))
         .route("/account/sessions/end-others", post(account::end_other_sessions))
@@ -85,6 +91,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/tokens", get(admin_accounts::tokens))
         .route("/admin/tokens/{id}/revoke", post(admin_accounts::revoke_token))
         .route("/admin/rules", get(admin::rules).post(admin::save_rules))
+        .route("/admin/outbox", get(admin_outbox::show))
+        .route("/admin/outbox/test", post(admin_outbox::send_test))
+        .route("/admin/outbox/{id}/retry", post(admin_outbox::retry))
         .route("/assets/{file}", get(assets::asset))
         .route("/returns/{token}", get(returns::show))
         .route("/returns/{token}/scoping", post(returns::save_scoping))

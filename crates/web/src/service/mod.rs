@@ -6,6 +6,7 @@
 
 pub mod cases;
 pub mod chronology;
+pub mod outbox;
 pub mod papers;
 pub mod requests;
 pub mod returns;

@@ -32,7 +32,11 @@ fn python() -> PathBuf {
 
 /// A free port on loopback.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// One message as the server received it.
@@ -54,7 +58,10 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
-        SmtpSink::on(free_port(), &std::env::temp_dir().join(format!("rr-mail-{}", uuid::Uuid::new_v4())))
+        SmtpSink::on(
+            free_port(),
+            &std::env::temp_dir().join(format!("rr-mail-{}", uuid::Uuid::new_v4())),
+        )
     }
 
     /// A server on `port` writing into `dir` (a restarted server keeps its directory).
@@ -68,7 +75,9 @@ impl SmtpSink {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         assert!(line.starts_with("listening"), "the SMTP sink did not start: {line}");
         SmtpSink {
             child,
@@ -79,12 +88,6 @@ impl SmtpSink {
 
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    pub fn stop(mut self) -> PathBuf {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        self.dir.clone()
     }
 
     /// Everything received so far, in the order it arrived.

@@ -34,12 +34,7 @@ async fn record_journey(app: &TestApp, journey: Journey, seq: u32) -> (String, S
 }
 
 /// The same, stopping before the first `until` event.
-async fn record_journey_until(
-    app: &TestApp,
-    journey: Journey,
-    seq: u32,
-    until: Option<EventKind>,
-) -> (String, String) {
+async fn record_journey_until(app: &TestApp, journey: Journey, seq: u32, until: Option<EventKind>) -> (String, String) {
     let aware = "2026-06-01".parse().unwrap();
     let bodies = synthetic::journey(journey, aware, &domain::calendar::Calendar::england_and_wales(), seq);
     let res = app.post("pm", "/api/v1/cases", bodies[0].clone()).await;
@@ -71,7 +66,9 @@ fn by_step(received: &[Received], reference: &str) -> BTreeMap<String, BTreeSet<
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in received {
         if let Some(step) = r.subject.strip_prefix(&format!("{reference}: ")) {
-            out.entry(step.to_owned()).or_default().extend(r.rcpt_tos.iter().cloned());
+            out.entry(step.to_owned())
+                .or_default()
+                .extend(r.rcpt_tos.iter().cloned());
         }
     }
     out
@@ -107,15 +104,27 @@ async fn every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names(b
             EventKind::ForwardedToLa,
             vec![user("la"), user("chair"), user("rep_health"), user("rep_police")],
         ),
-        (EventKind::ThresholdDecided, [reps(), vec![user("pm"), user("bu")]].concat()),
-        (EventKind::DecisionFedBack, [reps(), vec![user("pm"), user("bu")]].concat()),
+        (
+            EventKind::ThresholdDecided,
+            [reps(), vec![user("pm"), user("bu")]].concat(),
+        ),
+        (
+            EventKind::DecisionFedBack,
+            [reps(), vec![user("pm"), user("bu")]].concat(),
+        ),
         (EventKind::PanelNotified, vec![user("pm"), user("bu")]),
         (EventKind::ReferralSubmitted, vec![user("pm"), user("bu")]),
         (EventKind::AgencyRequestsSent, asked.to_vec()),
         (EventKind::MeetingScheduled, attendees.clone()),
         (EventKind::PackShared, attendees),
-        (EventKind::RapidReviewSubmitted, [reps(), vec![user("pm"), user("chair")]].concat()),
-        (EventKind::PanelResponseReceived, [reps(), vec![user("pm"), user("chair")]].concat()),
+        (
+            EventKind::RapidReviewSubmitted,
+            [reps(), vec![user("pm"), user("chair")]].concat(),
+        ),
+        (
+            EventKind::PanelResponseReceived,
+            [reps(), vec![user("pm"), user("chair")]].concat(),
+        ),
         (EventKind::OutcomeCommunicated, asked.to_vec()),
         (EventKind::EsgRecommendationMade, vec![user("viewer"), user("pm")]),
         (EventKind::LcsprCommissioned, vec![user("viewer"), user("pm")]),
@@ -128,8 +137,15 @@ async fn every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names(b
     for (kind, who) in expected {
         assert_eq!(told(&steps, kind), set(&who), "{kind:?}");
     }
-    // Each recipient gets their own message, one address each.
+    // Each recipient gets their own message, one address each, with its own fixed id.
     assert!(received.iter().all(|r| r.rcpt_tos.len() == 1));
+    let ids: BTreeSet<&str> = received.iter().map(|r| r.message_id.as_str()).collect();
+    assert_eq!(ids.len(), received.len());
+    assert!(
+        ids.iter()
+            .all(|id| id.starts_with("<outbox-") && id.ends_with("@rapid-review.test>")),
+        "{ids:?}"
+    );
 }
 
 async fn a_report_to_children_s_services_tells_the_head_of_service_and_the_manager(backend: store::Backend) {
@@ -138,7 +154,10 @@ async fn a_report_to_children_s_services_tells_the_head_of_service_and_the_manag
     let (_, reference) = record_journey(&app, Journey::SeriousHarm, 1).await;
     let sent = drain(&worker(&app.store, &sink.url(), TODAY)).await;
     let steps = by_step(&sink.wait_for(sent), &reference);
-    assert_eq!(told(&steps, EventKind::IncidentReported), set(&[user("la"), user("pm")]));
+    assert_eq!(
+        told(&steps, EventKind::IncidentReported),
+        set(&[user("la"), user("pm")])
+    );
     assert!(told(&steps, EventKind::ForwardedToLa).is_empty());
 }
 
@@ -171,9 +190,17 @@ async fn the_challenge_loop_and_an_ala_tell_the_reps_the_manager_the_la_and_the_
             .unwrap()
     };
     let decided = message(EventKind::ThresholdDecided);
-    assert!(decided.text.contains("Partners may challenge it within 2 working days"), "{}", decided.text);
+    assert!(
+        decided.text.contains("Partners may challenge it within 2 working days"),
+        "{}",
+        decided.text
+    );
     let fed_back = message(EventKind::DecisionFedBack);
-    assert!(fed_back.text.contains("Partners may challenge it until 5 June 2026"), "{}", fed_back.text);
+    assert!(
+        fed_back.text.contains("Partners may challenge it until 5 June 2026"),
+        "{}",
+        fed_back.text
+    );
 }
 
 async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: store::Backend) {
@@ -223,7 +250,11 @@ async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: 
     for (name, _, path) in &request.attachments {
         let bytes = std::fs::read(path).unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let inner = if name.ends_with(".docx") { "word/document.xml" } else { "xl/workbook.xml" };
+        let inner = if name.ends_with(".docx") {
+            "word/document.xml"
+        } else {
+            "xl/workbook.xml"
+        };
         assert!(zip.by_name(inner).is_ok(), "{name} does not open");
     }
     let referral = std::fs::read(&request.attachments[0].2).unwrap();
@@ -237,7 +268,10 @@ async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: 
         .find(|r| r.subject.ends_with(EventKind::MeetingScheduled.done_label()) && r.rcpt_tos == [user("chair")])
         .unwrap();
     let (name, content_type, path) = &invitation.attachments[0];
-    assert_eq!((name.as_str(), content_type.as_str()), (format!("{reference}-meeting.ics").as_str(), "text/calendar"));
+    assert_eq!(
+        (name.as_str(), content_type.as_str()),
+        (format!("{reference}-meeting.ics").as_str(), "text/calendar")
+    );
     let ics = std::fs::read_to_string(path).unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains(&reference), "{ics}");
 }
@@ -245,7 +279,11 @@ async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: 
 async fn no_message_carries_the_incident_the_children_a_rationale_or_chronology_text(backend: store::Backend) {
     let app = TestApp::new(backend, TODAY).await;
     let sink = SmtpSink::start();
-    for journey in [Journey::SeriousHarm, Journey::ChallengeOverturned, Journey::AlternativeLearning] {
+    for journey in [
+        Journey::SeriousHarm,
+        Journey::ChallengeOverturned,
+        Journey::AlternativeLearning,
+    ] {
         record_journey(&app, journey, 0).await;
     }
     let sent = drain(&worker(&app.store, &sink.url(), TODAY)).await;
@@ -256,7 +294,10 @@ async fn no_message_carries_the_incident_the_children_a_rationale_or_chronology_
         // Every synthetic summary, rationale, ground, action and learning says "Synthetic".
         assert!(!shown.contains("Synthetic"), "{shown}");
         assert!(!shown.contains("SYN-"), "{shown}");
-        assert!(!shown.split(|c: char| !c.is_alphanumeric()).any(|w| w == "AB"), "{shown}");
+        assert!(
+            !shown.split(|c: char| !c.is_alphanumeric()).any(|w| w == "AB"),
+            "{shown}"
+        );
         assert!(shown.contains("This email holds no case details"), "{shown}");
     }
 }
@@ -266,10 +307,19 @@ async fn an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it(bac
     let sink = SmtpSink::start();
     let case = app.open_case("children_services", "2026-12-21").await;
     for (who, body) in [
-        ("la", json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "R."})),
-        ("la", json!({"type": "panel_notified", "on": "2026-12-23", "reference": "NP-1"})),
+        (
+            "la",
+            json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "R."}),
+        ),
+        (
+            "la",
+            json!({"type": "panel_notified", "on": "2026-12-23", "reference": "NP-1"}),
+        ),
         ("la", json!({"type": "referral_submitted", "on": "2026-12-23"})),
-        ("bu", json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [AGENCIES[1]]})),
+        (
+            "bu",
+            json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [AGENCIES[1]]}),
+        ),
     ] {
         app.record(who, &case, body).await;
     }
@@ -287,14 +337,24 @@ async fn an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it(bac
     let requests = app.get("bu", &format!("/api/v1/cases/{case}/requests")).await.body;
     let request = &requests["requests"][0];
     assert_eq!(request["due"], "2027-01-29", "{request}");
-    assert!(request["expires_on"].as_str().unwrap() > old_expiry.as_str(), "{request}");
+    assert!(
+        request["expires_on"].as_str().unwrap() > old_expiry.as_str(),
+        "{request}"
+    );
     let sent = drain(&worker).await;
     let received = sink.wait_for(before + sent);
     let told: Vec<&Received> = received.iter().skip(before).collect();
     let to: BTreeSet<String> = told.iter().flat_map(|r| r.rcpt_tos.clone()).collect();
     assert_eq!(to, set(&[agency(AGENCIES[1]), user("contact")]));
-    assert!(told[0].text.contains("is now due on 29 January 2027"), "{}", told[0].text);
-    assert!(!told[0].text.contains("School closed"), "the reason stays in the service");
+    assert!(
+        told[0].text.contains("is now due on 29 January 2027"),
+        "{}",
+        told[0].text
+    );
+    assert!(
+        !told[0].text.contains("School closed"),
+        "the reason stays in the service"
+    );
 }
 
 async fn reissuing_or_withdrawing_a_link_tells_the_agency(backend: store::Backend) {
@@ -302,35 +362,272 @@ async fn reissuing_or_withdrawing_a_link_tells_the_agency(backend: store::Backen
     let sink = SmtpSink::start();
     let case = app.open_case("children_services", "2026-12-21").await;
     for (who, body) in [
-        ("la", json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "R."})),
-        ("la", json!({"type": "panel_notified", "on": "2026-12-23", "reference": "NP-1"})),
+        (
+            "la",
+            json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "R."}),
+        ),
+        (
+            "la",
+            json!({"type": "panel_notified", "on": "2026-12-23", "reference": "NP-1"}),
+        ),
         ("la", json!({"type": "referral_submitted", "on": "2026-12-23"})),
-        ("bu", json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [AGENCIES[0]]})),
+        (
+            "bu",
+            json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [AGENCIES[0]]}),
+        ),
     ] {
         app.record(who, &case, body).await;
     }
     let worker = worker(&app.store, &sink.url(), "2027-01-06");
     let before = drain(&worker).await;
     let reissued = app
-        .post("bu", &format!("/api/v1/cases/{case}/requests/{}/reissue", AGENCIES[0]), Value::Null)
+        .post(
+            "bu",
+            &format!("/api/v1/cases/{case}/requests/{}/reissue", AGENCIES[0]),
+            Value::Null,
+        )
         .await;
     assert_eq!(reissued.status, 200, "{}", reissued.body);
     let sent = drain(&worker).await;
     let received = sink.wait_for(before + sent);
     let new_link = &received[before];
-    assert!(new_link.subject.ends_with("a new link for your return"), "{}", new_link.subject);
+    assert!(
+        new_link.subject.ends_with("a new link for your return"),
+        "{}",
+        new_link.subject
+    );
     assert!(new_link.text.contains("The old link no longer works"));
     let link = reissued.body["return_link"].as_str().unwrap();
     assert!(new_link.text.contains(link), "the message carries the new link {link}");
     let revoked = app
-        .post("bu", &format!("/api/v1/cases/{case}/requests/{}/revoke", AGENCIES[0]), Value::Null)
+        .post(
+            "bu",
+            &format!("/api/v1/cases/{case}/requests/{}/revoke", AGENCIES[0]),
+            Value::Null,
+        )
         .await;
     assert!(revoked.status.is_success(), "{}", revoked.body);
     let more = drain(&worker).await;
     let received = sink.wait_for(before + sent + more);
     let withdrawn = received.last().unwrap();
-    assert!(withdrawn.subject.ends_with("your return link was withdrawn"), "{}", withdrawn.subject);
+    assert!(
+        withdrawn.subject.ends_with("your return link was withdrawn"),
+        "{}",
+        withdrawn.subject
+    );
     assert!(!withdrawn.text.contains("/returns/"), "no link in a withdrawal");
+}
+
+mod clocks {
+    //! Reminders, escalations and digests, with frozen dates either side of Christmas
+    //! 2026: the pass runs on the days the domain's table says, never twice.
+
+    use super::*;
+    use notifications::reminders::run_pass;
+
+    async fn pass(app: &TestApp, day: &str) -> notifications::reminders::PassReport {
+        run_pass(&app.store, day.parse().unwrap(), chrono::Utc::now())
+            .await
+            .unwrap()
+    }
+
+    /// The subjects each address received.
+    fn subjects(received: &[Received]) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in received {
+            out.entry(r.rcpt_tos[0].clone()).or_default().push(r.subject.clone());
+        }
+        // Messages go several at a time, so they may arrive in any order.
+        out.values_mut().for_each(|v| v.sort());
+        out
+    }
+
+    pub(super) async fn reminders_go_two_working_days_before_on_the_day_and_escalate_the_day_after(
+        backend: store::Backend,
+    ) {
+        let app = TestApp::new(backend, "2026-12-21").await;
+        let sink = SmtpSink::start();
+        let case = app.open_case("children_services", "2026-12-21").await;
+        let reference = app.get("pm", &format!("/api/v1/cases/{case}")).await.body["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let worker = worker(&app.store, &sink.url(), "2026-12-21");
+        let opened = drain(&worker).await;
+        let mut seen = opened;
+        let mut day_by_day = BTreeMap::new();
+        for day in [
+            "2026-12-22",
+            "2026-12-23",
+            "2026-12-24",
+            "2026-12-25",
+            "2026-12-26",
+            "2026-12-28",
+            "2026-12-29",
+            "2026-12-30",
+            "2026-12-31",
+            "2027-01-01",
+        ] {
+            let report = pass(&app, day).await;
+            let sent = drain(&worker).await;
+            let received = sink.wait_for(seen + sent);
+            day_by_day.insert(day, subjects(&received[seen..]));
+            seen += sent;
+            let closed = ["2026-12-25", "2026-12-26", "2026-12-28", "2027-01-01"].contains(&day);
+            assert_eq!(report.working_day, !closed, "{day}");
+        }
+        // Decision, notification and referral are all due on Wednesday 30 December.
+        let three = |what: &str| -> Vec<String> {
+            [
+                "Decide whether the Serious Harm threshold is met",
+                "Notify the National Panel and Ofsted",
+                "Submit the Joint Case Review referral form",
+            ]
+            .iter()
+            .map(|step| format!("{reference}: {what}{step}"))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+        };
+        let la = user("la");
+        assert_eq!(day_by_day["2026-12-24"][&la], three("due in 2 working days: "));
+        assert_eq!(day_by_day["2026-12-30"][&la], three("due today: "));
+        assert_eq!(day_by_day["2026-12-31"][&user("pm")], three("overdue: "));
+        assert!(
+            !day_by_day["2026-12-31"].contains_key(&la),
+            "escalations go to the manager"
+        );
+        for quiet in [
+            "2026-12-22",
+            "2026-12-23",
+            "2026-12-25",
+            "2026-12-26",
+            "2026-12-28",
+            "2026-12-29",
+            "2027-01-01",
+        ] {
+            assert!(day_by_day[quiet].is_empty(), "{quiet}: {:?}", day_by_day[quiet]);
+        }
+        // The same pass again sends nothing new.
+        let again = pass(&app, "2026-12-30").await;
+        assert_eq!(again.queued, 0);
+        assert_eq!(drain(&worker).await, 0);
+    }
+
+    pub(super) async fn a_digest_reader_gets_one_email_a_day_and_the_manager_sees_what_is_still_overdue(
+        backend: store::Backend,
+    ) {
+        let app = TestApp::new(backend, "2027-01-06").await;
+        let sink = SmtpSink::start();
+        let la = app.store.user_by_email(&user("la")).await.unwrap().unwrap();
+        let entry = store::AuditEntry::about(
+            chrono::Utc::now(),
+            Some("la@example.org"),
+            "notifications_changed",
+            None,
+            "ok",
+        );
+        app.store
+            .set_notify_mode(la.id, store::NotifyMode::Digest, &entry)
+            .await
+            .unwrap();
+        let case = app.open_case("children_services", "2026-12-21").await;
+        let worker = worker(&app.store, &sink.url(), "2026-12-24");
+        // The report is held for the LA's digest; the manager has hers at once.
+        let sent = drain(&worker).await;
+        let received = sink.wait_for(sent);
+        assert_eq!(subjects(&received).keys().cloned().collect::<Vec<_>>(), [user("pm")]);
+        pass(&app, "2026-12-24").await;
+        let digest_sent = drain(&worker).await;
+        let received = sink.wait_for(sent + digest_sent);
+        let digests: Vec<&Received> = received[sent..].iter().filter(|r| r.rcpt_tos == [user("la")]).collect();
+        assert_eq!(digests.len(), 1, "{received:?}");
+        assert_eq!(digests[0].subject, "Rapid Review digest for 24 December 2026: 4 items");
+        assert!(
+            digests[0].text.contains("Incident reported on 21 December 2026"),
+            "{}",
+            digests[0].text
+        );
+        assert!(digests[0].text.contains(&format!("{PUBLIC_URL}/cases/{case}")));
+        // From 4 January the manager's digest lists the escalated clocks again.
+        pass(&app, "2026-12-31").await;
+        let before = sent + digest_sent + drain(&worker).await;
+        pass(&app, "2027-01-04").await;
+        let more = drain(&worker).await;
+        let received = sink.wait_for(before + more);
+        let pm: Vec<&Received> = received[before..]
+            .iter()
+            .filter(|r| r.rcpt_tos == [user("pm")])
+            .collect();
+        assert_eq!(pm.len(), 1);
+        assert!(
+            pm[0].subject.starts_with("Rapid Review digest for 4 January 2027"),
+            "{}",
+            pm[0].subject
+        );
+        assert!(
+            pm[0].text.contains("still overdue (due 30 December 2026)"),
+            "{}",
+            pm[0].text
+        );
+    }
+}
+
+async fn reminders_go_two_working_days_before_on_the_day_and_escalate_the_day_after(backend: store::Backend) {
+    clocks::reminders_go_two_working_days_before_on_the_day_and_escalate_the_day_after(backend).await;
+}
+
+async fn a_digest_reader_gets_one_email_a_day_and_the_manager_sees_what_is_still_overdue(backend: store::Backend) {
+    clocks::a_digest_reader_gets_one_email_a_day_and_the_manager_sees_what_is_still_overdue(backend).await;
+}
+
+async fn with_the_mail_server_down_steps_record_and_messages_wait_then_go(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    let port = crate::mail::free_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let worker = worker(&app.store, &url, TODAY);
+    let case = app.open_case("partner_agency", "2026-12-21").await;
+    let round = worker.drain_once().await.unwrap();
+    assert_eq!((round.sent, round.failed), (0, 2), "{round:?}");
+    // The administrator sees them waiting, with the error.
+    let waiting = app.get("admin", "/api/v1/outbox?status=queued").await;
+    assert_eq!(waiting.status, 200, "{}", waiting.body);
+    let messages = waiting.body["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    assert!(
+        messages
+            .iter()
+            .all(|m| m["attempts"] == 1 && m["last_error"].as_str().is_some_and(|e| !e.is_empty()))
+    );
+    // The service goes on: the next step records.
+    app.record("bu", &case, json!({"type": "forwarded_to_la", "on": "2026-12-21"}))
+        .await;
+    // The server comes back; after the back-off every message goes.
+    let sink = SmtpSink::on(
+        port,
+        &std::env::temp_dir().join(format!("rr-mail-{}", uuid::Uuid::new_v4())),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sent = drain(&worker).await;
+    assert_eq!(sent, 6, "2 reports and 4 forwards");
+    assert_eq!(sink.wait_for(6).len(), 6);
+    let counts = app.get("admin", "/api/v1/outbox").await.body["counts"].clone();
+    assert_eq!(
+        (counts["sent"].as_i64(), counts["queued"].as_i64()),
+        (Some(6), Some(0)),
+        "{counts}"
+    );
+}
+
+async fn only_administrators_see_the_outbox_and_a_bad_filter_is_named(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    assert_eq!(app.get("pm", "/api/v1/outbox").await.status, 403);
+    assert_eq!(app.get_anonymous("/api/v1/outbox").await.status, 401);
+    let bad = app.get("admin", "/api/v1/outbox?status=lost").await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert_eq!(bad.body["error"]["field"], "status");
+    let bad = app.get("admin", "/api/v1/outbox?page=0").await;
+    assert_eq!(bad.body["error"]["field"], "page");
 }
 
 crate::on_both_backends!(
@@ -341,4 +638,8 @@ crate::on_both_backends!(
     no_message_carries_the_incident_the_children_a_rationale_or_chronology_text,
     an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it,
     reissuing_or_withdrawing_a_link_tells_the_agency,
+    reminders_go_two_working_days_before_on_the_day_and_escalate_the_day_after,
+    a_digest_reader_gets_one_email_a_day_and_the_manager_sees_what_is_still_overdue,
+    with_the_mail_server_down_steps_record_and_messages_wait_then_go,
+    only_administrators_see_the_outbox_and_a_bad_filter_is_named,
 );

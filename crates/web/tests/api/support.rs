@@ -63,7 +63,13 @@ impl TestApp {
         let store = database.open().await;
         let now = chrono::Utc::now();
         for slug in AGENCIES {
-            let agency = NewAgency::new(slug, &format!("Agency {slug}"), "test", Some(&format!("{slug}@agencies.example.org"))).unwrap();
+            let agency = NewAgency::new(
+                slug,
+                &format!("Agency {slug}"),
+                "test",
+                Some(&format!("{slug}@agencies.example.org")),
+            )
+            .unwrap();
             store.add_agency(&agency, &setup(now, "agency_added")).await.unwrap();
         }
         let mut tokens = HashMap::new();

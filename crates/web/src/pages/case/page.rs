@@ -1,14 +1,16 @@
 //! A case's own page: every step as a task list with its status and how its date was
 //! worked out, the agency requests, the discussions, the timeline, and a link to the
-//! form of each step the signed-in role may record now.
+//! form of each step the signed-in role may record now. Under each step of the timeline,
+//! who was told of it and when.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use domain::case::CaseView;
+use domain::notices::Notice;
 use domain::process::CaseState;
-use store::CaseRecord;
+use store::{CaseRecord, OutboxMessage, OutboxStatus};
 
 use super::super::{Nav, PageError, PageUser, long_date};
 use super::discussion::{Thread, threads};
@@ -21,6 +23,8 @@ pub struct TimelineLine {
     pub on: String,
     pub actor: String,
     pub recorded_at: String,
+    /// Who was told of it: (who, when or where the message is).
+    pub told: Vec<(String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -42,9 +46,11 @@ pub struct CasePage {
     pub requests: Vec<RequestView>,
     pub has_meeting: bool,
     pub threads: Vec<Thread>,
+    /// Reminders, escalations and link messages: (what, who, when).
+    pub other_messages: Vec<(String, String, String)>,
 }
 
-fn timeline(record: &CaseRecord) -> Vec<TimelineLine> {
+fn timeline(record: &CaseRecord, messages: &[OutboxMessage]) -> Vec<TimelineLine> {
     record
         .events
         .iter()
@@ -54,6 +60,37 @@ fn timeline(record: &CaseRecord) -> Vec<TimelineLine> {
             on: long_date(e.on),
             actor: m.actor.clone(),
             recorded_at: m.recorded_at.format("%-d %B %Y %H:%M UTC").to_string(),
+            told: messages
+                .iter()
+                .filter(|o| o.notice == Notice::Event && o.event_version == Some(e.version.get()))
+                .map(|o| (format!("{} ({})", o.recipient_label, o.recipient), delivery(o)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Where a message is: when it was sent, or why not yet.
+fn delivery(o: &OutboxMessage) -> String {
+    match (o.status, o.sent_at) {
+        (OutboxStatus::Sent, Some(at)) => format!("emailed {}", at.format("%-d %B %Y %H:%M UTC")),
+        (OutboxStatus::Digested, _) => "in their daily digest".to_owned(),
+        (OutboxStatus::Held, _) => "waiting for their daily digest".to_owned(),
+        (OutboxStatus::Failed, _) => "not sent: the email failed".to_owned(),
+        _ => "waiting to be emailed".to_owned(),
+    }
+}
+
+/// The case's reminders, escalations and link messages, oldest first.
+fn other_messages(messages: &[OutboxMessage]) -> Vec<(String, String, String)> {
+    messages
+        .iter()
+        .filter(|o| o.notice != Notice::Event)
+        .map(|o| {
+            let what = match o.step {
+                Some(step) => format!("{}: {}", o.notice.label(), step.label()),
+                None => o.notice.label().to_owned(),
+            };
+            (what, format!("{} ({})", o.recipient_label, o.recipient), delivery(o))
         })
         .collect()
 }
@@ -101,6 +138,7 @@ pub async fn show(
             .map_or_else(|| slug.to_owned(), |(_, n)| n.clone())
     };
     let manages = page_user.user.role.may_manage_return_links();
+    let messages = state.store.case_messages(&record.id).await?;
     Ok(CasePage {
         nav: Some(Nav::from(&page_user)),
         reference: record.reference.clone(),
@@ -114,7 +152,8 @@ pub async fn show(
             .iter()
             .map(|d| step_line(d, agency_name))
             .collect(),
-        timeline: timeline(&record),
+        timeline: timeline(&record, &messages),
+        other_messages: other_messages(&messages),
         case_id: record.id.clone(),
         csrf: page_user.csrf.clone(),
         requests: lines.iter().map(|l| view(l, today, manages)).collect(),
