@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::deadlines::StepKey;
 use domain::events::{AgencySlug, Event};
 use domain::notices::{Audience, Enclosure, Notice, told_of};
-use domain::roles::Role;
+use domain::roles::{Partner, Role};
 use sqlx::Row;
 
 use super::{ClockNotice, NotifyMode, OutboxStatus};
@@ -27,32 +27,39 @@ pub(crate) struct Recipient {
 
 /// The active users and directory addresses an audience stands for.
 async fn recipients(tx: &mut WriteTx<'_>, audience: &Audience) -> Result<Vec<Recipient>, StoreError> {
-    let rows = match audience {
-        Audience::Role(role) => {
-            sqlx::query("SELECT id, email, name, role, notify FROM users WHERE role = $1 AND disabled = 0 ORDER BY id")
-                .bind(role.as_str())
+    let rows =
+        match audience {
+            Audience::Role(role) => sqlx::query(
+                "SELECT id, email, name, role, partner, notify FROM users WHERE role = $1 AND disabled = 0 ORDER BY id",
+            )
+            .bind(role.as_str())
+            .fetch_all(&mut *tx.tx)
+            .await?,
+            Audience::PartnerRep(partner) => {
+                sqlx::query(
+                    "SELECT id, email, name, role, partner, notify FROM users
+             WHERE role = 'partner_rep' AND partner = $1 AND disabled = 0 ORDER BY id",
+                )
+                .bind(partner.as_str())
                 .fetch_all(&mut *tx.tx)
                 .await?
-        }
-        Audience::PartnerRep(partner) => {
-            sqlx::query(
-                "SELECT id, email, name, role, notify FROM users
-             WHERE role = 'partner_rep' AND partner = $1 AND disabled = 0 ORDER BY id",
-            )
-            .bind(partner.as_str())
-            .fetch_all(&mut *tx.tx)
-            .await?
-        }
-        Audience::Agency(agency) => return agency_recipients(tx, agency).await,
-    };
+            }
+            Audience::Agency(agency) => return agency_recipients(tx, agency).await,
+        };
     rows.iter()
         .map(|row| {
             let role: String = row.try_get("role")?;
             let name: String = row.try_get("name")?;
             let notify: String = row.try_get("notify")?;
+            let partner: Option<String> = row.try_get("partner")?;
+            let role = Role::parse(&role).map_or("user", Role::label);
+            let label = match partner.as_deref().and_then(Partner::parse) {
+                Some(p) => format!("{name}, {role} ({})", p.label()),
+                None => format!("{name}, {role}"),
+            };
             Ok(Recipient {
                 email: row.try_get("email")?,
-                label: format!("{name}, {}", Role::parse(&role).map_or("user", Role::label)),
+                label,
                 user_id: Some(row.try_get("id")?),
                 digest: NotifyMode::parse(&notify) == Some(NotifyMode::Digest),
             })

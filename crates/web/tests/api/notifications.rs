@@ -630,6 +630,145 @@ async fn only_administrators_see_the_outbox_and_a_bad_filter_is_named(backend: s
     assert_eq!(bad.body["error"]["field"], "page");
 }
 
+mod pages {
+    //! The HTML routes of notifications, in process with a browser session.
+
+    use super::*;
+
+    fn html(res: &crate::support::Response) -> &str {
+        res.body.as_str().unwrap_or("")
+    }
+
+    pub(super) async fn the_outbox_page_lists_messages_queues_a_test_and_retries_a_failure(backend: store::Backend) {
+        let app = TestApp::new(backend, TODAY).await;
+        app.open_case("partner_agency", "2026-12-21").await;
+        let admin = app.browser("admin").await;
+        let page = app.page(Some(&admin), "/admin/outbox").await;
+        assert_eq!(page.status, 200);
+        assert!(html(&page).contains("No email server is set"), "{}", html(&page));
+        assert!(html(&page).contains("Incident reported") || html(&page).contains("A step was recorded"));
+        assert!(html(&page).contains("pm@example.org"));
+        let pm = app.browser("pm").await;
+        assert_eq!(app.page(Some(&pm), "/admin/outbox").await.status, 403);
+        // A bad address is named; a good one is queued.
+        let bad = app
+            .submit(
+                Some(&admin),
+                "/admin/outbox/test",
+                &format!("csrf={}&to=not-an-address", admin.csrf),
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(html(&bad).contains("href=\"#to\"") && html(&bad).contains("value=\"not-an-address\""));
+        let good = app
+            .submit(
+                Some(&admin),
+                "/admin/outbox/test",
+                &format!("csrf={}&to=ops%40example.org", admin.csrf),
+            )
+            .await;
+        assert_eq!(good.status, 303);
+        let queued = app.get("admin", "/api/v1/outbox?status=queued").await.body;
+        assert!(
+            queued["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["notice"] == "test" && m["recipient"] == "ops@example.org")
+        );
+        // A message that failed for good can be retried.
+        let failed = queued["messages"][0]["id"].as_i64().unwrap();
+        app.store
+            .mark_send_failed(failed, "550 no such mailbox", None, chrono::Utc::now())
+            .await
+            .unwrap();
+        let retried = app
+            .submit(
+                Some(&admin),
+                &format!("/admin/outbox/{failed}/retry"),
+                &format!("csrf={}", admin.csrf),
+            )
+            .await;
+        assert_eq!(retried.status, 303);
+        let again = app
+            .submit(
+                Some(&admin),
+                &format!("/admin/outbox/{failed}/retry"),
+                &format!("csrf={}", admin.csrf),
+            )
+            .await;
+        assert_eq!(again.status, 404, "only a failed message can be retried");
+        let audit = app.store.recent_account_audit(50).await.unwrap();
+        let actions: Vec<&str> = audit.iter().map(|row| row[2].as_str()).collect();
+        assert!(
+            actions.contains(&"test_email_queued") && actions.contains(&"message_retried"),
+            "{actions:?}"
+        );
+    }
+
+    pub(super) async fn each_user_chooses_immediate_emails_or_a_daily_digest(backend: store::Backend) {
+        let app = TestApp::new(backend, TODAY).await;
+        let la = app.browser("la").await;
+        let page = app.page(Some(&la), "/account/notifications").await;
+        assert_eq!(page.status, 200);
+        assert!(html(&page).contains("value=\"immediate\" checked"), "{}", html(&page));
+        let none = app
+            .submit(Some(&la), "/account/notifications", &format!("csrf={}", la.csrf))
+            .await;
+        assert_eq!(none.status, 422);
+        assert!(html(&none).contains("Choose how you want your emails"));
+        let saved = app
+            .submit(
+                Some(&la),
+                "/account/notifications",
+                &format!("csrf={}&notify=digest", la.csrf),
+            )
+            .await;
+        assert_eq!(saved.status, 303);
+        let user = app.store.user_by_email("la@example.org").await.unwrap().unwrap();
+        assert_eq!(app.store.notify_mode(user.id).await.unwrap(), store::NotifyMode::Digest);
+        let account = app.page(Some(&la), "/account").await;
+        assert!(html(&account).contains("One daily digest at 7am"));
+    }
+
+    pub(super) async fn the_case_page_says_who_was_told_of_each_step_and_when(backend: store::Backend) {
+        let app = TestApp::new(backend, TODAY).await;
+        let sink = SmtpSink::start();
+        let case = app.open_case("partner_agency", "2026-12-21").await;
+        drain(&worker(&app.store, &sink.url(), TODAY)).await;
+        app.record("bu", &case, json!({"type": "forwarded_to_la", "on": "2026-12-21"}))
+            .await;
+        let pm = app.browser("pm").await;
+        let page = app.page(Some(&pm), &format!("/cases/{case}")).await;
+        let text = html(&page);
+        assert!(text.contains("Who was told (2)"), "{text}");
+        assert!(
+            text.contains("pm, Partnership Manager (pm@example.org): emailed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("rep_health, Partner representative (Health) (rep_health@example.org)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Who was told (4)") && text.contains("waiting to be emailed"),
+            "{text}"
+        );
+    }
+}
+
+async fn the_outbox_page_lists_messages_queues_a_test_and_retries_a_failure(backend: store::Backend) {
+    pages::the_outbox_page_lists_messages_queues_a_test_and_retries_a_failure(backend).await;
+}
+
+async fn each_user_chooses_immediate_emails_or_a_daily_digest(backend: store::Backend) {
+    pages::each_user_chooses_immediate_emails_or_a_daily_digest(backend).await;
+}
+
+async fn the_case_page_says_who_was_told_of_each_step_and_when(backend: store::Backend) {
+    pages::the_case_page_says_who_was_told_of_each_step_and_when(backend).await;
+}
+
 crate::on_both_backends!(
     every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names,
     a_report_to_children_s_services_tells_the_head_of_service_and_the_manager,
@@ -642,4 +781,7 @@ crate::on_both_backends!(
     a_digest_reader_gets_one_email_a_day_and_the_manager_sees_what_is_still_overdue,
     with_the_mail_server_down_steps_record_and_messages_wait_then_go,
     only_administrators_see_the_outbox_and_a_bad_filter_is_named,
+    the_outbox_page_lists_messages_queues_a_test_and_retries_a_failure,
+    each_user_chooses_immediate_emails_or_a_daily_digest,
+    the_case_page_says_who_was_told_of_each_step_and_when,
 );
