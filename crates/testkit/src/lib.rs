@@ -16,16 +16,23 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The Python with aiosmtpd: `RAPID_REVIEW_SMTP_PYTHON`, or the venv that
+/// scripts/smtp-venv.sh makes (made once per test process if it is missing).
 fn python() -> PathBuf {
-    if let Ok(p) = std::env::var("RAPID_REVIEW_SMTP_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = workspace().join(".venv-smtp/bin/python");
-    if !venv.exists() {
-        let made = Command::new(workspace().join("scripts/smtp-venv.sh")).status().unwrap();
-        assert!(made.success(), "scripts/smtp-venv.sh failed");
-    }
-    venv
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            if let Ok(p) = std::env::var("RAPID_REVIEW_SMTP_PYTHON") {
+                return PathBuf::from(p);
+            }
+            let venv = workspace().join(".venv-smtp/bin/python");
+            if !venv.exists() {
+                let made = Command::new(workspace().join("scripts/smtp-venv.sh")).status().unwrap();
+                assert!(made.success(), "scripts/smtp-venv.sh failed");
+            }
+            venv
+        })
+        .clone()
 }
 
 /// A free port on loopback.

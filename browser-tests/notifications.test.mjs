@@ -1,0 +1,76 @@
+// Notifications in the browser, with a real SMTP server: the administrators' outbox
+// (a test email, an address refused), each user's choice of immediate emails or a
+// daily digest, and who was told on a case page. axe on every page, at 1024 and 320 px.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer } from './server.mjs'
+import { startSmtp } from './smtp.mjs'
+import { launch, axeViolations, checkNarrow, signIn } from './browser.mjs'
+
+let server, smtp, browser
+
+before(async () => {
+  smtp = await startSmtp()
+  server = await startServer('2026-11-27', { RAPID_REVIEW_SMTP_URL: smtp.url })
+  browser = await launch()
+})
+
+after(async () => {
+  await browser?.close()
+  server?.stop()
+  smtp?.stop()
+})
+
+async function as (email) {
+  const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage()
+  await signIn(page, server.url, email, server.passwords[email])
+  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  return page
+}
+
+test('an administrator sees the outbox and sends a test email that the mail server receives', async () => {
+  const page = await as('admin@demo.rapid-review.test')
+  await page.getByRole('link', { name: 'Administration' }).click()
+  await page.getByRole('link', { name: 'Outbox (email)' }).click()
+  await page.getByRole('heading', { name: 'Outbox' }).waitFor()
+  assert.match(await page.locator('main').innerText(), new RegExp(`Email goes through ${smtp.url}`))
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'admin-outbox'), 0)
+  await page.getByLabel('Send it to').fill('not an address')
+  await page.getByRole('button', { name: 'Send a test email' }).click()
+  await page.locator('.govuk-error-summary').waitFor()
+  assert.equal(await page.locator('.govuk-error-summary a').getAttribute('href'), '#to')
+  assert.deepEqual(await axeViolations(page), [])
+  await page.getByLabel('Send it to').fill('ops@example.org')
+  await page.getByRole('button', { name: 'Send a test email' }).click()
+  await page.getByText('The test email is queued.').waitFor()
+  const message = await smtp.waitFor('ops@example.org')
+  assert.equal(message.subject, 'Rapid Review: test email')
+  await page.context().close()
+})
+
+test('a user chooses a daily digest instead of each email', async () => {
+  const page = await as('decisions@demo.rapid-review.test')
+  await page.getByRole('link', { name: 'Your account' }).click()
+  await page.getByRole('link', { name: 'Change how you get email notifications' }).click()
+  await page.getByRole('heading', { name: 'Your notifications' }).waitFor()
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'notifications'), 0)
+  await page.getByLabel('One daily digest at 7am').check()
+  await page.getByRole('button', { name: 'Save' }).click()
+  await page.getByText('Saved: one daily digest at 7am.').waitFor()
+  assert.ok(await page.getByLabel('One daily digest at 7am').isChecked())
+  await page.context().close()
+})
+
+test('a case page says who was told of each step', async () => {
+  const page = await as('manager@demo.rapid-review.test')
+  await page.getByRole('link', { name: 'Cases' }).first().click()
+  await page.locator('tbody a').first().click()
+  const told = page.locator('summary', { hasText: /Who was told/ }).first()
+  await told.waitFor()
+  await told.click()
+  assert.match(await page.locator('details[open]').first().innerText(), /@demo\.rapid-review\.test\): (emailed|waiting)/)
+  assert.deepEqual(await axeViolations(page), [])
+  await page.context().close()
+})
