@@ -137,6 +137,12 @@ async fn every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names(b
     for (kind, who) in expected {
         assert_eq!(told(&steps, kind), set(&who), "{kind:?}");
     }
+    // The pack is a link to the service, never the pack itself.
+    let pack = received
+        .iter()
+        .find(|r| r.subject.ends_with(EventKind::PackShared.done_label()) && r.rcpt_tos == [user("chair")])
+        .unwrap();
+    assert!(pack.text.contains("/pack.zip") && pack.attachments.is_empty(), "{}", pack.text);
     // Each recipient gets their own message, one address each, with its own fixed id.
     assert!(received.iter().all(|r| r.rcpt_tos.len() == 1));
     let ids: BTreeSet<&str> = received.iter().map(|r| r.message_id.as_str()).collect();
