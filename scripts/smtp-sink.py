@@ -6,6 +6,7 @@ written last, so its presence means the message is complete. Prints "listening P
 once it accepts connections, and runs until SIGTERM or SIGINT.
 
     smtp-sink.py --port 2525 --dir /tmp/mail
+    smtp-sink.py --port 2525 --dir /tmp/mail --discard   # accept and count only (benchmarks)
 """
 import argparse
 import asyncio
@@ -20,10 +21,29 @@ import time
 from aiosmtpd.controller import Controller
 
 
+class Discard:
+    """Accepts every message and keeps only a count, in DIR/count on exit."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.accepted = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.accepted += 1
+        return "250 2.0.0 Message accepted for delivery"
+
+    def close(self):
+        with open(os.path.join(self.directory, "count"), "w") as f:
+            f.write(str(self.accepted))
+
+
 class Sink:
     def __init__(self, directory):
         self.directory = directory
         self.count = itertools.count(1)
+
+    def close(self):
+        pass
 
     def path(self, name):
         return os.path.join(self.directory, name)
@@ -63,9 +83,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
+    parser.add_argument("--discard", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    controller = Controller(Sink(args.dir), hostname="127.0.0.1", port=args.port, data_size_limit=50_000_000)
+    handler = Discard(args.dir) if args.discard else Sink(args.dir)
+    controller = Controller(handler, hostname="127.0.0.1", port=args.port, data_size_limit=50_000_000)
     controller.start()
     print(f"listening {args.port}", flush=True)
     stop = asyncio.Event()
@@ -74,6 +96,7 @@ def main():
         loop.add_signal_handler(sig, stop.set)
     loop.run_until_complete(stop.wait())
     controller.stop()
+    handler.close()
 
 
 if __name__ == "__main__":

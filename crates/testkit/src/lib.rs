@@ -70,12 +70,23 @@ impl SmtpSink {
         )
     }
 
+    /// A server that accepts every message and keeps nothing, for benchmarks.
+    pub fn discarding() -> SmtpSink {
+        let dir = std::env::temp_dir().join(format!("rr-mail-{}", uuid::Uuid::new_v4()));
+        SmtpSink::spawn(free_port(), &dir, &["--discard"])
+    }
+
     /// A server on `port` writing into `dir` (a restarted server keeps its directory).
     pub fn on(port: u16, dir: &Path) -> SmtpSink {
+        SmtpSink::spawn(port, dir, &[])
+    }
+
+    fn spawn(port: u16, dir: &Path, extra: &[&str]) -> SmtpSink {
         let mut child = Command::new(python())
             .arg(workspace().join("scripts/smtp-sink.py"))
             .args(["--port", &port.to_string(), "--dir"])
             .arg(dir)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

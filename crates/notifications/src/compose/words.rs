@@ -152,10 +152,12 @@ async fn what_it_means(
                 "The papers pack for the Rapid Review meeting is ready in the service: {}/api/v1/cases/{}/pack.zip\n",
                 sources.settings.public_url, record.id
             ),
-            Some(_) => "The papers pack for the Rapid Review meeting is ready. The Business Unit will share it with \
+            Some(_) => {
+                "The papers pack for the Rapid Review meeting is ready. The Business Unit will share it with \
                         your agency's attendee."
-                .to_owned()
-                + "\n",
+                    .to_owned()
+                    + "\n"
+            }
         },
         EventPayload::OutcomeCommunicated(_) => {
             "The Rapid Review's outcome is decided. The Business Unit will send your agency the outcome letter.\n"

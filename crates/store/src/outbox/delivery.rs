@@ -61,25 +61,36 @@ impl Store {
 
     /// Records that the SMTP server accepted `message`, with its reply; audited.
     pub async fn mark_sent(&self, message: &OutboxMessage, reply: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.mark_all_sent(&[(message, reply.to_owned())], at).await
+    }
+
+    /// Records, in one transaction, that the SMTP server accepted each message, with
+    /// its reply; each is audited.
+    pub async fn mark_all_sent(&self, sent: &[(&OutboxMessage, String)], at: DateTime<Utc>) -> Result<(), StoreError> {
+        if sent.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE outbox SET status = 'sent', reply = $1, sent_at = $2, attempts = attempts + 1,
-                 claimed_until = NULL, last_error = NULL WHERE id = $3",
-        )
-        .bind(reply.chars().take(500).collect::<String>())
-        .bind(timestamp(at))
-        .bind(message.id)
-        .execute(&mut *tx.tx)
-        .await?;
-        let entry = AuditEntry {
-            at,
-            actor: None,
-            action: "message_sent".to_owned(),
-            subject: Some(format!("outbox {} to {}", message.id, message.recipient)),
-            case_id: message.case_id.clone(),
-            outcome: "sent".to_owned(),
-        };
-        audit::append(&mut tx, &entry).await?;
+        for (message, reply) in sent {
+            sqlx::query(
+                "UPDATE outbox SET status = 'sent', reply = $1, sent_at = $2, attempts = attempts + 1,
+                     claimed_until = NULL, last_error = NULL WHERE id = $3",
+            )
+            .bind(reply.chars().take(500).collect::<String>())
+            .bind(timestamp(at))
+            .bind(message.id)
+            .execute(&mut *tx.tx)
+            .await?;
+            let entry = AuditEntry {
+                at,
+                actor: None,
+                action: "message_sent".to_owned(),
+                subject: Some(format!("outbox {} to {}", message.id, message.recipient)),
+                case_id: message.case_id.clone(),
+                outcome: "sent".to_owned(),
+            };
+            audit::append(&mut tx, &entry).await?;
+        }
         tx.commit().await
     }
 

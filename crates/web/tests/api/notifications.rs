@@ -142,7 +142,11 @@ async fn every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names(b
         .iter()
         .find(|r| r.subject.ends_with(EventKind::PackShared.done_label()) && r.rcpt_tos == [user("chair")])
         .unwrap();
-    assert!(pack.text.contains("/pack.zip") && pack.attachments.is_empty(), "{}", pack.text);
+    assert!(
+        pack.text.contains("/pack.zip") && pack.attachments.is_empty(),
+        "{}",
+        pack.text
+    );
     // Each recipient gets their own message, one address each, with its own fixed id.
     assert!(received.iter().all(|r| r.rcpt_tos.len() == 1));
     let ids: BTreeSet<&str> = received.iter().map(|r| r.message_id.as_str()).collect();
