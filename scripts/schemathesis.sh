@@ -47,3 +47,9 @@ TOML
   -H "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --phases examples,coverage,fuzzing --max-examples 40 --workers 2 --seed 20261128 --no-color
+# The administrators' routes, as an administrator (the run above is refused them).
+admin="$("$bin" tokens issue --email admin@demo.rapid-review.test --database "$db" | tail -1)"
+"$venv/bin/schemathesis" --config-file "$dir/schemathesis.toml" run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  -H "Authorization: Bearer $admin" --include-path /api/v1/outbox \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --phases examples,coverage,fuzzing --max-examples 40 --workers 2 --seed 20261128 --no-color

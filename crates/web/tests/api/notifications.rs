@@ -312,9 +312,8 @@ async fn no_message_carries_the_incident_the_children_a_rationale_or_chronology_
     }
 }
 
-async fn an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it(backend: store::Backend) {
-    let app = TestApp::new(backend, "2027-01-06").await;
-    let sink = SmtpSink::start();
+/// A met case, reported on 21 December 2026, whose requests went to `agency` on the 24th.
+async fn case_with_a_request(app: &TestApp, agency: &str) -> String {
     let case = app.open_case("children_services", "2026-12-21").await;
     for (who, body) in [
         (
@@ -328,11 +327,18 @@ async fn an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it(bac
         ("la", json!({"type": "referral_submitted", "on": "2026-12-23"})),
         (
             "bu",
-            json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [AGENCIES[1]]}),
+            json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [agency]}),
         ),
     ] {
         app.record(who, &case, body).await;
     }
+    case
+}
+
+async fn an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    let sink = SmtpSink::start();
+    let case = case_with_a_request(&app, AGENCIES[1]).await;
     let worker = worker(&app.store, &sink.url(), "2027-01-06");
     let before = drain(&worker).await;
     let requests = app.get("bu", &format!("/api/v1/cases/{case}/requests")).await.body;
@@ -370,24 +376,7 @@ async fn an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it(bac
 async fn reissuing_or_withdrawing_a_link_tells_the_agency(backend: store::Backend) {
     let app = TestApp::new(backend, "2027-01-06").await;
     let sink = SmtpSink::start();
-    let case = app.open_case("children_services", "2026-12-21").await;
-    for (who, body) in [
-        (
-            "la",
-            json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "R."}),
-        ),
-        (
-            "la",
-            json!({"type": "panel_notified", "on": "2026-12-23", "reference": "NP-1"}),
-        ),
-        ("la", json!({"type": "referral_submitted", "on": "2026-12-23"})),
-        (
-            "bu",
-            json!({"type": "agency_requests_sent", "on": "2026-12-24", "agencies": [AGENCIES[0]]}),
-        ),
-    ] {
-        app.record(who, &case, body).await;
-    }
+    let case = case_with_a_request(&app, AGENCIES[0]).await;
     let worker = worker(&app.store, &sink.url(), "2027-01-06");
     let before = drain(&worker).await;
     let reissued = app
