@@ -15,6 +15,7 @@ pub mod events;
 pub mod notices;
 pub mod process;
 pub mod reminders;
+pub mod reports;
 pub mod returns;
 pub mod roles;
 pub mod synthetic;
