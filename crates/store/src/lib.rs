@@ -16,6 +16,7 @@ mod cases;
 mod database_url;
 mod discussions;
 mod error;
+mod ethnicity_codes;
 mod keys;
 mod links;
 mod list_cache;
@@ -26,6 +27,7 @@ mod returns;
 mod rows;
 mod sessions;
 mod sign_in;
+mod themes;
 mod throttle;
 mod tokens;
 mod two_factor;
@@ -50,6 +52,7 @@ pub use passwords::{MIN_PASSWORD_CHARS, NewPassword, RESET_LINK_HOURS};
 pub use returns::ReturnRequest;
 pub use sessions::{NewSession, SESSION_HOURS, Session, SessionInfo, Stage};
 pub use sign_in::Attempt;
+pub use themes::{MAX_THEME_CHARS, ReportCase, theme_name};
 pub use throttle::{ACCOUNT_FAILURES, ADDRESS_FAILURES, Counted};
 pub use tokens::{DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS, TokenInfo, token_label};
 pub use two_factor::{RECOVERY_CODES, SecondFactor, TotpKey};
@@ -164,7 +167,8 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
-        self.rekey_links_if_needed().await
+        self.rekey_links_if_needed().await?;
+        self.map_legacy_ethnicity_if_needed().await
     }
 
     /// A fresh random token (32 bytes as hex), for one-off form tokens.

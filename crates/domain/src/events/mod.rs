@@ -3,6 +3,7 @@
 //! bodies into payloads (naming the field at fault), and turns payloads back into
 //! fields for storage and display.
 
+pub mod ethnicity;
 pub mod fields;
 pub mod payloads;
 
@@ -10,6 +11,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+pub use ethnicity::Ethnicity;
 pub use fields::{AgencySlug, FieldError, Initials, Text, Version};
 pub use payloads::*;
 

@@ -61,8 +61,12 @@ pub struct Child {
     pub date_of_birth: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unborn: bool,
+    /// A DfE census code (see [`super::Ethnicity`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<super::Ethnicity>,
+    /// The family's own words, where the code is `OOTH`.
     #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
-    pub ethnicity: OptionalText,
+    pub ethnicity_other: OptionalText,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disability: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
