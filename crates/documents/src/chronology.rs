@@ -40,7 +40,7 @@ pub fn chronology_csv(entries: &[MergedEntry]) -> String {
 /// a tab or a carriage return) gets a leading apostrophe, as OWASP's CSV-injection
 /// guidance says, so it opens as the text it is; the text after the apostrophe is the
 /// original. Others pass unchanged.
-fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {

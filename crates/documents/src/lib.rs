@@ -8,6 +8,7 @@ mod docx;
 mod ics;
 mod pack;
 mod referral;
+mod table;
 mod upload;
 
 pub use chronology::{MergedEntry, chronology_csv, chronology_template_xlsx, chronology_xlsx};
@@ -15,6 +16,7 @@ pub use docx::{ReferralForm, referral_docx, return_docx, scoping_template_docx};
 pub use ics::meeting_ics;
 pub use pack::{PackFile, pack_zip};
 pub use referral::referral_form;
+pub use table::{table_csv, table_xlsx};
 pub use upload::{UploadError, read_chronology};
 
 /// A document could not be written.

@@ -16,7 +16,7 @@ pub fn referral_form(case_reference: &str, events: &[Event]) -> ReferralForm {
         _ => None,
     });
     // The incident as corrected: corrections are folded into the effective events.
-    let incident: Option<IncidentReported> = corrected_incident(events).or(incident);
+    let incident: Option<IncidentReported> = domain::process::corrected_incident(events).or(incident);
     if let Some(i) = incident {
         let fields_of = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
         let json = serde_json::to_value(&i).unwrap_or_default();
@@ -63,20 +63,4 @@ pub fn referral_form(case_reference: &str, events: &[Event]) -> ReferralForm {
         case_reference: case_reference.to_owned(),
         fields,
     }
-}
-
-fn corrected_incident(events: &[Event]) -> Option<IncidentReported> {
-    // Folding only keeps dates; re-read the first event with any corrections applied.
-    let first = events.first()?;
-    let mut fields = first.payload.fields();
-    for e in events {
-        if let EventPayload::EventCorrected(c) = &e.payload
-            && c.corrects == first.version
-        {
-            for (k, v) in &c.fields {
-                fields.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    serde_json::from_value(Value::Object(fields)).ok()
 }

@@ -154,3 +154,21 @@ fn amend(target: &Event, corrected: &serde_json::Map<String, Value>) -> Result<(
 
 #[cfg(test)]
 mod tests;
+
+/// The incident as reported, with every correction of it applied (folding keeps only
+/// its dates).
+pub fn corrected_incident(events: &[crate::events::Event]) -> Option<crate::events::IncidentReported> {
+    use crate::events::EventPayload;
+    let first = events.first()?;
+    let mut fields = first.payload.fields();
+    for e in events {
+        if let EventPayload::EventCorrected(c) = &e.payload
+            && c.corrects == first.version
+        {
+            for (k, v) in &c.fields {
+                fields.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(fields)).ok()
+}

@@ -5,6 +5,7 @@
 //! the anchor up to and including the day it was done), what was decided, and by
 //! quarter, stage and learning theme. Pure: the caller loads the cases.
 
+pub mod rows;
 pub mod stats;
 
 use chrono::{Datelike, NaiveDate};

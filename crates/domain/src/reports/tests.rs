@@ -160,3 +160,46 @@ fn cases_are_counted_by_stage_and_themes_by_how_often_they_occur() {
     let staged: u32 = r.by_stage.iter().map(|s| s.count).sum();
     assert_eq!(staged, 3);
 }
+
+#[test]
+fn a_case_row_has_a_value_for_every_header_with_dates_days_and_the_child() {
+    let all = cases();
+    let headers = rows::headers();
+    let row = rows::case_row(
+        "RR-2026-0001",
+        &all[0],
+        &["Neglect".to_owned()],
+        &Calendar::england_and_wales(),
+        &RuleSet::default(),
+        d("2027-01-15"),
+    );
+    assert_eq!(row.len(), headers.len());
+    let cell = |name: &str| row[headers.iter().position(|h| h == name).unwrap()].as_str();
+    assert_eq!(cell("reference"), "RR-2026-0001");
+    assert_eq!(cell("route"), "children_services");
+    assert_eq!(cell("threshold_outcome"), "met");
+    assert_eq!(cell("panel_notification_done_on"), "2026-12-31");
+    assert_eq!(cell("panel_notification_working_days"), "6");
+    assert_eq!(cell("panel_notification_on_time"), "no");
+    assert_eq!(cell("threshold_decision_on_time"), "yes");
+    assert_eq!(cell("themes"), "Neglect");
+    assert_eq!((cell("child_1_sex"), cell("child_1_age_band")), ("female", "1_to_5"));
+    assert_eq!(cell("child_2_sex"), "");
+    assert!(!row.iter().any(|c| c.contains("Synthetic") || c == "AB"), "no summary or initials");
+}
+
+#[test]
+fn age_bands_follow_the_panel_s_reports() {
+    let child = |age: Option<u8>, unborn: bool| {
+        serde_json::from_value::<crate::events::Child>(json!({"initials": "AB", "sex": "male", "age_years": age, "unborn": unborn}))
+            .unwrap()
+    };
+    let on = d("2026-12-21");
+    assert_eq!(rows::age_band(&child(Some(0), false), on), "under_1");
+    assert_eq!(rows::age_band(&child(Some(5), false), on), "1_to_5");
+    assert_eq!(rows::age_band(&child(Some(6), false), on), "6_to_10");
+    assert_eq!(rows::age_band(&child(Some(15), false), on), "11_to_15");
+    assert_eq!(rows::age_band(&child(Some(17), false), on), "16_and_over");
+    assert_eq!(rows::age_band(&child(None, true), on), "unborn");
+    assert_eq!(rows::age_band(&child(None, false), on), "not_known");
+}
