@@ -18,13 +18,20 @@ pub fn table_csv(headers: &[String], rows: &[Vec<String>]) -> String {
 }
 
 /// The table as XLSX on a sheet called `sheet`, with `about` lines on a second sheet.
-pub fn table_xlsx(sheet: &str, headers: &[String], rows: &[Vec<String>], about: &[String]) -> Result<Vec<u8>, DocumentError> {
+pub fn table_xlsx(
+    sheet: &str,
+    headers: &[String],
+    rows: &[Vec<String>],
+    about: &[String],
+) -> Result<Vec<u8>, DocumentError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let table = workbook.add_worksheet().set_name(sheet).map_err(DocumentError::from)?;
     for (c, h) in headers.iter().enumerate() {
         let c = u16::try_from(c).map_err(DocumentError::from)?;
-        table.write_string_with_format(0, c, h, &bold).map_err(DocumentError::from)?;
+        table
+            .write_string_with_format(0, c, h, &bold)
+            .map_err(DocumentError::from)?;
         table.set_column_width(c, 16.0).map_err(DocumentError::from)?;
     }
     for (r, row) in rows.iter().enumerate() {
@@ -38,7 +45,10 @@ pub fn table_xlsx(sheet: &str, headers: &[String], rows: &[Vec<String>], about: 
         }
     }
     table.set_freeze_panes(1, 1).map_err(DocumentError::from)?;
-    let notes = workbook.add_worksheet().set_name("About").map_err(DocumentError::from)?;
+    let notes = workbook
+        .add_worksheet()
+        .set_name("About")
+        .map_err(DocumentError::from)?;
     for (r, line) in about.iter().enumerate() {
         let r = u32::try_from(r).map_err(DocumentError::from)?;
         notes.write_string(r, 0, line).map_err(DocumentError::from)?;

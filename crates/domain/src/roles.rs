@@ -53,6 +53,26 @@ impl Role {
         self == Role::Admin
     }
 
+    /// Roles that read the reports: the Partnership Manager, the Business Unit, the
+    /// partner reps and viewers (the Executive group).
+    pub fn may_see_reports(self) -> bool {
+        matches!(
+            self,
+            Role::PartnershipManager | Role::BusinessUnit | Role::PartnerRep | Role::Viewer
+        )
+    }
+
+    /// Roles that keep the list of learning themes: the Partnership Manager.
+    pub fn may_manage_themes(self) -> bool {
+        self == Role::PartnershipManager
+    }
+
+    /// Roles that say which themes a case carries: the Partnership Manager and the
+    /// Business Unit.
+    pub fn may_set_case_themes(self) -> bool {
+        matches!(self, Role::PartnershipManager | Role::BusinessUnit)
+    }
+
     /// Roles that change the deadline rules: administrators and the Partnership Manager.
     pub fn may_change_deadline_rules(self) -> bool {
         matches!(self, Role::Admin | Role::PartnershipManager)

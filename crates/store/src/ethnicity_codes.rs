@@ -90,8 +90,14 @@ mod tests {
         ]});
         assert!(map_children(&mut fields));
         let c = &fields["children"];
-        assert_eq!((c[0]["ethnicity"].as_str(), c[0].get("ethnicity_other")), (Some("WBRI"), None));
-        assert_eq!((c[1]["ethnicity"].as_str(), c[1]["ethnicity_other"].as_str()), (Some("OOTH"), Some("Kurdish")));
+        assert_eq!(
+            (c[0]["ethnicity"].as_str(), c[0].get("ethnicity_other")),
+            (Some("WBRI"), None)
+        );
+        assert_eq!(
+            (c[1]["ethnicity"].as_str(), c[1]["ethnicity_other"].as_str()),
+            (Some("OOTH"), Some("Kurdish"))
+        );
         assert_eq!(c[2]["ethnicity"], "BAFR");
         assert!(c[3].get("ethnicity").is_none());
         assert!(!map_children(&mut fields), "a second run changes nothing");

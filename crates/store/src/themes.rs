@@ -37,7 +37,9 @@ pub fn theme_name(name: &str) -> Result<String, domain::events::FieldError> {
 impl Store {
     /// Every theme, by name.
     pub async fn themes(&self) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT name FROM themes ORDER BY name").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT name FROM themes ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
     }
 
@@ -132,7 +134,8 @@ impl Store {
                 });
             }
             let kind: String = row.try_get("type")?;
-            let kind = EventKind::parse(&kind).ok_or_else(|| StoreError::corrupt(format!("unknown event type {kind}")))?;
+            let kind =
+                EventKind::parse(&kind).ok_or_else(|| StoreError::corrupt(format!("unknown event type {kind}")))?;
             let fields: serde_json::Value =
                 serde_json::from_str(&row.try_get::<String, _>("payload")?).map_err(StoreError::corrupt)?;
             let version = u32::try_from(row.try_get::<i64, _>("version")?)

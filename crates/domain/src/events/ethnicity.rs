@@ -81,7 +81,10 @@ mod tests {
         assert_eq!(Ethnicity::from_legacy("WBRI"), (Ethnicity::Wbri, None));
         assert_eq!(Ethnicity::from_legacy("wbri"), (Ethnicity::Wbri, None));
         assert_eq!(Ethnicity::from_legacy("White British"), (Ethnicity::Wbri, None));
-        assert_eq!(Ethnicity::from_legacy("Black or Black British: African"), (Ethnicity::Bafr, None));
+        assert_eq!(
+            Ethnicity::from_legacy("Black or Black British: African"),
+            (Ethnicity::Bafr, None)
+        );
         assert_eq!(Ethnicity::from_legacy("Pakistani"), (Ethnicity::Apkn, None));
     }
 

@@ -47,7 +47,15 @@ pub fn headers() -> Vec<String> {
         h.push(format!("{}_working_days", step.as_str()));
         h.push(format!("{}_on_time", step.as_str()));
     }
-    h.extend(["agency_returns_requested", "agency_returns_received", "agency_returns_late", "themes"].map(String::from));
+    h.extend(
+        [
+            "agency_returns_requested",
+            "agency_returns_received",
+            "agency_returns_late",
+            "themes",
+        ]
+        .map(String::from),
+    );
     for n in 1..=CHILDREN {
         for field in [
             "sex",
@@ -122,7 +130,10 @@ pub fn case_row(
         reference.to_owned(),
         key(state.route()),
         key(incident.as_ref().map(|i| i.incident.kind)),
-        incident.as_ref().map(|i| i.incident.occurred_on.to_string()).unwrap_or_default(),
+        incident
+            .as_ref()
+            .map(|i| i.incident.occurred_on.to_string())
+            .unwrap_or_default(),
         state.reported_on().map(|d| d.to_string()).unwrap_or_default(),
         state.aware_on().map(|d| d.to_string()).unwrap_or_default(),
         state.stage().as_str().to_owned(),

@@ -185,14 +185,19 @@ fn a_case_row_has_a_value_for_every_header_with_dates_days_and_the_child() {
     assert_eq!(cell("themes"), "Neglect");
     assert_eq!((cell("child_1_sex"), cell("child_1_age_band")), ("female", "1_to_5"));
     assert_eq!(cell("child_2_sex"), "");
-    assert!(!row.iter().any(|c| c.contains("Synthetic") || c == "AB"), "no summary or initials");
+    assert!(
+        !row.iter().any(|c| c.contains("Synthetic") || c == "AB"),
+        "no summary or initials"
+    );
 }
 
 #[test]
 fn age_bands_follow_the_panel_s_reports() {
     let child = |age: Option<u8>, unborn: bool| {
-        serde_json::from_value::<crate::events::Child>(json!({"initials": "AB", "sex": "male", "age_years": age, "unborn": unborn}))
-            .unwrap()
+        serde_json::from_value::<crate::events::Child>(
+            json!({"initials": "AB", "sex": "male", "age_years": age, "unborn": unborn}),
+        )
+        .unwrap()
     };
     let on = d("2026-12-21");
     assert_eq!(rows::age_band(&child(Some(0), false), on), "under_1");

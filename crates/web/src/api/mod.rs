@@ -6,8 +6,10 @@ pub(crate) mod cases;
 mod health;
 pub mod openapi;
 mod outbox;
+mod reports;
 pub(crate) mod returns;
 mod templates;
+mod themes;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
@@ -52,6 +54,11 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(templates::scoping_template))
         .routes(routes!(agency_requests::own_agency_requests))
         .routes(routes!(outbox::list_outbox))
+        .routes(routes!(reports::timeliness))
+        .routes(routes!(reports::cases_xlsx))
+        .routes(routes!(reports::cases_csv))
+        .routes(routes!(themes::list_themes, themes::add_theme))
+        .routes(routes!(themes::set_case_themes))
         .merge(case_data)
         .merge(returns)
 }

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod chronology;
 pub mod outbox;
 pub mod papers;
+pub mod reports;
 pub mod requests;
 pub mod returns;
 

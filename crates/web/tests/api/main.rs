@@ -21,6 +21,7 @@ mod notifications;
 mod openapi;
 mod pages;
 mod paths;
+mod reports;
 mod returns;
 
 /// Runs each named scenario `async fn name(backend: Backend)` on both backends.

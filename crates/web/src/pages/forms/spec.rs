@@ -238,7 +238,11 @@ pub fn incident_fields() -> Vec<Field> {
         f("children.0.initials", "First child's initials", Text),
         f("children.0.sex", "First child's sex", Radios(Options::Sex)),
         opt("children.0.age_years", "First child's age in years", Number),
-        opt("children.0.ethnicity", "First child's ethnicity", Radios(Options::Ethnicity)),
+        opt(
+            "children.0.ethnicity",
+            "First child's ethnicity",
+            Radios(Options::Ethnicity),
+        ),
         opt(
             "children.1.initials",
             "Second child's initials, if siblings were involved",
