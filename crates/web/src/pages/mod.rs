@@ -15,6 +15,7 @@ mod error;
 mod forms;
 mod notifications;
 mod pager;
+mod reports;
 mod reset_password;
 mod returns;
 mod security;
@@ -91,6 +92,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/tokens", get(admin_accounts::tokens))
         .route("/admin/tokens/{id}/revoke", post(admin_accounts::revoke_token))
         .route("/admin/rules", get(admin::rules).post(admin::save_rules))
+        .route("/reports", get(reports::show))
+        .route("/reports/themes", get(reports::themes::show).post(reports::themes::add))
+        .route("/cases/{id}/themes", post(reports::themes::set_for_case))
         .route("/admin/outbox", get(admin_outbox::show))
         .route("/admin/outbox/test", post(admin_outbox::send_test))
         .route("/admin/outbox/{id}/retry", post(admin_outbox::retry))
@@ -115,6 +119,7 @@ pub fn nav_of(extensions: &axum::http::Extensions) -> Option<Nav> {
         name: user.name.clone(),
         csrf: csrf.clone(),
         admin: matches!(user.role, store_role::Admin | store_role::PartnershipManager),
+        reports: user.role.may_see_reports(),
     })
 }
 
@@ -125,6 +130,8 @@ pub struct Nav {
     pub csrf: String,
     /// Whether to show the administration link.
     pub admin: bool,
+    /// Whether to show the reports link.
+    pub reports: bool,
 }
 
 impl From<&PageUser> for Nav {
@@ -133,6 +140,7 @@ impl From<&PageUser> for Nav {
             name: p.user.name.clone(),
             csrf: p.csrf.clone(),
             admin: matches!(p.user.role, store_role::Admin | store_role::PartnershipManager),
+            reports: p.user.role.may_see_reports(),
         }
     }
 }

@@ -67,6 +67,7 @@ fn nav(s: &SettingUp) -> Option<Nav> {
         name: s.user.name.clone(),
         csrf: s.csrf.clone(),
         admin: false,
+        reports: false,
     })
 }
 

@@ -283,10 +283,115 @@ async fn ethnicity_is_a_census_code_and_free_text_recorded_before_is_mapped(back
     );
 }
 
+mod pages {
+    //! `/reports`, `/reports/themes` and a case's themes, in process with a session.
+
+    use super::*;
+
+    fn html(res: &crate::support::Response) -> &str {
+        res.body.as_str().unwrap_or("")
+    }
+
+    pub(super) async fn the_reports_page_shows_figures_charts_with_titles_and_a_print_view(backend: store::Backend) {
+        let app = TestApp::new(backend, "2027-01-15").await;
+        three_cases_and_one_outside(&app).await;
+        let pm = app.browser("pm").await;
+        let page = app
+            .page(
+                Some(&pm),
+                "/reports?from-day=1&from-month=12&from-year=2026&to-day=31&to-month=12&to-year=2026",
+            )
+            .await;
+        assert_eq!(page.status, 200);
+        let text = html(&page);
+        assert!(
+            text.contains("Rapid Reviews: 1 December 2026 to 31 December 2026"),
+            "{text}"
+        );
+        assert!(text.contains("How timely each step was"));
+        assert!(text.contains("5.5 working days"), "the notification's median");
+        assert!(text.contains("role=\"img\"") && text.contains("<title id=\"notification-by-quarter-title\">"));
+        assert!(
+            text.contains(">50% (1 of 2)<"),
+            "the table beside the chart holds its figures"
+        );
+        assert!(
+            text.contains("/api/v1/reports/cases.xlsx?from=2026-12-01&#38;to=2026-12-31"),
+            "{text}"
+        );
+        let print = app
+            .page(Some(&pm), "/reports?from=2026-12-01&to=2026-12-31&print=1")
+            .await;
+        assert_eq!(print.status, 200);
+        assert!(html(&print).contains("OFFICIAL-SENSITIVE") && !html(&print).contains("Sign out"));
+        assert!(html(&print).contains("1 December 2026 to 31 December 2026"));
+        let bad = app
+            .page(Some(&pm), "/reports?from-day=31&from-month=2&from-year=2026")
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(html(&bad).contains("href=\"#from-day\""), "{}", html(&bad));
+        let contact = app.browser("contact").await;
+        assert_eq!(app.page(Some(&contact), "/reports").await.status, 403);
+    }
+
+    pub(super) async fn the_manager_adds_a_theme_and_the_business_unit_sets_a_case_s(backend: store::Backend) {
+        let app = TestApp::new(backend, "2027-01-15").await;
+        let ids = three_cases_and_one_outside(&app).await;
+        let pm = app.browser("pm").await;
+        let added = app
+            .submit(
+                Some(&pm),
+                "/reports/themes",
+                &format!("csrf={}&name=Housing+%26+homelessness", pm.csrf),
+            )
+            .await;
+        assert_eq!(added.status, 303);
+        let list = app.page(Some(&pm), "/reports/themes").await;
+        assert!(
+            html(&list).contains("Housing &amp; homelessness") || html(&list).contains("Housing &#38; homelessness")
+        );
+        let empty = app
+            .submit(Some(&pm), "/reports/themes", &format!("csrf={}&name=", pm.csrf))
+            .await;
+        assert_eq!(empty.status, 422);
+        let bu = app.browser("bu").await;
+        let set = app
+            .submit(
+                Some(&bu),
+                &format!("/cases/{}/themes", ids[0]),
+                &format!("csrf={}&themes=Neglect", bu.csrf),
+            )
+            .await;
+        assert_eq!(set.status, 303);
+        let case = app.page(Some(&bu), &format!("/cases/{}?themes=saved", ids[0])).await;
+        assert!(html(&case).contains("The case's themes are saved."));
+        assert!(html(&case).contains("value=\"Neglect\" checked"), "{}", html(&case));
+        let viewer = app.browser("viewer").await;
+        let refused = app
+            .submit(
+                Some(&viewer),
+                &format!("/cases/{}/themes", ids[0]),
+                &format!("csrf={}", viewer.csrf),
+            )
+            .await;
+        assert_eq!(refused.status, 403);
+    }
+}
+
+async fn the_reports_page_shows_figures_charts_with_titles_and_a_print_view(backend: store::Backend) {
+    pages::the_reports_page_shows_figures_charts_with_titles_and_a_print_view(backend).await;
+}
+
+async fn the_manager_adds_a_theme_and_the_business_unit_sets_a_case_s(backend: store::Backend) {
+    pages::the_manager_adds_a_theme_and_the_business_unit_sets_a_case_s(backend).await;
+}
+
 crate::on_both_backends!(
     the_timeliness_report_counts_the_period_s_cases_exactly_across_christmas,
     reports_are_for_the_partnership_and_a_bad_period_is_named,
     the_cases_export_has_the_header_and_a_row_per_case_in_xlsx_and_csv,
     themes_are_kept_by_the_manager_set_on_a_case_and_counted,
     ethnicity_is_a_census_code_and_free_text_recorded_before_is_mapped,
+    the_reports_page_shows_figures_charts_with_titles_and_a_print_view,
+    the_manager_adds_a_theme_and_the_business_unit_sets_a_case_s,
 );

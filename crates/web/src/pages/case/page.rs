@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use domain::case::CaseView;
 use domain::notices::Notice;
@@ -48,6 +48,11 @@ pub struct CasePage {
     pub threads: Vec<Thread>,
     /// Reminders, escalations and link messages: (what, who, when).
     pub other_messages: Vec<(String, String, String)>,
+    /// The case's learning themes.
+    pub themes: Vec<String>,
+    /// Every theme on the list and whether the case carries it, for those who set them.
+    pub theme_choices: Vec<(String, bool)>,
+    pub themes_saved: bool,
 }
 
 fn timeline(record: &CaseRecord, messages: &[OutboxMessage]) -> Vec<TimelineLine> {
@@ -116,6 +121,7 @@ pub async fn show(
     State(state): State<AppState>,
     page_user: PageUser,
     Path(id): Path<String>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     super::may_see_cases(&page_user)?;
     let record = crate::service::cases::load(&state, &page_user.user, &id)
@@ -139,6 +145,21 @@ pub async fn show(
     };
     let manages = page_user.user.role.may_manage_return_links();
     let messages = state.store.case_messages(&record.id).await?;
+    let themes = state.store.case_themes(&record.id).await?;
+    let theme_choices = if page_user.user.role.may_set_case_themes() {
+        state
+            .store
+            .themes()
+            .await?
+            .into_iter()
+            .map(|t| {
+                let ticked = themes.contains(&t);
+                (t, ticked)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(CasePage {
         nav: Some(Nav::from(&page_user)),
         reference: record.reference.clone(),
@@ -154,6 +175,9 @@ pub async fn show(
             .collect(),
         timeline: timeline(&record, &messages),
         other_messages: other_messages(&messages),
+        themes,
+        theme_choices,
+        themes_saved: q.contains_key("themes"),
         case_id: record.id.clone(),
         csrf: page_user.csrf.clone(),
         requests: lines.iter().map(|l| view(l, today, manages)).collect(),
