@@ -8,7 +8,11 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
 use crate::rows::{date, timestamp};
-use crate::{Store, StoreError};
+use std::collections::HashMap;
+
+use serde_json::value::RawValue;
+
+use crate::{Backend, Store, StoreError};
 
 /// The longest theme name.
 pub const MAX_THEME_CHARS: usize = 100;
@@ -112,60 +116,90 @@ impl Store {
     /// Every case the local authority became aware of from `from` to `to` (inclusive),
     /// by reference, with its events and themes.
     pub async fn report_cases(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReportCase>, StoreError> {
+        let mut cases = Vec::new();
+        self.each_report_case(from, to, |c| cases.push(c)).await?;
+        Ok(cases)
+    }
+
+    /// Hands each case of the period to `each`, by reference, one at a time: one row a
+    /// case (its events gathered as a JSON array by the database), read as a stream, so
+    /// that a report over tens of thousands of cases holds one case at a time. Returns
+    /// how many there were.
+    pub async fn each_report_case<F: FnMut(ReportCase)>(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut each: F,
+    ) -> Result<usize, StoreError> {
+        use futures_util::TryStreamExt;
         let (from, to) = (from.to_string(), to.to_string());
-        let rows = sqlx::query(
-            "SELECT c.id, c.reference, e.version, e.type, e.on_date, e.payload FROM cases c
-             JOIN events e ON e.case_id = c.id
-             WHERE c.aware_on >= $1 AND c.aware_on <= $2 ORDER BY c.reference, e.version",
-        )
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut cases: Vec<ReportCase> = Vec::new();
-        for row in &rows {
+        let mut themes = self.themes_by_case(&from, &to).await?;
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT c.id, c.reference, (SELECT json_group_array(json_array(e.version, e.type, e.on_date, json(e.payload)))
+                     FROM (SELECT * FROM events WHERE case_id = c.id ORDER BY version) e) AS events
+                 FROM cases c WHERE c.aware_on >= $1 AND c.aware_on <= $2 ORDER BY c.reference"
+            }
+            Backend::Postgres => {
+                "SELECT c.id, c.reference, (SELECT CAST(json_agg(json_build_array(e.version, e.type, e.on_date,
+                     CAST(e.payload AS json)) ORDER BY e.version) AS TEXT) FROM events e WHERE e.case_id = c.id) AS events
+                 FROM cases c WHERE c.aware_on >= $1 AND c.aware_on <= $2 ORDER BY c.reference"
+            }
+        };
+        let mut rows = sqlx::query(sql).bind(&from).bind(&to).fetch(&self.pool);
+        let mut count = 0;
+        while let Some(row) = rows.try_next().await? {
             let id: String = row.try_get("id")?;
-            if cases.last().is_none_or(|c| c.id != id) {
-                cases.push(ReportCase {
-                    id: id.clone(),
-                    reference: row.try_get("reference")?,
-                    events: Vec::new(),
-                    themes: Vec::new(),
-                });
-            }
-            let kind: String = row.try_get("type")?;
-            let kind =
-                EventKind::parse(&kind).ok_or_else(|| StoreError::corrupt(format!("unknown event type {kind}")))?;
-            let fields: serde_json::Value =
-                serde_json::from_str(&row.try_get::<String, _>("payload")?).map_err(StoreError::corrupt)?;
-            let version = u32::try_from(row.try_get::<i64, _>("version")?)
-                .ok()
-                .and_then(|v| Version::try_from(v).ok())
-                .ok_or_else(|| StoreError::corrupt("bad version"))?;
-            if let Some(case) = cases.last_mut() {
-                case.events.push(Event {
-                    version,
-                    on: date(&row.try_get::<String, _>("on_date")?)?,
-                    payload: EventPayload::from_fields(kind, fields).map_err(StoreError::corrupt)?,
-                });
-            }
+            let listed: Option<String> = row.try_get("events")?;
+            each(ReportCase {
+                themes: themes.remove(&id).unwrap_or_default(),
+                reference: row.try_get("reference")?,
+                events: events_from_json(listed.as_deref().unwrap_or("[]"))?,
+                id,
+            });
+            count += 1;
         }
+        Ok(count)
+    }
+
+    async fn themes_by_case(&self, from: &str, to: &str) -> Result<HashMap<String, Vec<String>>, StoreError> {
         let themed = sqlx::query(
             "SELECT ct.case_id, t.name FROM case_themes ct JOIN themes t ON t.id = ct.theme_id
              JOIN cases c ON c.id = ct.case_id WHERE c.aware_on >= $1 AND c.aware_on <= $2 ORDER BY t.name",
         )
-        .bind(&from)
-        .bind(&to)
+        .bind(from)
+        .bind(to)
         .fetch_all(&self.pool)
         .await?;
-        let at: std::collections::HashMap<String, usize> =
-            cases.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
         for row in &themed {
-            let id: String = row.try_get("case_id")?;
-            if let Some(case) = at.get(&id).and_then(|&i| cases.get_mut(i)) {
-                case.themes.push(row.try_get("name")?);
-            }
+            out.entry(row.try_get("case_id")?)
+                .or_default()
+                .push(row.try_get("name")?);
         }
-        Ok(cases)
+        Ok(out)
     }
+}
+
+/// A case's events from `[[version, type, on_date, payload], ...]`, in version order.
+fn events_from_json(listed: &str) -> Result<Vec<Event>, StoreError> {
+    let raw: Vec<(i64, String, String, Box<RawValue>)> = serde_json::from_str(listed).map_err(StoreError::corrupt)?;
+    let mut events = raw
+        .into_iter()
+        .map(|(version, kind, on, payload)| {
+            let kind =
+                EventKind::parse(&kind).ok_or_else(|| StoreError::corrupt(format!("unknown event type {kind}")))?;
+            let version = u32::try_from(version)
+                .ok()
+                .and_then(|v| Version::try_from(v).ok())
+                .ok_or_else(|| StoreError::corrupt("bad version"))?;
+            Ok(Event {
+                version,
+                on: date(&on)?,
+                payload: EventPayload::from_json(kind, payload.get()).map_err(StoreError::corrupt)?,
+            })
+        })
+        .collect::<Result<Vec<Event>, StoreError>>()?;
+    events.sort_by_key(|e| e.version);
+    Ok(events)
 }

@@ -94,37 +94,76 @@ struct Tally {
 
 /// The report of `cases` as it stands on `today`.
 pub fn report(cases: &[CaseFacts<'_>], calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Report {
-    let mut tallies: Vec<Tally> = StepKey::ALL.iter().map(|_| Tally::default()).collect();
-    let mut quarters: Vec<QuarterRate> = Vec::new();
-    let mut stages: Vec<Counted<Stage>> = Stage::ALL.iter().map(|&value| Counted { value, count: 0 }).collect();
-    let mut themes: Vec<Counted<String>> = Vec::new();
-    let mut totals = Totals {
-        cases_opened: 0,
-        threshold_met: 0,
-        threshold_not_met: 0,
-        challenged: 0,
-        overturned: 0,
-        recommendations: Recommendation::ALL
-            .iter()
-            .map(|&value| Counted { value, count: 0 })
-            .collect(),
-        alas: AlaActivity::ALL
-            .iter()
-            .map(|&value| Counted { value, count: 0 })
-            .collect(),
-        lcsprs_commissioned: 0,
-        lcsprs_published: 0,
-    };
+    let mut builder = ReportBuilder::new(calendar, rules, today);
     for case in cases {
+        builder.add(*case);
+    }
+    builder.finish()
+}
+
+/// A report built one case at a time, so that a caller can stream the cases rather
+/// than hold them all.
+#[derive(Debug)]
+pub struct ReportBuilder<'c> {
+    calendar: &'c Calendar,
+    rules: &'c RuleSet,
+    today: NaiveDate,
+    tallies: Vec<Tally>,
+    quarters: Vec<QuarterRate>,
+    stages: Vec<Counted<Stage>>,
+    themes: Vec<Counted<String>>,
+    totals: Totals,
+}
+
+impl std::fmt::Debug for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tally")
+            .field("done", &self.days.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c> ReportBuilder<'c> {
+    pub fn new(calendar: &'c Calendar, rules: &'c RuleSet, today: NaiveDate) -> ReportBuilder<'c> {
+        ReportBuilder {
+            calendar,
+            rules,
+            today,
+            tallies: StepKey::ALL.iter().map(|_| Tally::default()).collect(),
+            quarters: Vec::new(),
+            stages: Stage::ALL.iter().map(|&value| Counted { value, count: 0 }).collect(),
+            themes: Vec::new(),
+            totals: Totals {
+                cases_opened: 0,
+                threshold_met: 0,
+                threshold_not_met: 0,
+                challenged: 0,
+                overturned: 0,
+                recommendations: Recommendation::ALL
+                    .iter()
+                    .map(|&value| Counted { value, count: 0 })
+                    .collect(),
+                alas: AlaActivity::ALL
+                    .iter()
+                    .map(|&value| Counted { value, count: 0 })
+                    .collect(),
+                lcsprs_commissioned: 0,
+                lcsprs_published: 0,
+            },
+        }
+    }
+
+    /// Counts one case.
+    pub fn add(&mut self, case: CaseFacts<'_>) {
         let state = process::fold(case.events);
-        count_decisions(&state, case.events, &mut totals);
-        if let Some(s) = stages.iter_mut().find(|s| s.value == state.stage()) {
+        count_decisions(&state, case.events, &mut self.totals);
+        if let Some(s) = self.stages.iter_mut().find(|s| s.value == state.stage()) {
             s.count += 1;
         }
         for theme in case.themes {
-            match themes.iter_mut().find(|t| &t.value == theme) {
+            match self.themes.iter_mut().find(|t| &t.value == theme) {
                 Some(t) => t.count += 1,
-                None => themes.push(Counted {
+                None => self.themes.push(Counted {
                     value: theme.clone(),
                     count: 1,
                 }),
@@ -137,8 +176,8 @@ pub fn report(cases: &[CaseFacts<'_>], calendar: &Calendar, rules: &RuleSet, tod
                 vec![None]
             };
             for agency in agencies {
-                let d = deadline(&state, calendar, rules, today, step, agency);
-                let tally = &mut tallies[i];
+                let d = deadline(&state, self.calendar, self.rules, self.today, step, agency);
+                let tally = &mut self.tallies[i];
                 match (d.status, d.done_on, &d.explanation) {
                     (DeadlineStatus::Done, Some(on), Some(why)) => {
                         let late = d.late == Some(true);
@@ -147,11 +186,11 @@ pub fn report(cases: &[CaseFacts<'_>], calendar: &Calendar, rules: &RuleSet, tod
                         } else {
                             tally.on_time += 1;
                         }
-                        tally.days.push(calendar.working_days_between(why.anchor_date, on));
+                        tally.days.push(self.calendar.working_days_between(why.anchor_date, on));
                         if CHARTED_CLOCKS.contains(&step)
                             && let Some(aware) = state.aware_on()
                         {
-                            add_to_quarter(&mut quarters, aware, step, !late);
+                            add_to_quarter(&mut self.quarters, aware, step, !late);
                         }
                     }
                     (DeadlineStatus::Overdue, _, _) => tally.open_overdue += 1,
@@ -160,26 +199,32 @@ pub fn report(cases: &[CaseFacts<'_>], calendar: &Calendar, rules: &RuleSet, tod
             }
         }
     }
-    themes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    quarters.sort_by(|a, b| a.quarter.cmp(&b.quarter).then_with(|| a.step.cmp(&b.step)));
-    Report {
-        steps: StepKey::ALL
-            .iter()
-            .zip(tallies)
-            .map(|(&step, t)| StepReport {
-                step,
-                count: t.on_time + t.late + t.open_overdue,
-                on_time: t.on_time,
-                late: t.late,
-                open_overdue: t.open_overdue,
-                median_working_days: stats::median(&t.days),
-                p90_working_days: stats::p90(&t.days),
-            })
-            .collect(),
-        totals,
-        by_quarter: quarters,
-        by_stage: stages,
-        themes,
+
+    /// The report of every case added.
+    pub fn finish(self) -> Report {
+        let mut themes = self.themes;
+        let mut quarters = self.quarters;
+        themes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        quarters.sort_by(|a, b| a.quarter.cmp(&b.quarter).then_with(|| a.step.cmp(&b.step)));
+        Report {
+            steps: StepKey::ALL
+                .iter()
+                .zip(self.tallies)
+                .map(|(&step, t)| StepReport {
+                    step,
+                    count: t.on_time + t.late + t.open_overdue,
+                    on_time: t.on_time,
+                    late: t.late,
+                    open_overdue: t.open_overdue,
+                    median_working_days: stats::median(&t.days),
+                    p90_working_days: stats::p90(&t.days),
+                })
+                .collect(),
+            totals: self.totals,
+            by_quarter: quarters,
+            by_stage: self.stages,
+            themes,
+        }
     }
 }
 

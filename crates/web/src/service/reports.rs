@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use domain::events::FieldError;
-use domain::reports::{CaseFacts, Report, report, rows};
+use domain::reports::{CaseFacts, Report, ReportBuilder, rows};
 use store::{AuditEntry, ReportCase, User};
 
 use super::Refused;
@@ -54,10 +54,17 @@ fn may_see(user: &User) -> Result<(), Refused> {
     }
 }
 
-async fn cases(state: &AppState, user: &User, period: Period, what: &str) -> Result<Vec<ReportCase>, Refused> {
+/// Hands each case of `period` to `each`, one at a time, and audits the read.
+async fn each_case<F: FnMut(ReportCase)>(
+    state: &AppState,
+    user: &User,
+    period: Period,
+    what: &str,
+    each: F,
+) -> Result<(), Refused> {
     may_see(user)?;
-    let cases = state.store.report_cases(period.from, period.to).await?;
-    let subject = format!("{what} {} to {} ({} cases)", period.from, period.to, cases.len());
+    let count = state.store.each_report_case(period.from, period.to, each).await?;
+    let subject = format!("{what} {} to {} ({count} cases)", period.from, period.to);
     let entry = AuditEntry::about(
         state.clock.now(),
         Some(&user.email),
@@ -66,21 +73,21 @@ async fn cases(state: &AppState, user: &User, period: Period, what: &str) -> Res
         "200",
     );
     state.store.audit(&entry).await?;
-    Ok(cases)
+    Ok(())
 }
 
 /// The timeliness report of the cases known in `period`.
 pub async fn timeliness(state: &AppState, user: &User, period: Period) -> Result<Report, Refused> {
-    let cases = cases(state, user, period, "timeliness").await?;
-    let facts: Vec<CaseFacts<'_>> = cases
-        .iter()
-        .map(|c| CaseFacts {
+    let settings = state.settings();
+    let mut builder = ReportBuilder::new(&settings.calendar, &settings.rules, state.clock.today());
+    each_case(state, user, period, "timeliness", |c| {
+        builder.add(CaseFacts {
             events: &c.events,
             themes: &c.themes,
-        })
-        .collect();
-    let settings = state.settings();
-    Ok(report(&facts, &settings.calendar, &settings.rules, state.clock.today()))
+        });
+    })
+    .await?;
+    Ok(builder.finish())
 }
 
 /// The header and one row per case known in `period`, for the export.
@@ -89,22 +96,20 @@ pub async fn case_table(
     user: &User,
     period: Period,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), Refused> {
-    let cases = cases(state, user, period, "cases export").await?;
     let settings = state.settings();
     let today = state.clock.today();
-    let table = cases
-        .iter()
-        .map(|c| {
-            rows::case_row(
-                &c.reference,
-                &c.events,
-                &c.themes,
-                &settings.calendar,
-                &settings.rules,
-                today,
-            )
-        })
-        .collect();
+    let mut table = Vec::new();
+    each_case(state, user, period, "cases export", |c| {
+        table.push(rows::case_row(
+            &c.reference,
+            &c.events,
+            &c.themes,
+            &settings.calendar,
+            &settings.rules,
+            today,
+        ));
+    })
+    .await?;
     Ok((rows::headers(), table))
 }
 
