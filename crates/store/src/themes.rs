@@ -135,9 +135,13 @@ impl Store {
         let (from, to) = (from.to_string(), to.to_string());
         let mut themes = self.themes_by_case(&from, &to).await?;
         let sql = match self.backend {
+            // Built by concatenation rather than SQLite's JSON functions, which would parse
+            // and re-print every payload: type and date are plain words, and the payload
+            // is the JSON text it was stored as.
             Backend::Sqlite => {
-                "SELECT c.id, c.reference, (SELECT json_group_array(json_array(e.version, e.type, e.on_date, json(e.payload)))
-                     FROM (SELECT * FROM events WHERE case_id = c.id ORDER BY version) e) AS events
+                "SELECT c.id, c.reference, '[' || (SELECT group_concat(
+                     '[' || e.version || ',\"' || e.type || '\",\"' || e.on_date || '\",' || e.payload || ']', ',')
+                     FROM (SELECT * FROM events WHERE case_id = c.id ORDER BY version) e) || ']' AS events
                  FROM cases c WHERE c.aware_on >= $1 AND c.aware_on <= $2 ORDER BY c.reference"
             }
             Backend::Postgres => {
@@ -183,7 +187,7 @@ impl Store {
 
 /// A case's events from `[[version, type, on_date, payload], ...]`, in version order.
 fn events_from_json(listed: &str) -> Result<Vec<Event>, StoreError> {
-    let raw: Vec<(i64, String, String, Box<RawValue>)> = serde_json::from_str(listed).map_err(StoreError::corrupt)?;
+    let raw: Vec<(i64, &str, &str, &RawValue)> = serde_json::from_str(listed).map_err(StoreError::corrupt)?;
     let mut events = raw
         .into_iter()
         .map(|(version, kind, on, payload)| {
@@ -195,7 +199,7 @@ fn events_from_json(listed: &str) -> Result<Vec<Event>, StoreError> {
                 .ok_or_else(|| StoreError::corrupt("bad version"))?;
             Ok(Event {
                 version,
-                on: date(&on)?,
+                on: date(on)?,
                 payload: EventPayload::from_json(kind, payload.get()).map_err(StoreError::corrupt)?,
             })
         })

@@ -85,6 +85,31 @@ pub fn deadline(
     step: StepKey,
     agency: Option<&AgencySlug>,
 ) -> Deadline {
+    deadline_explained(state, calendar, rules, today, step, agency, true)
+}
+
+/// The same without listing the days skipped (the explanation keeps its anchor and
+/// count): for reports over many cases, which never show them.
+pub fn deadline_in_brief(
+    state: &CaseState,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    today: NaiveDate,
+    step: StepKey,
+    agency: Option<&AgencySlug>,
+) -> Deadline {
+    deadline_explained(state, calendar, rules, today, step, agency, false)
+}
+
+fn deadline_explained(
+    state: &CaseState,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    today: NaiveDate,
+    step: StepKey,
+    agency: Option<&AgencySlug>,
+    list_skipped: bool,
+) -> Deadline {
     let mut d = Deadline {
         step,
         agency: agency.cloned(),
@@ -136,7 +161,7 @@ pub fn deadline(
         anchor_date,
         working_days: calendar.working_days_between(anchor_date, rule_due),
         calendar_months,
-        skipped: if calendar_months.is_some() {
+        skipped: if calendar_months.is_some() || !list_skipped {
             Vec::new()
         } else {
             calendar.skipped_between(anchor_date, rule_due)

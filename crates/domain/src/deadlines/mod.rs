@@ -7,7 +7,7 @@ pub mod progress;
 pub mod rules;
 pub mod step;
 
-pub use compute::{Deadline, DeadlineStatus, Explanation, ExtendedBy, deadline, deadlines};
+pub use compute::{Deadline, DeadlineStatus, Explanation, ExtendedBy, deadline, deadline_in_brief, deadlines};
 pub use progress::Progress;
 pub use rules::{DueRule, RuleSet, RulesError};
 pub use step::{Anchor, StepKey};

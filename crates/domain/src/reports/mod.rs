@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::calendar::Calendar;
-use crate::deadlines::{DeadlineStatus, RuleSet, StepKey, deadline};
+use crate::deadlines::{DeadlineStatus, RuleSet, StepKey, deadline_in_brief as deadline};
 use crate::events::{AlaActivity, ChallengeOutcome, Event, EventPayload, Recommendation, ThresholdOutcome};
 use crate::process::{self, CaseState, Stage};
 

@@ -7,7 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::Calendar;
-use crate::deadlines::{DeadlineStatus, RuleSet, StepKey, deadline};
+use crate::deadlines::{DeadlineStatus, RuleSet, StepKey, deadline_in_brief as deadline};
 use crate::events::{Child, Event, EventPayload};
 use crate::process::{self, CaseState};
 
