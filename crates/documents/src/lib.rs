@@ -16,7 +16,7 @@ pub use docx::{ReferralForm, referral_docx, return_docx, scoping_template_docx};
 pub use ics::meeting_ics;
 pub use pack::{PackFile, pack_zip};
 pub use referral::referral_form;
-pub use table::{table_csv, table_xlsx};
+pub use table::{CsvTable, table_csv, table_xlsx};
 pub use upload::{UploadError, read_chronology};
 
 /// A document could not be written.

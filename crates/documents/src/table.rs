@@ -9,12 +9,31 @@ use crate::chronology::neutralised;
 
 /// The table as CSV, header first.
 pub fn table_csv(headers: &[String], rows: &[Vec<String>]) -> String {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let _ = out.write_record(headers.iter().map(|h| neutralised(h).into_owned()));
+    let mut table = CsvTable::new(headers);
     for row in rows {
-        let _ = out.write_record(row.iter().map(|c| neutralised(c).into_owned()));
+        table.row(row);
     }
-    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+    table.finish()
+}
+
+/// A CSV table written a row at a time, so that no caller holds every row.
+#[derive(Debug)]
+pub struct CsvTable(csv::Writer<Vec<u8>>);
+
+impl CsvTable {
+    pub fn new(headers: &[String]) -> CsvTable {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let _ = out.write_record(headers.iter().map(|h| neutralised(h).into_owned()));
+        CsvTable(out)
+    }
+
+    pub fn row(&mut self, cells: &[String]) {
+        let _ = self.0.write_record(cells.iter().map(|c| neutralised(c).into_owned()));
+    }
+
+    pub fn finish(self) -> String {
+        String::from_utf8(self.0.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
 }
 
 /// The table as XLSX on a sheet called `sheet`, with `about` lines on a second sheet.

@@ -89,7 +89,9 @@ pub async fn cases_xlsx(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     let period = period(&state, &q)?;
-    let (headers, rows) = reports::case_table(&state, &user, period).await?;
+    let headers = domain::reports::rows::headers();
+    let mut rows = Vec::new();
+    reports::case_rows(&state, &user, period, |row| rows.push(row)).await?;
     let about = vec![
         format!("Rapid Reviews of cases known from {} to {}.", period.from, period.to),
         format!(
@@ -117,14 +119,15 @@ pub async fn cases_csv(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     let period = period(&state, &q)?;
-    let (headers, rows) = reports::case_table(&state, &user, period).await?;
+    let mut table = documents::CsvTable::new(&domain::reports::rows::headers());
+    reports::case_rows(&state, &user, period, |row| table.row(&row)).await?;
     let name = format!("rapid-reviews-{}-to-{}.csv", period.from, period.to);
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
-        documents::table_csv(&headers, &rows),
+        table.finish(),
     )
         .into_response())
 }

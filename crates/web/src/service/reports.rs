@@ -90,17 +90,18 @@ pub async fn timeliness(state: &AppState, user: &User, period: Period) -> Result
     Ok(builder.finish())
 }
 
-/// The header and one row per case known in `period`, for the export.
-pub async fn case_table(
+/// Hands `each` the row of every case known in `period`, one at a time, for the
+/// export (whose header is `domain::reports::rows::headers()`).
+pub async fn case_rows<F: FnMut(Vec<String>)>(
     state: &AppState,
     user: &User,
     period: Period,
-) -> Result<(Vec<String>, Vec<Vec<String>>), Refused> {
+    mut each: F,
+) -> Result<(), Refused> {
     let settings = state.settings();
     let today = state.clock.today();
-    let mut table = Vec::new();
     each_case(state, user, period, "cases export", |c| {
-        table.push(rows::case_row(
+        each(rows::case_row(
             &c.reference,
             &c.events,
             &c.themes,
@@ -109,8 +110,7 @@ pub async fn case_table(
             today,
         ));
     })
-    .await?;
-    Ok((rows::headers(), table))
+    .await
 }
 
 /// The partnership's list of themes.
