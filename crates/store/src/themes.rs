@@ -192,7 +192,7 @@ fn events_from_json(listed: &str) -> Result<Vec<Event>, StoreError> {
         .into_iter()
         .map(|(version, kind, on, payload)| {
             let kind =
-                EventKind::parse(&kind).ok_or_else(|| StoreError::corrupt(format!("unknown event type {kind}")))?;
+                EventKind::parse(kind).ok_or_else(|| StoreError::corrupt(format!("unknown event type {kind}")))?;
             let version = u32::try_from(version)
                 .ok()
                 .and_then(|v| Version::try_from(v).ok())
