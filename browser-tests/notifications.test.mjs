@@ -24,7 +24,7 @@ after(async () => {
 async function as (email) {
   const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage()
   await signIn(page, server.url, email, server.passwords[email])
-  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
   return page
 }
 

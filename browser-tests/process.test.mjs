@@ -34,7 +34,7 @@ async function as (who) {
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
   const page = await context.newPage()
   await signIn(page, server.url, people[who], server.passwords[people[who]])
-  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
   return page
 }
 

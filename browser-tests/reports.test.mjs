@@ -21,13 +21,16 @@ after(async () => {
 async function as (email) {
   const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage()
   await signIn(page, server.url, email, server.passwords[email])
-  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
   return page
 }
 
 test('the Executive reads the reports: each chart has a title and its figures in a table', async () => {
   const page = await as('viewer@demo.rapid-review.test')
-  await page.getByRole('link', { name: 'Reports' }).click()
+  // The Executive's dashboard: the figures, and where to read more.
+  assert.match(await page.locator('main').innerText(), /Open cases\s+\d+ cases?/)
+  assert.deepEqual(await axeViolations(page), [])
+  await page.getByRole('link', { name: 'Reports', exact: true }).click()
   await page.getByRole('heading', { name: /^Rapid Reviews: 1 April 2026 to 27 November 2026/ }).waitFor()
   assert.deepEqual(await axeViolations(page), [])
   assert.equal(await checkNarrow(page, 'reports'), 0)

@@ -26,7 +26,7 @@ async function signedIn () {
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, acceptDownloads: true })
   const page = await context.newPage()
   await signIn(page, server.url, business, server.passwords[business])
-  await page.getByRole('heading', { name: 'Open clocks' }).waitFor()
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
   return page
 }
 

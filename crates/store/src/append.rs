@@ -231,18 +231,40 @@ pub(crate) async fn update_snapshot(
     ctx: &WriteContext<'_>,
 ) -> Result<(), StoreError> {
     let view = CaseView::derive(events, ctx.calendar, ctx.rules, ctx.today);
+    // Returns the Business Unit went ahead without are not waited for.
+    let without: Vec<String> =
+        sqlx::query("SELECT agency FROM agency_requests WHERE case_id = $1 AND proceed_without_at IS NOT NULL")
+            .bind(case_id)
+            .fetch_all(&mut *tx.tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("agency"))
+            .collect::<Result<_, _>>()?;
+    let running = |d: &&domain::deadlines::Deadline| {
+        matches!(d.status, DeadlineStatus::Due | DeadlineStatus::Overdue)
+            && !d
+                .agency
+                .as_ref()
+                .is_some_and(|a| without.iter().any(|w| w == a.as_str()))
+    };
     // The soonest running clock; a challenge window that lapses is not overdue, so it
     // does not count here.
     let next = view
         .deadlines
         .iter()
-        .filter(|d| matches!(d.status, DeadlineStatus::Due | DeadlineStatus::Overdue))
+        .filter(running)
         .filter(|d| d.step != StepKey::ChallengeWindow)
         .filter_map(|d| d.due.map(|due| (due, d)))
         .min_by_key(|(due, _)| *due);
+    let submission_due = view
+        .deadlines
+        .iter()
+        .filter(running)
+        .find(|d| d.step == StepKey::RapidReviewSubmission)
+        .and_then(|d| d.due);
     sqlx::query(
         "UPDATE cases SET version = $1, route = $2, path = $3, stage = $4, state = $5, aware_on = $6, opened_on = $7,
-         next_step = $8, next_agency = $9, next_due = $10, updated_at = $11 WHERE id = $12",
+         next_step = $8, next_agency = $9, next_due = $10, updated_at = $11, submission_due = $12 WHERE id = $13",
     )
     .bind(i64::from(events.last().map_or(0, |e| e.version.get())))
     .bind(enum_key(&view.route))
@@ -255,6 +277,7 @@ pub(crate) async fn update_snapshot(
     .bind(next.and_then(|(_, d)| d.agency.as_ref().map(|a| a.as_str().to_owned())))
     .bind(next.map(|(due, _)| due.to_string()))
     .bind(timestamp(ctx.at))
+    .bind(submission_due.map(|d| d.to_string()))
     .bind(case_id)
     .execute(&mut *tx.tx)
     .await?;

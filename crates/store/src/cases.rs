@@ -221,6 +221,33 @@ impl Store {
         Ok(count)
     }
 
+    /// Once per snapshot layout: recomputes every snapshot after an upgrade that added
+    /// to it (now: the Panel submission date). True if it ran.
+    pub async fn refresh_snapshots_once(
+        &self,
+        calendar: &Calendar,
+        rules: &RuleSet,
+        today: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const LAYOUT: &str = "snapshot_layout_submission_due";
+        let done = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(LAYOUT)
+            .fetch_optional(&self.pool)
+            .await?;
+        if done.is_some() {
+            return Ok(false);
+        }
+        self.refresh_snapshots(calendar, rules, today, at).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, 'yes') ON CONFLICT (key) DO NOTHING")
+            .bind(LAYOUT)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// How many events a case holds; for tests and checks.
     pub async fn event_count(&self, case_id: &str) -> Result<i64, StoreError> {
         let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE case_id = $1")
@@ -231,7 +258,7 @@ impl Store {
     }
 }
 
-fn system_user() -> User {
+pub(crate) fn system_user() -> User {
     User {
         id: 0,
         email: "system".into(),

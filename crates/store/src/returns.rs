@@ -355,8 +355,15 @@ impl Store {
         tx.commit().await
     }
 
-    /// Records the Business Unit's decision to build the papers pack without this return.
-    pub async fn proceed_without(&self, request: &ReturnRequest, audit_entry: &AuditEntry) -> Result<(), StoreError> {
+    /// Records the Business Unit's decision to build the papers pack without this
+    /// return; the case's snapshot stops waiting for it (its clock no longer counts as
+    /// running, so it is never shown overdue).
+    pub async fn proceed_without(
+        &self,
+        request: &ReturnRequest,
+        audit_entry: &AuditEntry,
+        ctx: WriteContext<'_>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE agency_requests SET proceed_without_at = $1, proceed_without_by = $2 WHERE id = $3")
             .bind(timestamp(audit_entry.at))
@@ -364,6 +371,8 @@ impl Store {
             .bind(&request.id)
             .execute(&mut *tx.tx)
             .await?;
+        let (events, _) = crate::cases::load_events(&mut tx.tx, &request.case_id).await?;
+        crate::append::update_snapshot(&mut tx, &request.case_id, &events, &ctx).await?;
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await
     }

@@ -80,6 +80,9 @@ impl AppState {
             calendar: store.calendar().await?,
             rules: store.rules().await?,
         };
+        store
+            .refresh_snapshots_once(&settings.calendar, &settings.rules, clock.today(), clock.now())
+            .await?;
         Ok(AppState {
             store,
             clock,

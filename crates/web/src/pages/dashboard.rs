@@ -1,31 +1,50 @@
-//! The dashboard: every running clock across open cases, soonest first, with its
-//! working days left; filters by stage and by the role that acts next.
+//! The dashboard, by case and for each role, read from the case snapshots (no fold):
+//! for those who work the cases, the Rapid Reviews due to the Panel in the next 5
+//! working days, their own tasks (open cases whose next step their role records), and
+//! every open case 50 to a page with its stage, its next action and who takes it, its
+//! Panel submission date and its worst tag; for viewers, the figures and where to read
+//! more; for an agency contact, its agency's requests; for administrators, their pages.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use domain::case::{CaseView, OpenOrClosed};
-use domain::deadlines::DeadlineStatus;
+use chrono::NaiveDate;
+use domain::calendar::Calendar;
+use domain::deadlines::StepKey;
 use domain::process::Stage;
+use domain::returns::ReturnStatus;
 use domain::roles::Role;
-use store::CaseFilter;
+use store::DashboardRow;
 
 use super::case::steps::working_days;
+use super::pager::Pager;
 use super::{Nav, PageError, PageUser, long_date};
 use crate::state::AppState;
 
-/// At most this many open cases are read for the dashboard.
-const MAX_CASES: u32 = 1000;
+/// Open cases on one page of the dashboard.
+const PAGE: i64 = 50;
+/// How far ahead "due to the Panel" looks.
+const PANEL_AHEAD: i32 = 5;
+/// A clock with this many working days left or fewer is due soon.
+const SOON: i32 = 2;
 
-pub struct Clock {
+/// A GOV.UK tag: its words and its colour class.
+pub struct Tag {
+    pub text: &'static str,
+    pub class: &'static str,
+}
+
+pub struct CaseLine {
     pub case_id: String,
     pub reference: String,
-    pub step: String,
-    pub due: String,
-    pub left_text: String,
-    pub class: &'static str,
+    pub stage: String,
+    pub next_action: String,
+    pub who: String,
+    pub next_due: String,
+    pub submission: String,
+    pub tag: Tag,
 }
 
 #[derive(Template, WebTemplate)]
@@ -33,78 +52,93 @@ pub struct Clock {
 pub struct DashboardPage {
     pub nav: Option<Nav>,
     pub today: String,
-    pub clocks: Vec<Clock>,
-    pub stages: Vec<(String, String, bool)>,
-    pub roles: Vec<(String, String, bool)>,
-    pub filtered: bool,
-    /// For an agency contact: its agency's requests, each a link to the return page.
-    pub requests: Vec<(String, String)>,
+    /// Whether the user works the cases (and may open them).
+    pub works_cases: bool,
+    pub due_to_panel: Vec<CaseLine>,
+    pub tasks: Vec<CaseLine>,
+    pub cases: Vec<CaseLine>,
+    pub pager: Pager,
+    /// (what, how many) for viewers.
+    pub figures: Vec<(String, String)>,
+    pub reports: bool,
+    /// For an agency contact: its agency's requests (link, case, due, status tag).
+    pub requests: Vec<(String, String, String, Tag)>,
+    pub administrator: bool,
 }
 
-/// "Overdue by 4 working days", "1 working day left", and the class that colours it.
-fn left(n: i32) -> (String, &'static str) {
-    let n = i64::from(n);
-    match n {
-        n if n < 0 => (format!("Overdue by {}", working_days(-n)), "app-deadline--overdue"),
-        n if n <= 2 => (format!("{} left", working_days(n)), "app-deadline--soon"),
-        n => (format!("{} left", working_days(n)), ""),
+/// The worst tag of a case whose soonest running clock is due on `due`.
+fn tag(calendar: &Calendar, today: NaiveDate, due: Option<NaiveDate>) -> Tag {
+    match due.map(|d| calendar.working_days_between(today, d)) {
+        Some(left) if left < 0 => Tag {
+            text: "Overdue",
+            class: "govuk-tag--red",
+        },
+        Some(left) if left <= SOON => Tag {
+            text: "Due soon",
+            class: "govuk-tag--yellow",
+        },
+        _ => Tag {
+            text: "On track",
+            class: "govuk-tag--green",
+        },
     }
 }
 
-/// Every running clock of the open cases, soonest first, that matches the filters.
-async fn clocks(state: &AppState, stage: Option<Stage>, role: Option<Role>) -> Result<Vec<Clock>, PageError> {
-    let today = state.clock.today();
-    let filter = CaseFilter {
-        state: Some(OpenOrClosed::Open),
-        limit: MAX_CASES,
-        ..CaseFilter::default()
+/// "30 December 2026 (3 working days left)", "… (overdue by 1 working day)".
+fn when(calendar: &Calendar, today: NaiveDate, due: Option<NaiveDate>) -> String {
+    let Some(due) = due else {
+        return String::new();
     };
-    let settings = state.settings();
-    let mut clocks = Vec::new();
-    for summary in state.store.list_cases(&filter, today).await? {
-        let Some(record) = state.store.case(&summary.id).await? else {
-            continue;
-        };
-        let view = CaseView::derive(&record.events, &settings.calendar, &settings.rules, today);
-        if stage.is_some_and(|s| s != view.stage) || role.is_some_and(|r| !view.stage.next_roles().contains(&r)) {
-            continue;
-        }
-        let running = view
-            .deadlines
-            .iter()
-            .filter(|d| matches!(d.status, DeadlineStatus::Due | DeadlineStatus::Overdue));
-        for d in running {
-            let (Some(due), Some(days)) = (d.due, d.working_days_left) else {
-                continue;
-            };
-            let step = match &d.agency {
-                Some(agency) => format!("{} from {agency}", d.step.label()),
-                None => d.step.label().to_owned(),
-            };
-            let (left_text, class) = left(days);
-            clocks.push((
-                due,
-                Clock {
-                    case_id: record.id.clone(),
-                    reference: record.reference.clone(),
-                    step,
-                    due: long_date(due),
-                    left_text,
-                    class,
-                },
-            ));
-        }
-    }
-    clocks.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.reference.cmp(&b.1.reference)));
-    Ok(clocks.into_iter().map(|(_, c)| c).collect())
+    let left = calendar.working_days_between(today, due);
+    let words = match left {
+        0 => "due today".to_owned(),
+        n if n < 0 => format!("overdue by {}", working_days(i64::from(-n))),
+        n => format!("{} left", working_days(i64::from(n))),
+    };
+    format!("{} ({words})", long_date(due))
 }
 
-/// An agency contact's own agency's requests, each a link to its return page.
-async fn agency_requests(state: &AppState, page_user: &PageUser) -> Result<Vec<(String, String)>, PageError> {
+struct Lines<'a> {
+    calendar: &'a Calendar,
+    today: NaiveDate,
+    agencies: HashMap<String, String>,
+}
+
+impl Lines<'_> {
+    fn line(&self, r: DashboardRow) -> CaseLine {
+        let step = r.next_step.as_deref().and_then(StepKey::parse);
+        let who = match (&r.next_agency, step) {
+            (Some(agency), _) => self.agencies.get(agency).cloned().unwrap_or_else(|| agency.clone()),
+            (None, Some(step)) => Role::recorders(step.completed_by())
+                .iter()
+                .map(|role| role.label())
+                .collect::<Vec<_>>()
+                .join(" or "),
+            (None, None) => String::new(),
+        };
+        CaseLine {
+            stage: Stage::parse(&r.stage).map_or(r.stage.clone(), |s| s.label().to_owned()),
+            next_action: step.map_or("Nothing is due".to_owned(), |s| s.label().to_owned()),
+            who,
+            next_due: when(self.calendar, self.today, r.next_due),
+            submission: when(self.calendar, self.today, r.submission_due),
+            tag: tag(self.calendar, self.today, r.next_due),
+            case_id: r.id,
+            reference: r.reference,
+        }
+    }
+}
+
+/// An agency contact's own agency's requests.
+async fn agency_requests(
+    state: &AppState,
+    page_user: &PageUser,
+) -> Result<Vec<(String, String, String, Tag)>, PageError> {
     let (Role::AgencyContact, Some(agency)) = (page_user.user.role, &page_user.user.agency) else {
         return Ok(Vec::new());
     };
     let today = state.clock.today();
+    let calendar = &state.settings().calendar;
     Ok(state
         .store
         .requests_for_agency(agency)
@@ -112,13 +146,20 @@ async fn agency_requests(state: &AppState, page_user: &PageUser) -> Result<Vec<(
         .into_iter()
         .filter(|r| !r.revoked)
         .map(|r| {
-            let text = format!(
-                "Case {}: return due {} ({})",
-                r.case_reference,
-                long_date(r.due),
-                r.state().status(today).label()
-            );
-            (format!("/returns/{}", state.store.return_token(&r)), text)
+            let status = r.state().status(today);
+            let tag = match status {
+                ReturnStatus::Submitted => Tag {
+                    text: "Submitted",
+                    class: "govuk-tag--green",
+                },
+                _ => tag(calendar, today, Some(r.due)),
+            };
+            (
+                format!("/returns/{}", state.store.return_token(&r)),
+                format!("Case {}", r.case_reference),
+                format!("{} ({})", when(calendar, today, Some(r.due)), status.label()),
+                tag,
+            )
         })
         .collect())
 }
@@ -129,28 +170,72 @@ pub async fn dashboard(
     page_user: PageUser,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<DashboardPage, PageError> {
-    let stage = query.get("stage").and_then(|s| Stage::parse(s));
-    let role = query.get("role").and_then(|r| Role::parse(r));
-    let clocks = if page_user.user.role.may_see_cases() {
-        clocks(&state, stage, role).await?
-    } else {
-        Vec::new()
-    };
-    Ok(DashboardPage {
+    let today = state.clock.today();
+    let settings = state.settings();
+    let role = page_user.user.role;
+    let counts = state.store.open_counts(today).await?;
+    let mut page = DashboardPage {
         nav: Some(Nav::from(&page_user)),
-        today: long_date(state.clock.today()),
-        clocks,
-        stages: Stage::ALL
-            .iter()
-            .filter(|s| **s != Stage::Closed)
-            .map(|s| (s.as_str().to_owned(), s.label().to_owned(), Some(*s) == stage))
-            .collect(),
-        roles: Role::ALL
-            .iter()
-            .filter(|r| r.may_see_cases())
-            .map(|r| (r.as_str().to_owned(), r.label().to_owned(), Some(*r) == role))
-            .collect(),
-        filtered: stage.is_some() || role.is_some(),
+        today: long_date(today),
+        works_cases: role.may_see_cases(),
+        due_to_panel: Vec::new(),
+        tasks: Vec::new(),
+        cases: Vec::new(),
+        pager: Pager::new(counts.open, PAGE, query.get("page").map(String::as_str), "/?"),
+        figures: Vec::new(),
+        reports: role.may_see_reports(),
         requests: agency_requests(&state, &page_user).await?,
-    })
+        administrator: role.may_administer(),
+    };
+    let panel_until = settings.calendar.add_working_days(today, PANEL_AHEAD);
+    let lines = Lines {
+        calendar: &settings.calendar,
+        today,
+        agencies: state
+            .store
+            .list_agencies()
+            .await?
+            .into_iter()
+            .map(|a| (a.slug.as_str().to_owned(), a.name))
+            .collect(),
+    };
+    // Overdue submissions are the most urgent of all, so the window starts in the past.
+    let since = NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or(today);
+    let due_to_panel = state.store.due_to_panel(since, panel_until).await?;
+    if page.works_cases {
+        page.due_to_panel = due_to_panel.into_iter().map(|r| lines.line(r)).collect();
+        let mine: Vec<&str> = StepKey::ALL
+            .iter()
+            .filter(|s| role.may_record(s.completed_by()))
+            .map(|s| s.as_str())
+            .collect();
+        page.tasks = state
+            .store
+            .cases_waiting_on(&mine, 20)
+            .await?
+            .into_iter()
+            .map(|r| lines.line(r))
+            .collect();
+        page.cases = state
+            .store
+            .dashboard_rows(PAGE, page.pager.offset())
+            .await?
+            .into_iter()
+            .map(|r| lines.line(r))
+            .collect();
+    } else if page.reports {
+        let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        page.figures = vec![
+            ("Open cases".to_owned(), plural(counts.open, "case", "cases")),
+            (
+                "Open cases with a step overdue".to_owned(),
+                plural(counts.overdue, "case", "cases"),
+            ),
+            (
+                "Rapid Reviews due to the Panel in the next 5 working days (or overdue)".to_owned(),
+                plural(i64::try_from(due_to_panel.len()).unwrap_or(0), "case", "cases"),
+            ),
+        ];
+    }
+    Ok(page)
 }

@@ -116,7 +116,16 @@ pub async fn manage(
             None
         }
         LinkAction::ProceedWithout => {
-            state.store.proceed_without(&request, &entry).await?;
+            let settings = state.settings();
+            let ctx = store::WriteContext {
+                today: state.clock.today(),
+                at: entry.at,
+                calendar: &settings.calendar,
+                rules: &settings.rules,
+                actor: user,
+                action: &entry.action,
+            };
+            state.store.proceed_without(&request, &entry, ctx).await?;
             None
         }
     };

@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod calendar;
 mod concurrency;
+mod dashboard;
 mod errors;
 mod fuzz;
 mod hostile;

@@ -1,0 +1,158 @@
+//! The dashboard by case, in process with a session: one row per open case with its
+//! next action, Panel date and worst tag; what is due to the Panel soon; a role's
+//! tasks; paging; a return gone ahead without never overdue; each role's own page.
+
+use serde_json::Value;
+
+use crate::returns::case_with_requests;
+use crate::support::TestApp;
+
+fn html(res: &crate::support::Response) -> &str {
+    res.body.as_str().unwrap_or("")
+}
+
+/// The row of `reference` in the page's table of open cases.
+fn row_of<'a>(page: &'a str, reference: &str) -> &'a str {
+    let page = &page[page.find("aria-label=\"Open cases\"").expect("the open cases table")..];
+    let at = page
+        .find(&format!(">{reference}</a>"))
+        .unwrap_or_else(|| panic!("{reference} not on the page"));
+    let end = page[at..].find("</tr>").map_or(page.len(), |e| at + e);
+    &page[at..end]
+}
+
+async fn reference(app: &TestApp, id: &str) -> String {
+    app.get("pm", &format!("/api/v1/cases/{id}")).await.body["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn each_open_case_has_its_next_action_panel_date_and_worst_tag(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    // Requests sent 30 December, returns due 7 January: due soon on the 6th.
+    let (case, _, _) = case_with_requests(&app).await;
+    let late = app.open_case("children_services", "2026-12-14").await;
+    let pm = app.browser("pm").await;
+    let page = app.page(Some(&pm), "/").await;
+    assert_eq!(page.status, 200);
+    let text = html(&page);
+    let row = row_of(text, &reference(&app, &late).await);
+    assert!(
+        row.contains("Decide whether the Serious Harm threshold is met"),
+        "{row}"
+    );
+    assert!(row.contains("Local authority decision maker"), "who takes it: {row}");
+    assert!(row.contains("Overdue") && row.contains("overdue by"), "{row}");
+    let row = row_of(text, &reference(&app, &case).await);
+    assert!(row.contains("Agency return") && row.contains("Due soon"), "{row}");
+    // Notified 23 December: due to the Panel 15 working days later, 18 January.
+    assert!(row.contains("18 January 2027"), "{row}");
+    assert!(!text.contains("-1 working"), "never a negative number");
+}
+
+async fn what_is_due_to_the_panel_within_5_working_days_comes_first(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-12").await;
+    let (case, _, _) = case_with_requests(&app).await;
+    let pm = app.browser("pm").await;
+    let text = app.page(Some(&pm), "/").await.body.as_str().unwrap().to_owned();
+    let section =
+        &text[text.find("Due to the Panel in the next 5 working days").unwrap()..text.find("My tasks").unwrap()];
+    assert!(section.contains(&reference(&app, &case).await), "{section}");
+    let early = TestApp::new(store::Backend::Sqlite, "2027-01-04").await;
+    case_with_requests(&early).await;
+    let pm = early.browser("pm").await;
+    let text = early.page(Some(&pm), "/").await.body.as_str().unwrap().to_owned();
+    assert!(text.contains("No Rapid Review is due to the National Panel in the next 5 working days."));
+}
+
+async fn my_tasks_are_the_open_cases_whose_next_step_my_role_records(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    let waiting = app.open_case("children_services", "2026-12-21").await;
+    let la = app.browser("la").await;
+    let text = app.page(Some(&la), "/").await.body.as_str().unwrap().to_owned();
+    let tasks = &text[text.find("My tasks").unwrap()..text.find("Open cases").unwrap()];
+    assert!(tasks.contains(&reference(&app, &waiting).await), "{tasks}");
+    let chair = app.browser("chair").await;
+    let text = app.page(Some(&chair), "/").await.body.as_str().unwrap().to_owned();
+    assert!(text.contains("Nothing is waiting for your role now."));
+}
+
+async fn overdue_ids(app: &TestApp) -> Vec<String> {
+    let list = app.get("pm", "/api/v1/cases?overdue=true").await.body;
+    list["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn a_return_gone_ahead_without_is_never_overdue(backend: store::Backend) {
+    let app2 = TestApp::new(backend, "2027-01-20").await;
+    let (other, _, _) = case_with_requests(&app2).await;
+    assert!(
+        overdue_ids(&app2).await.contains(&other),
+        "returns due 7 January are overdue on the 20th"
+    );
+    for agency in ["northfield-primary", "county-police"] {
+        let res = app2
+            .post(
+                "bu",
+                &format!("/api/v1/cases/{other}/requests/{agency}/proceed-without"),
+                Value::Null,
+            )
+            .await;
+        assert!(res.status.is_success(), "{}", res.body);
+    }
+    let page = app2.page(Some(&app2.browser("pm").await), "/").await;
+    let row = row_of(html(&page), &reference(&app2, &other).await);
+    assert!(!row.contains("Agency return"), "no longer waited for: {row}");
+}
+
+async fn the_dashboard_is_paged_at_50_cases(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    for _ in 0..51 {
+        app.open_case("children_services", "2026-12-21").await;
+    }
+    let pm = app.browser("pm").await;
+    let first = app.page(Some(&pm), "/").await;
+    let text = html(&first);
+    assert!(text.contains("51 open cases") && text.contains("Page 1 of 2"), "{text}");
+    let rows = text.matches("govuk-tag--red").count();
+    assert!(rows >= 50, "{rows}");
+    let second = app.page(Some(&pm), "/?page=2").await;
+    assert!(html(&second).contains("Page 2 of 2"));
+    assert!(first.body.as_str().unwrap().len() < 100_000, "well under 100 KB");
+}
+
+async fn viewers_and_agency_contacts_have_a_dashboard_of_their_own(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    case_with_requests(&app).await;
+    let viewer = app.browser("viewer").await;
+    let text = app.page(Some(&viewer), "/").await.body.as_str().unwrap().to_owned();
+    assert!(
+        text.contains("Open cases") && text.contains("1 case") && text.contains("Read the reports"),
+        "{text}"
+    );
+    assert!(!text.contains("My tasks"));
+    let contact = app.browser("contact").await;
+    let text = app.page(Some(&contact), "/").await.body.as_str().unwrap().to_owned();
+    assert!(
+        text.contains("Your agency&#39;s requests") || text.contains("Your agency's requests"),
+        "{text}"
+    );
+    assert!(text.contains("/returns/"), "{text}");
+    let admin = app.browser("admin").await;
+    let text = app.page(Some(&admin), "/").await.body.as_str().unwrap().to_owned();
+    assert!(text.contains("/admin/outbox") && !text.contains("My tasks"));
+}
+
+crate::on_both_backends!(
+    each_open_case_has_its_next_action_panel_date_and_worst_tag,
+    what_is_due_to_the_panel_within_5_working_days_comes_first,
+    my_tasks_are_the_open_cases_whose_next_step_my_role_records,
+    a_return_gone_ahead_without_is_never_overdue,
+    the_dashboard_is_paged_at_50_cases,
+    viewers_and_agency_contacts_have_a_dashboard_of_their_own,
+);
