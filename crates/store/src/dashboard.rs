@@ -64,16 +64,31 @@ impl Store {
         rows.iter().map(row).collect()
     }
 
-    /// Open cases whose Rapid Review is due to the Panel from `from` to `to`, soonest first.
-    pub async fn due_to_panel(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DashboardRow>, StoreError> {
+    /// Up to `limit` open cases whose Rapid Review is due to the Panel from `from` to
+    /// `to`, soonest first, and how many there are in all.
+    pub async fn due_to_panel(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: i64,
+    ) -> Result<(Vec<DashboardRow>, i64), StoreError> {
+        let (from, to) = (from.to_string(), to.to_string());
         let rows = sqlx::query(open_cases!(
-            "AND submission_due >= $1 AND submission_due <= $2 ORDER BY submission_due, reference LIMIT 200"
+            "AND submission_due >= $1 AND submission_due <= $2 ORDER BY submission_due, reference LIMIT $3"
         ))
-        .bind(from.to_string())
-        .bind(to.to_string())
+        .bind(&from)
+        .bind(&to)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(row).collect()
+        let all = sqlx::query(
+            "SELECT COUNT(*) AS n FROM cases WHERE state = 'open' AND submission_due >= $1 AND submission_due <= $2",
+        )
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((rows.iter().map(row).collect::<Result<_, _>>()?, all.try_get("n")?))
     }
 
     /// Up to `limit` open cases whose next step is one of `steps`, soonest first.

@@ -29,6 +29,8 @@ const PAGE: i64 = 50;
 const PANEL_AHEAD: i32 = 5;
 /// A clock with this many working days left or fewer is due soon.
 const SOON: i32 = 2;
+/// The most cases listed as due to the Panel, and as tasks.
+const SHOWN: i64 = 20;
 
 /// A GOV.UK tag: its words and its colour class.
 pub struct Tag {
@@ -55,6 +57,8 @@ pub struct DashboardPage {
     /// Whether the user works the cases (and may open them).
     pub works_cases: bool,
     pub due_to_panel: Vec<CaseLine>,
+    /// How many are due to the Panel in all (the list shows the most urgent).
+    pub due_in_all: i64,
     pub tasks: Vec<CaseLine>,
     pub cases: Vec<CaseLine>,
     pub pager: Pager,
@@ -179,6 +183,7 @@ pub async fn dashboard(
         today: long_date(today),
         works_cases: role.may_see_cases(),
         due_to_panel: Vec::new(),
+        due_in_all: 0,
         tasks: Vec::new(),
         cases: Vec::new(),
         pager: Pager::new(counts.open, PAGE, query.get("page").map(String::as_str), "/?"),
@@ -201,7 +206,8 @@ pub async fn dashboard(
     };
     // Overdue submissions are the most urgent of all, so the window starts in the past.
     let since = NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or(today);
-    let due_to_panel = state.store.due_to_panel(since, panel_until).await?;
+    let (due_to_panel, due_in_all) = state.store.due_to_panel(since, panel_until, SHOWN).await?;
+    page.due_in_all = due_in_all;
     if page.works_cases {
         page.due_to_panel = due_to_panel.into_iter().map(|r| lines.line(r)).collect();
         let mine: Vec<&str> = StepKey::ALL
@@ -211,7 +217,7 @@ pub async fn dashboard(
             .collect();
         page.tasks = state
             .store
-            .cases_waiting_on(&mine, 20)
+            .cases_waiting_on(&mine, SHOWN)
             .await?
             .into_iter()
             .map(|r| lines.line(r))
@@ -233,7 +239,7 @@ pub async fn dashboard(
             ),
             (
                 "Rapid Reviews due to the Panel in the next 5 working days (or overdue)".to_owned(),
-                plural(i64::try_from(due_to_panel.len()).unwrap_or(0), "case", "cases"),
+                plural(due_in_all, "case", "cases"),
             ),
         ];
     }
