@@ -256,6 +256,15 @@ pub(crate) async fn update_snapshot(
         .filter(|d| d.step != StepKey::ChallengeWindow)
         .filter_map(|d| d.due.map(|due| (due, d)))
         .min_by_key(|(due, _)| *due);
+    let initials: String = domain::process::corrected_incident(events)
+        .map(|i| {
+            i.children
+                .iter()
+                .map(|c| c.initials.as_str().to_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
     let submission_due = view
         .deadlines
         .iter()
@@ -264,7 +273,8 @@ pub(crate) async fn update_snapshot(
         .and_then(|d| d.due);
     sqlx::query(
         "UPDATE cases SET version = $1, route = $2, path = $3, stage = $4, state = $5, aware_on = $6, opened_on = $7,
-         next_step = $8, next_agency = $9, next_due = $10, updated_at = $11, submission_due = $12 WHERE id = $13",
+         next_step = $8, next_agency = $9, next_due = $10, updated_at = $11, submission_due = $12, initials = $13
+         WHERE id = $14",
     )
     .bind(i64::from(events.last().map_or(0, |e| e.version.get())))
     .bind(enum_key(&view.route))
@@ -278,6 +288,7 @@ pub(crate) async fn update_snapshot(
     .bind(next.map(|(due, _)| due.to_string()))
     .bind(timestamp(ctx.at))
     .bind(submission_due.map(|d| d.to_string()))
+    .bind(initials)
     .bind(case_id)
     .execute(&mut *tx.tx)
     .await?;

@@ -82,7 +82,7 @@ pub struct CaseFilter {
     /// Only open cases with a running deadline due before `today`.
     pub overdue: bool,
     pub stage: Option<String>,
-    /// A reference, or the start of one.
+    /// Any part of a reference, or a child's initials.
     pub reference: Option<String>,
     pub limit: u32,
     pub offset: u32,
@@ -222,7 +222,7 @@ impl Store {
     }
 
     /// Once per snapshot layout: recomputes every snapshot after an upgrade that added
-    /// to it (now: the Panel submission date). True if it ran.
+    /// to it (the Panel submission date, the children's initials). True if it ran.
     pub async fn refresh_snapshots_once(
         &self,
         calendar: &Calendar,
@@ -230,7 +230,8 @@ impl Store {
         today: NaiveDate,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        const LAYOUT: &str = "snapshot_layout_submission_due";
+        // Named for the newest column the snapshot gained; a new one needs a new name.
+        const LAYOUT: &str = "snapshot_layout_initials";
         let done = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(LAYOUT)
             .fetch_optional(&self.pool)
@@ -343,7 +344,11 @@ fn page_query(filter: &CaseFilter, today: NaiveDate) -> (String, Vec<String>) {
             .filter(|c| !c.is_control() && !matches!(c, '%' | '_'))
             .take(64)
             .collect();
-        condition(" AND reference LIKE {}", format!("{escaped}%"), &mut sql);
+        condition(
+            " AND (reference LIKE {} OR initials LIKE {})",
+            format!("%{escaped}%"),
+            &mut sql,
+        );
     }
     // Overdue cases all have a due date, so the (state, next_due) index gives the order.
     let order = if filter.overdue {

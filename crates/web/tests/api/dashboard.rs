@@ -148,6 +148,40 @@ async fn viewers_and_agency_contacts_have_a_dashboard_of_their_own(backend: stor
     assert!(text.contains("/admin/outbox") && !text.contains("My tasks"));
 }
 
+async fn search_finds_part_of_a_reference_and_a_child_s_initials(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    let mut ids = Vec::new();
+    for initials in ["AB", "CD", "EF"] {
+        let mut body = crate::support::incident("children_services", "2026-12-21");
+        body["children"][0]["initials"] = Value::from(initials);
+        ids.push(
+            app.post("pm", "/api/v1/cases", body).await.body["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let found = |q: &'static str| {
+        let app = &app;
+        async move {
+            let list = app.get("pm", &format!("/api/v1/cases?q={q}")).await.body;
+            list["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["reference"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("0002").await, ["RR-2027-0002"]);
+    assert_eq!(found("cd").await, ["RR-2027-0002"]);
+    assert_eq!(found("RR-2027").await.len(), 3);
+    assert!(found("ZZ").await.is_empty());
+    let pm = app.browser("pm").await;
+    let page = app.page(Some(&pm), "/cases?q=EF").await;
+    assert!(html(&page).contains("RR-2027-0003") && !html(&page).contains("RR-2027-0001"));
+}
+
 crate::on_both_backends!(
     each_open_case_has_its_next_action_panel_date_and_worst_tag,
     what_is_due_to_the_panel_within_5_working_days_comes_first,
@@ -155,4 +189,5 @@ crate::on_both_backends!(
     a_return_gone_ahead_without_is_never_overdue,
     the_dashboard_is_paged_at_50_cases,
     viewers_and_agency_contacts_have_a_dashboard_of_their_own,
+    search_finds_part_of_a_reference_and_a_child_s_initials,
 );
