@@ -51,6 +51,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/cases/{id}/requests/{agency}/{action}", post(case::requests::manage))
         .route("/cases/{id}/chronology", get(case::chronology::chronology))
+        .route("/cases/{id}/pack", get(case::pack::pack))
         .route("/cases/{id}/discuss/{topic}", post(case::discussion::discuss))
         .route_layer(from_fn_with_state(state.clone(), audit_case_access));
     Router::new()

@@ -182,6 +182,35 @@ async fn search_finds_part_of_a_reference_and_a_child_s_initials(backend: store:
     assert!(html(&page).contains("RR-2027-0003") && !html(&page).contains("RR-2027-0001"));
 }
 
+async fn the_pack_link_explains_what_is_missing_until_every_return_is_in(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    let (case, _, _) = case_with_requests(&app).await;
+    let pm = app.browser("pm").await;
+    let waiting = app.page(Some(&pm), &format!("/cases/{case}/pack")).await;
+    assert_eq!(waiting.status, 409);
+    let text = html(&waiting);
+    assert!(text.contains("The papers pack is not ready yet"), "{text}");
+    assert!(
+        text.contains("Agency northfield-primary") && text.contains("Agency county-police"),
+        "{text}"
+    );
+    assert!(text.contains("7 January 2027"));
+    for agency in ["northfield-primary", "county-police"] {
+        app.post(
+            "bu",
+            &format!("/api/v1/cases/{case}/requests/{agency}/proceed-without"),
+            Value::Null,
+        )
+        .await;
+    }
+    let ready = app.page(Some(&pm), &format!("/cases/{case}/pack")).await;
+    assert_eq!(ready.status, 303);
+    assert_eq!(
+        ready.headers.get("location").unwrap().to_str().unwrap(),
+        format!("/api/v1/cases/{case}/pack.zip")
+    );
+}
+
 crate::on_both_backends!(
     each_open_case_has_its_next_action_panel_date_and_worst_tag,
     what_is_due_to_the_panel_within_5_working_days_comes_first,
@@ -190,4 +219,5 @@ crate::on_both_backends!(
     the_dashboard_is_paged_at_50_cases,
     viewers_and_agency_contacts_have_a_dashboard_of_their_own,
     search_finds_part_of_a_reference_and_a_child_s_initials,
+    the_pack_link_explains_what_is_missing_until_every_return_is_in,
 );

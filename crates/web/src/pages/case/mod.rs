@@ -5,6 +5,7 @@
 pub mod chronology;
 pub mod discussion;
 pub mod list;
+pub mod pack;
 pub mod page;
 pub mod requests;
 pub mod steps;
