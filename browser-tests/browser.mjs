@@ -22,7 +22,26 @@ export async function launch () {
 export async function axeViolations (page) {
   await page.evaluate(axeSource)
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))
-  return result.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
+  const found = result.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
+  return found.concat(await unnamedControls(page))
+}
+
+/** Every form control on the page without an accessible name of its own: axe passes a
+ *  radio group whose first radio has no label when the fieldset has a legend, but a
+ *  screen reader then reads that radio with no name. So each input, select, textarea
+ *  and button must have a label (for it, or around it), aria-label(ledby) or text. */
+export async function unnamedControls (page) {
+  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter(el => el.type !== 'hidden')
+    .filter(el => {
+      const labelled = (el.labels && [...el.labels].some(l => l.textContent.trim() !== '')) ||
+        (el.getAttribute('aria-label') || '').trim() !== '' ||
+        (el.getAttribute('aria-labelledby') || '').split(/\s+/).some(id => id && document.getElementById(id)?.textContent.trim()) ||
+        (el.tagName === 'BUTTON' && el.textContent.trim() !== '') ||
+        (['submit', 'button'].includes(el.type) && el.tagName === 'INPUT' && (el.value || '').trim() !== '')
+      return !labelled
+    })
+    .map(el => `unnamed-control: ${el.tagName.toLowerCase()}#${el.id || '(no id)'} name=${el.name || ''}`))
 }
 
 /** Checks a page at 320 px wide: nothing overflows sideways; keeps a screenshot. Also

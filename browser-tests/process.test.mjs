@@ -59,9 +59,20 @@ async function record (who, caseUrl, link, fill = async () => {}, { check = fals
     await page.getByRole('heading', { name: /Check your answers/ }).waitFor()
     assert.deepEqual(await axeViolations(page), [])
     assert.equal(await checkNarrow(page, 'check-answers'), 0)
+    // "Change" opens the form filled in as it was sent.
+    const first = await page.locator('.govuk-summary-list__value').first().innerText()
+    await page.locator('.govuk-summary-list__actions button').first().click()
+    await page.getByRole('heading', { name: link }).waitFor()
+    assert.equal(await page.locator('.govuk-error-summary').count(), 0)
+    assert.ok(first.length > 0)
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.getByRole('heading', { name: /Check your answers/ }).waitFor()
+    assert.equal(await page.locator('.govuk-summary-list__value').first().innerText(), first)
     await page.getByRole('button', { name: 'Confirm and record' }).click()
   }
-  await page.waitForURL(caseUrl)
+  await page.waitForURL(url => url.pathname === new URL(caseUrl).pathname)
+  await page.locator('.govuk-notification-banner--success').waitFor()
+  assert.match(await page.locator('.govuk-notification-banner--success').innerText(), /timeline/)
   await page.context().close()
 }
 
@@ -86,6 +97,14 @@ async function newCase (route, awareOn) {
   await page.getByRole('heading', { name: 'Report a serious incident' }).waitFor()
   assert.deepEqual(await axeViolations(page), [])
   assert.equal(await checkNarrow(page, 'new-case'), 0)
+  // Sent empty: every missing answer at once, in the order of the page.
+  await page.getByRole('button', { name: 'Open the case' }).click()
+  await page.locator('.govuk-error-summary').waitFor()
+  const anchors = await page.locator('.govuk-error-summary a').evaluateAll(a => a.map(l => l.getAttribute('href')))
+  assert.deepEqual(anchors, ['#route', '#referring_agency', '#incident-kind', '#incident-occurred_on-day',
+    '#incident-summary', '#children-0-initials', '#children-0-sex'])
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Select how the partnership heard of it/)
+  assert.deepEqual(await axeViolations(page), [])
   await page.locator(`input[name=route][value=${route}]`).check()
   await fillDate(page, 'reported_on', awareOn)
   await fillDate(page, 'aware_on', awareOn)
@@ -94,12 +113,15 @@ async function newCase (route, awareOn) {
   await fillDate(page, 'incident-occurred_on', awareOn)
   await page.locator('#children-0-initials').fill('XY')
   await page.locator('input[name=children-0-sex][value=unknown]').check()
-  // Leave the summary out: the form comes back with the error linked to the field.
+  // Leave the summary out: the form comes back with the error linked to the field, and
+  // every answer given kept.
   await page.getByRole('button', { name: 'Open the case' }).click()
   const summary = page.locator('.govuk-error-summary')
   await summary.waitFor()
-  assert.match(await summary.innerText(), /Summary/)
+  assert.match(await summary.innerText(), /Enter a summary of the incident, without names/)
   assert.equal(await summary.locator('a').first().getAttribute('href'), '#incident-summary')
+  assert.equal(await page.locator('#children-0-initials').inputValue(), 'XY')
+  assert.ok(await page.locator(`input[name=route][value=${route}]`).isChecked())
   assert.deepEqual(await axeViolations(page), [])
   await page.locator('#incident-summary').fill('Synthetic incident for the browser tests.')
   await page.getByRole('button', { name: 'Open the case' }).click()

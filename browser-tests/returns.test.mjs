@@ -1,6 +1,7 @@
-// An agency's return through its link, in the browser: the scoping draft, a wrong
-// entry and a wrong upload corrected, submission; then the Business Unit's view of
-// the returns, going ahead without a late one, and the documents downloaded.
+// An agency's return through its link, in the browser, as a GOV.UK journey: the start
+// page, the questions, a wrong entry and a wrong upload corrected, check your answers,
+// submission and its confirmation; then the Business Unit reading the return, going
+// ahead without a late one (confirmed first), and the documents downloaded.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs'
@@ -49,20 +50,40 @@ test('an agency completes, corrects and submits its return through the link; the
 
   const agency = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage()
   await agency.goto(link)
+  // The start page: what is asked, by when, about which child, and who to contact.
   await agency.getByRole('heading', { name: /^Return for / }).waitFor()
+  const agencyName = (await agency.getByRole('heading', { name: /^Return for / }).innerText()).replace(/^Return for /, '')
+  await agency.getByRole('heading', { name: 'What you will be asked' }).waitFor()
+  await agency.getByRole('heading', { name: 'Who to contact' }).waitFor()
+  assert.match(await agency.locator('main').innerText(), /Return by/)
   assert.deepEqual(await axeViolations(agency), [])
-  assert.equal(await checkNarrow(agency, 'return'), 0)
+  assert.equal(await checkNarrow(agency, 'return-start'), 0)
+  await agency.getByRole('button', { name: /Start now|Continue your return/ }).click()
 
-  // Submitting before the first question is answered is refused, linking to it.
-  await agency.getByRole('button', { name: 'Submit return' }).click()
+  // The questions: an impossible date keeps every answer typed, then saves.
+  await agency.getByRole('heading', { name: 'Initial Scoping and Information Sharing' }).waitFor()
+  assert.deepEqual(await axeViolations(agency), [])
+  assert.equal(await checkNarrow(agency, 'return-questions'), 0)
+  const involvement = 'Known to the school since September 2024.'
+  await agency.locator('#involvement').fill(involvement)
+  await agency.locator('#involvement_from-day').fill('31')
+  await agency.locator('#involvement_from-month').fill('2')
+  await agency.locator('#involvement_from-year').fill('2025')
+  await agency.getByRole('button', { name: 'Save and continue' }).click()
   await agency.locator('.govuk-error-summary').waitFor()
-  assert.equal(await agency.locator('.govuk-error-summary a').first().getAttribute('href'), '#involvement')
+  assert.match(await agency.locator('.govuk-error-summary').innerText(), /must be a real date/)
+  assert.equal(await agency.locator('#involvement').inputValue(), involvement, 'the answer typed is kept')
   assert.deepEqual(await axeViolations(agency), [])
+  await agency.locator('#involvement_from-day').fill('1')
+  await agency.getByRole('button', { name: 'Save and continue' }).click()
+  await agency.getByRole('heading', { name: 'Chronology', exact: true }).waitFor()
+  await agency.getByText('Your answers are saved.').waitFor()
 
-  await agency.locator('#involvement').fill('Known to the school since September 2024.')
-  await agency.getByRole('button', { name: 'Save draft' }).click()
-  await agency.getByText('Your draft answers are saved.').waitFor()
-
+  // "Add entry" with nothing in it names both missing answers at once, in page order.
+  await agency.getByRole('button', { name: 'Add entry' }).click()
+  await agency.locator('.govuk-error-summary').waitFor()
+  const links = await agency.locator('.govuk-error-summary a').evaluateAll(a => a.map(l => [l.getAttribute('href'), l.textContent]))
+  assert.deepEqual(links, [['#date-day', 'Enter the date of the entry'], ['#what_happened', 'Enter what happened']])
   // A wrong date, then the entry corrected.
   await agency.locator('#date-day').fill('31')
   await agency.locator('#date-month').fill('2')
@@ -71,10 +92,9 @@ test('an agency completes, corrects and submits its return through the link; the
   await agency.getByRole('button', { name: 'Add entry' }).click()
   await agency.locator('.govuk-error-summary').waitFor()
   assert.match(await agency.locator('.govuk-error-summary').innerText(), /real date/)
+  assert.equal(await agency.locator('#what_happened').inputValue(), 'Bruise noted by the class teacher')
   await agency.locator('#date-day').fill('2')
   await agency.locator('#date-month').fill('11')
-  await agency.locator('#date-year').fill('2026')
-  await agency.locator('#what_happened').fill('Bruise noted by the class teacher')
   await agency.getByRole('button', { name: 'Add entry' }).click()
   await agency.getByText('The entry is added to your draft chronology.').waitFor()
 
@@ -93,19 +113,47 @@ test('an agency completes, corrects and submits its return through the link; the
   await agency.getByRole('button', { name: 'Upload' }).click()
   await agency.getByText('Every row of the file is added').waitFor()
   assert.equal(await agency.locator('tbody tr').count(), 3)
+  assert.deepEqual(await axeViolations(agency), [])
+  assert.equal(await checkNarrow(agency, 'return-chronology'), 0)
 
+  // Check your answers: "Change" opens the question filled in.
+  await agency.getByRole('button', { name: 'Continue' }).click()
+  await agency.getByRole('heading', { name: 'Check your answers before submitting your return' }).waitFor()
+  assert.deepEqual(await axeViolations(agency), [])
+  assert.equal(await checkNarrow(agency, 'return-check'), 0)
+  assert.match(await agency.locator('main').innerText(), /3 entries/)
+  await agency.getByRole('link', { name: /Change your agency's involvement/ }).click()
+  await agency.getByRole('heading', { name: 'Initial Scoping and Information Sharing' }).waitFor()
+  assert.equal(await agency.locator('#involvement').inputValue(), involvement)
+  await agency.goto(`${link}/check`)
   await agency.getByRole('button', { name: 'Submit return' }).click()
-  await agency.getByText('Your return is submitted. Thank you.').waitFor()
-  assert.equal(await agency.getByRole('button', { name: 'Save draft' }).count(), 0, 'read-only after submission')
+  await agency.getByRole('heading', { name: 'Return submitted' }).waitFor()
+  assert.deepEqual(await axeViolations(agency), [])
+  assert.equal(await checkNarrow(agency, 'return-submitted'), 0)
+  await agency.getByRole('link', { name: 'See your return' }).click()
+  await agency.getByText('This return was submitted and is now read-only.').waitFor()
+  assert.match(await agency.locator('main').innerText(), /Known to the school since September 2024/)
+  assert.equal(await agency.getByRole('button', { name: /Start now|Continue your return/ }).count(), 0, 'read-only after submission')
   await agency.context().close()
 
   await staff.goto(caseUrl)
   assert.match(await staff.locator('.govuk-summary-list').last().innerText(), /Submitted/)
   assert.equal(await checkNarrow(staff, 'case-with-returns'), 0)
-  // Going ahead without the other returns lets the papers pack be built.
+  // The Business Unit reads the submitted return.
+  await staff.getByRole('link', { name: `Read the return from ${agencyName}` }).click()
+  await staff.getByRole('heading', { name: /^Return from / }).waitFor()
+  assert.match(await staff.locator('main').innerText(), /Known to the school since September 2024/)
+  assert.deepEqual(await axeViolations(staff), [])
+  assert.equal(await checkNarrow(staff, 'case-return'), 0)
+  await staff.goto(caseUrl)
+  // Going ahead without the other returns lets the papers pack be built; each is
+  // confirmed first, and the case page says what happened.
   while (await staff.getByRole('button', { name: /Go ahead without it/ }).count() > 0) {
     await staff.getByRole('button', { name: /Go ahead without it/ }).first().click()
-    await staff.waitForURL(caseUrl)
+    await staff.getByRole('heading', { name: /^Go ahead without the return from / }).waitFor()
+    assert.deepEqual(await axeViolations(staff), [])
+    await staff.getByRole('button', { name: 'Go ahead without it' }).click()
+    await staff.getByText('The review goes ahead without this return.').waitFor()
   }
   assert.deepEqual(await axeViolations(staff), [])
   await staff.getByRole('link', { name: 'Multi-agency chronology' }).click()

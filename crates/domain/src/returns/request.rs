@@ -60,7 +60,7 @@ impl ReturnState {
         } else if today > self.expires_on {
             Some(format!(
                 "this link expired on {}; ask the Partnership Business Unit for a new one",
-                self.expires_on
+                self.expires_on.format("%-d %B %Y")
             ))
         } else {
             None

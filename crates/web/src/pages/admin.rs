@@ -56,6 +56,7 @@ pub(super) const fn field(name: &'static str, label: &'static str, input: Input,
         hint: "",
         input,
         optional,
+        missing: "",
     }
 }
 

@@ -49,8 +49,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/cases/{id}/record/{kind}",
             get(forms::record_form).post(forms::record_submit),
         )
-        .route("/cases/{id}/requests/{agency}/{action}", post(case::requests::manage))
+        .route(
+            "/cases/{id}/requests/{agency}/{action}",
+            get(case::requests::confirm).post(case::requests::manage),
+        )
         .route("/cases/{id}/chronology", get(case::chronology::chronology))
+        .route("/cases/{id}/returns/{agency}", get(case::returned::returned))
         .route("/cases/{id}/pack", get(case::pack::pack))
         .route("/cases/{id}/discuss/{topic}", post(case::discussion::discuss))
         .route_layer(from_fn_with_state(state.clone(), audit_case_access));
@@ -101,6 +105,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/outbox/{id}/retry", post(admin_outbox::retry))
         .route("/assets/{file}", get(assets::asset))
         .route("/returns/{token}", get(returns::show))
+        .route("/returns/{token}/questions", get(returns::questions))
+        .route("/returns/{token}/chronology", get(returns::chronology))
+        .route("/returns/{token}/check", get(returns::check))
+        .route("/returns/{token}/submitted", get(returns::submitted))
         .route("/returns/{token}/scoping", post(returns::save_scoping))
         .route("/returns/{token}/entries", post(returns::add_entry))
         .route(

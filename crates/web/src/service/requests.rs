@@ -61,6 +61,43 @@ pub struct Managed {
     pub new_link: Option<(String, NaiveDate)>,
 }
 
+/// `agency`'s request on case `case_id`, if `user` manages return links and may see
+/// the case.
+pub async fn managed_request(
+    state: &AppState,
+    user: &User,
+    case_id: &str,
+    agency: &str,
+) -> Result<ReturnRequest, Refused> {
+    if !user.role.may_manage_return_links() {
+        return Err(Refused::Forbidden(
+            "only the Business Unit or the Partnership Manager manages return links".into(),
+        ));
+    }
+    super::cases::load(state, user, case_id).await?;
+    state
+        .store
+        .requests_for_case(case_id)
+        .await?
+        .into_iter()
+        .find(|r| r.agency.as_str() == agency)
+        .ok_or_else(|| Refused::NotFound(format!("no request to {agency} on this case")))
+}
+
+/// Whether `action` can be done to `request` now, or why not.
+pub fn may(action: LinkAction, request: &ReturnRequest) -> Result<(), Refused> {
+    let submitted = request.submitted_on.is_some();
+    match action {
+        LinkAction::Reissue if submitted => Err(Refused::NotNow(
+            "this return was already submitted; there is nothing left to send".into(),
+        )),
+        LinkAction::ProceedWithout if submitted => Err(Refused::NotNow(
+            "this return was submitted; the pack includes it".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Does `action` to `agency`'s request on case `case_id`, audited as `route`.
 pub async fn manage(
     state: &AppState,
@@ -70,19 +107,8 @@ pub async fn manage(
     action: LinkAction,
     route: &str,
 ) -> Result<Managed, Refused> {
-    if !user.role.may_manage_return_links() {
-        return Err(Refused::Forbidden(
-            "only the Business Unit or the Partnership Manager manages return links".into(),
-        ));
-    }
-    super::cases::load(state, user, case_id).await?;
-    let request = state
-        .store
-        .requests_for_case(case_id)
-        .await?
-        .into_iter()
-        .find(|r| r.agency.as_str() == agency)
-        .ok_or_else(|| Refused::NotFound(format!("no request to {agency} on this case")))?;
+    let request = managed_request(state, user, case_id, agency).await?;
+    may(action, &request)?;
     let entry = AuditEntry {
         at: state.clock.now(),
         actor: Some(user.email.clone()),
@@ -91,18 +117,7 @@ pub async fn manage(
         case_id: Some(case_id.to_owned()),
         outcome: "200".into(),
     };
-    let submitted = request.submitted_on.is_some();
     let new_link = match action {
-        LinkAction::Reissue if submitted => {
-            return Err(Refused::NotNow(
-                "this return was already submitted; there is nothing left to send".into(),
-            ));
-        }
-        LinkAction::ProceedWithout if submitted => {
-            return Err(Refused::NotNow(
-                "this return was submitted; the pack includes it".into(),
-            ));
-        }
         LinkAction::Reissue => {
             let expires = state
                 .settings()

@@ -87,3 +87,46 @@ pub async fn submit(state: &AppState, request: &ReturnRequest, action: &str) -> 
     };
     Ok(state.store.submit_return(request, ctx).await?)
 }
+
+/// The children a return is about, as the agency's start page names them: initials
+/// and age only ("A.B., 4 years old").
+pub async fn children(state: &AppState, request: &ReturnRequest) -> Result<Vec<String>, Refused> {
+    let Some(record) = state.store.case(&request.case_id).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(incident) = domain::process::corrected_incident(&record.events) else {
+        return Ok(Vec::new());
+    };
+    Ok(incident
+        .children
+        .iter()
+        .map(|c| {
+            let initials = String::from(c.initials.clone());
+            match (c.unborn, c.age_years) {
+                (true, _) => format!("{initials}, unborn"),
+                (false, Some(1)) => format!("{initials}, 1 year old"),
+                (false, Some(age)) => format!("{initials}, {age} years old"),
+                (false, None) => initials,
+            }
+        })
+        .collect())
+}
+
+/// Who an agency can ask about its return: the Business Unit's active users, or the
+/// Partnership Manager's where there is no Business Unit, as (name, email).
+pub async fn contacts(state: &AppState) -> Result<Vec<(String, String)>, Refused> {
+    let users = state.store.list_users().await?;
+    let of = |role: Role| -> Vec<(String, String)> {
+        users
+            .iter()
+            .filter(|u| u.role == role && !u.disabled)
+            .map(|u| (u.name.clone(), u.email.clone()))
+            .collect()
+    };
+    let business_unit = of(Role::BusinessUnit);
+    Ok(if business_unit.is_empty() {
+        of(Role::PartnershipManager)
+    } else {
+        business_unit
+    })
+}

@@ -248,7 +248,7 @@ async fn a_return_holds_at_most_5000_entries_and_pages_them(backend: store::Back
     assert_eq!(page.body["draft_entries"], 5000);
     assert_eq!(page.body["entries_pages"], 50);
     assert_eq!(page.body["entries"].as_array().unwrap().len(), 100);
-    let html = app.get_anonymous(&format!("/returns/{school}?page=2")).await;
+    let html = app.get_anonymous(&format!("/returns/{school}/chronology?page=2")).await;
     let html = html.body.as_str().unwrap();
     assert!(html.contains("Entries 101 to 200 of 5000"), "paging caption");
     assert!(html.len() < 200_000, "{} bytes", html.len());

@@ -13,6 +13,7 @@ mod calendar;
 mod concurrency;
 mod dashboard;
 mod errors;
+mod forms;
 mod fuzz;
 mod hostile;
 mod keys;
@@ -23,6 +24,7 @@ mod openapi;
 mod pages;
 mod paths;
 mod reports;
+mod return_journey;
 mod returns;
 
 /// Runs each named scenario `async fn name(backend: Backend)` on both backends.

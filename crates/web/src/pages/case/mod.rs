@@ -8,6 +8,7 @@ pub mod list;
 pub mod pack;
 pub mod page;
 pub mod requests;
+pub mod returned;
 pub mod steps;
 
 use super::{Nav, PageError, PageUser};

@@ -53,6 +53,8 @@ pub struct CasePage {
     /// Every theme on the list and whether the case carries it, for those who set them.
     pub theme_choices: Vec<(String, bool)>,
     pub themes_saved: bool,
+    /// What the last action did, for the success banner.
+    pub notice: Option<String>,
 }
 
 fn timeline(record: &CaseRecord, messages: &[OutboxMessage]) -> Vec<TimelineLine> {
@@ -114,6 +116,25 @@ fn actions(record: &CaseRecord, folded: &CaseState, page_user: &PageUser) -> Vec
             )
         })
         .collect()
+}
+
+/// What the banner says after an action that came back to the case page: a step
+/// recorded (`done=<event type>`) or a return link action (`done=reissue` ...).
+fn done_notice(done: &str) -> Option<String> {
+    use crate::service::requests::LinkAction;
+    if let Some(kind) = domain::events::EventKind::parse(done) {
+        return Some(format!("{}. It is on the case's timeline below.", kind.done_label()));
+    }
+    Some(
+        match LinkAction::parse(done)? {
+            LinkAction::Reissue => {
+                "A new return link is issued, and the agency is sent it. The old link no longer works."
+            }
+            LinkAction::Revoke => "The return link is withdrawn. It no longer opens the return.",
+            LinkAction::ProceedWithout => "The review goes ahead without this return. It is no longer chased.",
+        }
+        .to_owned(),
+    )
 }
 
 /// `GET /cases/{id}`
@@ -178,6 +199,7 @@ pub async fn show(
         themes,
         theme_choices,
         themes_saved: q.contains_key("themes"),
+        notice: q.get("done").and_then(|d| done_notice(d)),
         case_id: record.id.clone(),
         csrf: page_user.csrf.clone(),
         requests: lines.iter().map(|l| view(l, today, manages)).collect(),

@@ -1,12 +1,15 @@
 //! The agency requests on the case page, and the Business Unit's actions on a request's
-//! return link: reissue it, withdraw it, or go ahead without the return.
+//! return link: reissue it, withdraw it, or go ahead without the return. Each action
+//! has a page that says what it will do and asks to confirm it first.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::returns::ReturnStatus;
 
 use super::super::signed_form::SignedForm;
-use super::super::{Nav, PageError, long_date};
+use super::super::{Nav, PageError, PageUser, long_date};
 use crate::audit::AuditedInTransaction;
 use crate::service::requests::{LinkAction, RequestLine};
 use crate::state::AppState;
@@ -21,6 +24,8 @@ pub struct RequestView {
     pub due: String,
     pub entries: i64,
     pub proceed_without: bool,
+    /// Submitted, so the case roles can read it.
+    pub submitted: bool,
     pub link: Option<String>,
     pub manage: bool,
     pub actions: Vec<(&'static str, &'static str)>,
@@ -58,6 +63,7 @@ pub fn view(line: &RequestLine, today: chrono::NaiveDate, manages: bool) -> Requ
         due: long_date(r.due),
         entries: r.entries,
         proceed_without: r.proceed_without,
+        submitted: r.submitted_on.is_some(),
         link: line.link.clone().filter(|_| open && !r.revoked),
         manage: !actions.is_empty(),
         actions,
@@ -78,7 +84,81 @@ pub async fn manage(
     crate::service::requests::manage(&state, &page_user.user, &id, &agency, link_action, &route)
         .await
         .map_err(|r| super::refused(page_user, r))?;
-    let mut response = Redirect::to(&format!("/cases/{id}")).into_response();
+    let mut response = Redirect::to(&format!("/cases/{id}?done={action}#requests")).into_response();
     response.extensions_mut().insert(AuditedInTransaction);
     Ok(response)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "confirm_link_action.html")]
+pub struct ConfirmPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub case_id: String,
+    pub reference: String,
+    pub agency: String,
+    pub action: String,
+    pub heading: String,
+    pub consequences: Vec<String>,
+    pub button: &'static str,
+}
+
+/// What an action will do, as its confirmation page says it: heading, consequences,
+/// button.
+fn explain(action: LinkAction, agency: &str) -> (String, Vec<String>, &'static str) {
+    match action {
+        LinkAction::Reissue => (
+            format!("Send {agency} a new return link?"),
+            vec![
+                "The agency is emailed a new link, open for another 15 working days.".into(),
+                "The old link stops working at once. What the agency has saved is kept.".into(),
+            ],
+            "Send a new link",
+        ),
+        LinkAction::Revoke => (
+            format!("Withdraw the return link for {agency}?"),
+            vec![
+                "The link stops working at once, and the agency is told.".into(),
+                "What the agency has saved is kept. You can send a new link later.".into(),
+            ],
+            "Withdraw the link",
+        ),
+        LinkAction::ProceedWithout => (
+            format!("Go ahead without the return from {agency}?"),
+            vec![
+                "The return is no longer chased and no longer shows as overdue.".into(),
+                "The papers pack can be built without it, and says that it lacks this return.".into(),
+            ],
+            "Go ahead without it",
+        ),
+    }
+}
+
+/// `GET /cases/{id}/requests/{agency}/{action}`: the confirmation page.
+pub async fn confirm(
+    State(state): State<AppState>,
+    page_user: PageUser,
+    Path((id, agency, action)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let nav = Some(Nav::from(&page_user));
+    let Some(link_action) = LinkAction::parse(&action) else {
+        return Err(PageError::no_such_page(nav));
+    };
+    let request = crate::service::requests::managed_request(&state, &page_user.user, &id, &agency)
+        .await
+        .and_then(|r| crate::service::requests::may(link_action, &r).map(|()| r))
+        .map_err(|r| super::refused(&page_user, r))?;
+    let (heading, consequences, button) = explain(link_action, &request.agency_name);
+    Ok(ConfirmPage {
+        nav,
+        csrf: page_user.csrf.clone(),
+        case_id: request.case_id.clone(),
+        reference: request.case_reference.clone(),
+        agency: request.agency.to_string(),
+        action,
+        heading,
+        consequences,
+        button,
+    }
+    .into_response())
 }

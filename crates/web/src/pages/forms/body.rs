@@ -81,21 +81,21 @@ pub fn date(data: &FormData, name: &str) -> Result<Option<String>, FieldError> {
     }
 }
 
-pub fn to_json(fields: &[Field], data: &FormData) -> Result<Value, FieldError> {
-    let mut body = Value::Object(Map::new());
-    // An optional group (an immediate action, a second child) counts only when its
-    // first box is filled in.
-    let groups = [
+/// Whether a field's answer counts: one in an optional group (an immediate action, a
+/// second child) counts only when the group's first box is filled in.
+pub fn counts(f: &Field, data: &FormData) -> bool {
+    const GROUPS: [(&str, &str); 2] = [
         ("immediate_actions.0.", "immediate_actions.0.action"),
         ("children.1.", "children.1.initials"),
     ];
-    for f in fields {
-        if groups
-            .iter()
-            .any(|(prefix, first)| f.name.starts_with(prefix) && data.get(&id(first)).is_empty())
-        {
-            continue;
-        }
+    !GROUPS
+        .iter()
+        .any(|(prefix, first)| f.name.starts_with(prefix) && data.get(&id(first)).is_empty())
+}
+
+pub fn to_json(fields: &[Field], data: &FormData) -> Result<Value, FieldError> {
+    let mut body = Value::Object(Map::new());
+    for f in fields.iter().filter(|f| counts(f, data)) {
         let value = match f.input {
             Input::Date => date(data, f.name)?.map(Value::String),
             Input::Text | Input::TextArea => {

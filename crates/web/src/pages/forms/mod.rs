@@ -65,7 +65,8 @@ pub struct CheckPage {
     pub caption: String,
     pub what: String,
     pub action: String,
-    pub answers: Vec<(String, String)>,
+    /// (question, answer, the id of its input on the form)
+    pub answers: Vec<(String, String, String)>,
     pub hidden: Vec<(String, String)>,
 }
 
@@ -137,21 +138,104 @@ fn owned(pairs: Vec<(&'static str, &'static str)>) -> Vec<(String, String)> {
     pairs.into_iter().map(|(v, l)| (v.to_owned(), l.to_owned())).collect()
 }
 
-/// The question a field asks, for an error about it; the field's own name if it is not
-/// on the form.
-fn label_of(fields: &[Field], field: &str) -> String {
+/// A domain error about a field as the GOV.UK error summary says it: a missing answer
+/// as the field's own message ("Enter the date ..."), anything else in words, with the
+/// field names it mentions replaced by their questions.
+pub(crate) fn field_error(fields: &[Field], e: &FieldError) -> (String, String) {
+    let anchor = id_for_error(&e.field, fields);
+    let field = find(fields, &e.field);
+    if matches!(e.message.as_str(), "is required" | "must not be empty") {
+        return (
+            anchor,
+            field.map_or_else(|| format!("Enter {}", e.field), missing_message),
+        );
+    }
+    let mut message = e.message.clone();
+    for f in fields {
+        if message.contains(f.name) && f.name.len() > 3 {
+            message = message.replace(f.name, &format!("the {}", lower_first(f.label)));
+        }
+    }
+    let label = field.map_or_else(|| e.field.clone(), |f| f.label.to_owned());
+    let sentence = if message.starts_with("must ") || message.starts_with("is ") {
+        format!("{label} {message}")
+    } else {
+        format!("{label}: {message}")
+    };
+    (anchor, sentence)
+}
+
+fn find<'a>(fields: &'a [Field], field: &str) -> Option<&'a Field> {
     let dotted = field.replace('[', ".").replace(']', "");
     fields
         .iter()
         .find(|f| f.name == dotted || dotted.starts_with(&format!("{}.", f.name)))
-        .map_or_else(|| field.to_owned(), |f| f.label.to_owned())
 }
 
-pub(crate) fn field_error(fields: &[Field], e: &FieldError) -> (String, String) {
-    (
-        id_for_error(&e.field, fields),
-        format!("{}: {}", label_of(fields, &e.field), e.message),
-    )
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        // "LA", "ESG": a capital that starts an abbreviation stays.
+        Some(c) if !chars.clone().next().is_some_and(char::is_uppercase) => c.to_lowercase().chain(chars).collect(),
+        _ => label.to_owned(),
+    }
+}
+
+/// What the error summary says when a required answer is missing.
+fn missing_message(f: &Field) -> String {
+    if !f.missing.is_empty() {
+        return f.missing.to_owned();
+    }
+    let what = lower_first(f.label.trim_end_matches('?'));
+    match f.input {
+        Input::Text | Input::TextArea | Input::Number | Input::Date => format!("Enter {what}"),
+        _ => format!("Select {what}"),
+    }
+}
+
+/// Every problem the form itself can see, in page order, as the error summary says
+/// them: a required answer missing (unless `draft`), a date or number that cannot be
+/// read. Empty when the answers are complete enough for the domain to judge, which
+/// then names at most one more.
+pub(crate) fn problems(fields: &[Field], data: &FormData, draft: bool) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for f in fields.iter().filter(|f| body::counts(f, data)) {
+        let base = id(f.name);
+        let (anchor, empty) = match f.input {
+            Input::Date => {
+                let anchor = format!("{base}-day");
+                match body::date(data, f.name) {
+                    Err(e) => {
+                        found.push((anchor, date_problem(f, &e)));
+                        continue;
+                    }
+                    Ok(d) => (anchor, d.is_none()),
+                }
+            }
+            Input::Checkboxes(_) | Input::Agencies => (base.clone(), data.all(&base).is_empty()),
+            Input::Number => {
+                let v = data.get(&base);
+                if !v.is_empty() && v.parse::<u64>().is_err() {
+                    found.push((base, format!("{} must be a whole number, like 4", f.label)));
+                    continue;
+                }
+                (base, v.is_empty())
+            }
+            _ => (base.clone(), data.get(&base).is_empty()),
+        };
+        if empty && !f.optional && !draft {
+            found.push((anchor, missing_message(f)));
+        }
+    }
+    found
+}
+
+fn date_problem(f: &Field, e: &FieldError) -> String {
+    if e.message.starts_with("must be a real date") {
+        format!("{} must be a real date, for example 27 11 2026", f.label)
+    } else {
+        format!("{} {}", f.label, e.message)
+    }
 }
 
 pub(crate) async fn choices(state: &AppState, record: Option<&CaseRecord>) -> Result<Choices, Refused> {

@@ -61,6 +61,11 @@ pub async fn new_case_submit(State(state): State<AppState>, signed: SignedForm) 
         )
             .into_response()
     };
+    let found = super::problems(&fields, &data, false);
+    if !found.is_empty() {
+        let page = new_case_page(&page_user, &data, found, &choices);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let request = to_json(&fields, &data).and_then(|json| parse_event_request(json, Some(EventKind::IncidentReported)));
     let request = match request {
         Ok(r) => r,

@@ -135,6 +135,14 @@ pub async fn record_submit(
     let again = |errors: Vec<(String, String)>, status: StatusCode| {
         (status, form_page(&page_user, &form, &data, errors, &choices)).into_response()
     };
+    if !data.get("change").is_empty() {
+        // "Change" on check your answers: the form again, filled in as it was sent.
+        return Ok(again(Vec::new(), StatusCode::OK));
+    }
+    let found = super::problems(&form.fields, &data, false);
+    if !found.is_empty() {
+        return Ok(again(found, StatusCode::UNPROCESSABLE_ENTITY));
+    }
     let request = match request(&form, &data) {
         Ok(r) => r,
         Err(e) => {
@@ -165,7 +173,8 @@ pub async fn record_submit(
     }
     match crate::service::cases::record(&state, &page_user.user, &form.record.id, request, ROUTE).await {
         Ok(_) => {
-            let mut response = Redirect::to(&format!("/cases/{}", form.record.id)).into_response();
+            let to = format!("/cases/{}?done={}", form.record.id, form.kind.as_str());
+            let mut response = Redirect::to(&to).into_response();
             response.extensions_mut().insert(AuditedInTransaction);
             Ok(response)
         }
@@ -182,9 +191,21 @@ fn check_page(page_user: &PageUser, form: &StepForm, data: &FormData, choices: &
         answers: form
             .fields
             .iter()
-            .map(|f| (f.label.to_owned(), answer(f, data, choices)))
-            .filter(|(_, v)| !v.is_empty())
+            .map(|f| {
+                let anchor = if f.input == super::spec::Input::Date {
+                    format!("{}-day", super::body::id(f.name))
+                } else {
+                    super::body::id(f.name)
+                };
+                (f.label.to_owned(), answer(f, data, choices), anchor)
+            })
+            .filter(|(_, v, _)| !v.is_empty())
             .collect(),
-        hidden: data.0.iter().filter(|(k, _)| k != "confirm").cloned().collect(),
+        hidden: data
+            .0
+            .iter()
+            .filter(|(k, _)| k != "confirm" && k != "change")
+            .cloned()
+            .collect(),
     }
 }

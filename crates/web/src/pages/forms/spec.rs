@@ -31,6 +31,16 @@ pub struct Field {
     pub hint: &'static str,
     pub input: Input,
     pub optional: bool,
+    /// What the error says when a required answer is missing, in GOV.UK style
+    /// ("Enter the date ...", "Select whether ..."); empty for one made from the label.
+    pub missing: &'static str,
+}
+
+impl Field {
+    /// The field with its own "missing answer" message.
+    pub const fn says(self, missing: &'static str) -> Field {
+        Field { missing, ..self }
+    }
 }
 
 const fn f(name: &'static str, label: &'static str, input: Input) -> Field {
@@ -40,6 +50,7 @@ const fn f(name: &'static str, label: &'static str, input: Input) -> Field {
         hint: "",
         input,
         optional: false,
+        missing: "",
     }
 }
 
@@ -50,6 +61,7 @@ const fn opt(name: &'static str, label: &'static str, input: Input) -> Field {
         hint: "",
         input,
         optional: true,
+        missing: "",
     }
 }
 
@@ -59,6 +71,7 @@ const ON: Field = Field {
     hint: "For example, 27 11 2026",
     input: Input::Date,
     optional: false,
+    missing: "Enter the date it happened",
 };
 
 /// Which domain enum a radio or checkbox group offers; its keys and labels come from
@@ -123,82 +136,101 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
                 "outcome",
                 "Is the Serious Harm threshold met?",
                 Radios(Options::ThresholdOutcome),
-            ),
-            f("rationale", "Why", TextArea),
+            )
+            .says("Select whether the Serious Harm threshold is met"),
+            f("rationale", "Why", TextArea).says("Enter why the threshold is or is not met"),
         ],
-        K::ThresholdChallenged => vec![f("grounds", "Grounds for the challenge", TextArea)],
+        K::ThresholdChallenged => {
+            vec![f("grounds", "Grounds for the challenge", TextArea).says("Enter the grounds for the challenge")]
+        }
         K::ChallengeMeetingHeld => vec![opt("notes", "Notes", TextArea)],
         K::ChallengeResolved => vec![
-            f("outcome", "Outcome of the challenge", Radios(Options::ChallengeOutcome)),
-            f("rationale", "Why", TextArea),
+            f("outcome", "Outcome of the challenge", Radios(Options::ChallengeOutcome))
+                .says("Select the outcome of the challenge"),
+            f("rationale", "Why", TextArea).says("Enter why the challenge was decided this way"),
         ],
-        K::PanelNotified => vec![f("reference", "Notification reference", Text)],
+        K::PanelNotified => vec![
+            f("reference", "Notification reference", Text)
+                .says("Enter the notification reference the National Panel gave"),
+        ],
         K::AgencyRequestsSent => vec![
-            f("agencies", "Agencies asked for a return", Agencies),
+            f("agencies", "Agencies asked for a return", Agencies).says("Select the agencies asked for a return"),
             opt("returns_due", "Return date, if not the usual 5 working days", Date),
         ],
-        K::AgencyReturnReceived => vec![f("agency", "Which agency's return", OutstandingAgency)],
+        K::AgencyReturnReceived => {
+            vec![f("agency", "Which agency's return", OutstandingAgency).says("Select the agency whose return came in")]
+        }
         K::MeetingScheduled => vec![
-            f("meeting_on", "Meeting date", Date),
-            f("meeting_kind", "Kind of meeting", Radios(Options::MeetingKind)),
+            f("meeting_on", "Meeting date", Date).says("Enter the date of the meeting"),
+            f("meeting_kind", "Kind of meeting", Radios(Options::MeetingKind)).says("Select the kind of meeting"),
         ],
         K::MeetingHeld => vec![
-            f("recommendation", "Recommendation", Radios(Options::Recommendation)),
-            f("rationale", "Why", TextArea),
+            f("recommendation", "Recommendation", Radios(Options::Recommendation)).says("Select the recommendation"),
+            f("rationale", "Why", TextArea).says("Enter why the meeting made this recommendation"),
             f(
                 "criteria.improvements_needed",
                 "Does the case highlight improvements needed to safeguard children?",
                 YesNo,
-            ),
+            )
+            .says("Select whether the case highlights improvements needed to safeguard children"),
             f(
                 "criteria.recurring_themes",
                 "Does it highlight recurring themes?",
                 YesNo,
-            ),
+            )
+            .says("Select whether the case highlights recurring themes"),
             f(
                 "criteria.multi_agency_concerns",
                 "Does it raise concerns about how two or more agencies worked together?",
                 YesNo,
-            ),
+            )
+            .says("Select whether the case raises concerns about how agencies worked together"),
             f(
                 "criteria.panel_view",
                 "Has the National Panel said a local review suits it?",
                 YesNo,
-            ),
+            )
+            .says("Select whether the National Panel has said a local review suits the case"),
             opt("immediate_actions.0.action", "Immediate action (optional)", Text),
             opt("immediate_actions.0.owner", "Owner of the action", Text),
             opt("immediate_actions.0.due", "Action due date", Date),
         ],
         K::PanelResponseReceived => vec![
-            f("panel_agrees", "Does the Panel agree with the recommendation?", YesNo),
-            f("national_review", "Will the Panel consider a national review?", YesNo),
+            f("panel_agrees", "Does the Panel agree with the recommendation?", YesNo)
+                .says("Select whether the Panel agrees with the recommendation"),
+            f("national_review", "Will the Panel consider a national review?", YesNo)
+                .says("Select whether the Panel will consider a national review"),
         ],
-        K::EsgRecommendationMade => vec![f("subgroup", "Sub-group to lead QA and learning", Text)],
+        K::EsgRecommendationMade => vec![
+            f("subgroup", "Sub-group to lead QA and learning", Text)
+                .says("Enter the sub-group that will lead quality assurance and learning"),
+        ],
         K::AlaProposed => vec![
-            f("activity", "Activity", Radios(Options::AlaActivity)),
+            f("activity", "Activity", Radios(Options::AlaActivity)).says("Select the activity"),
             opt("criteria", "Criteria it meets", Checkboxes(Options::AlaCriterion)),
-            f("proposal", "Proposal", TextArea),
+            f("proposal", "Proposal", TextArea).says("Enter the proposal"),
         ],
         K::AlaDecided => vec![
-            f("decision", "Decision", Radios(Options::AlaDecision)),
+            f("decision", "Decision", Radios(Options::AlaDecision)).says("Select the decision"),
             opt("lead_group", "Lead group (needed to undertake it)", Text),
             f(
                 "decided_by",
                 "Who took part in the decision",
                 Checkboxes(Options::AlaDecider),
-            ),
+            )
+            .says("Select who took part in the decision"),
         ],
-        K::AlaCompleted => vec![f("learning", "Learning found", TextArea)],
+        K::AlaCompleted => vec![f("learning", "Learning found", TextArea).says("Enter the learning found")],
         K::LcsprCommissioned => vec![
-            f("reviewer", "Reviewer", Text),
-            f("planned_publication_on", "Planned publication date", Date),
+            f("reviewer", "Reviewer", Text).says("Enter the reviewer"),
+            f("planned_publication_on", "Planned publication date", Date).says("Enter the planned publication date"),
         ],
         K::CaseClosed => vec![opt("reason", "Reason for closing", TextArea)],
         K::DeadlineExtended => vec![
-            f("step", "Deadline to extend", Radios(Options::Step)),
+            f("step", "Deadline to extend", Radios(Options::Step)).says("Select the deadline to extend"),
             opt("agency", "Agency (for an agency return)", Agency),
-            f("new_due", "New due date", Date),
-            f("reason", "Reason", TextArea),
+            f("new_due", "New due date", Date).says("Enter the new due date"),
+            f("reason", "Reason", TextArea).says("Enter the reason for the extension"),
         ],
         K::ForwardedToLa
         | K::DecisionFedBack
@@ -228,15 +260,16 @@ pub fn offered_as_form(kind: EventKind) -> bool {
 pub fn incident_fields() -> Vec<Field> {
     use Input::*;
     vec![
-        f("route", "How did the partnership hear of it?", Radios(Options::Route)),
-        f("reported_on", "Date it was reported", Date),
-        f("aware_on", "Date the LA became aware", Date),
-        f("referring_agency", "Referring agency", Agency),
-        f("incident.kind", "What happened", Radios(Options::IncidentKind)),
-        f("incident.occurred_on", "Date of the incident", Date),
-        f("incident.summary", "Summary (no names)", TextArea),
-        f("children.0.initials", "First child's initials", Text),
-        f("children.0.sex", "First child's sex", Radios(Options::Sex)),
+        f("route", "How did the partnership hear of it?", Radios(Options::Route))
+            .says("Select how the partnership heard of it"),
+        f("reported_on", "Date it was reported", Date).says("Enter the date it was reported"),
+        f("aware_on", "Date the LA became aware", Date).says("Enter the date the local authority became aware"),
+        f("referring_agency", "Referring agency", Agency).says("Select the referring agency"),
+        f("incident.kind", "What happened", Radios(Options::IncidentKind)).says("Select what happened"),
+        f("incident.occurred_on", "Date of the incident", Date).says("Enter the date of the incident"),
+        f("incident.summary", "Summary (no names)", TextArea).says("Enter a summary of the incident, without names"),
+        f("children.0.initials", "First child's initials", Text).says("Enter the first child's initials"),
+        f("children.0.sex", "First child's sex", Radios(Options::Sex)).says("Select the first child's sex"),
         opt("children.0.age_years", "First child's age in years", Number),
         opt(
             "children.0.ethnicity",
@@ -253,7 +286,8 @@ pub fn incident_fields() -> Vec<Field> {
     ]
 }
 
-/// The Initial Scoping and Information Sharing form: all optional as a draft.
+/// The Initial Scoping and Information Sharing form: all but the first question
+/// optional (and, as a draft, that one too).
 pub fn scoping_fields() -> Vec<Field> {
     use Input::*;
     domain::returns::SCOPING_QUESTIONS
@@ -264,7 +298,13 @@ pub fn scoping_fields() -> Vec<Field> {
             } else {
                 TextArea
             };
-            opt(name, question, input)
+            // The first question is the one a return cannot be submitted without; a
+            // draft may leave it for later.
+            if *name == "involvement" {
+                f(name, question, input).says("Enter your agency's involvement with the child and family")
+            } else {
+                opt(name, question, input)
+            }
         })
         .collect()
 }
@@ -273,15 +313,16 @@ pub fn scoping_fields() -> Vec<Field> {
 pub fn entry_fields() -> Vec<Field> {
     use Input::*;
     vec![
-        f("date", "Date", Date),
+        f("date", "Date", Date).says("Enter the date of the entry"),
         Field {
             name: "time",
             label: "Time (HH:MM), if known",
             hint: "",
             input: Text,
             optional: true,
+            missing: "",
         },
-        f("what_happened", "What happened", TextArea),
+        f("what_happened", "What happened", TextArea).says("Enter what happened"),
         opt("who", "Who was involved", Text),
         opt("source", "Source of the information", Text),
         opt("significance", "Significance", Text),
