@@ -107,3 +107,16 @@ test('a viewer is refused case details and signing out ends the session', async 
   await page.getByRole('heading', { name: 'Sign in' }).waitFor()
   await page.context().close()
 })
+
+test('the help, accessibility, privacy and cookies pages are in every footer and pass axe at 1280 and 320 px', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
+  await page.goto(`${server.url}/sign-in`)
+  for (const [link, heading] of [['Help', 'Help'], ['Accessibility statement', 'Accessibility statement for Rapid Review'],
+    ['Privacy', 'Privacy notice'], ['Cookies', 'Cookies']]) {
+    await page.getByRole('contentinfo').getByRole('link', { name: link, exact: true }).click()
+    await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor()
+    assert.deepEqual(await axeViolations(page), [], link)
+    assert.equal(await checkNarrow(page, `about-${link.toLowerCase().replace(/\W+/g, '-')}`), 0)
+  }
+  await page.context().close()
+})

@@ -3,6 +3,7 @@
 //! Pages call the same service layer as the JSON API (`crate::service`) and answer
 //! every error with a GOV.UK page ([`PageError`]).
 
+mod about;
 mod account;
 mod admin;
 mod admin_accounts;
@@ -117,6 +118,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/returns/{token}/submit", post(returns::submit))
         .route("/favicon.ico", get(assets::no_favicon))
+        .route("/accessibility", get(about::accessibility))
+        .route("/privacy", get(about::privacy))
+        .route("/cookies", get(about::cookies))
+        .route("/help", get(about::help))
         .merge(case_pages)
 }
 

@@ -130,6 +130,51 @@ async fn hsts_is_sent_when_the_public_url_is_https_and_not_otherwise(backend: st
     assert!(hsts.contains("max-age=63072000"), "{hsts}");
 }
 
+async fn the_public_service_pages_open_to_anyone_and_every_page_links_them(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    for (path, says) in [
+        ("/accessibility", "Accessibility statement for Rapid Review"),
+        ("/privacy", "Privacy notice"),
+        ("/cookies", "rr_session"),
+        ("/help", "Local Child Safeguarding Practice Review"),
+    ] {
+        assert_page(&app.page(None, path).await, 200, says);
+    }
+    let pm = app.browser("pm").await;
+    let signed_in = app.page(Some(&pm), "/help").await;
+    assert!(
+        signed_in.body.as_str().unwrap().contains("Sign out"),
+        "the menu when signed in"
+    );
+    for page in [app.page(None, "/sign-in").await, app.page(Some(&pm), "/").await] {
+        let html = page.body.as_str().unwrap();
+        for link in ["/accessibility", "/privacy", "/cookies", "/help"] {
+            assert!(
+                html.contains(&format!("class=\"govuk-footer__link\" href=\"{link}\"")),
+                "{link}"
+            );
+        }
+    }
+    // Administration is offered only to those who may use it.
+    let la = app.browser("la").await;
+    assert!(
+        !app.page(Some(&la), "/")
+            .await
+            .body
+            .as_str()
+            .unwrap()
+            .contains("href=\"/admin\"")
+    );
+    assert!(
+        app.page(Some(&pm), "/")
+            .await
+            .body
+            .as_str()
+            .unwrap()
+            .contains("href=\"/admin\"")
+    );
+}
+
 crate::on_both_backends!(
     refusals_are_403_pages_and_unknowns_404_pages,
     a_page_form_without_its_token_is_a_403_page,
@@ -137,4 +182,5 @@ crate::on_both_backends!(
     a_step_that_is_not_open_yet_is_a_409_page_saying_what_comes_first,
     a_form_that_fails_is_a_422_page_naming_the_field_and_keeping_what_was_typed,
     hsts_is_sent_when_the_public_url_is_https_and_not_otherwise,
+    the_public_service_pages_open_to_anyone_and_every_page_links_them,
 );
