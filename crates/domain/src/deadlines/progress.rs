@@ -59,16 +59,16 @@ impl CaseState {
         let not_met = self.path() == Path::NoSeriousHarm;
         match step {
             // Decided without forwarding: the LA had the details, so forwarding is moot.
-            StepKey::ForwardedToLa => Progress::of(Anchor::ReportedOn, self.reported_on(), self.forwarded_on)
+            StepKey::ForwardedToLa => Progress::of(step.anchor(), self.reported_on(), self.forwarded_on)
                 .unless(self.route() != Some(Route::PartnerAgency) || self.threshold.is_some()),
             StepKey::ThresholdDecision => {
-                Progress::of(Anchor::AwareOn, self.aware_on(), self.threshold.as_ref().map(|t| t.on))
+                Progress::of(step.anchor(), self.aware_on(), self.threshold.as_ref().map(|t| t.on))
             }
             StepKey::PanelNotification => {
-                Progress::of(Anchor::AwareOn, self.aware_on(), self.panel_notified_on).unless(not_met)
+                Progress::of(step.anchor(), self.aware_on(), self.panel_notified_on).unless(not_met)
             }
             StepKey::ReferralForm => {
-                Progress::of(Anchor::AwareOn, self.aware_on(), self.referral_submitted_on).unless(not_met)
+                Progress::of(step.anchor(), self.aware_on(), self.referral_submitted_on).unless(not_met)
             }
             StepKey::ChallengeWindow => {
                 let decided = |outcome| self.threshold.as_ref().is_some_and(|t| t.value == outcome);
@@ -79,53 +79,46 @@ impl CaseState {
                 let anchor = fed_back.filter(|_| decided(ThresholdOutcome::NotMet));
                 // Proposing an ALA without a challenge accepts the decision.
                 let accepted = self.ala.proposed_on.is_some() && self.challenge.raised_on.is_none();
-                Progress::of(Anchor::DecisionFedBack, anchor, self.challenge.raised_on)
+                Progress::of(step.anchor(), anchor, self.challenge.raised_on)
                     .unless(decided(ThresholdOutcome::Met) || accepted)
             }
             StepKey::AgencyRequests => Progress::of(
-                Anchor::ReferralSubmitted,
+                step.anchor(),
                 self.referral_submitted_on,
                 self.requests.iter().map(|r| r.sent_on).min(),
             )
             .unless(not_met),
             StepKey::AgencyReturn => match agency.and_then(|a| self.request(a)) {
-                Some(r) => Progress::of(Anchor::AgencyRequestsSent, Some(r.sent_on), r.received_on),
+                Some(r) => Progress::of(step.anchor(), Some(r.sent_on), r.received_on),
                 None => Progress::NotApplicable,
             },
             StepKey::RapidReviewMeeting => Progress::of(
-                Anchor::PanelNotified,
+                step.anchor(),
                 self.panel_notified_on,
                 self.meeting_held.as_ref().map(|m| m.on),
             )
             .unless(not_met),
             StepKey::PackShared => Progress::of(
-                Anchor::MeetingOn,
+                step.anchor(),
                 self.meeting.as_ref().map(|m| m.meeting_on),
                 self.pack_shared_on,
             )
             .unless(not_met || self.meeting_held.is_some()),
             StepKey::RapidReviewSubmission => {
-                Progress::of(Anchor::PanelNotified, self.panel_notified_on, self.submitted_on).unless(not_met)
+                Progress::of(step.anchor(), self.panel_notified_on, self.submitted_on).unless(not_met)
             }
-            StepKey::OutcomeCommunication => Progress::of(
-                Anchor::RapidReviewSubmitted,
-                self.submitted_on,
-                self.outcome_communicated_on,
-            )
-            .unless(not_met),
+            StepKey::OutcomeCommunication => {
+                Progress::of(step.anchor(), self.submitted_on, self.outcome_communicated_on).unless(not_met)
+            }
             StepKey::LcsprPublication => {
                 let other_recommendation = self.meeting_held.is_some() && self.lcspr_recommended().is_none();
-                Progress::of(Anchor::MeetingHeld, self.lcspr_recommended(), self.lcspr.published_on)
+                Progress::of(step.anchor(), self.lcspr_recommended(), self.lcspr.published_on)
                     .unless(not_met || other_recommendation)
             }
             StepKey::LcsprSentToPanel => {
                 let other_recommendation = self.meeting_held.is_some() && self.lcspr_recommended().is_none();
-                Progress::of(
-                    Anchor::PlannedPublicationOn,
-                    self.lcspr.planned_publication_on,
-                    self.lcspr.sent_on,
-                )
-                .unless(not_met || other_recommendation)
+                Progress::of(step.anchor(), self.lcspr.planned_publication_on, self.lcspr.sent_on)
+                    .unless(not_met || other_recommendation)
             }
         }
     }

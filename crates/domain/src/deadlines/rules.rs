@@ -107,11 +107,23 @@ impl RuleSet {
             ),
             message: e.message().to_owned(),
         })?;
+        RuleSet::from_steps(
+            file.anchor_day_is_day_one.unwrap_or(false),
+            file.steps.into_iter().flatten(),
+        )
+    }
+
+    /// A rule set from the numbers given for some steps (a file's, or a form's row by
+    /// row); the steps not given keep their defaults. Checked as a file is.
+    pub fn from_steps(
+        anchor_day_is_day_one: bool,
+        steps: impl IntoIterator<Item = (StepKey, StepRule)>,
+    ) -> Result<RuleSet, RulesError> {
         let mut set = RuleSet {
-            anchor_day_is_day_one: file.anchor_day_is_day_one.unwrap_or(false),
+            anchor_day_is_day_one,
             ..RuleSet::default()
         };
-        for (step, given) in file.steps.into_iter().flatten() {
+        for (step, given) in steps {
             let field = format!("steps.{}", step.as_str());
             if let Some(days) = given.remind_before {
                 if days > MAX_REMIND_BEFORE {
@@ -128,6 +140,24 @@ impl RuleSet {
             set.rules[index(step)] = rule;
         }
         Ok(set)
+    }
+
+    /// A step's rule as the numbers a file or form gives for it.
+    pub fn numbers(&self, step: StepKey) -> StepRule {
+        let mut numbers = StepRule {
+            remind_before: Some(self.remind_before(step)),
+            ..StepRule::default()
+        };
+        match self.rule(step) {
+            DueRule::WorkingDaysAfter(n) => numbers.working_days = Some(n),
+            DueRule::Window { start, end } => {
+                numbers.window_start = Some(start);
+                numbers.working_days = Some(end);
+            }
+            DueRule::WorkingDaysBefore(n) => numbers.working_days_before = Some(n),
+            DueRule::CalendarMonthsAfter(n) => numbers.calendar_months = Some(n),
+        }
+        numbers
     }
 
     /// The whole rule set as TOML, every step spelt out.
@@ -157,14 +187,17 @@ struct RulesFile {
     steps: Option<std::collections::BTreeMap<StepKey, StepRule>>,
 }
 
-#[derive(Deserialize, Serialize)]
+/// The numbers of one step's rule, in the shape its default has: `working_days` after
+/// the anchor (with `window_start` for a target window), `working_days_before` it, or
+/// `calendar_months` after it; and `remind_before`, working days before the due date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct StepRule {
-    working_days: Option<u32>,
-    window_start: Option<u32>,
-    working_days_before: Option<u32>,
-    calendar_months: Option<u32>,
-    remind_before: Option<u32>,
+pub struct StepRule {
+    pub working_days: Option<u32>,
+    pub window_start: Option<u32>,
+    pub working_days_before: Option<u32>,
+    pub calendar_months: Option<u32>,
+    pub remind_before: Option<u32>,
 }
 
 const MAX_WORKING_DAYS: u32 = 260;
@@ -243,6 +276,21 @@ impl StepRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_set_read_back_from_its_numbers_is_the_same() {
+        let mut changed =
+            RuleSet::from_toml("[steps]\nagency_return = { working_days = 7, remind_before = 1 }\n").unwrap();
+        changed.anchor_day_is_day_one = true;
+        let rows = StepKey::ALL.iter().map(|s| (*s, changed.numbers(*s)));
+        assert_eq!(RuleSet::from_steps(true, rows).unwrap(), changed);
+        let wrong = StepRule {
+            working_days: Some(3),
+            ..StepRule::default()
+        };
+        let err = RuleSet::from_steps(false, [(StepKey::PackShared, wrong)]).unwrap_err();
+        assert_eq!(err.field, "steps.pack_shared");
+    }
 
     #[test]
     fn the_defaults_are_domain_md_s_table() {

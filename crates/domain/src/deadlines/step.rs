@@ -55,4 +55,38 @@ impl StepKey {
             StepKey::LcsprSentToPanel => K::LcsprSentToPanel,
         }
     }
+
+    /// The date the step's clock counts from (the progress of a case uses the same).
+    pub fn anchor(self) -> Anchor {
+        match self {
+            StepKey::ForwardedToLa => Anchor::ReportedOn,
+            StepKey::ThresholdDecision | StepKey::PanelNotification | StepKey::ReferralForm => Anchor::AwareOn,
+            StepKey::ChallengeWindow => Anchor::DecisionFedBack,
+            StepKey::AgencyRequests => Anchor::ReferralSubmitted,
+            StepKey::AgencyReturn => Anchor::AgencyRequestsSent,
+            StepKey::RapidReviewMeeting | StepKey::RapidReviewSubmission => Anchor::PanelNotified,
+            StepKey::PackShared => Anchor::MeetingOn,
+            StepKey::OutcomeCommunication => Anchor::RapidReviewSubmitted,
+            StepKey::LcsprPublication => Anchor::MeetingHeld,
+            StepKey::LcsprSentToPanel => Anchor::PlannedPublicationOn,
+        }
+    }
+
+    /// Where the default rule comes from, as the deadline table in docs/domain.md says.
+    pub fn basis(self) -> &'static str {
+        match self {
+            StepKey::PanelNotification => "Statutory",
+            StepKey::ThresholdDecision => "Must come before the Panel notification",
+            StepKey::ReferralForm | StepKey::AgencyRequests | StepKey::RapidReviewMeeting => {
+                "The partnership's flowchart"
+            }
+            StepKey::RapidReviewSubmission => "The National Panel's expectation",
+            StepKey::LcsprPublication | StepKey::LcsprSentToPanel => "Statutory guidance",
+            StepKey::ForwardedToLa
+            | StepKey::AgencyReturn
+            | StepKey::PackShared
+            | StepKey::OutcomeCommunication
+            | StepKey::ChallengeWindow => "Local target",
+        }
+    }
 }

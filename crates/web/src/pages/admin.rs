@@ -1,6 +1,7 @@
 //! Administration pages: the calendar (each year's holidays with their source, adding
-//! an override, importing the gov.uk feed), agencies, and the deadline rules (users and
-//! tokens are in `admin_accounts`). Administrators only; the Partnership Manager may also change rules.
+//! an override, importing the gov.uk feed) and agencies (users and tokens are in
+//! `admin_accounts`, the deadline rules in `admin_rules`). Administrators only; the
+//! Partnership Manager may also change rules.
 //! A calendar or rules change is applied at once and every case's snapshot recomputed.
 
 use std::collections::HashMap;
@@ -12,11 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use domain::calendar::{DayKind, Override, parse_gov_uk_feed};
-use domain::deadlines::RuleSet;
 use domain::events::FieldError;
 use store::NewAgency;
 
-use super::forms::body::{FormData, date, id};
+use super::forms::body::{FormData, date};
 use super::forms::spec::{Field, Input, Options};
 use super::forms::{Choices, FieldView, field_error, views};
 use super::signed_form::SignedForm;
@@ -32,7 +32,6 @@ pub struct AdminForm {
     pub fields: Vec<FieldView>,
     pub multipart: bool,
     pub file: bool,
-    pub textarea: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -120,7 +119,7 @@ pub async fn home(page_user: PageUser) -> Result<Response, PageError> {
 }
 
 /// After a calendar or rules change: use it now and bring every case snapshot up to date.
-async fn apply_settings(state: &AppState) -> Result<(), ApiError> {
+pub(super) async fn apply_settings(state: &AppState) -> Result<(), ApiError> {
     state.reload_settings().await?;
     let settings = state.settings();
     state
@@ -167,7 +166,6 @@ async fn calendar_page(
             fields: views(&OVERRIDE_FIELDS, data, &errors, &Choices::default()),
             multipart: false,
             file: false,
-            textarea: None,
         },
         AdminForm {
             title: "Import the gov.uk bank holidays".into(),
@@ -176,7 +174,6 @@ async fn calendar_page(
             fields: Vec::new(),
             multipart: true,
             file: true,
-            textarea: None,
         },
     ];
     p.errors = errors;
@@ -332,7 +329,6 @@ async fn agencies_page(
         fields: views(&AGENCY_FIELDS, data, &errors, &Choices::default()),
         multipart: false,
         file: false,
-        textarea: None,
     }];
     p.errors = errors;
     p.notice = notice;
@@ -376,62 +372,5 @@ pub async fn add_agency(State(state): State<AppState>, form: SignedForm) -> Resu
                 .into_response())
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-fn rules_page(page_user: &PageUser, text: String, errors: Vec<(String, String)>, notice: Option<String>) -> AdminPage {
-    let mut p = page(page_user, "Deadline rules");
-    p.forms = vec![AdminForm {
-        title: "The rules in force".into(),
-        action: "/admin/rules".into(),
-        button: "Save the rules".into(),
-        fields: Vec::new(),
-        multipart: false,
-        file: false,
-        textarea: Some(text),
-    }];
-    p.errors = errors;
-    p.notice = notice;
-    p
-}
-
-pub async fn rules(
-    State(state): State<AppState>,
-    page_user: PageUser,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    allowed(&page_user, true)?;
-    let notice = q
-        .contains_key("done")
-        .then(|| "The rules are saved and every case's deadlines recomputed.".to_owned());
-    Ok(rules_page(&page_user, state.settings().rules.to_toml(), Vec::new(), notice).into_response())
-}
-
-pub async fn save_rules(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
-    let SignedForm { user: page_user, data } = form;
-    allowed(&page_user, true)?;
-    let text = data
-        .0
-        .iter()
-        .find(|(k, _)| k == "rules")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    match RuleSet::from_toml(&text) {
-        Ok(rules) => {
-            state
-                .store
-                .set_rules(&rules, &audited(&state, &page_user, "rules_changed", None))
-                .await?;
-            apply_settings(&state).await?;
-            Ok(Redirect::to("/admin/rules?done=1").into_response())
-        }
-        Err(e) => {
-            let errors = vec![(id("rules"), format!("The rules were not saved: {e}"))];
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                rules_page(&page_user, text, errors, None),
-            )
-                .into_response())
-        }
     }
 }

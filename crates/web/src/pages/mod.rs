@@ -8,6 +8,7 @@ mod account;
 mod admin;
 mod admin_accounts;
 mod admin_outbox;
+mod admin_rules;
 mod assets;
 mod case;
 mod credentials;
@@ -97,7 +98,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/users/{id}/{action}", post(admin_accounts::set_disabled))
         .route("/admin/tokens", get(admin_accounts::tokens))
         .route("/admin/tokens/{id}/revoke", post(admin_accounts::revoke_token))
-        .route("/admin/rules", get(admin::rules).post(admin::save_rules))
+        .route("/admin/rules", get(admin_rules::rules).post(admin_rules::save))
+        .route("/admin/rules.toml", get(admin_rules::export))
         .route("/reports", get(reports::show))
         .route("/reports/themes", get(reports::themes::show).post(reports::themes::add))
         .route("/cases/{id}/themes", post(reports::themes::set_for_case))

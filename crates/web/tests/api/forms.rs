@@ -112,8 +112,59 @@ async fn change_on_check_your_answers_opens_the_form_filled_in(backend: store::B
     assert!(html(&case_page).contains("Threshold decided. It is on the case"));
 }
 
+async fn the_deadline_rules_are_a_form_row_by_row_and_toml_still_moves_them(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-04").await;
+    let pm = app.browser("pm").await;
+    let form = app.page(Some(&pm), "/admin/rules").await;
+    let text = html(&form);
+    assert!(text.contains("id=\"rapid_review_meeting-window_start\" name=\"rapid_review_meeting-window_start\" type=\"text\" inputmode=\"numeric\" value=\"7\""));
+    assert!(text.contains("Counts from the day the local authority became aware. Basis: Statutory."));
+    // Every row as the form sends it, with one number changed.
+    let mut rows: Vec<(String, String)> = values(text, "name")
+        .into_iter()
+        .filter(|n| n.contains('-'))
+        .map(|n| {
+            let v = &text[text.find(&format!("name=\"{n}\"")).unwrap()..];
+            let v = &v[v.find("value=\"").unwrap() + 7..];
+            (n.to_owned(), v[..v.find('"').unwrap()].to_owned())
+        })
+        .collect();
+    for (name, value) in rows.iter_mut() {
+        if name == "panel_notification-working_days" {
+            *value = "6".into();
+        }
+    }
+    let body: Vec<String> = rows.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let sent = format!("csrf={}&anchor_day_is_day_one=no&{}", pm.csrf, body.join("&"));
+    let saved = app.submit(Some(&pm), "/admin/rules", &sent).await;
+    assert_eq!(saved.status, 303, "{}", html(&saved));
+    let export = app.page(Some(&pm), "/admin/rules.toml").await;
+    assert_eq!(export.status, 200);
+    let toml = html(&export);
+    assert!(toml.contains("panel_notification = { working_days = 6 }"), "{toml}");
+    // A number out of range is refused on its own row, and nothing changes.
+    let wrong = sent.replace(
+        "panel_notification-working_days=6",
+        "panel_notification-working_days=999",
+    );
+    let refused = app.submit(Some(&pm), "/admin/rules", &wrong).await;
+    assert_eq!(refused.status, 422);
+    assert!(html(&refused).contains("href=\"#panel_notification-working_days\""));
+    // The TOML import still works.
+    let import = format!(
+        "csrf={}&rules=%5Bsteps%5D%0Aagency_return+%3D+%7B+working_days+%3D+9+%7D%0A",
+        pm.csrf
+    );
+    assert_eq!(app.submit(Some(&pm), "/admin/rules", &import).await.status, 303);
+    let toml = app.page(Some(&pm), "/admin/rules.toml").await;
+    assert!(html(&toml).contains("agency_return = { working_days = 9 }"));
+    let la = app.browser("la").await;
+    assert_eq!(app.page(Some(&la), "/admin/rules.toml").await.status, 403);
+}
+
 crate::on_both_backends!(
     every_radio_and_checkbox_has_a_label_of_its_own_and_ids_are_unique,
     a_failed_submit_names_every_missing_answer_in_page_order_and_keeps_the_rest,
     change_on_check_your_answers_opens_the_form_filled_in,
+    the_deadline_rules_are_a_form_row_by_row_and_toml_still_moves_them,
 );
