@@ -214,8 +214,11 @@ impl CaseState {
                 Ok(Some(submitted))
             }
             K::EsgRecommendationMade => {
-                let held = self.held_meeting("the recommendation to the ESG")?;
-                once(self.esg_recommendation_on, "the recommendation to the ESG")?;
+                let held = self.held_meeting("the recommendation to the Executive Strategic Group (ESG)")?;
+                once(
+                    self.esg_recommendation_on,
+                    "the recommendation to the Executive Strategic Group (ESG)",
+                )?;
                 Ok(Some(held))
             }
             K::AlaProposed => self.ala_proposal(),
@@ -224,13 +227,16 @@ impl CaseState {
                     self.ala.proposed_on,
                     "propose the Alternative Learning Activity (ala_proposed) before deciding on it",
                 )?;
-                once(self.ala.decided.as_ref().map(|d| d.on), "the ALA decision")?;
+                once(
+                    self.ala.decided.as_ref().map(|d| d.on),
+                    "the Alternative Learning Activity (ALA) decision",
+                )?;
                 Ok(Some(proposed))
             }
             K::AlaCompleted => {
                 let Some(decided) = &self.ala.decided else {
                     return Err(Refusal::now(
-                        "record the ALA decision (ala_decided) before its completion",
+                        "record the Alternative Learning Activity (ALA) decision (ala_decided) before its completion",
                     ));
                 };
                 if decided.value == AlaDecision::NoAction {
@@ -238,7 +244,10 @@ impl CaseState {
                         "the partners decided to take no action, so there is no activity to complete",
                     ));
                 }
-                once(self.ala.completed_on, "the ALA completion")?;
+                once(
+                    self.ala.completed_on,
+                    "the completion of the Alternative Learning Activity (ALA)",
+                )?;
                 Ok(Some(decided.on))
             }
             K::LcsprCommissioned => {
@@ -473,7 +482,7 @@ impl CaseState {
                 "resolve the challenge (challenge_resolved) before proposing an Alternative Learning Activity",
             ));
         }
-        once(self.ala.proposed_on, "an ALA proposal")?;
+        once(self.ala.proposed_on, "an Alternative Learning Activity (ALA) proposal")?;
         let Some(fed_back) = self.fed_back_on.or(self.threshold.as_ref().map(|t| t.on)) else {
             return Err(Refusal::now("record the threshold decision (threshold_decided) first"));
         };

@@ -19,7 +19,8 @@ pub struct ChronologyPage {
     pub nav: Option<Nav>,
     pub case_id: String,
     pub reference: String,
-    pub agencies: Vec<(String, bool)>,
+    /// (slug, name, selected)
+    pub agencies: Vec<(String, String, bool)>,
     pub from: String,
     pub to: String,
     pub query: String,
@@ -64,6 +65,14 @@ pub async fn chronology(
     if !qs.is_empty() {
         base.push('&');
     }
+    let names: HashMap<String, String> = state
+        .store
+        .list_agencies()
+        .await?
+        .into_iter()
+        .map(|a| (a.slug.to_string(), a.name))
+        .collect();
+    let name = |slug: &str| names.get(slug).cloned().unwrap_or_else(|| slug.to_owned());
     let total = i64::try_from(chronology.entries.len()).unwrap_or(i64::MAX);
     let pager = Pager::new(total, PER_PAGE, query.get("page").map(String::as_str), &base);
     let entries = chronology
@@ -71,7 +80,7 @@ pub async fn chronology(
         .into_iter()
         .skip(usize::try_from(pager.offset()).unwrap_or(0))
         .take(usize::try_from(pager.size).unwrap_or(0))
-        .map(|(a, e)| (a.to_string(), e.cells()))
+        .map(|(a, e)| (name(a.as_str()), e.cells()))
         .collect();
     Ok(ChronologyPage {
         pager,
@@ -82,7 +91,7 @@ pub async fn chronology(
             .into_iter()
             .map(|a| {
                 let selected = a.as_str() == agency;
-                (a.to_string(), selected)
+                (a.to_string(), name(a.as_str()), selected)
             })
             .collect(),
         filtered: !filter.is_empty(),
