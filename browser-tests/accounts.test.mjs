@@ -21,7 +21,7 @@ after(async () => {
 })
 
 async function freshPage () {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   return context.newPage()
 }
 

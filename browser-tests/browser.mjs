@@ -23,7 +23,26 @@ export async function axeViolations (page) {
   await page.evaluate(axeSource)
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))
   const found = result.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
-  return found.concat(await unnamedControls(page))
+  return found.concat(await unnamedControls(page), await unexplained(page))
+}
+
+/** The abbreviations a page must write out in full where it first uses them. */
+const ABBREVIATIONS = {
+  ESG: 'Executive Strategic Group',
+  LCSPR: 'Local Child Safeguarding Practice Review',
+  ALA: 'Alternative Learning Activity',
+  JCR: 'Joint Case Review'
+}
+
+/** Each abbreviation whose first use on the page is not after its full form. */
+export async function unexplained (page) {
+  const text = await page.locator('main').innerText().catch(() => '')
+  return Object.entries(ABBREVIATIONS).flatMap(([short, full]) => {
+    const first = text.search(new RegExp(`\\b${short}\\b`))
+    if (first < 0) return []
+    const written = text.toLowerCase().indexOf(full.toLowerCase())
+    return written >= 0 && written < first ? [] : [`unexplained-abbreviation: ${short} is used before "${full}"`]
+  })
 }
 
 /** Every form control on the page without an accessible name of its own: axe passes a
@@ -52,7 +71,7 @@ export async function checkNarrow (page, name) {
   await page.setViewportSize({ width: 320, height: 800 })
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
   await page.screenshot({ path: join(screenshots, `${name}-320.png`), fullPage: true })
-  await page.setViewportSize({ width: 1024, height: 800 })
+  await page.setViewportSize({ width: 1280, height: 800 })
   return overflow
 }
 

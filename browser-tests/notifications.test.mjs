@@ -22,7 +22,7 @@ after(async () => {
 })
 
 async function as (email) {
-  const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage()
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
   await signIn(page, server.url, email, server.passwords[email])
   await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
   return page

@@ -20,7 +20,7 @@ after(async () => {
 const manager = 'manager@demo.rapid-review.test'
 
 async function freshPage () {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   return context.newPage()
 }
 
@@ -118,5 +118,41 @@ test('the help, accessibility, privacy and cookies pages are in every footer and
     assert.deepEqual(await axeViolations(page), [], link)
     assert.equal(await checkNarrow(page, `about-${link.toLowerCase().replace(/\W+/g, '-')}`), 0)
   }
+  await page.context().close()
+})
+
+test('search finds part of a reference and a child\'s initials; the papers pack says which returns it waits for', async () => {
+  const page = await freshPage()
+  const business = 'business@demo.rapid-review.test'
+  await signIn(page, server.url, business, server.passwords[business])
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
+  await page.goto(`${server.url}/cases?q=0003`)
+  const rows = page.locator('tbody tr')
+  assert.ok(await rows.count() >= 1)
+  for (const text of await rows.allInnerTexts()) assert.match(text, /0003/)
+  // A case with an outstanding return: its pack is not ready, and its link names the child.
+  await page.goto(`${server.url}/cases`)
+  const hrefs = await page.locator('tbody a').evaluateAll(links => links.map(a => a.getAttribute('href')))
+  let found
+  for (const href of hrefs) {
+    await page.goto(`${server.url}${href}`)
+    if (await page.locator('input[id^="link-"]').count() > 0) {
+      found = { href, reference: (await page.getByRole('heading', { level: 1 }).innerText()).replace(/^Case /, '') }
+      found.link = await page.locator('input[id^="link-"]').first().inputValue()
+      break
+    }
+  }
+  assert.ok(found, 'a demo case has an outstanding return')
+  await page.getByRole('link', { name: 'Papers pack (ZIP)' }).click()
+  await page.getByRole('heading', { name: 'The papers pack is not ready yet' }).waitFor()
+  assert.ok(await page.locator('tbody tr').count() >= 1, 'lists the returns it waits for')
+  assert.doesNotMatch(await page.locator('main').innerText(), /[a-z]+-[a-z]+-?[a-z]* *\t/, 'agency names, not slugs')
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'pack-not-ready'), 0)
+  await page.goto(found.link)
+  const child = await page.locator('.govuk-summary-list__row', { hasText: /^Child/ }).locator('dd').innerText()
+  const initials = child.split(',')[0].trim()
+  await page.goto(`${server.url}/cases?q=${encodeURIComponent(initials)}`)
+  assert.match(await page.locator('tbody').innerText(), new RegExp(found.reference))
   await page.context().close()
 })

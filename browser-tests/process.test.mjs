@@ -31,7 +31,7 @@ const people = {
 
 /** A signed-in page for one demo person. */
 async function as (who) {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   const page = await context.newPage()
   await signIn(page, server.url, people[who], server.passwords[people[who]])
   await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()

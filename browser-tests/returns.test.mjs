@@ -24,7 +24,7 @@ after(async () => {
 })
 
 async function signedIn () {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, acceptDownloads: true })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
   const page = await context.newPage()
   await signIn(page, server.url, business, server.passwords[business])
   await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
@@ -48,7 +48,7 @@ test('an agency completes, corrects and submits its return through the link; the
   const { caseUrl, link } = await findReturnLink(staff)
   assert.match(link, /\/returns\/[0-9a-f]{64}$/)
 
-  const agency = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage()
+  const agency = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
   await agency.goto(link)
   // The start page: what is asked, by when, about which child, and who to contact.
   await agency.getByRole('heading', { name: /^Return for / }).waitFor()

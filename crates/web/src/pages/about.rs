@@ -49,7 +49,7 @@ pub const GLOSSARY: [(&str, &str, &str); 8] = [
     (
         "CSPR",
         "Child Safeguarding Practice Review",
-        "A review of a serious child safeguarding case, local (LCSPR) or national.",
+        "A review of a serious child safeguarding case, by the partnership or by the National Panel.",
     ),
     (
         "ESG",
@@ -78,8 +78,8 @@ pub const GLOSSARY: [(&str, &str, &str); 8] = [
     ),
     (
         "Working day",
-        "A day that is not a weekend or a bank holiday in England",
-        "Every clock in the service counts working days, on the partnership's own calendar.",
+        "Working day",
+        "A day that is not a weekend or a bank holiday in England. Every clock in the service counts working days, on the partnership's own calendar.",
     ),
 ];
 
