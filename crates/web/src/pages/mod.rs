@@ -107,24 +107,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/outbox/test", post(admin_outbox::send_test))
         .route("/admin/outbox/{id}/retry", post(admin_outbox::retry))
         .route("/assets/{file}", get(assets::asset))
-        .route("/returns/{token}", get(returns::show))
-        .route("/returns/{token}/questions", get(returns::questions))
-        .route("/returns/{token}/chronology", get(returns::chronology))
-        .route("/returns/{token}/check", get(returns::check))
-        .route("/returns/{token}/submitted", get(returns::submitted))
-        .route("/returns/{token}/scoping", post(returns::save_scoping))
-        .route("/returns/{token}/entries", post(returns::add_entry))
-        .route(
-            "/returns/{token}/upload",
-            post(returns::upload).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES)),
-        )
-        .route("/returns/{token}/submit", post(returns::submit))
         .route("/favicon.ico", get(assets::no_favicon))
         .route("/accessibility", get(about::accessibility))
         .route("/privacy", get(about::privacy))
         .route("/cookies", get(about::cookies))
         .route("/help", get(about::help))
         .merge(case_pages)
+        .merge(returns::routes())
 }
 
 /// The menu of the signed-in user of a request, if there is one (for error pages).

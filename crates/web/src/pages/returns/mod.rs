@@ -20,14 +20,33 @@ pub use chronology::{add_entry, chronology, upload};
 pub use questions::{questions, save_scoping};
 pub use start::show;
 
+use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use store::ReturnRequest;
 
 use super::{PageError, long_date};
 use crate::service::Refused;
 use crate::service::returns as links;
 use crate::state::AppState;
+
+/// The journey's routes, open to anyone with the link.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/returns/{token}", get(show))
+        .route("/returns/{token}/questions", get(questions))
+        .route("/returns/{token}/chronology", get(chronology))
+        .route("/returns/{token}/check", get(check))
+        .route("/returns/{token}/submitted", get(submitted))
+        .route("/returns/{token}/scoping", post(save_scoping))
+        .route("/returns/{token}/entries", post(add_entry))
+        .route(
+            "/returns/{token}/upload",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES)),
+        )
+        .route("/returns/{token}/submit", post(submit))
+}
 
 /// A use of a link: the token and the route, for the audit.
 #[derive(Clone, Copy)]
