@@ -19,7 +19,7 @@ mod notifications;
 mod pager;
 mod reports;
 mod reset_password;
-mod returns;
+pub(crate) mod returns;
 mod security;
 mod sign_in;
 mod signed_form;

@@ -4,6 +4,7 @@
 //! front end turns into its own format (JSON under `/api`, a GOV.UK page elsewhere).
 //! Nothing here knows HTTP.
 
+pub mod agencies;
 pub mod cases;
 pub mod chronology;
 pub mod outbox;

@@ -65,14 +65,8 @@ pub async fn chronology(
     if !qs.is_empty() {
         base.push('&');
     }
-    let names: HashMap<String, String> = state
-        .store
-        .list_agencies()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug.to_string(), a.name))
-        .collect();
-    let name = |slug: &str| names.get(slug).cloned().unwrap_or_else(|| slug.to_owned());
+    let names = crate::service::agencies::names(&state).await?;
+    let name = |slug: &str| crate::service::agencies::name_of(&names, slug);
     let total = i64::try_from(chronology.entries.len()).unwrap_or(i64::MAX);
     let pager = Pager::new(total, PER_PAGE, query.get("page").map(String::as_str), &base);
     let entries = chronology

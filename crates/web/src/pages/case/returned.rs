@@ -79,12 +79,7 @@ pub async fn returned(
         agency: request.agency_name.clone(),
         submitted_on: long_date(submitted_on),
         outside: request.scoping == domain::returns::Scoping::default() && request.entries == 0,
-        answers: request
-            .scoping
-            .answers()
-            .into_iter()
-            .map(|(_, q, a)| (q.to_owned(), if a.is_empty() { "Not answered".to_owned() } else { a }))
-            .collect(),
+        answers: crate::pages::returns::answers_as_read(&request.scoping),
         entries: entries.iter().map(ChronologyEntry::cells).collect(),
         pager,
     };

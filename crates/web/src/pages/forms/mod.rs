@@ -239,20 +239,17 @@ fn date_problem(f: &Field, e: &FieldError) -> String {
 }
 
 pub(crate) async fn choices(state: &AppState, record: Option<&CaseRecord>) -> Result<Choices, Refused> {
-    let agencies = state
-        .store
-        .list_agencies()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug.to_string(), a.name))
-        .collect();
+    let agencies = crate::service::agencies::names(state).await?;
     let outstanding = record
         .map(|r| domain::process::fold(&r.events))
         .map(|s| {
             s.requests
                 .iter()
                 .filter(|r| r.received_on.is_none())
-                .map(|r| (r.agency.to_string(), r.agency.to_string()))
+                .map(|r| {
+                    let name = crate::service::agencies::name_of(&agencies, r.agency.as_str());
+                    (r.agency.to_string(), name)
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -38,14 +38,8 @@ pub struct SubmittedPage {
 
 /// `GET /returns/{token}/check`
 pub async fn check(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
-    let link = Use {
-        token: &token,
-        action: "GET /returns/{token}/check",
-    };
-    let request = match open_to_read(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, "GET /returns/{token}/check");
+    let request = opened!(open_to_read(&state, link));
     if let Some(start) = read_only_goes_to_start(&token, &request, &state) {
         return Ok(start);
     }
@@ -74,14 +68,8 @@ pub async fn check(State(state): State<AppState>, Path(token): Path<String>) -> 
 
 /// `POST /returns/{token}/submit`
 pub async fn submit(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
-    let link = Use {
-        token: &token,
-        action: "POST /returns/{token}/submit",
-    };
-    let request = match open_for_change(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, "POST /returns/{token}/submit");
+    let request = opened!(open_for_change(&state, link));
     match links::submit(&state, &request, link.action).await {
         Ok(_) => Ok(Redirect::to(&format!("/returns/{token}/submitted")).into_response()),
         Err(Refused::Invalid(e)) => {
@@ -103,14 +91,8 @@ pub async fn submit(State(state): State<AppState>, Path(token): Path<String>) ->
 
 /// `GET /returns/{token}/submitted`
 pub async fn submitted(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
-    let link = Use {
-        token: &token,
-        action: "GET /returns/{token}/submitted",
-    };
-    let request = match open_to_read(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, "GET /returns/{token}/submitted");
+    let request = opened!(open_to_read(&state, link));
     let Some(on) = request.submitted_on else {
         return Ok(Redirect::to(&format!("/returns/{token}")).into_response());
     };

@@ -80,14 +80,8 @@ pub async fn chronology(
     Path(token): Path<String>,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
-    let link = Use {
-        token: &token,
-        action: "GET /returns/{token}/chronology",
-    };
-    let request = match open_to_read(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, "GET /returns/{token}/chronology");
+    let request = opened!(open_to_read(&state, link));
     let notice = notice_text(q.done.as_deref());
     let shown = page(&state, &token, &request, None, Vec::new(), notice, q.page.as_deref()).await?;
     Ok(shown.into_response())
@@ -139,14 +133,8 @@ pub async fn add_entry(
     Path(token): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let link = Use {
-        token: &token,
-        action: "POST /returns/{token}/entries",
-    };
-    let request = match open_for_change(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, "POST /returns/{token}/entries");
+    let request = opened!(open_for_change(&state, link));
     let data = FormData::parse(&body);
     let fields = entry_fields();
     let found = problems(&fields, &data, false);
@@ -188,14 +176,8 @@ pub async fn upload(
     Path(token): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let link = Use {
-        token: &token,
-        action: "POST /returns/{token}/upload",
-    };
-    let request = match open_for_change(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, "POST /returns/{token}/upload");
+    let request = opened!(open_for_change(&state, link));
     let mut file = None;
     loop {
         match multipart.next_field().await {

@@ -10,6 +10,17 @@
 //! read-only; after the link's expiry they say only that it has expired. Every use is
 //! audited, refusals included.
 
+/// The request a link opens, or (returned from the handler at once) the page that
+/// says why it does not.
+macro_rules! opened {
+    ($open:expr) => {
+        match $open.await {
+            Ok(request) => request,
+            Err(page) => return Ok(page),
+        }
+    };
+}
+
 mod check;
 mod chronology;
 mod questions;
@@ -53,6 +64,12 @@ pub fn routes() -> Router<AppState> {
 struct Use<'a> {
     token: &'a str,
     action: &'static str,
+}
+
+impl<'a> Use<'a> {
+    fn of(token: &'a str, action: &'static str) -> Use<'a> {
+        Use { token, action }
+    }
 }
 
 /// What every page of the journey shows at its top.
@@ -143,6 +160,16 @@ fn read_only_goes_to_start(token: &str, request: &ReturnRequest, state: &AppStat
     links::writable(state, request)
         .is_err()
         .then(|| Redirect::to(&format!("/returns/{token}")).into_response())
+}
+
+/// The scoping answers as a person reads them: each question with its answer, or "Not
+/// answered".
+pub(crate) fn answers_as_read(scoping: &domain::returns::Scoping) -> Vec<(String, String)> {
+    scoping
+        .answers()
+        .into_iter()
+        .map(|(_, q, a)| (q.to_owned(), if a.is_empty() { "Not answered".to_owned() } else { a }))
+        .collect()
 }
 
 /// Where a step of the journey goes next, with the banner to show there.

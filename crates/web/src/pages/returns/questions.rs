@@ -73,14 +73,8 @@ pub async fn questions(
     Path(token): Path<String>,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
-    let link = Use {
-        token: &token,
-        action: "GET /returns/{token}/questions",
-    };
-    let request = match open_to_read(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, "GET /returns/{token}/questions");
+    let request = opened!(open_to_read(&state, link));
     if let Some(start) = read_only_goes_to_start(&token, &request, &state) {
         return Ok(start);
     }
@@ -94,14 +88,8 @@ pub async fn save_scoping(
     Path(token): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let link = Use {
-        token: &token,
-        action: "POST /returns/{token}/scoping",
-    };
-    let request = match open_for_change(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, "POST /returns/{token}/scoping");
+    let request = opened!(open_for_change(&state, link));
     let data = FormData::parse(&body);
     let fields = scoping_fields();
     let found = problems(&fields, &data, true);

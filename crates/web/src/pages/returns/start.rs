@@ -44,26 +44,15 @@ pub(super) async fn page(
         contacts: links::contacts(state).await?,
         started: request.draft_saved || request.entries > 0,
         entries: request.entries,
-        answers: request
-            .scoping
-            .answers()
-            .into_iter()
-            .map(|(_, q, a)| (q.to_owned(), if a.is_empty() { "Not answered".to_owned() } else { a }))
-            .collect(),
+        answers: super::answers_as_read(&request.scoping),
     })
 }
 
 /// `GET /returns/{token}`
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
     const VIEW: &str = "GET /returns/{token}";
-    let link = Use {
-        token: &token,
-        action: VIEW,
-    };
-    let mut request = match open(&state, link).await {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let link = Use::of(&token, VIEW);
+    let mut request = opened!(open(&state, link));
     state.store.mark_opened(&request.id, state.clock.now()).await?;
     request.opened = true;
     links::audit(&state, Some(&request), VIEW, StatusCode::OK.as_u16()).await?;
