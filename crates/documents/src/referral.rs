@@ -2,7 +2,6 @@
 
 use domain::events::{Event, EventPayload, IncidentReported};
 use domain::process;
-use serde_json::Value;
 
 use crate::ReferralForm;
 
@@ -18,49 +17,108 @@ pub fn referral_form(case_reference: &str, events: &[Event]) -> ReferralForm {
     // The incident as corrected: corrections are folded into the effective events.
     let incident: Option<IncidentReported> = domain::process::corrected_incident(events).or(incident);
     if let Some(i) = incident {
-        let fields_of = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
-        let json = serde_json::to_value(&i).unwrap_or_default();
-        add("Route", fields_of(&json["route"]).replace('_', " "));
-        add("Reported on", i.reported_on.to_string());
-        add("LA aware on", i.aware_on.to_string());
+        add("How the partnership heard", i.route.label().to_owned());
+        add("Reported on", long(i.reported_on));
+        add("Local authority aware on", long(i.aware_on));
         add("Referring agency", i.referring_agency.to_string());
-        add("Incident", fields_of(&json["incident"]["kind"]).replace('_', " "));
-        add("Incident date", i.incident.occurred_on.to_string());
+        add("What happened", i.incident.kind.label().to_owned());
+        add("Date of the incident", long(i.incident.occurred_on));
         add("Summary", i.incident.summary.to_string());
-        for (n, child) in json["children"].as_array().into_iter().flatten().enumerate() {
-            let describe = child
-                .as_object()
-                .map(|o| {
-                    o.iter()
-                        .map(|(k, v)| format!("{}: {}", k.replace('_', " "), fields_of(v)))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .unwrap_or_default();
-            add(&format!("Child {}", n + 1), describe);
+        for (n, child) in i.children.iter().enumerate() {
+            add(&format!("Child {}", n + 1), describe(child));
         }
     }
     if let Some(t) = &state.threshold {
-        add(
-            "Threshold decision",
-            format!("{:?} on {}", t.value, t.on)
-                .replace("NotMet", "not met")
-                .replace("Met", "met"),
-        );
+        add("Threshold decision", format!("{} on {}", t.value.label(), long(t.on)));
     }
     for e in events {
         match &e.payload {
             EventPayload::ThresholdDecided(p) => add("Decision rationale", p.rationale.to_string()),
             EventPayload::PanelNotified(p) => add(
                 "National Panel notified",
-                format!("{} (reference {})", e.on, p.reference),
+                format!("{} (reference {})", long(e.on), p.reference),
             ),
-            EventPayload::ReferralSubmitted(_) => add("Referral form submitted", e.on.to_string()),
+            EventPayload::ReferralSubmitted(_) => add("Referral form submitted", long(e.on)),
             _ => {}
         }
     }
     ReferralForm {
         case_reference: case_reference.to_owned(),
         fields,
+    }
+}
+
+/// A date as people write it: "21 December 2026".
+fn long(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// One child as the form describes them: initials, sex, age, and what is known.
+fn describe(child: &domain::events::Child) -> String {
+    let mut parts = vec![String::from(child.initials.clone()), child.sex.label().to_owned()];
+    match (child.unborn, child.age_years, child.date_of_birth) {
+        (true, _, _) => parts.push("unborn".into()),
+        (_, Some(1), _) => parts.push("1 year old".into()),
+        (_, Some(age), _) => parts.push(format!("{age} years old")),
+        (_, None, Some(born)) => parts.push(format!("born {}", long(born))),
+        _ => {}
+    }
+    if let Some(e) = child.ethnicity {
+        parts.push(format!("ethnicity: {}", e.label()));
+    }
+    let flags = [
+        (child.disability, "disabled"),
+        (child.looked_after, "looked after"),
+        (child.child_protection_plan, "on a child protection plan"),
+        (child.child_in_need, "a child in need"),
+    ];
+    for (known, what) in flags {
+        match known {
+            Some(true) => parts.push(what.to_owned()),
+            Some(false) => parts.push(format!("not {what}")),
+            None => {}
+        }
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::events::parse_event_request;
+    use serde_json::json;
+
+    #[test]
+    fn the_referral_form_writes_dates_and_choices_as_people_read_them() {
+        let body = json!({
+            "route": "children_services", "reported_on": "2026-12-21", "aware_on": "2026-12-21",
+            "referring_agency": "northfield-primary",
+            "incident": {"kind": "serious_harm", "occurred_on": "2026-12-20", "summary": "Synthetic."},
+            "children": [{"initials": "AB", "sex": "female", "age_years": 6, "looked_after": false}]
+        });
+        let request = parse_event_request(body, Some(domain::events::EventKind::IncidentReported)).unwrap();
+        let first = process::record(
+            &[],
+            request.event,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 21).unwrap(),
+        )
+        .unwrap();
+        let form = referral_form("RR-2026-0001", &[first]);
+        let field = |k: &str| {
+            form.fields
+                .iter()
+                .find(|(f, _)| f == k)
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
+        assert_eq!(field("Local authority aware on"), "21 December 2026");
+        assert_eq!(field("Date of the incident"), "20 December 2026");
+        assert_eq!(field("Child 1"), "AB, Female, 6 years old, not looked after");
+        assert!(
+            !form
+                .fields
+                .iter()
+                .any(|(_, v)| v.contains("2026-12") || v.contains('_'))
+        );
     }
 }
