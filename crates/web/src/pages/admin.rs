@@ -18,7 +18,7 @@ use store::NewAgency;
 
 use super::forms::body::{FormData, date};
 use super::forms::spec::{Field, Input, Options};
-use super::forms::{Choices, FieldView, field_error, views};
+use super::forms::{Choices, FieldView, field_error, problems, views};
 use super::signed_form::SignedForm;
 use super::{Nav, PageUser};
 use crate::error::ApiError;
@@ -60,9 +60,10 @@ pub(super) const fn field(name: &'static str, label: &'static str, input: Input,
 }
 
 const OVERRIDE_FIELDS: [Field; 3] = [
-    field("date", "Date", Input::Date, false),
-    field("kind", "The day becomes", Input::Radios(Options::DayKind), false),
-    field("name", "Name or reason", Input::Text, false),
+    field("date", "Date", Input::Date, false).says("Enter the date"),
+    field("kind", "The day becomes", Input::Radios(Options::DayKind), false)
+        .says("Select whether the day becomes a holiday or a working day"),
+    field("name", "Name or reason", Input::Text, false).says("Enter the name of the day or the reason for the change"),
 ];
 const AGENCY_FIELDS: [Field; 4] = [
     field(
@@ -70,9 +71,10 @@ const AGENCY_FIELDS: [Field; 4] = [
         "Short name (lower-case letters, digits and hyphens)",
         Input::Text,
         false,
-    ),
-    field("name", "Name", Input::Text, false),
-    field("kind", "Kind of agency (school, GP, police…)", Input::Text, false),
+    )
+    .says("Enter a short name, like northfield-primary"),
+    field("name", "Name", Input::Text, false).says("Enter the agency's name"),
+    field("kind", "Kind of agency (school, GP, police…)", Input::Text, false).says("Enter the kind of agency"),
     field("email", "Email for requests", Input::Text, true),
 ];
 /// Whether `page_user` may use these pages: administrators, and for the deadline rules
@@ -211,6 +213,11 @@ pub async fn add_override(State(state): State<AppState>, form: SignedForm) -> Re
     let SignedForm { user: page_user, data } = form;
     allowed(&page_user, false)?;
     let year = state.clock.today().year();
+    let found = problems(&OVERRIDE_FIELDS, &data, false);
+    if !found.is_empty() {
+        let page = calendar_page(&state, &page_user, year, &data, found, None).await;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let checked = (|| -> Result<Override, FieldError> {
         let day = date(&data, "date")?
             .and_then(|d| d.parse().ok())
@@ -352,6 +359,11 @@ pub async fn agencies(
 pub async fn add_agency(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
     let SignedForm { user: page_user, data } = form;
     allowed(&page_user, false)?;
+    let found = problems(&AGENCY_FIELDS, &data, false);
+    if !found.is_empty() {
+        let page = agencies_page(&state, &page_user, &data, found, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let email = Some(data.get("email")).filter(|e| !e.is_empty());
     let added = match NewAgency::new(data.get("slug"), data.get("name"), data.get("kind"), email) {
         Ok(new) => state

@@ -14,15 +14,15 @@ use store::{NewUser, User};
 use super::admin::{allowed, audited, field};
 use super::forms::body::FormData;
 use super::forms::spec::{Field, Input, Options};
-use super::forms::{Choices, FieldView, field_error, views};
+use super::forms::{Choices, FieldView, field_error, problems, views};
 use super::signed_form::SignedForm;
 use super::{Nav, PageError, PageUser};
 use crate::state::AppState;
 
 const USER_FIELDS: [Field; 6] = [
-    field("email", "Email address", Input::Text, false),
-    field("name", "Name", Input::Text, false),
-    field("role", "Role", Input::Radios(Options::Role), false),
+    field("email", "Email address", Input::Text, false).says("Enter the email address"),
+    field("name", "Name", Input::Text, false).says("Enter the person's name"),
+    field("role", "Role", Input::Radios(Options::Role), false).says("Select the role"),
     field(
         "partner",
         "Partner (for a partner representative)",
@@ -131,6 +131,13 @@ pub async fn users(
 pub async fn add_user(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
     let SignedForm { user: page_user, data } = form;
     allowed(&page_user, false)?;
+    let found = problems(&USER_FIELDS, &data, false);
+    if !found.is_empty() {
+        // The password is never sent back to the page.
+        let kept = FormData(data.0.into_iter().filter(|(k, _)| k != "password").collect());
+        let page = users_page(&state, &page_user, &kept, found).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let some = |name: &str| Some(data.get(name)).filter(|v| !v.is_empty());
     let password = Some(data.raw("password")).filter(|p| !p.is_empty()).map(str::to_owned);
     let added = match NewUser::new(

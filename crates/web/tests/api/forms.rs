@@ -162,9 +162,25 @@ async fn the_deadline_rules_are_a_form_row_by_row_and_toml_still_moves_them(back
     assert_eq!(app.page(Some(&la), "/admin/rules.toml").await.status, 403);
 }
 
+async fn an_administrator_s_form_names_every_missing_answer_at_once(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-04").await;
+    let admin = app.browser("admin").await;
+    let res = app
+        .submit(Some(&admin), "/admin/users", &format!("csrf={}&name=Sam+Synthetic", admin.csrf))
+        .await;
+    assert_eq!(res.status, 422);
+    let text = html(&res);
+    let summary = &text[text.find("govuk-error-summary__list").unwrap()..];
+    let summary = &summary[..summary.find("</ul>").unwrap()];
+    assert_eq!(values(summary, "href"), vec!["#email", "#role"]);
+    assert!(summary.contains("Enter the email address") && summary.contains("Select the role"));
+    assert!(text.contains("value=\"Sam Synthetic\""), "the name typed is kept");
+}
+
 crate::on_both_backends!(
     every_radio_and_checkbox_has_a_label_of_its_own_and_ids_are_unique,
     a_failed_submit_names_every_missing_answer_in_page_order_and_keeps_the_rest,
     change_on_check_your_answers_opens_the_form_filled_in,
     the_deadline_rules_are_a_form_row_by_row_and_toml_still_moves_them,
+    an_administrator_s_form_names_every_missing_answer_at_once,
 );
