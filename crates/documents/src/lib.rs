@@ -15,7 +15,7 @@ pub use chronology::{MergedEntry, chronology_csv, chronology_template_xlsx, chro
 pub use docx::{ReferralForm, referral_docx, return_docx, scoping_template_docx};
 pub use ics::meeting_ics;
 pub use pack::{PackFile, pack_zip};
-pub use referral::referral_form;
+pub use referral::{describe_child, referral_form};
 pub use table::{CsvTable, table_csv, table_xlsx};
 pub use upload::{UploadError, read_chronology};
 

@@ -25,7 +25,7 @@ pub fn referral_form(case_reference: &str, events: &[Event]) -> ReferralForm {
         add("Date of the incident", long(i.incident.occurred_on));
         add("Summary", i.incident.summary.to_string());
         for (n, child) in i.children.iter().enumerate() {
-            add(&format!("Child {}", n + 1), describe(child));
+            add(&format!("Child {}", n + 1), describe_child(child));
         }
     }
     if let Some(t) = &state.threshold {
@@ -53,8 +53,9 @@ fn long(d: chrono::NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-/// One child as the form describes them: initials, sex, age, and what is known.
-fn describe(child: &domain::events::Child) -> String {
+/// One child as the form (and the case page) describes them: initials, sex, age, and
+/// what is known.
+pub fn describe_child(child: &domain::events::Child) -> String {
     let mut parts = vec![String::from(child.initials.clone()), child.sex.label().to_owned()];
     match (child.unborn, child.age_years, child.date_of_birth) {
         (true, _, _) => parts.push("unborn".into()),

@@ -166,7 +166,11 @@ async fn an_administrator_s_form_names_every_missing_answer_at_once(backend: sto
     let app = TestApp::new(backend, "2027-01-04").await;
     let admin = app.browser("admin").await;
     let res = app
-        .submit(Some(&admin), "/admin/users", &format!("csrf={}&name=Sam+Synthetic", admin.csrf))
+        .submit(
+            Some(&admin),
+            "/admin/users",
+            &format!("csrf={}&name=Sam+Synthetic", admin.csrf),
+        )
         .await;
     assert_eq!(res.status, 422);
     let text = html(&res);

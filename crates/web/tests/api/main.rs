@@ -10,6 +10,7 @@ mod access;
 mod accounts;
 mod audit;
 mod calendar;
+mod case_page;
 mod concurrency;
 mod dashboard;
 mod errors;

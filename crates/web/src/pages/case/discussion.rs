@@ -166,7 +166,7 @@ pub async fn discuss(
         .store
         .add_message(&id, thread.topic, &page_user.user, position, &text, &entry)
         .await?;
-    let mut response = Redirect::to(&format!("/cases/{id}#{}", thread.topic)).into_response();
+    let mut response = Redirect::to(&format!("/cases/{id}?done=discussion#{}", thread.topic)).into_response();
     response.extensions_mut().insert(AuditedInTransaction);
     Ok(response)
 }

@@ -10,6 +10,7 @@ pub mod page;
 pub mod requests;
 pub mod returned;
 pub mod steps;
+pub mod substance;
 
 use super::{Nav, PageError, PageUser};
 use crate::service::Refused;

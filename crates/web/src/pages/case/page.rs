@@ -55,6 +55,10 @@ pub struct CasePage {
     pub themes_saved: bool,
     /// What the last action did, for the success banner.
     pub notice: Option<String>,
+    /// The incident, children, decisions and immediate actions.
+    pub substance: super::substance::Substance,
+    /// The print view: no menu or forms, and the OFFICIAL-SENSITIVE marking.
+    pub print: bool,
 }
 
 fn timeline(record: &CaseRecord, messages: &[OutboxMessage]) -> Vec<TimelineLine> {
@@ -125,6 +129,9 @@ fn done_notice(done: &str) -> Option<String> {
     if let Some(kind) = domain::events::EventKind::parse(done) {
         return Some(format!("{}. It is on the case's timeline below.", kind.done_label()));
     }
+    if done == "discussion" {
+        return Some("Your message is added to the discussion. Everyone on it can read it.".to_owned());
+    }
     Some(
         match LinkAction::parse(done)? {
             LinkAction::Reissue => {
@@ -181,8 +188,13 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let directory = crate::service::agencies::names(&state).await?;
+    let named = |slug: &str| crate::service::agencies::name_of(&directory, slug);
+    let print = q.contains_key("print");
     Ok(CasePage {
-        nav: Some(Nav::from(&page_user)),
+        nav: (!print).then(|| Nav::from(&page_user)),
+        substance: super::substance::substance(&record.events, today, &named),
+        print,
         reference: record.reference.clone(),
         path: view_of_case.path.label().to_owned(),
         stage: view_of_case.stage.label().to_owned(),

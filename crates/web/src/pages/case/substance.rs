@@ -1,0 +1,196 @@
+//! What a case is about, for its page: the incident, each child, the referring agency,
+//! every decision with its reasons, and the immediate actions with their owners. Read
+//! from the case's events (the incident with its corrections); the latest of each
+//! decision counts.
+
+use chrono::NaiveDate;
+use domain::events::{Event, EventPayload};
+
+use super::super::long_date;
+
+/// A titled group of question-and-answer rows.
+pub struct Section {
+    pub title: &'static str,
+    pub rows: Vec<(String, String)>,
+}
+
+/// One immediate action from the meeting: what, who, due, and whether it is overdue.
+pub struct ActionLine {
+    pub action: String,
+    pub owner: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+pub struct Substance {
+    pub sections: Vec<Section>,
+    pub actions: Vec<ActionLine>,
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "Yes" } else { "No" }.to_owned()
+}
+
+/// The incident and its children, as corrected; `agency_name` names the referrer.
+fn incident(events: &[Event], agency_name: &dyn Fn(&str) -> String) -> Vec<Section> {
+    let Some(i) = domain::process::corrected_incident(events) else {
+        return Vec::new();
+    };
+    let incident = Section {
+        title: "The incident",
+        rows: vec![
+            ("What happened".into(), i.incident.kind.label().to_owned()),
+            ("Date of the incident".into(), long_date(i.incident.occurred_on)),
+            ("Summary".into(), i.incident.summary.to_string()),
+            ("Referring agency".into(), agency_name(i.referring_agency.as_str())),
+            ("How the partnership heard".into(), i.route.label().to_owned()),
+            ("Reported on".into(), long_date(i.reported_on)),
+            ("Local authority aware on".into(), long_date(i.aware_on)),
+        ],
+    };
+    let children = Section {
+        title: "Children",
+        rows: i
+            .children
+            .iter()
+            .enumerate()
+            .map(|(n, c)| (format!("Child {}", n + 1), documents::describe_child(c)))
+            .collect(),
+    };
+    vec![incident, children]
+}
+
+/// Every decision on the case with its reasons, the latest of each.
+fn decisions(events: &[Event]) -> Section {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for e in events {
+        for (key, value) in decided(e) {
+            match rows.iter_mut().find(|(k, _)| k == key) {
+                Some(row) => row.1 = value,
+                None => rows.push((key.to_owned(), value)),
+            }
+        }
+    }
+    Section {
+        title: "Decisions",
+        rows,
+    }
+}
+
+/// What one event decided, as (question, answer) rows; none for an event that decides
+/// nothing.
+fn decided(e: &Event) -> Vec<(&'static str, String)> {
+    use EventPayload as P;
+    let on = long_date(e.on);
+    match &e.payload {
+        P::ThresholdDecided(p) => {
+            let outcome = match p.outcome {
+                domain::events::ThresholdOutcome::Met => "Met",
+                domain::events::ThresholdOutcome::NotMet => "Not met",
+            };
+            vec![("Serious Harm threshold", format!("{outcome} ({on}). {}", p.rationale))]
+        }
+        P::ThresholdChallenged(p) => vec![(
+            "Challenge to the threshold decision",
+            format!("Raised {on}: {}", p.grounds),
+        )],
+        P::ChallengeResolved(p) => vec![(
+            "Outcome of the challenge",
+            format!("{} ({on}). {}", p.outcome.label(), p.rationale),
+        )],
+        P::MeetingHeld(p) => meeting(p, &on),
+        P::PanelResponseReceived(p) => vec![(
+            "The National Panel's response",
+            format!(
+                "{} with the recommendation; {} a national review ({on})",
+                if p.panel_agrees { "Agrees" } else { "Does not agree" },
+                if p.national_review {
+                    "will consider"
+                } else {
+                    "will not consider"
+                }
+            ),
+        )],
+        P::EsgRecommendationMade(p) => vec![(
+            "Sub-group recommended to the Executive Strategic Group (ESG)",
+            format!("{} ({on})", p.subgroup),
+        )],
+        P::AlaProposed(p) => vec![(
+            "Alternative Learning Activity (ALA) proposed",
+            format!("{} ({on}). {}", p.activity.label(), p.proposal),
+        )],
+        P::AlaDecided(p) => {
+            let lead = p
+                .lead_group
+                .as_ref()
+                .map(|g| format!(", led by {g}"))
+                .unwrap_or_default();
+            vec![("ALA decision", format!("{}{lead} ({on})", p.decision.label()))]
+        }
+        P::AlaCompleted(p) => vec![("Learning found", format!("{} ({on})", p.learning))],
+        P::LcsprCommissioned(p) => vec![(
+            "Local Child Safeguarding Practice Review (LCSPR)",
+            format!(
+                "Commissioned {on}; reviewer {}; publication planned for {}",
+                p.reviewer,
+                long_date(p.planned_publication_on)
+            ),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// The meeting's recommendation with its reasons, and each criterion.
+fn meeting(p: &domain::events::MeetingHeld, on: &str) -> Vec<(&'static str, String)> {
+    let c = &p.criteria;
+    vec![
+        (
+            "Rapid Review meeting's recommendation",
+            format!("{} ({on}). {}", p.recommendation.label(), p.rationale),
+        ),
+        (
+            "Improvements needed to safeguard children",
+            yes_no(c.improvements_needed),
+        ),
+        ("Recurring themes", yes_no(c.recurring_themes)),
+        (
+            "Concerns about how agencies worked together",
+            yes_no(c.multi_agency_concerns),
+        ),
+        (
+            "The National Panel thinks a local review suits it",
+            yes_no(c.panel_view),
+        ),
+    ]
+}
+
+/// The immediate actions of the latest meeting.
+fn actions(events: &[Event], today: NaiveDate) -> Vec<ActionLine> {
+    let latest = events.iter().rev().find_map(|e| match &e.payload {
+        EventPayload::MeetingHeld(p) => Some(&p.immediate_actions),
+        _ => None,
+    });
+    latest
+        .into_iter()
+        .flatten()
+        .map(|a| ActionLine {
+            action: a.action.to_string(),
+            owner: a.owner.to_string(),
+            due: long_date(a.due),
+            overdue: a.due < today,
+        })
+        .collect()
+}
+
+/// The substance of the case with these events.
+pub fn substance(events: &[Event], today: NaiveDate, agency_name: &dyn Fn(&str) -> String) -> Substance {
+    let mut sections = incident(events, agency_name);
+    let decided = decisions(events);
+    if !decided.rows.is_empty() {
+        sections.push(decided);
+    }
+    Substance {
+        sections,
+        actions: actions(events, today),
+    }
+}

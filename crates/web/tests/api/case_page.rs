@@ -1,0 +1,93 @@
+//! The case page shows the substance, in process with a session: the incident, each
+//! child, the referring agency by name, every decision with its reasons and the
+//! immediate actions; and a print view without the menu, carrying the marking.
+
+use serde_json::json;
+
+use crate::support::{Response, TestApp};
+
+fn html(res: &Response) -> &str {
+    res.body.as_str().unwrap_or("")
+}
+
+/// A case taken through the Rapid Review meeting, with an immediate action.
+async fn case_after_the_meeting(app: &TestApp) -> String {
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let steps = [
+        (
+            "la",
+            json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "Injuries fit the definition."}),
+        ),
+        (
+            "la",
+            json!({"type": "panel_notified", "on": "2026-12-29", "reference": "NP-TEST-1"}),
+        ),
+        ("la", json!({"type": "referral_submitted", "on": "2026-12-29"})),
+        (
+            "bu",
+            json!({"type": "agency_requests_sent", "on": "2026-12-30", "agencies": ["northfield-primary"]}),
+        ),
+        (
+            "bu",
+            json!({"type": "meeting_scheduled", "on": "2027-01-04", "meeting_on": "2027-01-11", "meeting_kind": "extraordinary"}),
+        ),
+        (
+            "bu",
+            json!({"type": "agency_return_received", "on": "2027-01-05", "agency": "northfield-primary"}),
+        ),
+        ("bu", json!({"type": "pack_shared", "on": "2027-01-08"})),
+        (
+            "chair",
+            json!({"type": "meeting_held", "on": "2027-01-11", "recommendation": "lcspr", "rationale": "Learning across agencies.",
+            "criteria": {"improvements_needed": true, "recurring_themes": false, "multi_agency_concerns": true, "panel_view": false},
+            "immediate_actions": [{"action": "Review the referral pathway", "owner": "Business Unit", "due": "2027-01-25"}]}),
+        ),
+    ];
+    for (who, body) in steps {
+        app.record(who, &case, body).await;
+    }
+    case
+}
+
+async fn the_case_page_shows_the_incident_the_child_every_decision_and_the_actions(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-26").await;
+    let case = case_after_the_meeting(&app).await;
+    let pm = app.browser("pm").await;
+    let page = app.page(Some(&pm), &format!("/cases/{case}")).await;
+    assert_eq!(page.status, 200);
+    let text = html(&page);
+    for says in [
+        "Synthetic test incident.",
+        "21 December 2026",
+        "AB, Female, 6 years old",
+        "Agency northfield-primary",
+        "Met (22 December 2026). Injuries fit the definition.",
+        "Learning across agencies.",
+        "Concerns about how agencies worked together",
+        "Review the referral pathway",
+        "25 January 2027",
+        "Overdue",
+    ] {
+        assert!(text.contains(says), "the case page says {says:?}");
+    }
+}
+
+async fn the_print_view_has_no_menu_or_forms_and_carries_the_marking(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-12").await;
+    let case = case_after_the_meeting(&app).await;
+    let pm = app.browser("pm").await;
+    let page = app.page(Some(&pm), &format!("/cases/{case}?print=1")).await;
+    assert_eq!(page.status, 200);
+    let text = html(&page);
+    assert!(text.contains("OFFICIAL-SENSITIVE</p>"));
+    assert!(!text.contains("govuk-service-navigation"), "no menu");
+    assert!(!text.contains("<form"), "no forms");
+    assert!(text.contains("Review the referral pathway") && text.contains("Open</strong>"));
+    let normal = app.page(Some(&pm), &format!("/cases/{case}")).await;
+    assert!(html(&normal).contains(&format!("/cases/{case}?print=1")));
+}
+
+crate::on_both_backends!(
+    the_case_page_shows_the_incident_the_child_every_decision_and_the_actions,
+    the_print_view_has_no_menu_or_forms_and_carries_the_marking,
+);
