@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod case;
 pub mod dates;
 pub mod deadlines;
+pub mod definitions;
 pub mod events;
 pub mod notices;
 pub mod process;

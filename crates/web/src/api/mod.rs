@@ -3,6 +3,7 @@
 mod agency_requests;
 mod calendar;
 pub(crate) mod cases;
+mod definitions;
 mod health;
 pub mod openapi;
 mod outbox;
@@ -50,6 +51,7 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::openapi_json))
         .routes(routes!(calendar::working_days))
         .routes(routes!(calendar::holidays))
+        .routes(routes!(definitions::definitions))
         .routes(routes!(templates::chronology_template))
         .routes(routes!(templates::scoping_template))
         .routes(routes!(agency_requests::own_agency_requests))

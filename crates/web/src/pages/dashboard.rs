@@ -111,15 +111,10 @@ struct Lines<'a> {
 impl Lines<'_> {
     fn line(&self, r: DashboardRow) -> CaseLine {
         let step = r.next_step.as_deref().and_then(StepKey::parse);
-        let who = match (&r.next_agency, step) {
-            (Some(agency), _) => self.agencies.get(agency).cloned().unwrap_or_else(|| agency.clone()),
-            (None, Some(step)) => Role::recorders(step.completed_by())
-                .iter()
-                .map(|role| role.label())
-                .collect::<Vec<_>>()
-                .join(" or "),
-            (None, None) => String::new(),
-        };
+        let name = |slug: &str| self.agencies.get(slug).cloned().unwrap_or_else(|| slug.to_owned());
+        let who = step.map_or_else(String::new, |step| {
+            super::case::steps::who_acts(step, r.next_agency.as_deref(), name)
+        });
         CaseLine {
             stage: Stage::parse(&r.stage).map_or(r.stage.clone(), |s| s.label().to_owned()),
             next_action: step.map_or("Nothing is due".to_owned(), |s| s.label().to_owned()),

@@ -67,6 +67,7 @@ async fn the_case_page_shows_the_incident_the_child_every_decision_and_the_actio
         "Review the referral pathway",
         "25 January 2027",
         "Overdue",
+        "Who acts: Business Unit",
     ] {
         assert!(text.contains(says), "the case page says {says:?}");
     }
@@ -87,7 +88,42 @@ async fn the_print_view_has_no_menu_or_forms_and_carries_the_marking(backend: st
     assert!(html(&normal).contains(&format!("/cases/{case}?print=1")));
 }
 
+async fn the_threshold_form_shows_what_serious_harm_means_and_the_api_serves_it(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-22").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let la = app.browser("la").await;
+    let form = app
+        .page(Some(&la), &format!("/cases/{case}/record/threshold_decided"))
+        .await;
+    assert_eq!(form.status, 200);
+    let text = html(&form);
+    assert!(text.contains("Serious harm</h2>"));
+    assert!(
+        text.contains("long-term impairment of a child&#39;s mental health")
+            || text.contains("long-term impairment of a child's mental health")
+    );
+    assert!(text.contains("Working Together to Safeguard Children 2023"));
+    let other = app
+        .page(Some(&la), &format!("/cases/{case}/record/panel_notified"))
+        .await;
+    assert!(
+        !html(&other).contains("Serious harm</h2>"),
+        "only where the decision is made"
+    );
+    let api = app.get_anonymous("/api/v1/definitions").await;
+    assert_eq!(api.status, 200);
+    let serious_harm = api.body["definitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["key"] == "serious_harm")
+        .unwrap();
+    assert!(serious_harm["source"].as_str().unwrap().contains("Working Together"));
+    assert!(serious_harm["meaning"].as_array().unwrap().len() >= 2);
+}
+
 crate::on_both_backends!(
     the_case_page_shows_the_incident_the_child_every_decision_and_the_actions,
     the_print_view_has_no_menu_or_forms_and_carries_the_marking,
+    the_threshold_form_shows_what_serious_harm_means_and_the_api_serves_it,
 );

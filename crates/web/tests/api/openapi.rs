@@ -33,6 +33,7 @@ async fn the_openapi_document_lists_every_api_route(backend: store::Backend) {
         ("/api/v1/templates/chronology.xlsx", "get"),
         ("/api/v1/templates/scoping.docx", "get"),
         ("/api/v1/agency-requests", "get"),
+        ("/api/v1/definitions", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -1,8 +1,9 @@
 //! A deadline as a line of the case page's task list: what the step is, its dates,
-//! its status tag, and how its due date was worked out, day by day.
+//! its status tag, who acts on it while it is open, and how its due date was worked
+//! out, day by day.
 
 use domain::calendar::SkipReason;
-use domain::deadlines::{Deadline, DeadlineStatus};
+use domain::deadlines::{Deadline, DeadlineStatus, StepKey};
 
 use super::super::long_date;
 
@@ -13,6 +14,8 @@ pub struct StepLine {
     pub tag_class: &'static str,
     pub explanation: Option<String>,
     pub skipped: Vec<String>,
+    /// Who acts on the step, while it is still to be done.
+    pub who: Option<String>,
 }
 
 /// The status tag of a deadline and its GOV.UK colour.
@@ -57,6 +60,18 @@ fn explanation(d: &Deadline) -> Option<String> {
     Some(text)
 }
 
+/// Who takes a step: the agency for its return, otherwise the roles that record it.
+pub fn who_acts(step: StepKey, agency: Option<&str>, agency_name: impl Fn(&str) -> String) -> String {
+    match agency {
+        Some(agency) => agency_name(agency),
+        None => domain::roles::Role::recorders(step.completed_by())
+            .iter()
+            .map(|role| role.label())
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}
+
 pub fn step_line(d: &Deadline, agency_name: impl Fn(&str) -> String) -> StepLine {
     let title = match &d.agency {
         Some(agency) => format!("{} from {}", d.step.label(), agency_name(agency.as_str())),
@@ -87,7 +102,12 @@ pub fn step_line(d: &Deadline, agency_name: impl Fn(&str) -> String) -> StepLine
             SkipReason::Holiday(ref name) => format!("{} ({name})", s.date.format("%A %-d %B %Y")),
         })
         .collect();
+    let open = matches!(
+        d.status,
+        DeadlineStatus::Pending | DeadlineStatus::Due | DeadlineStatus::Overdue
+    );
     StepLine {
+        who: open.then(|| who_acts(d.step, d.agency.as_ref().map(|a| a.as_str()), &agency_name)),
         title,
         dates: dates.join(", "),
         tag,

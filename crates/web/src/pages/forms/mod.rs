@@ -56,6 +56,8 @@ pub struct FormPage {
     pub version: String,
     pub errors: Vec<(String, String)>,
     pub fields: Vec<FieldView>,
+    /// Definitions the decision rests on, shown above the form.
+    pub guidance: Vec<&'static domain::definitions::Definition>,
 }
 
 #[derive(Template, WebTemplate)]

@@ -37,6 +37,7 @@ fn new_case_page(page_user: &PageUser, data: &FormData, errors: Vec<(String, Str
         version: "0".into(),
         fields: views(&incident_fields(), data, &errors, choices),
         errors,
+        guidance: Vec::new(),
     }
 }
 

@@ -92,7 +92,18 @@ fn form_page(
         },
         fields: views(&form.fields, data, &errors, choices),
         errors,
+        guidance: guidance(form.kind),
     }
+}
+
+/// The definitions a step's decision rests on: the threshold decision shows what
+/// Serious Harm means and the Panel's guidance.
+fn guidance(kind: EventKind) -> Vec<&'static domain::definitions::Definition> {
+    let keys: &[&str] = match kind {
+        EventKind::ThresholdDecided => &["serious_harm", "serious_child_safeguarding_case", "panel_guidance"],
+        _ => &[],
+    };
+    keys.iter().filter_map(|k| domain::definitions::definition(k)).collect()
 }
 
 /// `GET /cases/{id}/record/{kind}`
