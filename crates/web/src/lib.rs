@@ -28,6 +28,19 @@ pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 /// The largest upload (a filled chronology template) the API and the pages accept.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
+/// gzip for the answers worth it (pages, JSON, CSV) when the client accepts it; not
+/// for files that are compressed already (ZIP, DOCX, XLSX) or tiny answers.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    let predicate = SizeAbove::new(256)
+        .and(NotForContentType::new("application/zip"))
+        .and(NotForContentType::new("application/vnd.openxmlformats"))
+        .and(NotForContentType::const_new("image/"));
+    tower_http::compression::CompressionLayer::new()
+        .gzip(true)
+        .compress_when(predicate)
+}
+
 /// The whole application.
 pub fn router(mut state: AppState) -> Router {
     let (api, openapi) = api::routes(state.clone()).split_for_parts();
@@ -43,6 +56,7 @@ pub fn router(mut state: AppState) -> Router {
             pages::security_headers,
         ))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(compression())
         .layer(
             // Logs the route template, never the concrete path or query: no case
             // identifiers or parameters reach the log.

@@ -17,6 +17,7 @@ mod errors;
 mod forms;
 mod fuzz;
 mod hostile;
+mod http_cache;
 mod keys;
 mod mail;
 mod migrations;

@@ -39,7 +39,7 @@ pub struct TestApp {
     pub store: Store,
     pub tokens: HashMap<&'static str, String>,
     today: NaiveDate,
-    router: Router,
+    pub router: Router,
     pub database: Database,
 }
 
