@@ -367,6 +367,12 @@ impl CaseState {
                 Ok(None)
             }
             EventPayload::DeadlineExtended(p) => self.extension_request(p, on),
+            // Checked when recorded, not when read: proposals stored before the rule
+            // came in may have none.
+            EventPayload::AlaProposed(p) if p.criteria.is_empty() => Err(Refusal::invalid(
+                "criteria",
+                "choose at least one criterion the activity meets",
+            )),
             // These steps' fields need nothing of the case beyond their own checks.
             EventPayload::ForwardedToLa(_)
             | EventPayload::ThresholdDecided(_)

@@ -152,7 +152,9 @@ fn a_challenge_or_an_ala_may_follow_a_not_met_decision_before_it_is_fed_back() {
     assert_eq!(deadline(&v, StepKey::ChallengeWindow).status, DeadlineStatus::Done);
     let proposed = record(
         &events,
-        new(json!({"type": "ala_proposed", "on": "2026-12-24", "activity": "audit", "proposal": "x"})),
+        new(
+            json!({"type": "ala_proposed", "on": "2026-12-24", "activity": "audit", "criteria": ["recurring_theme"], "proposal": "x"}),
+        ),
         d("2026-12-24"),
     );
     let mut with_ala = events.clone();

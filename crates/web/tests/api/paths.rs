@@ -230,6 +230,18 @@ async fn not_met_with_an_alternative_learning_activity_decided_by_all_four(backe
     .await;
     app.record("la", &case, json!({"type": "decision_fed_back", "on": "2027-01-05"}))
         .await;
+    let no_criteria = app
+        .post(
+            "la",
+            &format!("/api/v1/cases/{case}/events"),
+            json!({"type": "ala_proposed", "on": "2027-01-12",
+            "activity": "audit", "criteria": [], "proposal": "An audit."}),
+        )
+        .await;
+    assert_eq!(
+        (no_criteria.status.as_u16(), &no_criteria.body["error"]["field"]),
+        (422, &json!("criteria"))
+    );
     let proposed = app
         .record("la", &case, json!({"type": "ala_proposed", "on": "2027-01-12", "activity": "audit",
             "criteria": ["clear_learning_focus", "recurring_theme"], "proposal": "Multi-agency audit of neglect referrals."}))

@@ -207,7 +207,8 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
         ],
         K::AlaProposed => vec![
             f("activity", "Activity", Radios(Options::AlaActivity)).says("Select the activity"),
-            opt("criteria", "Criteria it meets", Checkboxes(Options::AlaCriterion)),
+            f("criteria", "Criteria it meets", Checkboxes(Options::AlaCriterion))
+                .says("Select the criteria the activity meets"),
             f("proposal", "Proposal", TextArea).says("Enter the proposal"),
         ],
         K::AlaDecided => vec![
