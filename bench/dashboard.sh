@@ -7,20 +7,10 @@
 # Usage: bench/dashboard.sh [CASES]. Loopback only; it stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CASES=${1:-25000}
-TODAY=2026-11-27
 PORT=18183
-CACHE=target/bench-cache
-mkdir -p "$CACHE"
-URL="sqlite://$PWD/$CACHE/reports-$CASES.db"
+# shellcheck source=bench/seeded.sh
+source bench/seeded.sh "$@"
 BASE="http://127.0.0.1:$PORT"
-
-cargo build --release --bin rapid-review --example seed
-BIN=target/release/rapid-review
-if [ ! -f "$CACHE/reports-$CASES.db" ]; then
-  echo "== seeding $CASES cases (once; kept in $CACHE)"
-  target/release/examples/seed "$URL" "$CASES" "$TODAY"
-fi
 PASSWORD='bench-Dashboard-password-2026'
 printf '%s\n' "$PASSWORD" | $BIN users set-password --email bench@example.org --database "$URL" >/dev/null
 TOKEN=$($BIN tokens issue --email bench@example.org --database "$URL" | tail -1)

@@ -7,19 +7,9 @@
 # target/bench-cache/ and reused). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CASES=${1:-25000}
-TODAY=2026-11-27
 PORT=18182
-CACHE=target/bench-cache
-mkdir -p "$CACHE"
-URL="sqlite://$PWD/$CACHE/reports-$CASES.db"
-
-cargo build --release --bin rapid-review --example seed
-BIN=target/release/rapid-review
-if [ ! -f "$CACHE/reports-$CASES.db" ]; then
-  echo "== seeding $CASES cases (once; kept in $CACHE)"
-  target/release/examples/seed "$URL" "$CASES" "$TODAY"
-fi
+# shellcheck source=bench/seeded.sh
+source bench/seeded.sh "$@"
 TOKEN=$($BIN tokens issue --email bench@example.org --database "$URL" | tail -1)
 RUST_LOG=warn $BIN serve --listen 127.0.0.1:$PORT --database "$URL" --today $TODAY > "$CACHE/reports-serve.log" 2>&1 &
 SERVER=$!

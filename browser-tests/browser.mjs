@@ -75,6 +75,15 @@ export async function checkNarrow (page, name) {
   return overflow
 }
 
+/** A new browser context at 1280 px, signed in as `email` (a demo user), on the dashboard. */
+export async function signedInPage (browser, server, email, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options })
+  const page = await context.newPage()
+  await signIn(page, server.url, email, server.passwords[email])
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
+  return page
+}
+
 export async function signIn (page, url, email, password) {
   await page.goto(`${url}/sign-in`)
   await page.getByLabel('Email address').fill(email)

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from './server.mjs'
 import { startSmtp } from './smtp.mjs'
-import { launch, axeViolations, checkNarrow, signIn } from './browser.mjs'
+import { launch, axeViolations, checkNarrow, signedInPage } from './browser.mjs'
 
 let server, smtp, browser
 
@@ -21,11 +21,8 @@ after(async () => {
   smtp?.stop()
 })
 
-async function as (email) {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-  await signIn(page, server.url, email, server.passwords[email])
-  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
-  return page
+function as (email) {
+  return signedInPage(browser, server, email)
 }
 
 test('an administrator sees the outbox and sends a test email that the mail server receives', async () => {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from './server.mjs'
-import { launch, axeViolations, checkNarrow, signIn } from './browser.mjs'
+import { launch, axeViolations, checkNarrow, signedInPage } from './browser.mjs'
 
 // A business date after every step below, so that no step is "in the future".
 const TODAY = '2027-09-30'
@@ -30,12 +30,8 @@ const people = {
 }
 
 /** A signed-in page for one demo person. */
-async function as (who) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  const page = await context.newPage()
-  await signIn(page, server.url, people[who], server.passwords[people[who]])
-  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
-  return page
+function as (who) {
+  return signedInPage(browser, server, people[who])
 }
 
 async function fillDate (page, id, iso) {

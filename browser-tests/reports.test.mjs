@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from './server.mjs'
-import { launch, axeViolations, checkNarrow, signIn } from './browser.mjs'
+import { launch, axeViolations, checkNarrow, signedInPage } from './browser.mjs'
 
 let server, browser
 
@@ -18,11 +18,8 @@ after(async () => {
   server?.stop()
 })
 
-async function as (email) {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-  await signIn(page, server.url, email, server.passwords[email])
-  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
-  return page
+function as (email) {
+  return signedInPage(browser, server, email)
 }
 
 test('the Executive reads the reports: each chart has a title and its figures in a table', async () => {

@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer } from './server.mjs'
-import { launch, axeViolations, checkNarrow, signIn } from './browser.mjs'
+import { launch, axeViolations, checkNarrow, signIn, signedInPage } from './browser.mjs'
 
 let server, browser
 const business = 'business@demo.rapid-review.test'
@@ -23,12 +23,8 @@ after(async () => {
   server?.stop()
 })
 
-async function signedIn () {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
-  const page = await context.newPage()
-  await signIn(page, server.url, business, server.passwords[business])
-  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor()
-  return page
+function signedIn () {
+  return signedInPage(browser, server, business, { acceptDownloads: true })
 }
 
 /** The first case with an outstanding return link, and that link. */

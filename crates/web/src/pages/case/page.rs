@@ -161,16 +161,8 @@ pub async fn show(
     let folded = domain::process::fold(&record.events);
     let view_of_case = CaseView::of_state(&folded, &settings.calendar, &settings.rules, today);
     let lines = crate::service::requests::lines(&state, &record.id, &page_user.user).await?;
-    let names: Vec<(String, String)> = lines
-        .iter()
-        .map(|l| (l.request.agency.to_string(), l.request.agency_name.clone()))
-        .collect();
-    let agency_name = |slug: &str| {
-        names
-            .iter()
-            .find(|(s, _)| s == slug)
-            .map_or_else(|| slug.to_owned(), |(_, n)| n.clone())
-    };
+    let directory = crate::service::agencies::names(&state).await?;
+    let agency_name = |slug: &str| crate::service::agencies::name_of(&directory, slug);
     let manages = page_user.user.role.may_manage_return_links();
     let messages = state.store.case_messages(&record.id).await?;
     let themes = state.store.case_themes(&record.id).await?;
@@ -188,12 +180,10 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let directory = crate::service::agencies::names(&state).await?;
-    let named = |slug: &str| crate::service::agencies::name_of(&directory, slug);
     let print = q.contains_key("print");
     Ok(CasePage {
         nav: (!print).then(|| Nav::from(&page_user)),
-        substance: super::substance::substance(&record.events, today, &named),
+        substance: super::substance::substance(&record.events, today, &agency_name),
         print,
         reference: record.reference.clone(),
         path: view_of_case.path.label().to_owned(),
