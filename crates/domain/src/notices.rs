@@ -80,9 +80,10 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
         P::ThresholdDecided(_) | P::DecisionFedBack(_) => {
             plain(vec![r(PartnershipManager), r(BusinessUnit), r(Role::PartnerRep)])
         }
-        P::ThresholdChallenged(_) | P::ChallengeMeetingHeld(_) | P::ChallengeResolved(_) => {
-            plain(vec![r(Role::PartnerRep), r(PartnershipManager), r(LaDecisionMaker)])
-        }
+        P::ThresholdChallenged(_)
+        | P::ChallengeViewRecorded(_)
+        | P::ChallengeMeetingHeld(_)
+        | P::ChallengeResolved(_) => plain(vec![r(Role::PartnerRep), r(PartnershipManager), r(LaDecisionMaker)]),
         P::PanelNotified(_) | P::ReferralSubmitted(_) => plain(vec![r(PartnershipManager), r(BusinessUnit)]),
         P::AgencyRequestsSent(p) => p
             .agencies
@@ -113,8 +114,8 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
         | P::LcsprCommissioned(_)
         | P::LcsprSentToPanel(_)
         | P::LcsprPublished(_) => plain(vec![r(Viewer), r(PartnershipManager)]),
-        // The Partnership Manager decides an ALA, so a proposal is theirs to know of.
-        P::AlaProposed(_) => plain(vec![r(PartnershipManager)]),
+        // The partners and the Partnership Manager each give a view before the decision.
+        P::AlaProposed(_) | P::AlaViewRecorded(_) => plain(vec![r(PartnershipManager), r(Role::PartnerRep)]),
         // Recorded by the people who would be told, or the case's own housekeeping.
         P::AgencyReturnReceived(_) | P::MeetingHeld(_) | P::CaseClosed(_) | P::EventCorrected(_) => Vec::new(),
     };

@@ -109,7 +109,9 @@ impl Role {
             | K::LcsprPublished => &[R::BusinessUnit],
             K::ThresholdDecided | K::PanelNotified | K::ReferralSubmitted => &[R::LaDecisionMaker],
             K::DecisionFedBack => &[R::LaDecisionMaker, R::BusinessUnit],
-            K::ThresholdChallenged => &[R::PartnerRep, R::PartnershipManager],
+            K::ThresholdChallenged | K::ChallengeViewRecorded | K::AlaViewRecorded => {
+                &[R::PartnerRep, R::PartnershipManager]
+            }
             K::ChallengeResolved => &[R::PartnershipManager, R::LaDecisionMaker],
             K::MeetingHeld | K::EsgRecommendationMade => &[R::JcrChair, R::PartnershipManager],
             K::AlaProposed => &[R::LaDecisionMaker, R::PartnerRep, R::PartnershipManager],

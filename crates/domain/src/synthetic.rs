@@ -28,6 +28,9 @@ pub enum Journey {
     AlternativeLearning,
 }
 
+/// The four who give their views on a challenge and on an ALA.
+const DECIDERS: [&str; 4] = ["local_authority", "health", "police", "partnership_manager"];
+
 /// The request bodies of a whole journey, oldest first; the first is a `POST /cases` body.
 pub fn journey(journey: Journey, aware_on: NaiveDate, calendar: &Calendar, seq: u32) -> Vec<Value> {
     let wd = |n: i32| calendar.add_working_days(aware_on, n).to_string();
@@ -68,6 +71,14 @@ pub fn journey(journey: Journey, aware_on: NaiveDate, calendar: &Calendar, seq: 
                 json!({"grounds": "Synthetic grounds."}),
             );
             push(EventKind::ChallengeMeetingHeld, wd(4), json!({}));
+            for (i, by) in DECIDERS.iter().enumerate() {
+                let position = if i == 0 { "agree_with_decision" } else { "challenge" };
+                push(
+                    EventKind::ChallengeViewRecorded,
+                    wd(4),
+                    json!({"position": position, "reason": "Synthetic reason.", "on_behalf_of": by}),
+                );
+            }
             push(
                 EventKind::ChallengeResolved,
                 wd(4),
@@ -81,6 +92,13 @@ pub fn journey(journey: Journey, aware_on: NaiveDate, calendar: &Calendar, seq: 
                 wd(5),
                 json!({"activity": "audit", "criteria": ["recurring_theme"], "proposal": "Synthetic audit."}),
             );
+            for by in DECIDERS {
+                push(
+                    EventKind::AlaViewRecorded,
+                    wd(7),
+                    json!({"view": "undertake", "reason": "Synthetic reason.", "on_behalf_of": by}),
+                );
+            }
             push(
                 EventKind::AlaDecided,
                 wd(8),

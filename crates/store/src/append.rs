@@ -166,6 +166,8 @@ async fn apply_side_effects(
         | P::ThresholdDecided(_)
         | P::DecisionFedBack(_)
         | P::ThresholdChallenged(_)
+        | P::ChallengeViewRecorded(_)
+        | P::AlaViewRecorded(_)
         | P::ChallengeMeetingHeld(_)
         | P::ChallengeResolved(_)
         | P::PanelNotified(_)

@@ -82,6 +82,7 @@ event_types! {
     ThresholdDecided => "threshold_decided", "Decide whether the Serious Harm threshold is met", "Threshold decided";
     DecisionFedBack => "decision_fed_back", "Feed back the threshold decision", "Decision fed back";
     ThresholdChallenged => "threshold_challenged", "Challenge the threshold decision", "Threshold decision challenged";
+    ChallengeViewRecorded => "challenge_view_recorded", "Record your position on the threshold decision", "Position on the threshold decision recorded";
     ChallengeMeetingHeld => "challenge_meeting_held", "Record the challenge meeting", "Challenge meeting held";
     ChallengeResolved => "challenge_resolved", "Resolve the challenge", "Challenge resolved";
     PanelNotified => "panel_notified", "Notify the National Panel", "National Panel notified";
@@ -96,6 +97,7 @@ event_types! {
     PanelResponseReceived => "panel_response_received", "Record the National Panel's response", "National Panel's response received";
     EsgRecommendationMade => "esg_recommendation_made", "Recommend a lead sub-group to the Executive Strategic Group", "Lead sub-group recommended to the Executive Strategic Group";
     AlaProposed => "ala_proposed", "Propose an Alternative Learning Activity", "Alternative Learning Activity proposed";
+    AlaViewRecorded => "ala_view_recorded", "Record your view on the Alternative Learning Activity", "View on the Alternative Learning Activity recorded";
     AlaDecided => "ala_decided", "Decide on the Alternative Learning Activity", "Alternative Learning Activity decided";
     AlaCompleted => "ala_completed", "Record what the Alternative Learning Activity found", "Alternative Learning Activity completed";
     LcsprCommissioned => "lcspr_commissioned", "Commission the local child safeguarding practice review", "Local review commissioned";

@@ -176,6 +176,25 @@ pub struct ThresholdChallenged {
 }
 impl Validate for ThresholdChallenged {}
 
+crate::keyed! {
+    /// One decider's position on a decision that the threshold is not met.
+    pub enum ChallengePosition {
+        AgreeWithDecision = "agree_with_decision", "Agrees with the decision";
+        Challenge = "challenge", "Challenges the decision";
+    }
+}
+
+/// One of the four deciders' own position on a not-met threshold decision. Whose it
+/// is (`on_behalf_of`) comes from the account that records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeViewRecorded {
+    pub position: ChallengePosition,
+    pub reason: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<AlaDecider>,
+}
+impl Validate for ChallengeViewRecorded {}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeMeetingHeld {
     #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
@@ -363,7 +382,8 @@ crate::keyed! {
 }
 
 crate::keyed! {
-    /// Who takes part in an ALA decision: the three partners and the Partnership Manager.
+    /// Who takes part in a decision (a threshold challenge, an ALA): the three partners
+    /// and the Partnership Manager.
     pub enum AlaDecider {
         LocalAuthority = "local_authority", "Local authority";
         Health = "health", "Health";
@@ -373,6 +393,16 @@ crate::keyed! {
 }
 
 impl AlaDecider {
+    /// The decider a partner (through its representative) speaks for.
+    pub fn of_partner(partner: crate::roles::Partner) -> AlaDecider {
+        use crate::roles::Partner;
+        match partner {
+            Partner::LocalAuthority => AlaDecider::LocalAuthority,
+            Partner::Health => AlaDecider::Health,
+            Partner::Police => AlaDecider::Police,
+        }
+    }
+
     pub const REQUIRED: [AlaDecider; 4] = [
         AlaDecider::LocalAuthority,
         AlaDecider::Health,
@@ -380,6 +410,17 @@ impl AlaDecider {
         AlaDecider::PartnershipManager,
     ];
 }
+
+/// One of the four deciders' own view on a proposed Alternative Learning Activity.
+/// Whose it is (`on_behalf_of`) comes from the account that records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlaViewRecorded {
+    pub view: AlaDecision,
+    pub reason: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<AlaDecider>,
+}
+impl Validate for AlaViewRecorded {}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlaDecided {

@@ -38,6 +38,20 @@ fn once(done: Option<NaiveDate>, what: &str) -> Result<(), Refusal> {
     }
 }
 
+/// Refuses `what` until each of the four deciders has given their view; the message
+/// names who is missing.
+fn all_heard(missing: &[AlaDecider], views: &str, what: &str) -> Result<(), Refusal> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = missing.iter().map(|d| d.label()).collect();
+    Err(Refusal::now(format!(
+        "record the {views} of {} before {what}; still missing: {}",
+        names.join(", "),
+        missing.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
+    )))
+}
+
 fn needs(date: Option<NaiveDate>, first: &str) -> Result<NaiveDate, Refusal> {
     date.ok_or_else(|| Refusal::now(first.to_owned()))
 }
@@ -140,9 +154,27 @@ impl CaseState {
                 once(self.challenge.meeting_on, "the challenge meeting")?;
                 Ok(Some(raised))
             }
+            K::ChallengeViewRecorded => {
+                self.not_met_decision("discussed")?;
+                if let Some(r) = &self.challenge.resolved {
+                    return Err(Refusal::now(format!("the challenge was already resolved on {}", r.on)));
+                }
+                if self.ala.proposed_on.is_some() {
+                    return Err(Refusal::now(
+                        "an Alternative Learning Activity was proposed, which accepts the decision",
+                    ));
+                }
+                Ok(self.threshold.as_ref().map(|t| t.on))
+            }
             K::ChallengeResolved => {
                 let raised = self.open_challenge()?;
-                Ok(Some(self.challenge.meeting_on.map_or(raised, |m| m.max(raised))))
+                all_heard(
+                    &self.challenge.views.missing(),
+                    "positions on the threshold decision (challenge_view_recorded)",
+                    "resolving the challenge",
+                )?;
+                let since = self.challenge.meeting_on.map_or(raised, |m| m.max(raised));
+                Ok(Some(self.challenge.views.latest().map_or(since, |v| v.max(since))))
             }
             K::PanelNotified => {
                 let since = self.on_serious_harm_path("the Panel notification")?;
@@ -222,6 +254,17 @@ impl CaseState {
                 Ok(Some(held))
             }
             K::AlaProposed => self.ala_proposal(),
+            K::AlaViewRecorded => {
+                let proposed = needs(
+                    self.ala.proposed_on,
+                    "propose the Alternative Learning Activity (ala_proposed) before giving views on it",
+                )?;
+                once(
+                    self.ala.decided.as_ref().map(|d| d.on),
+                    "the Alternative Learning Activity (ALA) decision",
+                )?;
+                Ok(Some(proposed))
+            }
             K::AlaDecided => {
                 let proposed = needs(
                     self.ala.proposed_on,
@@ -231,7 +274,12 @@ impl CaseState {
                     self.ala.decided.as_ref().map(|d| d.on),
                     "the Alternative Learning Activity (ALA) decision",
                 )?;
-                Ok(Some(proposed))
+                all_heard(
+                    &self.ala.views.missing(),
+                    "views on the Alternative Learning Activity (ala_view_recorded)",
+                    "deciding on it",
+                )?;
+                Ok(Some(self.ala.views.latest().map_or(proposed, |v| v.max(proposed))))
             }
             K::AlaCompleted => {
                 let Some(decided) = &self.ala.decided else {
@@ -373,11 +421,18 @@ impl CaseState {
                 "criteria",
                 "choose at least one criterion the activity meets",
             )),
+            EventPayload::ChallengeViewRecorded(ChallengeViewRecorded { on_behalf_of: None, .. })
+            | EventPayload::AlaViewRecorded(AlaViewRecorded { on_behalf_of: None, .. }) => Err(Refusal::invalid(
+                "on_behalf_of",
+                "say whose view this is: local_authority, health, police or partnership_manager",
+            )),
             // These steps' fields need nothing of the case beyond their own checks.
             EventPayload::ForwardedToLa(_)
             | EventPayload::ThresholdDecided(_)
             | EventPayload::DecisionFedBack(_)
             | EventPayload::ThresholdChallenged(_)
+            | EventPayload::ChallengeViewRecorded(_)
+            | EventPayload::AlaViewRecorded(_)
             | EventPayload::ChallengeMeetingHeld(_)
             | EventPayload::ChallengeResolved(_)
             | EventPayload::PanelNotified(_)

@@ -24,8 +24,48 @@ crate::keyed! {
     }
 }
 
+/// One decider's latest view, with the date it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeciderView<T> {
+    pub by: AlaDecider,
+    pub on: NaiveDate,
+    pub value: T,
+}
+
+/// The four deciders' views: each one's latest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Views<T>(pub Vec<DeciderView<T>>);
+
+impl<T> Default for Views<T> {
+    fn default() -> Self {
+        Views(Vec::new())
+    }
+}
+
+impl<T> Views<T> {
+    fn give(&mut self, by: AlaDecider, on: NaiveDate, value: T) {
+        self.0.retain(|v| v.by != by);
+        self.0.push(DeciderView { by, on, value });
+    }
+
+    /// Who of the four has not given a view yet, in the usual order.
+    pub fn missing(&self) -> Vec<AlaDecider> {
+        AlaDecider::REQUIRED
+            .iter()
+            .copied()
+            .filter(|d| !self.0.iter().any(|v| v.by == *d))
+            .collect()
+    }
+
+    pub fn latest(&self) -> Option<NaiveDate> {
+        self.0.iter().map(|v| v.on).max()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Challenge {
+    /// Each decider's position on the not-met decision.
+    pub views: Views<ChallengePosition>,
     pub raised_on: Option<NaiveDate>,
     pub meeting_on: Option<NaiveDate>,
     pub resolved: Option<Dated<ChallengeOutcome>>,
@@ -68,6 +108,8 @@ pub struct Lcspr {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Ala {
     pub proposed_on: Option<NaiveDate>,
+    /// Each decider's view on the proposal.
+    pub views: Views<AlaDecision>,
     pub decided: Option<Dated<AlaDecision>>,
     pub completed_on: Option<NaiveDate>,
 }
@@ -191,6 +233,16 @@ impl CaseState {
             EventPayload::ThresholdDecided(p) => self.threshold = Some(Dated { on, value: p.outcome }),
             EventPayload::DecisionFedBack(_) => self.fed_back_on = Some(on),
             EventPayload::ThresholdChallenged(_) => self.challenge.raised_on = Some(on),
+            EventPayload::ChallengeViewRecorded(p) => {
+                if let Some(by) = p.on_behalf_of {
+                    self.challenge.views.give(by, on, p.position);
+                }
+            }
+            EventPayload::AlaViewRecorded(p) => {
+                if let Some(by) = p.on_behalf_of {
+                    self.ala.views.give(by, on, p.view);
+                }
+            }
             EventPayload::ChallengeMeetingHeld(_) => self.challenge.meeting_on = Some(on),
             EventPayload::ChallengeResolved(p) => self.challenge.resolved = Some(Dated { on, value: p.outcome }),
             EventPayload::PanelNotified(_) => self.panel_notified_on = Some(on),

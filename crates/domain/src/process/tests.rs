@@ -564,3 +564,109 @@ fn a_closed_case_is_open_only_for_corrections() {
     assert!(fold(&events).is_closed());
     assert_eq!(fold(&events).open_steps(), vec![EventKind::EventCorrected]);
 }
+
+/// The history of `journey` up to its first `kind` event, less the views before it.
+fn without_views(journey: Journey, seq: u32, kind: EventKind) -> Vec<Event> {
+    let all = first_events(journey, "2026-06-01", seq, kind);
+    all.into_iter()
+        .filter(|e| {
+            !matches!(
+                e.payload.kind(),
+                EventKind::ChallengeViewRecorded | EventKind::AlaViewRecorded
+            )
+        })
+        .enumerate()
+        .map(|(i, mut e)| {
+            e.version = Version::try_from(i as u32 + 1).unwrap();
+            e
+        })
+        .collect()
+}
+
+fn refusal_text(events: &[Event], body: Value) -> String {
+    match record(events, new(body), d(FAR_FUTURE)) {
+        Err(Refusal::NotAllowedNow(m)) => m,
+        other => panic!("expected a 409 refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_challenge_is_not_resolved_until_all_four_have_recorded_a_position_and_the_refusal_names_who_is_missing() {
+    let mut events = without_views(Journey::ChallengeOverturned, 1, EventKind::ChallengeResolved);
+    let resolve = json!({"type": "challenge_resolved", "on": "2026-06-08", "outcome": "overturned", "rationale": "x"});
+    let message = refusal_text(&events, resolve.clone());
+    assert!(message.contains("challenge_view_recorded"), "{message}");
+    assert!(
+        message.contains("local_authority, health, police, partnership_manager"),
+        "{message}"
+    );
+    for by in ["local_authority", "health", "police"] {
+        let view = json!({"type": "challenge_view_recorded", "on": "2026-06-05", "position": "challenge",
+                          "reason": "r", "on_behalf_of": by});
+        events.push(record(&events, new(view), d(FAR_FUTURE)).unwrap());
+    }
+    let message = refusal_text(&events, resolve.clone());
+    assert!(message.ends_with("still missing: partnership_manager"), "{message}");
+    let view = json!({"type": "challenge_view_recorded", "on": "2026-06-05", "position": "agree_with_decision",
+                      "reason": "r", "on_behalf_of": "partnership_manager"});
+    events.push(record(&events, new(view), d(FAR_FUTURE)).unwrap());
+    assert!(record(&events, new(resolve), d(FAR_FUTURE)).is_ok());
+    assert_eq!(fold(&events).challenge.views.0.len(), 4);
+}
+
+#[test]
+fn a_decider_who_records_a_second_position_replaces_their_first() {
+    let mut events = without_views(Journey::ChallengeOverturned, 1, EventKind::ChallengeResolved);
+    for position in ["challenge", "agree_with_decision"] {
+        let view = json!({"type": "challenge_view_recorded", "on": "2026-06-05", "position": position,
+                          "reason": "r", "on_behalf_of": "health"});
+        events.push(record(&events, new(view), d(FAR_FUTURE)).unwrap());
+    }
+    let views = fold(&events).challenge.views;
+    assert_eq!(views.0.len(), 1);
+    assert_eq!(views.0[0].value, crate::events::ChallengePosition::AgreeWithDecision);
+}
+
+#[test]
+fn a_view_that_says_nobody_s_name_is_a_422_naming_on_behalf_of() {
+    let events = without_views(Journey::ChallengeOverturned, 1, EventKind::ChallengeResolved);
+    let view = json!({"type": "challenge_view_recorded", "on": "2026-06-05", "position": "challenge", "reason": "r"});
+    let refusal = record(&events, new(view), d(FAR_FUTURE)).unwrap_err();
+    assert!(matches!(refusal, Refusal::Invalid(f) if f.field == "on_behalf_of"));
+}
+
+#[test]
+fn a_position_on_a_met_decision_is_refused() {
+    let events = first_events(Journey::SeriousHarm, "2026-06-01", 0, EventKind::PanelNotified);
+    let view = json!({"type": "challenge_view_recorded", "on": "2026-06-05", "position": "challenge",
+                      "reason": "r", "on_behalf_of": "police"});
+    assert!(refusal_text(&events, view).contains("not met"));
+}
+
+#[test]
+fn an_ala_is_not_decided_until_all_four_have_given_a_view_and_the_refusal_names_who_is_missing() {
+    let mut events = without_views(Journey::AlternativeLearning, 1, EventKind::AlaDecided);
+    let decide = json!({"type": "ala_decided", "on": "2026-06-12", "decision": "undertake", "lead_group": "L",
+                        "decided_by": ["local_authority", "health", "police", "partnership_manager"]});
+    let message = refusal_text(&events, decide.clone());
+    assert!(message.contains("ala_view_recorded"), "{message}");
+    for by in ["health", "partnership_manager", "police"] {
+        let view = json!({"type": "ala_view_recorded", "on": "2026-06-10", "view": "undertake", "reason": "r",
+                          "on_behalf_of": by});
+        events.push(record(&events, new(view), d(FAR_FUTURE)).unwrap());
+    }
+    let message = refusal_text(&events, decide.clone());
+    assert!(message.ends_with("still missing: local_authority"), "{message}");
+    let view = json!({"type": "ala_view_recorded", "on": "2026-06-10", "view": "no_action", "reason": "r",
+                      "on_behalf_of": "local_authority"});
+    events.push(record(&events, new(view), d(FAR_FUTURE)).unwrap());
+    assert!(record(&events, new(decide), d(FAR_FUTURE)).is_ok());
+}
+
+#[test]
+fn a_view_on_an_ala_before_it_is_proposed_is_refused() {
+    let events = first_events(Journey::AlternativeLearning, "2026-06-01", 1, EventKind::AlaProposed);
+    let view = json!({"type": "ala_view_recorded", "on": "2026-06-05", "view": "undertake", "reason": "r",
+                      "on_behalf_of": "police"});
+    assert!(refusal_text(&events, view).contains("ala_proposed"));
+}

@@ -2,7 +2,7 @@
 //! roles' rules (who may record which step, and who may correct an event).
 
 use domain::case::CaseView;
-use domain::events::{Event, EventKind, EventRequest};
+use domain::events::{AlaDecider, Event, EventKind, EventPayload, EventRequest};
 use domain::roles::Role;
 use store::{CaseRecord, User, WriteContext};
 
@@ -78,17 +78,49 @@ pub async fn record(
     state: &AppState,
     user: &User,
     id: &str,
-    request: EventRequest,
+    mut request: EventRequest,
     action: &str,
 ) -> Result<(Event, CaseRecord), Refused> {
+    speaking_for_oneself(user, &mut request.event.payload)?;
     let corrects = match &request.event.payload {
-        domain::events::EventPayload::EventCorrected(c) => Some(u64::from(c.corrects.get())),
+        EventPayload::EventCorrected(c) => Some(u64::from(c.corrects.get())),
         _ => None,
     };
     authorise(state, user, id, request.event.kind(), corrects).await?;
     let settings = state.settings();
     let ctx = context(state, user, &settings, action);
     Ok(state.store.append_event(id, request, ctx).await?)
+}
+
+/// A view on a challenge or an ALA is the recorder's own: a partner rep speaks for
+/// their partner, the Partnership Manager for themselves. A view that names someone
+/// else is refused.
+fn speaking_for_oneself(user: &User, payload: &mut EventPayload) -> Result<(), Refused> {
+    let named = match payload {
+        EventPayload::ChallengeViewRecorded(p) => &mut p.on_behalf_of,
+        EventPayload::AlaViewRecorded(p) => &mut p.on_behalf_of,
+        _ => return Ok(()),
+    };
+    let own = match (user.role, user.partner) {
+        (Role::PartnershipManager, _) => AlaDecider::PartnershipManager,
+        (Role::PartnerRep, Some(partner)) => AlaDecider::of_partner(partner),
+        (Role::PartnerRep, None) => {
+            return Err(Refused::Forbidden(
+                "your account names no partner, so it cannot give a partner's view; ask an administrator to set it"
+                    .into(),
+            ));
+        }
+        // The role check refuses these with its own message.
+        _ => return Ok(()),
+    };
+    if named.is_some_and(|n| n != own) {
+        return Err(Refused::Forbidden(format!(
+            "you record your own view only: yours is the {} view",
+            own.label()
+        )));
+    }
+    *named = Some(own);
+    Ok(())
 }
 
 fn context<'a>(

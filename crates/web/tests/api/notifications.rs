@@ -17,7 +17,15 @@ use crate::support::{AGENCIES, TestApp, call};
 const TODAY: &str = "2027-12-31";
 
 /// The test user who records `kind` (the first role that may).
-fn recorder(kind: EventKind) -> &'static str {
+fn recorder(kind: EventKind, body: &serde_json::Value) -> &'static str {
+    // A view is given by the decider it names.
+    match body["on_behalf_of"].as_str() {
+        Some("local_authority") => return "rep_la",
+        Some("health") => return "rep_health",
+        Some("police") => return "rep_police",
+        Some("partnership_manager") => return "pm",
+        _ => {}
+    }
     match Role::recorders(kind)[0] {
         Role::PartnershipManager => "pm",
         Role::BusinessUnit => "bu",
@@ -48,7 +56,7 @@ async fn record_journey_until(app: &TestApp, journey: Journey, seq: u32, until: 
         if Some(kind) == until {
             break;
         }
-        app.record(recorder(kind), &id, body.clone()).await;
+        app.record(recorder(kind, body), &id, body.clone()).await;
     }
     (id, reference)
 }
@@ -182,13 +190,18 @@ async fn the_challenge_loop_and_an_ala_tell_the_reps_the_manager_the_la_and_the_
     let challenge = [reps(), vec![user("pm"), user("la")]].concat();
     for kind in [
         EventKind::ThresholdChallenged,
+        EventKind::ChallengeViewRecorded,
         EventKind::ChallengeMeetingHeld,
         EventKind::ChallengeResolved,
     ] {
         assert_eq!(told(&steps, kind), set(&challenge), "{kind:?}");
     }
     let steps = by_step(&received, &ala);
-    assert_eq!(told(&steps, EventKind::AlaProposed), set(&[user("pm")]));
+    // Each of the four gives a view before the decision, so each hears of the proposal.
+    let deciders = [reps(), vec![user("pm")]].concat();
+    for kind in [EventKind::AlaProposed, EventKind::AlaViewRecorded] {
+        assert_eq!(told(&steps, kind), set(&deciders), "{kind:?}");
+    }
     for kind in [EventKind::AlaDecided, EventKind::AlaCompleted] {
         assert_eq!(told(&steps, kind), set(&[user("viewer"), user("pm")]), "{kind:?}");
     }

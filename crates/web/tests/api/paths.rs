@@ -187,9 +187,58 @@ async fn not_met_challenged_and_overturned_goes_on_to_serious_harm(backend: stor
         json!({"type": "challenge_meeting_held", "on": "2026-12-29", "notes": "Virtual meeting."}),
     )
     .await;
-    let overturned = app
-        .record("pm", &case, json!({"type": "challenge_resolved", "on": "2026-12-29", "outcome": "overturned", "rationale": "Met on review."}))
+    let resolve = json!({"type": "challenge_resolved", "on": "2026-12-29", "outcome": "overturned", "rationale": "Met on review."});
+    let too_soon = app
+        .post("pm", &format!("/api/v1/cases/{case}/events"), resolve.clone())
         .await;
+    assert_eq!(too_soon.status, 409, "{}", too_soon.body);
+    let message = too_soon.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("local_authority, health, police, partnership_manager"),
+        "{message}"
+    );
+    app.record(
+        "rep_health",
+        &case,
+        json!({"type": "challenge_view_recorded", "on": "2026-12-24", "position": "challenge", "reason": "Impairment likely."}),
+    )
+    .await;
+    let someone_else = app
+        .post(
+            "rep_la",
+            &format!("/api/v1/cases/{case}/events"),
+            json!({"type": "challenge_view_recorded",
+            "on": "2026-12-24", "position": "challenge", "reason": "x", "on_behalf_of": "police"}),
+        )
+        .await;
+    assert_eq!(someone_else.status, 403, "{}", someone_else.body);
+    let three_heard = app
+        .post("pm", &format!("/api/v1/cases/{case}/events"), resolve.clone())
+        .await;
+    let message = three_heard.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("still missing: local_authority, police, partnership_manager"),
+        "{message}"
+    );
+    let heard = app
+        .all_four_record(
+            &case,
+            json!({"type": "challenge_view_recorded", "on": "2026-12-29",
+            "position": "challenge", "reason": "The harm is serious."}),
+        )
+        .await;
+    let views: Vec<_> = heard["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "challenge_view_recorded")
+        .map(|e| e["on_behalf_of"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        views,
+        ["health", "local_authority", "health", "police", "partnership_manager"]
+    );
+    let overturned = app.record("pm", &case, resolve).await;
     assert_eq!(
         (overturned["path"].as_str(), overturned["stage"].as_str()),
         (Some("serious_harm"), Some("notification"))
@@ -253,6 +302,33 @@ async fn not_met_with_an_alternative_learning_activity_decided_by_all_four(backe
         .await;
     assert_eq!(missing_police.status, 422);
     assert_eq!(missing_police.body["error"]["field"], "decided_by");
+    let decide = json!({"type": "ala_decided", "on": "2027-01-19", "decision": "undertake", "lead_group": "QA sub-group",
+        "decided_by": ["local_authority", "health", "police", "partnership_manager"]});
+    let unheard = app
+        .post("pm", &format!("/api/v1/cases/{case}/events"), decide.clone())
+        .await;
+    assert_eq!(unheard.status, 409, "{}", unheard.body);
+    assert!(
+        unheard.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ala_view_recorded")
+    );
+    let not_a_decider = app
+        .post(
+            "chair",
+            &format!("/api/v1/cases/{case}/events"),
+            json!({"type": "ala_view_recorded",
+            "on": "2027-01-13", "view": "undertake", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(not_a_decider.status, 403);
+    app.all_four_record(
+        &case,
+        json!({"type": "ala_view_recorded", "on": "2027-01-14", "view": "undertake",
+        "reason": "Clear learning focus."}),
+    )
+    .await;
     app.record(
         "pm",
         &case,

@@ -212,6 +212,16 @@ impl TestApp {
         assert_eq!(res.status, StatusCode::CREATED, "{who} recording {body}: {}", res.body);
         res.body["case"].clone()
     }
+
+    /// Each of the four deciders (the three partner reps and the Partnership Manager)
+    /// records `body` (a `challenge_view_recorded` or `ala_view_recorded`) as their own.
+    pub async fn all_four_record(&self, case: &str, body: Value) -> Value {
+        let mut last = Value::Null;
+        for who in ["rep_la", "rep_health", "rep_police", "pm"] {
+            last = self.record(who, case, body.clone()).await;
+        }
+        last
+    }
 }
 
 /// The audit row of a change the harness makes while setting up.

@@ -4,7 +4,7 @@
 //! decision counts.
 
 use chrono::NaiveDate;
-use domain::events::{Event, EventPayload};
+use domain::events::{AlaDecider, Event, EventPayload};
 
 use super::super::long_date;
 
@@ -94,6 +94,32 @@ fn decided(e: &Event) -> Vec<(&'static str, String)> {
             "Challenge to the threshold decision",
             format!("Raised {on}: {}", p.grounds),
         )],
+        P::ChallengeViewRecorded(p) => p
+            .on_behalf_of
+            .map(|by| {
+                let key = match by {
+                    AlaDecider::LocalAuthority => "Local authority's position on the decision",
+                    AlaDecider::Health => "Health's position on the decision",
+                    AlaDecider::Police => "Police's position on the decision",
+                    AlaDecider::PartnershipManager => "Partnership Manager's position on the decision",
+                };
+                (key, format!("{} ({on}). {}", p.position.label(), p.reason))
+            })
+            .into_iter()
+            .collect(),
+        P::AlaViewRecorded(p) => p
+            .on_behalf_of
+            .map(|by| {
+                let key = match by {
+                    AlaDecider::LocalAuthority => "Local authority's view on the ALA",
+                    AlaDecider::Health => "Health's view on the ALA",
+                    AlaDecider::Police => "Police's view on the ALA",
+                    AlaDecider::PartnershipManager => "Partnership Manager's view on the ALA",
+                };
+                (key, format!("{} ({on}). {}", p.view.label(), p.reason))
+            })
+            .into_iter()
+            .collect(),
         P::ChallengeResolved(p) => vec![(
             "Outcome of the challenge",
             format!("{} ({on}). {}", p.outcome.label(), p.rationale),

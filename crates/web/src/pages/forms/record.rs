@@ -117,8 +117,8 @@ pub async fn record_form(
     let mut data = today_defaults(&state, &["on"]);
     if form.kind == EventKind::AlaDecided {
         // Those who gave a view on the proposal took part in the decision.
-        for m in state.store.messages(&form.record.id, "ala").await? {
-            data.0.push(("decided_by".into(), m.partner.unwrap_or(m.role)));
+        for view in domain::process::fold(&form.record.events).ala.views.0 {
+            data.0.push(("decided_by".into(), view.by.as_str().to_owned()));
         }
     }
     Ok(form_page(&page_user, &form, &data, Vec::new(), &choices).into_response())

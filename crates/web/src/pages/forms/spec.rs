@@ -83,6 +83,7 @@ pub enum Options {
     Sex,
     ThresholdOutcome,
     ChallengeOutcome,
+    ChallengePosition,
     MeetingKind,
     Recommendation,
     AlaActivity,
@@ -106,6 +107,7 @@ impl Options {
             Options::Sex => e::Sex::choices(),
             Options::ThresholdOutcome => e::ThresholdOutcome::choices(),
             Options::ChallengeOutcome => e::ChallengeOutcome::choices(),
+            Options::ChallengePosition => e::ChallengePosition::choices(),
             Options::MeetingKind => e::MeetingKind::choices(),
             Options::Recommendation => e::Recommendation::choices(),
             Options::AlaActivity => e::AlaActivity::choices(),
@@ -143,6 +145,10 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
         K::ThresholdChallenged => {
             vec![f("grounds", "Grounds for the challenge", TextArea).says("Enter the grounds for the challenge")]
         }
+        K::ChallengeViewRecorded => vec![
+            f("position", "Your position", Radios(Options::ChallengePosition)).says("Select your position"),
+            f("reason", "Why", TextArea).says("Enter why you take this position"),
+        ],
         K::ChallengeMeetingHeld => vec![opt("notes", "Notes", TextArea)],
         K::ChallengeResolved => vec![
             f("outcome", "Outcome of the challenge", Radios(Options::ChallengeOutcome))
@@ -210,6 +216,10 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
             f("criteria", "Criteria it meets", Checkboxes(Options::AlaCriterion))
                 .says("Select the criteria the activity meets"),
             f("proposal", "Proposal", TextArea).says("Enter the proposal"),
+        ],
+        K::AlaViewRecorded => vec![
+            f("view", "Your view", Radios(Options::AlaDecision)).says("Select your view"),
+            f("reason", "Why", TextArea).says("Enter why you take this view"),
         ],
         K::AlaDecided => vec![
             f("decision", "Decision", Radios(Options::AlaDecision)).says("Select the decision"),
