@@ -48,39 +48,14 @@ pub fn referral_form(case_reference: &str, events: &[Event]) -> ReferralForm {
     }
 }
 
-/// A date as people write it: "21 December 2026".
 fn long(d: chrono::NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    domain::dates::long(d)
 }
 
 /// One child as the form (and the case page) describes them: initials, sex, age, and
 /// what is known.
 pub fn describe_child(child: &domain::events::Child) -> String {
-    let mut parts = vec![String::from(child.initials.clone()), child.sex.label().to_owned()];
-    match (child.unborn, child.age_years, child.date_of_birth) {
-        (true, _, _) => parts.push("unborn".into()),
-        (_, Some(1), _) => parts.push("1 year old".into()),
-        (_, Some(age), _) => parts.push(format!("{age} years old")),
-        (_, None, Some(born)) => parts.push(format!("born {}", long(born))),
-        _ => {}
-    }
-    if let Some(e) = child.ethnicity {
-        parts.push(format!("ethnicity: {}", e.label()));
-    }
-    let flags = [
-        (child.disability, "disabled"),
-        (child.looked_after, "looked after"),
-        (child.child_protection_plan, "on a child protection plan"),
-        (child.child_in_need, "a child in need"),
-    ];
-    for (known, what) in flags {
-        match known {
-            Some(true) => parts.push(what.to_owned()),
-            Some(false) => parts.push(format!("not {what}")),
-            None => {}
-        }
-    }
-    parts.join(", ")
+    child.describe()
 }
 
 #[cfg(test)]

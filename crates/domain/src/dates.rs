@@ -8,6 +8,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
 /// The first date the service accepts.
+/// A date as people write it: "21 December 2026".
+pub fn long(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
 pub fn first() -> NaiveDate {
     NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or_default()
 }

@@ -20,3 +20,4 @@ pub mod reports;
 pub mod returns;
 pub mod roles;
 pub mod synthetic;
+pub mod template;

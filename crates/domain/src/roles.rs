@@ -48,6 +48,17 @@ impl Role {
         matches!(self, Role::PartnerRep | Role::PartnershipManager)
     }
 
+    /// Roles that write the Rapid Review Template: the Business Unit drafts it, the
+    /// JCR chair completes it at the meeting, the Partnership Manager oversees it.
+    pub fn may_write_template(self) -> bool {
+        matches!(self, Role::BusinessUnit | Role::JcrChair | Role::PartnershipManager)
+    }
+
+    /// Roles that sign the template off: each partner's representative.
+    pub fn may_sign_off_template(self) -> bool {
+        self == Role::PartnerRep
+    }
+
     /// Roles that manage users, agencies and the calendar.
     pub fn may_administer(self) -> bool {
         self == Role::Admin

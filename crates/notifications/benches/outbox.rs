@@ -79,6 +79,13 @@ async fn seeded() -> (Store, usize) {
         let case = store.create_case(first.event, ctx).await.unwrap();
         for body in &bodies[1..] {
             let request = parse_event_request(body.clone(), None).unwrap();
+            if request.event.kind() == EventKind::RapidReviewSubmitted {
+                let every_partner: Vec<_> = domain::roles::Partner::ALL.iter().map(|p| (*p, &actor)).collect();
+                store
+                    .seed_signed_template(&case.id, &actor, &every_partner, Utc::now())
+                    .await
+                    .unwrap();
+            }
             store.append_event(&case.id, request, ctx).await.unwrap();
         }
     }

@@ -50,6 +50,7 @@ async fn main() {
         role: domain::roles::Role::PartnershipManager,
         ..user
     };
+    let every_partner: Vec<_> = domain::roles::Partner::ALL.iter().map(|p| (*p, &actor)).collect();
     let calendar = store.calendar().await.unwrap();
     let rules = store.rules().await.unwrap();
     let journeys = [
@@ -80,6 +81,12 @@ async fn main() {
             match &case_id {
                 None => case_id = Some(store.create_case(request.event, ctx).await.unwrap().id),
                 Some(id) => {
+                    if request.event.kind() == EventKind::RapidReviewSubmitted {
+                        store
+                            .seed_signed_template(id, &actor, &every_partner, now)
+                            .await
+                            .unwrap();
+                    }
                     store.append_event(id, request, ctx).await.unwrap();
                 }
             }

@@ -121,10 +121,18 @@ pub async fn load(store: &Store, clock: Clock) -> anyhow::Result<()> {
                     .is_none_or(|on| on <= today)
             })
             .collect();
-        let mut case_id = None;
+        let mut case_id: Option<String> = None;
         for (i, body) in bodies.into_iter().enumerate() {
+            let speaker = body.get("on_behalf_of").and_then(|v| v.as_str()).map(str::to_owned);
             let request = parse_event_request(body, (i == 0).then_some(EventKind::IncidentReported))?;
-            let actor = actor_for(&users, request.event.kind())?;
+            let kind = request.event.kind();
+            let actor = match speaker {
+                Some(for_whom) => speaker_for(&users, &for_whom)?,
+                None => actor_for(&users, kind)?,
+            };
+            if let (Some(id), EventKind::RapidReviewSubmitted) = (case_id.as_deref(), kind) {
+                sign_template(store, id, &users, now).await?;
+            }
             let ctx = WriteContext {
                 today,
                 at: now,
@@ -150,6 +158,33 @@ pub async fn load(store: &Store, clock: Clock) -> anyhow::Result<()> {
         PEOPLE.len() + 1,
         plans.len()
     );
+    Ok(())
+}
+
+/// The demo user who gives the view of `for_whom` (a partner, or the Partnership
+/// Manager).
+fn speaker_for<'a>(users: &'a [User], for_whom: &str) -> anyhow::Result<&'a User> {
+    users
+        .iter()
+        .find(|u| u.partner.map(|p| p.as_str()) == Some(for_whom) || (u.role.as_str() == for_whom))
+        .ok_or_else(|| anyhow::anyhow!("no demo user speaks for {for_whom}"))
+}
+
+/// Writes the template from the case's draft, as the Business Unit would, and has each
+/// partner's representative sign it off, so that the case may be submitted.
+async fn sign_template(
+    store: &Store,
+    id: &str,
+    users: &[User],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let writer = actor_for(users, EventKind::RapidReviewSubmitted)?;
+    let signers: Vec<_> = users
+        .iter()
+        .filter(|u| u.role == Role::PartnerRep)
+        .filter_map(|u| u.partner.map(|p| (p, u)))
+        .collect();
+    store.seed_signed_template(id, writer, &signers, now).await?;
     Ok(())
 }
 

@@ -82,6 +82,23 @@ impl Store {
     }
 }
 
+/// Locks case `case_id` for the rest of the transaction (PostgreSQL `FOR UPDATE`;
+/// SQLite's writer queue already serialises writes) and returns its reference, or
+/// `None` when there is no such case.
+pub(crate) async fn lock_case(tx: &mut WriteTx<'_>, case_id: &str) -> Result<Option<String>, StoreError> {
+    if !is_case_id(case_id) {
+        return Ok(None);
+    }
+    let lock = match tx.backend {
+        Backend::Postgres => "SELECT id, reference FROM cases WHERE id = $1 FOR UPDATE",
+        Backend::Sqlite => "SELECT id, reference FROM cases WHERE id = $1",
+    };
+    let row = sqlx::query(lock).bind(case_id).fetch_optional(&mut *tx.tx).await?;
+    row.map(|r| r.try_get("reference"))
+        .transpose()
+        .map_err(StoreError::from)
+}
+
 /// Locks the case, checks and appends one event, and keeps the agency requests and the
 /// snapshot in step, all inside `tx`. The caller writes the audit row and commits.
 pub(crate) async fn append_locked(
@@ -90,17 +107,9 @@ pub(crate) async fn append_locked(
     request: EventRequest,
     ctx: &WriteContext<'_>,
 ) -> Result<(Event, CaseRecord), AppendError> {
-    if !is_case_id(case_id) {
-        return Err(AppendError::NotFound);
-    }
-    let lock = match tx.backend {
-        Backend::Postgres => "SELECT id, reference FROM cases WHERE id = $1 FOR UPDATE",
-        Backend::Sqlite => "SELECT id, reference FROM cases WHERE id = $1",
-    };
-    let Some(row) = sqlx::query(lock).bind(case_id).fetch_optional(&mut *tx.tx).await? else {
+    let Some(reference) = lock_case(tx, case_id).await? else {
         return Err(AppendError::NotFound);
     };
-    let reference: String = row.try_get("reference")?;
     let (mut events, mut meta) = load_events(&mut tx.tx, case_id).await?;
     let current = events.last().map_or(0, |e| e.version.get());
     if let Some(expected) = request.expected_version
@@ -108,7 +117,8 @@ pub(crate) async fn append_locked(
     {
         return Err(AppendError::VersionConflict { current, expected });
     }
-    let event = process::record(&events, request.event, ctx.today)?;
+    let mut event = process::record(&events, request.event, ctx.today)?;
+    crate::template::fill_submission(tx, case_id, &mut event.payload).await?;
     insert_event(tx, case_id, &event, ctx).await?;
     events.push(event.clone());
     meta.push(StoredEvent {

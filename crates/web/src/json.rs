@@ -33,3 +33,29 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         }
     }
 }
+
+/// A JSON body that may be left out: no body (and no `Content-Type`) reads as `None`;
+/// anything sent is read as [`JsonBody`] is.
+#[derive(Debug)]
+pub struct OptionalJsonBody(pub Option<Value>);
+
+impl<S: Send + Sync> FromRequest<S> for OptionalJsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if req.headers().contains_key(axum::http::header::CONTENT_TYPE) {
+            let JsonBody(value) = JsonBody::from_request(req, state).await?;
+            return Ok(OptionalJsonBody(Some(value)));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::TooLarge(crate::MAX_JSON_BYTES))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            Ok(OptionalJsonBody(None))
+        } else {
+            Err(ApiError::UnsupportedMediaType(
+                "send the body as JSON with Content-Type: application/json".into(),
+            ))
+        }
+    }
+}

@@ -78,6 +78,37 @@ pub struct Child {
 }
 
 impl Child {
+    /// The child as forms and pages describe them: initials, sex, age, and what is
+    /// known.
+    pub fn describe(&self) -> String {
+        let child = self;
+        let mut parts = vec![String::from(child.initials.clone()), child.sex.label().to_owned()];
+        match (child.unborn, child.age_years, child.date_of_birth) {
+            (true, _, _) => parts.push("unborn".into()),
+            (_, Some(1), _) => parts.push("1 year old".into()),
+            (_, Some(age), _) => parts.push(format!("{age} years old")),
+            (_, None, Some(born)) => parts.push(format!("born {}", crate::dates::long(born))),
+            _ => {}
+        }
+        if let Some(e) = child.ethnicity {
+            parts.push(format!("ethnicity: {}", e.label()));
+        }
+        let flags = [
+            (child.disability, "disabled"),
+            (child.looked_after, "looked after"),
+            (child.child_protection_plan, "on a child protection plan"),
+            (child.child_in_need, "a child in need"),
+        ];
+        for (known, what) in flags {
+            match known {
+                Some(true) => parts.push(what.to_owned()),
+                Some(false) => parts.push(format!("not {what}")),
+                None => {}
+            }
+        }
+        parts.join(", ")
+    }
+
     fn validate(&self, occurred_on: NaiveDate) -> Result<(), FieldError> {
         if self.age_years.is_some() && self.date_of_birth.is_some() {
             return Err(FieldError::new(
@@ -316,8 +347,19 @@ pub struct MeetingHeld {
 }
 impl Validate for MeetingHeld {}
 
+/// The Rapid Review goes to the National Panel. The template's version and who signed
+/// it off are filled in by the store from the template as it stands when the event is
+/// recorded (see [`crate::template::submission_check`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RapidReviewSubmitted {}
+pub struct RapidReviewSubmitted {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_version: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signed_off_by: Vec<crate::roles::Partner>,
+    /// Why it goes without a partner's sign-off (the Partnership Manager's call).
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub without_sign_off_reason: OptionalText,
+}
 impl Validate for RapidReviewSubmitted {}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

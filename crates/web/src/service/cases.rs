@@ -82,6 +82,14 @@ pub async fn record(
     action: &str,
 ) -> Result<(Event, CaseRecord), Refused> {
     speaking_for_oneself(user, &mut request.event.payload)?;
+    if let EventPayload::RapidReviewSubmitted(p) = &request.event.payload
+        && p.without_sign_off_reason.is_some()
+        && user.role != Role::PartnershipManager
+    {
+        return Err(Refused::Forbidden(
+            "only the Partnership Manager decides that the Rapid Review goes without a partner's sign-off (without_sign_off_reason)".into(),
+        ));
+    }
     let corrects = match &request.event.payload {
         EventPayload::EventCorrected(c) => Some(u64::from(c.corrects.get())),
         _ => None,

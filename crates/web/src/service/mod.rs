@@ -12,6 +12,7 @@ pub mod papers;
 pub mod reports;
 pub mod requests;
 pub mod returns;
+pub mod template;
 
 use domain::events::FieldError;
 use store::{AppendError, StoreError};

@@ -28,6 +28,7 @@ mod paths;
 mod reports;
 mod return_journey;
 mod returns;
+mod template;
 
 /// Runs each named scenario `async fn name(backend: Backend)` on both backends.
 #[macro_export]

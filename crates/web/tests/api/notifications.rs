@@ -7,8 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::events::EventKind;
-use domain::roles::Role;
-use domain::synthetic::{self, Journey};
+use domain::synthetic::Journey;
 use serde_json::{Value, json};
 
 use crate::mail::{PUBLIC_URL, Received, SmtpSink, drain, worker};
@@ -16,49 +15,13 @@ use crate::support::{AGENCIES, TestApp, call};
 
 const TODAY: &str = "2027-12-31";
 
-/// The test user who records `kind` (the first role that may).
-fn recorder(kind: EventKind, body: &serde_json::Value) -> &'static str {
-    // A view is given by the decider it names.
-    match body["on_behalf_of"].as_str() {
-        Some("local_authority") => return "rep_la",
-        Some("health") => return "rep_health",
-        Some("police") => return "rep_police",
-        Some("partnership_manager") => return "pm",
-        _ => {}
-    }
-    match Role::recorders(kind)[0] {
-        Role::PartnershipManager => "pm",
-        Role::BusinessUnit => "bu",
-        Role::LaDecisionMaker => "la",
-        Role::PartnerRep => "rep_la",
-        Role::JcrChair => "chair",
-        other => panic!("no test user records {other:?}"),
-    }
-}
-
 /// Records a synthetic journey through the API; returns the case's id and reference.
 async fn record_journey(app: &TestApp, journey: Journey, seq: u32) -> (String, String) {
-    record_journey_until(app, journey, seq, None).await
+    app.record_journey_until(journey, seq, None).await
 }
 
-/// The same, stopping before the first `until` event.
 async fn record_journey_until(app: &TestApp, journey: Journey, seq: u32, until: Option<EventKind>) -> (String, String) {
-    let aware = "2026-06-01".parse().unwrap();
-    let bodies = synthetic::journey(journey, aware, &domain::calendar::Calendar::england_and_wales(), seq);
-    let res = app.post("pm", "/api/v1/cases", bodies[0].clone()).await;
-    assert_eq!(res.status, 201, "{}", res.body);
-    let (id, reference) = (
-        res.body["id"].as_str().unwrap().to_owned(),
-        res.body["reference"].as_str().unwrap().to_owned(),
-    );
-    for body in &bodies[1..] {
-        let kind = EventKind::parse(body["type"].as_str().unwrap()).unwrap();
-        if Some(kind) == until {
-            break;
-        }
-        app.record(recorder(kind, body), &id, body.clone()).await;
-    }
-    (id, reference)
+    app.record_journey_until(journey, seq, until).await
 }
 
 fn user(key: &str) -> String {

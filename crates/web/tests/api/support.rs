@@ -213,6 +213,60 @@ impl TestApp {
         res.body["case"].clone()
     }
 
+    /// Writes the case's template (its draft, by the Business Unit) and has each
+    /// partner's representative sign it off: what a submission needs.
+    pub async fn sign_template(&self, case: &str) {
+        let saved = self
+            .send(
+                Some("bu"),
+                "PUT",
+                &format!("/api/v1/cases/{case}/template"),
+                Some(serde_json::json!({"sections": {}})),
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        for rep in ["rep_la", "rep_health", "rep_police"] {
+            let signed = self
+                .post(
+                    rep,
+                    &format!("/api/v1/cases/{case}/template/sign-off"),
+                    serde_json::json!({}),
+                )
+                .await;
+            assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.body);
+        }
+    }
+
+    /// Records a synthetic journey through the API, each step by a user who may record
+    /// it, stopping before the first `until` event; returns the case's id and reference.
+    pub async fn record_journey_until(
+        &self,
+        journey: domain::synthetic::Journey,
+        seq: u32,
+        until: Option<domain::events::EventKind>,
+    ) -> (String, String) {
+        use domain::events::EventKind;
+        let aware = "2026-06-01".parse().unwrap();
+        let bodies = domain::synthetic::journey(journey, aware, &domain::calendar::Calendar::england_and_wales(), seq);
+        let res = self.post("pm", "/api/v1/cases", bodies[0].clone()).await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        let (id, reference) = (
+            res.body["id"].as_str().unwrap().to_owned(),
+            res.body["reference"].as_str().unwrap().to_owned(),
+        );
+        for body in &bodies[1..] {
+            let kind = EventKind::parse(body["type"].as_str().unwrap()).unwrap();
+            if Some(kind) == until {
+                break;
+            }
+            if kind == EventKind::RapidReviewSubmitted {
+                self.sign_template(&id).await;
+            }
+            self.record(recorder(kind, body), &id, body.clone()).await;
+        }
+        (id, reference)
+    }
+
     /// Each of the four deciders (the three partner reps and the Partnership Manager)
     /// records `body` (a `challenge_view_recorded` or `ala_view_recorded`) as their own.
     pub async fn all_four_record(&self, case: &str, body: Value) -> Value {
@@ -221,6 +275,27 @@ impl TestApp {
             last = self.record(who, case, body.clone()).await;
         }
         last
+    }
+}
+
+/// The test user who records `kind` (the first role that may); a view is given by the
+/// decider it names.
+pub fn recorder(kind: domain::events::EventKind, body: &Value) -> &'static str {
+    use domain::roles::Role;
+    match body["on_behalf_of"].as_str() {
+        Some("local_authority") => return "rep_la",
+        Some("health") => return "rep_health",
+        Some("police") => return "rep_police",
+        Some("partnership_manager") => return "pm",
+        _ => {}
+    }
+    match Role::recorders(kind)[0] {
+        Role::PartnershipManager => "pm",
+        Role::BusinessUnit => "bu",
+        Role::LaDecisionMaker => "la",
+        Role::PartnerRep => "rep_la",
+        Role::JcrChair => "chair",
+        other => panic!("no test user records {other:?}"),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod events;
 pub mod get;
 pub mod list;
 pub mod requests;
+pub mod template;
 
 use serde_json::Value;
 use store::{CaseRecord, User};
