@@ -1,26 +1,77 @@
-//! Word documents: the blank scoping template, an agency's completed return, and the
-//! referral form as recorded.
+//! Word documents: the shared pieces (the OFFICIAL-SENSITIVE marking, headings, tables),
+//! the blank scoping template and an agency's completed return.
 
 use std::io::Cursor;
 
-use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+use docx_rs::{Docx, Footer, Header, LineSpacing, Paragraph, Run, Table, TableCell, TableRow};
 use domain::returns::{ChronologyEntry, SCOPING_QUESTIONS, Scoping};
 
 use crate::DocumentError;
 
-fn heading(text: &str, size: usize) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text).bold().size(size))
+pub(crate) fn heading(text: &str, size: usize) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(text).bold().size(size))
+        .line_spacing(LineSpacing::new().before(240).after(120))
 }
 
-fn para(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text))
+pub(crate) fn para(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(text))
+        .line_spacing(LineSpacing::new().after(120))
 }
 
-fn cell(text: &str) -> TableCell {
-    TableCell::new().add_paragraph(para(text))
+/// A text of several lines as one paragraph each (an empty text as one empty line).
+pub(crate) fn paras(mut doc: Docx, text: &str) -> Docx {
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        doc = doc.add_paragraph(para(line));
+    }
+    if text.trim().is_empty() {
+        doc = doc.add_paragraph(para("(Not written yet.)"));
+    }
+    doc
 }
 
-fn pack(doc: Docx) -> Result<Vec<u8>, DocumentError> {
+pub(crate) fn cell(text: &str) -> TableCell {
+    TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
+}
+
+pub(crate) fn bold_cell(text: &str) -> TableCell {
+    TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(text).bold()))
+}
+
+/// A table of (label, value) rows.
+pub(crate) fn pairs_table(rows: &[(&str, String)]) -> Table {
+    Table::new(
+        rows.iter()
+            .map(|(k, v)| TableRow::new(vec![bold_cell(k), cell(v)]))
+            .collect(),
+    )
+}
+
+/// A table with a header row.
+pub(crate) fn grid(header: &[&str], rows: Vec<Vec<String>>) -> Table {
+    let mut all = vec![TableRow::new(header.iter().map(|h| bold_cell(h)).collect())];
+    all.extend(
+        rows.into_iter()
+            .map(|r| TableRow::new(r.iter().map(|c| cell(c)).collect())),
+    );
+    Table::new(all)
+}
+
+/// A new document marked OFFICIAL-SENSITIVE at the top and foot of every page.
+pub(crate) fn official() -> Docx {
+    let mark = || Paragraph::new().add_run(Run::new().add_text("OFFICIAL-SENSITIVE").bold().size(20));
+    Docx::new()
+        .header(Header::new().add_paragraph(mark()))
+        .footer(Footer::new().add_paragraph(mark()))
+}
+
+/// A date as people write it: "21 December 2026".
+pub(crate) fn long(d: chrono::NaiveDate) -> String {
+    domain::dates::long(d)
+}
+
+pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, DocumentError> {
     let mut out = Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(DocumentError::from)?;
     Ok(out.into_inner())
@@ -74,27 +125,4 @@ pub fn return_docx(
         rows.push(TableRow::new(e.cells().iter().map(|c| cell(c)).collect()));
     }
     pack(doc.add_table(Table::new(rows)))
-}
-
-/// The referral form as recorded, field by field.
-#[derive(Debug, Clone, Default)]
-pub struct ReferralForm {
-    pub case_reference: String,
-    /// (label, value) pairs in the order the form shows them.
-    pub fields: Vec<(String, String)>,
-}
-
-pub fn referral_docx(form: &ReferralForm) -> Result<Vec<u8>, DocumentError> {
-    let mut doc = Docx::new()
-        .add_paragraph(heading("Joint Case Review referral form", 36))
-        .add_paragraph(para(&format!("Case reference: {}", form.case_reference)));
-    let rows: Vec<TableRow> = form
-        .fields
-        .iter()
-        .map(|(k, v)| TableRow::new(vec![cell(k), cell(v)]))
-        .collect();
-    if !rows.is_empty() {
-        doc = doc.add_table(Table::new(rows));
-    }
-    pack(doc)
 }

@@ -1,21 +1,26 @@
 //! Documents Rapid Review writes and reads, with no office software: the chronology
 //! (XLSX and CSV, and the blank template agencies fill in), the scoping template and
-//! returns (DOCX), the referral form (DOCX), the meeting invitation (ICS) and the papers
-//! pack (ZIP). Readers turn an uploaded chronology into validated domain entries.
+//! returns (DOCX), the referral form, the Rapid Review Template and the letters to the
+//! Panel and the agencies (DOCX), the meeting invitation (ICS) and the papers pack (ZIP). Readers turn an uploaded chronology into validated domain entries.
 
 mod chronology;
 mod docx;
 mod ics;
 mod pack;
 mod referral;
+mod review;
 mod table;
 mod upload;
 
 pub use chronology::{MergedEntry, chronology_csv, chronology_template_xlsx, chronology_xlsx};
-pub use docx::{ReferralForm, referral_docx, return_docx, scoping_template_docx};
+pub use docx::{return_docx, scoping_template_docx};
 pub use ics::meeting_ics;
 pub use pack::{PackFile, pack_zip};
-pub use referral::{describe_child, referral_form};
+pub use referral::{ReferralForm, describe_child, referral_docx, referral_form};
+pub use review::{
+    CaseHeading, OutcomeLetter, PanelLetter, SignOffLine, TemplateDocument, outcome_letter_docx, panel_letter_docx,
+    rapid_review_template_docx,
+};
 pub use table::{CsvTable, table_csv, table_xlsx};
 pub use upload::{UploadError, read_chronology};
 

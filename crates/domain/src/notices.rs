@@ -103,11 +103,10 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
         P::RapidReviewSubmitted(_) | P::PanelResponseReceived(_) => {
             plain(vec![r(PartnershipManager), r(Role::PartnerRep), r(JcrChair)])
         }
-        P::OutcomeCommunicated(_) => {
-            let mut agencies = asked(history);
-            agencies.extend(referrer(history));
-            plain(agencies.into_iter().map(Agency).collect())
+        P::OutcomeCommunicated(p) if !p.recipients.is_empty() => {
+            plain(p.recipients.iter().cloned().map(Agency).collect())
         }
+        P::OutcomeCommunicated(_) => plain(outcome_recipients(history).into_iter().map(Agency).collect()),
         P::EsgRecommendationMade(_)
         | P::AlaDecided(_)
         | P::AlaCompleted(_)
@@ -151,6 +150,17 @@ pub fn asked(history: &[Event]) -> Vec<AgencySlug> {
                 }
             }
         }
+    }
+    out
+}
+
+/// Who may be told a Rapid Review's outcome: each agency asked, then the referrer.
+pub fn outcome_recipients(history: &[Event]) -> Vec<AgencySlug> {
+    let mut out = asked(history);
+    if let Some(r) = referrer(history)
+        && !out.contains(&r)
+    {
+        out.push(r);
     }
     out
 }

@@ -205,6 +205,31 @@ impl Store {
 }
 
 impl Store {
+    /// The sections drafted from the case: its events, each agency's return (by name)
+    /// and the referring agency's name.
+    pub async fn template_draft(&self, record: &crate::CaseRecord) -> Result<Sections, StoreError> {
+        let returns: Vec<domain::template::AgencyReturn> = self
+            .requests_for_case(&record.id)
+            .await?
+            .into_iter()
+            .map(|r| domain::template::AgencyReturn {
+                agency: r.agency_name,
+                involvement: r.scoping.involvement.map(String::from).unwrap_or_default(),
+                submitted: r.submitted_on.is_some(),
+            })
+            .collect();
+        let referrer = match process::corrected_incident(&record.events) {
+            Some(i) => self
+                .list_agencies()
+                .await?
+                .into_iter()
+                .find(|a| a.slug == i.referring_agency)
+                .map_or_else(|| i.referring_agency.to_string(), |a| a.name),
+            None => String::new(),
+        };
+        Ok(domain::template::draft(&record.events, &returns, &referrer))
+    }
+
     /// For the demo and benchmarks' synthetic cases: saves the case's draft as its
     /// template, by `writer`, and signs it off for each partner by the user given, so
     /// that the case may be submitted. Audited like any save and sign-off.
@@ -216,7 +241,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<(), AppendError> {
         let record = self.case(case_id).await?.ok_or(AppendError::NotFound)?;
-        let draft = domain::template::draft(&record.events, &[], "");
+        let draft = self.template_draft(&record).await?;
         let entry = |who: &User, action: &str| AuditEntry {
             case_id: Some(case_id.to_owned()),
             ..AuditEntry::about(at, Some(&who.email), action, None, "ok")

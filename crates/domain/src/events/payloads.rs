@@ -362,9 +362,27 @@ pub struct RapidReviewSubmitted {
 }
 impl Validate for RapidReviewSubmitted {}
 
+/// The outcome goes to the agencies. `recipients` are those told (each agency asked
+/// and the referrer); left out, it is filled with all of them when recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutcomeCommunicated {}
-impl Validate for OutcomeCommunicated {}
+pub struct OutcomeCommunicated {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<AgencySlug>,
+}
+
+impl Validate for OutcomeCommunicated {
+    fn validate(&self) -> Result<(), FieldError> {
+        for (i, agency) in self.recipients.iter().enumerate() {
+            if self.recipients[..i].contains(agency) {
+                return Err(FieldError::new(
+                    format!("recipients[{i}]"),
+                    format!("{agency} is listed twice"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PanelResponseReceived {

@@ -43,11 +43,23 @@ pub fn record(history: &[Event], new: NewEvent, today: NaiveDate) -> Result<Even
     let state = fold(history);
     state.check(&new, today)?;
     let version = history.last().map_or(Version::FIRST, |e| e.version.next());
-    let event = Event {
+    let mut event = Event {
         version,
         on: new.on,
         payload: new.payload,
     };
+    if let EventPayload::OutcomeCommunicated(p) = &mut event.payload {
+        let allowed = crate::notices::outcome_recipients(history);
+        if let Some((i, stranger)) = p.recipients.iter().enumerate().find(|(_, r)| !allowed.contains(r)) {
+            return Err(Refusal::Invalid(FieldError::new(
+                format!("recipients[{i}]"),
+                format!("{stranger} was neither asked for a return on this case nor referred it"),
+            )));
+        }
+        if p.recipients.is_empty() {
+            p.recipients = allowed;
+        }
+    }
     if let EventPayload::EventCorrected(c) = &event.payload {
         let Some(target) = history.iter().find(|e| e.version == c.corrects) else {
             return Err(Refusal::Invalid(FieldError::new(

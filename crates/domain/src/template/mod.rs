@@ -170,7 +170,7 @@ pub fn draft(events: &[Event], returns: &[AgencyReturn], referrer: &str) -> Sect
     if !agencies.is_empty() {
         out.insert(Section::AgenciesInvolved, agencies.join("\n"));
     }
-    if let Some(meeting) = latest_meeting(events) {
+    if let Some(meeting) = meeting_held(events) {
         let actions: Vec<String> = meeting
             .immediate_actions
             .iter()
@@ -206,7 +206,7 @@ pub fn draft(events: &[Event], returns: &[AgencyReturn], referrer: &str) -> Sect
 }
 
 /// The meeting as recorded, with any correction of it applied.
-fn latest_meeting(events: &[Event]) -> Option<MeetingHeld> {
+pub fn meeting_held(events: &[Event]) -> Option<MeetingHeld> {
     let held = events.iter().find_map(|e| match &e.payload {
         EventPayload::MeetingHeld(p) => Some((e.version, p.clone())),
         _ => None,

@@ -46,8 +46,11 @@ pub(super) async fn return_request(
          upload the chronology.\n",
     );
     let unsendable = |e: documents::DocumentError| ComposeError::Unsendable(format!("a document failed: {e}"));
-    let referral =
-        documents::referral_docx(&documents::referral_form(&record.reference, history)).map_err(unsendable)?;
+    let referral = documents::referral_docx(&documents::referral_form(&record.reference, history, &|slug| {
+        domain::events::AgencySlug::try_from(slug.to_owned())
+            .map_or_else(|_| slug.to_owned(), |s| sources.agency_name(&s))
+    }))
+    .map_err(unsendable)?;
     let files = vec![
         File {
             name: format!("{}-referral-form.docx", record.reference),

@@ -39,6 +39,9 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(cases::documents::meeting))
         .routes(routes!(cases::template::get_template, cases::template::put_template))
         .routes(routes!(cases::template::sign_off))
+        .routes(routes!(cases::papers::template_docx))
+        .routes(routes!(cases::papers::panel_letter))
+        .routes(routes!(cases::papers::outcome_letter))
         .route_layer(from_fn_with_state(state, audit_case_access));
     // The return links audit themselves: their case is known only from the token.
     let (schemas, paths, upload) = routes!(returns::chronology::post_chronology);

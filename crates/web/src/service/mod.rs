@@ -7,6 +7,7 @@
 pub mod agencies;
 pub mod cases;
 pub mod chronology;
+pub mod letters;
 pub mod outbox;
 pub mod papers;
 pub mod reports;

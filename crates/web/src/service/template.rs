@@ -4,10 +4,10 @@
 
 use domain::events::EventPayload;
 use domain::roles::{Partner, Role};
-use domain::template::{AgencyReturn, Section, Sections};
+use domain::template::{Section, Sections};
 use store::{AuditEntry, CaseRecord, SavedTemplate, TemplateVersion, User};
 
-use super::{Refused, agencies, cases};
+use super::{Refused, cases};
 use crate::state::AppState;
 
 /// A template as read: the version asked for, or the draft when none is saved yet.
@@ -125,25 +125,9 @@ pub async fn sign_off(
         .await?)
 }
 
-/// The sections drafted from the case: its events, the agencies' returns and the
-/// referring agency's name.
+/// The sections drafted from the case.
 async fn draft(state: &AppState, record: &CaseRecord) -> Result<Sections, Refused> {
-    let names = agencies::names(state).await?;
-    let returns: Vec<AgencyReturn> = state
-        .store
-        .requests_for_case(&record.id)
-        .await?
-        .into_iter()
-        .map(|r| AgencyReturn {
-            agency: r.agency_name,
-            involvement: r.scoping.involvement.map(String::from).unwrap_or_default(),
-            submitted: r.submitted_on.is_some(),
-        })
-        .collect();
-    let referrer = domain::process::corrected_incident(&record.events)
-        .map(|i| agencies::name_of(&names, i.referring_agency.as_str()))
-        .unwrap_or_default();
-    Ok(domain::template::draft(&record.events, &returns, &referrer))
+    Ok(state.store.template_draft(record).await?)
 }
 
 fn audit(state: &AppState, user: &User, id: &str, action: &str) -> AuditEntry {

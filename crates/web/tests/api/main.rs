@@ -24,6 +24,7 @@ mod migrations;
 mod notifications;
 mod openapi;
 mod pages;
+mod papers;
 mod paths;
 mod reports;
 mod return_journey;

@@ -47,13 +47,16 @@ pub async fn referral(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let record = case(&state, &user, &id).await?;
-    let bytes = referral_docx(&referral_form(&record)).map_err(internal)?;
+    let bytes = referral_docx(&referral_form(&state, &record).await?).map_err(internal)?;
     Ok(file(DOCX, &format!("{}-referral-form.docx", record.reference), bytes))
 }
 
 /// The referral form's fields from the case's (corrected) events.
-fn referral_form(record: &CaseRecord) -> ReferralForm {
-    documents::referral_form(&record.reference, &record.events)
+async fn referral_form(state: &AppState, record: &CaseRecord) -> Result<ReferralForm, ApiError> {
+    let names = crate::service::agencies::names(state).await?;
+    Ok(documents::referral_form(&record.reference, &record.events, &|slug| {
+        crate::service::agencies::name_of(&names, slug)
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/requests/{agency}/return.docx", tag = "documents",
@@ -100,7 +103,7 @@ pub async fn pack(
     crate::service::papers::ready(&requests)?;
     let mut files = vec![PackFile {
         name: "referral-form.docx".into(),
-        bytes: referral_docx(&referral_form(&record)).map_err(internal)?,
+        bytes: referral_docx(&referral_form(&state, &record).await?).map_err(internal)?,
     }];
     let mut notes = Vec::new();
     for r in &requests {

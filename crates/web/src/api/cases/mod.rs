@@ -6,6 +6,7 @@ pub mod documents;
 pub mod events;
 pub mod get;
 pub mod list;
+pub mod papers;
 pub mod requests;
 pub mod template;
 

@@ -56,7 +56,7 @@ pub(crate) fn template_json(read: &TemplateRead) -> Value {
 }
 
 /// `?version=N`: a whole number from 1, or none for the latest.
-fn version_query(query: &HashMap<String, String>) -> Result<Option<u32>, ApiError> {
+pub(crate) fn version_query(query: &HashMap<String, String>) -> Result<Option<u32>, ApiError> {
     match query.get("version").map(String::as_str) {
         None | Some("") => Ok(None),
         Some(v) => v
