@@ -86,6 +86,61 @@ async function discuss (who, caseUrl, topic, message, position) {
   return thread
 }
 
+/** Sends a step's form and expects the process to refuse it, saying `reason`. */
+async function refused (who, caseUrl, link, fill, reason) {
+  const page = await as(who)
+  await page.goto(caseUrl)
+  await page.getByRole('link', { name: link, exact: true }).click()
+  await fill(page)
+  await page.getByRole('button', { name: 'Record' }).click()
+  await page.getByText(reason).first().waitFor()
+  assert.deepEqual(await axeViolations(page), [], `${link} refused`)
+  await page.context().close()
+}
+
+/**
+ * The Rapid Review Template from the meeting to sign-off: the Business Unit writes one
+ * section and the chair another (each a new version), each partner's representative
+ * signs the current version, and the whole case prints with its marking.
+ */
+async function writeAndSignTemplate (caseUrl) {
+  for (const [who, section, text] of [
+    ['business', 'Learning identified, with good practice', 'Information was not shared when the family moved.'],
+    ['chair', 'Views of the family, where sought', 'The mother was seen on 20 January; her views are in the pack.']
+  ]) {
+    const page = await as(who)
+    await page.goto(caseUrl)
+    await page.getByRole('link', { name: 'Rapid Review Template', exact: true }).click()
+    await page.getByRole('heading', { name: 'Rapid Review Template' }).waitFor()
+    assert.deepEqual(await axeViolations(page), [], 'template page')
+    assert.equal(await checkNarrow(page, `template-${who}`), 0)
+    await page.getByRole('link', { name: `Change ${section}` }).click()
+    await page.getByRole('heading', { name: section }).waitFor()
+    assert.deepEqual(await axeViolations(page), [], `${section} form`)
+    await page.locator('#text').fill(text)
+    await page.getByRole('button', { name: 'Save as a new version' }).click()
+    await page.locator('.govuk-notification-banner--success').waitFor()
+    await page.getByText(text).waitFor()
+    await page.context().close()
+  }
+  for (const [who, partner] of [['laRep', 'Local authority'], ['healthRep', 'Health'], ['policeRep', 'Police']]) {
+    const page = await as(who)
+    await page.goto(`${caseUrl}/template`)
+    await page.getByRole('button', { name: `Sign off version 2 for ${partner}` }).click()
+    await page.locator('.govuk-notification-banner--success').waitFor()
+    assert.deepEqual(await axeViolations(page), [], 'signed')
+    await page.context().close()
+  }
+  const page = await as('manager')
+  await page.goto(`${caseUrl}/template`)
+  assert.equal((await page.getByText(/^Signed off by /).count()), 3)
+  await page.goto(`${caseUrl}?print=1`)
+  await page.getByText('OFFICIAL-SENSITIVE').first().waitFor()
+  assert.equal(await page.getByRole('link', { name: 'Your account' }).count(), 0)
+  assert.deepEqual(await axeViolations(page), [], 'print view')
+  await page.context().close()
+}
+
 async function newCase (route, awareOn) {
   const page = await as('manager')
   await page.goto(`${server.url}/cases`)
@@ -149,12 +204,23 @@ test('not met, an alternative learning activity decided by all four, completed a
     await page.locator('input[name=criteria][value=recurring_theme]').check()
     await page.locator('#proposal').fill('Audit of neglect referrals.')
   })
-  // Each of the three partner representatives and the Partnership Manager gives a view.
-  await discuss('laRep', caseUrl, 'ala', 'Supports an audit.', 'undertake')
-  await discuss('healthRep', caseUrl, 'ala', 'Health will join the audit.', 'undertake')
-  await discuss('policeRep', caseUrl, 'ala', 'Police records show the same pattern.', 'undertake')
-  const views = await discuss('manager', caseUrl, 'ala', 'Agreed: the QA sub-group leads.', 'undertake')
-  assert.equal((views.match(/Undertake/g) || []).length, 4)
+  // The decision is not offered until each of the three partner representatives and
+  // the Partnership Manager has given a view; the case page says who is still to.
+  const waiting = await as('manager')
+  await waiting.goto(caseUrl)
+  await waiting.getByText('Still to give one: Local authority, Health, Police, Partnership Manager.').waitFor()
+  assert.equal(await waiting.getByRole('link', { name: 'Decide on the Alternative Learning Activity', exact: true }).count(), 0)
+  await waiting.context().close()
+  const views = [['laRep', 'Supports an audit.'], ['healthRep', 'Health will join the audit.'],
+    ['policeRep', 'Police records show the same pattern.'], ['manager', 'Agreed: the QA sub-group leads.']]
+  for (const [who, reason] of views) {
+    await record(who, caseUrl, 'Record your view on the Alternative Learning Activity', async page => {
+      await fillDate(page, 'on', '2027-03-10')
+      await page.locator('input[name=view][value=undertake]').check()
+      await page.locator('#reason').fill(reason)
+    })
+  }
+  await discuss('healthRep', caseUrl, 'ala', 'Health can lead the fieldwork.', 'undertake')
   await record('manager', caseUrl, 'Decide on the Alternative Learning Activity', async page => {
     await fillDate(page, 'on', '2027-03-15')
     await page.locator('input[name=decision][value=undertake]').check()
@@ -188,6 +254,13 @@ test('serious harm, after a challenge overturns the decision, through to a publi
     await fillDate(page, 'on', '2027-01-06')
     await page.locator('#grounds').fill('Long-term impairment is likely.')
   })
+  for (const [who, position] of [['laRep', 'agree_with_decision'], ['healthRep', 'challenge'], ['policeRep', 'challenge'], ['manager', 'challenge']]) {
+    await record(who, caseUrl, 'Record your position on the threshold decision', async page => {
+      await fillDate(page, 'on', '2027-01-06')
+      await page.locator(`input[name=position][value=${position}]`).check()
+      await page.locator('#reason').fill(`The ${who} position, with its reason.`)
+    })
+  }
   await record('manager', caseUrl, 'Resolve the challenge', async page => {
     await fillDate(page, 'on', '2027-01-07')
     await page.locator('input[name=outcome][value=overturned]').check()
@@ -221,7 +294,18 @@ test('serious harm, after a challenge overturns the decision, through to a publi
     }
     await page.locator('input[name=criteria-panel_view][value=no]').check()
   }, { check: true })
-  await record('business', caseUrl, 'Submit the Rapid Review to the National Panel', page => fillDate(page, 'on', '2027-01-25'))
+  const submit = page => fillDate(page, 'on', '2027-01-25')
+  await refused('business', caseUrl, 'Submit the Rapid Review to the National Panel', submit, /Rapid Review Template/)
+  await writeAndSignTemplate(caseUrl)
+  await record('business', caseUrl, 'Submit the Rapid Review to the National Panel', submit)
+  // Submitted: the template is frozen, and the case page offers the letters.
+  const frozen = await as('business')
+  await frozen.goto(`${caseUrl}/template`)
+  await frozen.getByText('Version 2 went to the National Panel').waitFor()
+  assert.equal(await frozen.getByRole('link', { name: /^Change/ }).count(), 0)
+  await frozen.goto(caseUrl)
+  await frozen.getByRole('link', { name: 'Covering letter to the National Panel (DOCX)' }).waitFor()
+  await frozen.context().close()
   await record('business', caseUrl, 'Tell the agencies the outcome', page => fillDate(page, 'on', '2027-01-26'))
   await record('business', caseUrl, 'Record the National Panel\'s response', async page => {
     await fillDate(page, 'on', '2027-02-15')

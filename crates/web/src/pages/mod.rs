@@ -58,6 +58,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cases/{id}/chronology", get(case::chronology::chronology))
         .route("/cases/{id}/returns/{agency}", get(case::returned::returned))
         .route("/cases/{id}/pack", get(case::pack::pack))
+        .route("/cases/{id}/template", get(case::template::show))
+        .route("/cases/{id}/template/sign-off", post(case::template::sign_off))
+        .route(
+            "/cases/{id}/template/{section}",
+            get(case::template::edit).post(case::template::save),
+        )
         .route("/cases/{id}/discuss/{topic}", post(case::discussion::discuss))
         .route_layer(from_fn_with_state(state.clone(), audit_case_access));
     Router::new()

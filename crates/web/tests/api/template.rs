@@ -280,7 +280,151 @@ async fn every_template_read_save_and_sign_off_is_audited(backend: store::Backen
     }
 }
 
+fn html(res: &Response) -> &str {
+    res.body.as_str().unwrap_or("")
+}
+
+async fn the_template_page_is_written_section_by_section_and_signed_off_by_each_rep(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    let case = case_at_the_template(&app).await;
+    let bu = app.browser("bu").await;
+    let page = app.page(Some(&bu), &format!("/cases/{case}/template")).await;
+    assert_eq!(page.status, 200);
+    assert!(html(&page).contains("This is the draft from the case"));
+    assert!(html(&page).contains("Synthetic incident 1 for demonstration only."));
+    assert!(html(&page).contains(&format!("href=\"/cases/{case}/template/learning\"")));
+    let form = app
+        .page(Some(&bu), &format!("/cases/{case}/template/key_practice_episodes"))
+        .await;
+    assert_eq!(form.status, 200);
+    let picked = format!("csrf={}&version=0&text=A+first+episode.", bu.csrf);
+    let saved = app
+        .submit(Some(&bu), &format!("/cases/{case}/template/learning"), &picked)
+        .await;
+    assert_eq!(saved.status, 303, "{}", html(&saved));
+    assert_eq!(
+        saved.headers["location"],
+        format!("/cases/{case}/template?done=saved#learning").as_str()
+    );
+    let read = app.get("pm", &path(&case, "")).await;
+    assert_eq!(
+        (
+            read.body["version"].as_u64(),
+            read.body["sections"]["learning"].as_str()
+        ),
+        (Some(1), Some("A first episode."))
+    );
+    // A second writer who read version 0 is told, and nothing of theirs overwrites version 1.
+    let stale = app
+        .submit(Some(&bu), &format!("/cases/{case}/template/learning"), &picked)
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(html(&stale).contains("Someone else saved the template first"));
+    let too_long = format!("csrf={}&version=1&text={}", bu.csrf, "x".repeat(20_001));
+    let refused = app
+        .submit(Some(&bu), &format!("/cases/{case}/template/learning"), &too_long)
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(html(&refused).contains("There is a problem"));
+
+    let rep = app.browser("rep_police").await;
+    let page = app.page(Some(&rep), &format!("/cases/{case}/template")).await;
+    assert!(html(&page).contains("Sign off version 1 for Police"));
+    assert!(!html(&page).contains("/template/learning\""), "a rep does not edit");
+    let signed = app
+        .submit(
+            Some(&rep),
+            &format!("/cases/{case}/template/sign-off"),
+            &format!("csrf={}&version=1", rep.csrf),
+        )
+        .await;
+    assert_eq!(signed.status, 303);
+    let page = app
+        .page(Some(&rep), &format!("/cases/{case}/template?done=signed"))
+        .await;
+    assert!(html(&page).contains("Signed off by rep_police on"));
+    assert!(!html(&page).contains("Sign off version 1 for Police"));
+    let case_page = app.page(Some(&bu), &format!("/cases/{case}")).await;
+    assert!(html(&case_page).contains(&format!("/cases/{case}/template")));
+    assert!(html(&case_page).contains("Outcome letter to Agency county-police (DOCX)"));
+}
+
+async fn key_practice_episodes_are_picked_from_the_merged_chronology(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-06-10").await;
+    let (case, _) = app
+        .record_journey_until(Journey::SeriousHarm, 1, Some(EventKind::AgencyRequestsSent))
+        .await;
+    app.record(
+        "bu",
+        &case,
+        json!({"type": "agency_requests_sent", "on": "2026-06-08", "agencies": ["county-police"]}),
+    )
+    .await;
+    let link = app.get("bu", &format!("/api/v1/cases/{case}/requests")).await.body["requests"][0]["return_link"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    let entries = json!({"entries": [
+        {"date": "2026-05-20", "what_happened": "Call about the baby's crying"},
+        {"date": "2026-05-28", "what_happened": "Home visit, no concerns recorded"}]});
+    assert_eq!(
+        app.send(
+            None,
+            "POST",
+            &format!("/api/v1/returns/{token}/chronology"),
+            Some(entries)
+        )
+        .await
+        .status,
+        201
+    );
+    app.send(
+        None,
+        "PUT",
+        &format!("/api/v1/returns/{token}/scoping"),
+        Some(json!({"involvement": "Two calls."})),
+    )
+    .await;
+    assert_eq!(
+        app.send(
+            None,
+            "POST",
+            &format!("/api/v1/returns/{token}/submit"),
+            Some(json!({}))
+        )
+        .await
+        .status,
+        201
+    );
+    let bu = app.browser("bu").await;
+    let form = app
+        .page(Some(&bu), &format!("/cases/{case}/template/key_practice_episodes"))
+        .await;
+    assert!(html(&form).contains("28 May 2026, Agency county-police: Home visit, no concerns recorded"));
+    let picked = format!("csrf={}&version=0&text=&episode=1", bu.csrf);
+    app.submit(
+        Some(&bu),
+        &format!("/cases/{case}/template/key_practice_episodes"),
+        &picked,
+    )
+    .await;
+    let read = app.get("bu", &path(&case, "")).await;
+    assert_eq!(
+        read.body["sections"]["key_practice_episodes"],
+        "28 May 2026, Agency county-police: Home visit, no concerns recorded"
+    );
+    assert!(
+        read.body["sections"]["agencies_involved"]
+            .as_str()
+            .unwrap()
+            .contains("Agency county-police: Two calls.")
+    );
+}
+
 crate::on_both_backends!(
+    the_template_page_is_written_section_by_section_and_signed_off_by_each_rep,
+    key_practice_episodes_are_picked_from_the_merged_chronology,
     before_any_save_the_template_is_the_draft_from_the_case_and_the_first_save_keeps_it,
     a_save_names_the_section_at_fault_and_refuses_stale_writers_and_the_wrong_roles,
     a_template_waits_for_a_threshold_decision_that_it_is_met,

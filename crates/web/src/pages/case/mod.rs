@@ -11,6 +11,7 @@ pub mod requests;
 pub mod returned;
 pub mod steps;
 pub mod substance;
+pub mod template;
 
 use super::{Nav, PageError, PageUser};
 use crate::service::Refused;

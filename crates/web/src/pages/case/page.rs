@@ -45,6 +45,12 @@ pub struct CasePage {
     pub csrf: String,
     pub requests: Vec<RequestView>,
     pub has_meeting: bool,
+    /// Decisions that wait for the views of some of the four, in words.
+    pub waiting: Vec<String>,
+    /// The Rapid Review Template belongs to a case on the serious harm path.
+    pub serious_harm: bool,
+    /// Once the meeting is held: each agency an outcome letter goes to, as (key, name).
+    pub letters_to: Vec<(String, String)>,
     pub threads: Vec<Thread>,
     /// Reminders, escalations and link messages: (what, who, when).
     pub other_messages: Vec<(String, String, String)>,
@@ -120,6 +126,29 @@ fn actions(record: &CaseRecord, folded: &CaseState, page_user: &PageUser) -> Vec
             )
         })
         .collect()
+}
+
+/// The decisions waiting for views, naming whose: the challenge's resolution and the
+/// ALA decision each need all four on the record first.
+fn waiting(folded: &CaseState) -> Vec<String> {
+    let names =
+        |missing: Vec<domain::events::AlaDecider>| missing.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ");
+    let mut out = Vec::new();
+    let challenge = folded.challenge.views.missing();
+    if folded.challenge_open() && !challenge.is_empty() {
+        out.push(format!(
+            "The challenge can be resolved once each partner and the Partnership Manager has recorded a position. Still to record one: {}.",
+            names(challenge)
+        ));
+    }
+    let ala = folded.ala.views.missing();
+    if folded.ala.proposed_on.is_some() && folded.ala.decided.is_none() && !ala.is_empty() {
+        out.push(format!(
+            "The Alternative Learning Activity can be decided once each partner and the Partnership Manager has given a view. Still to give one: {}.",
+            names(ala)
+        ));
+    }
+    out
 }
 
 /// What the banner says after an action that came back to the case page: a step
@@ -206,8 +235,18 @@ pub async fn show(
         csrf: page_user.csrf.clone(),
         requests: lines.iter().map(|l| view(l, today, manages)).collect(),
         has_meeting: folded.meeting.is_some(),
+        serious_harm: folded.path() == domain::process::Path::SeriousHarm,
+        letters_to: if folded.meeting_held.is_some() {
+            domain::notices::outcome_recipients(&record.events)
+                .iter()
+                .map(|a| (a.to_string(), agency_name(a.as_str())))
+                .collect()
+        } else {
+            Vec::new()
+        },
         threads: threads(&state, &record.id, &folded, &page_user.user).await?,
         actions: actions(&record, &folded, &page_user),
+        waiting: waiting(&folded),
     }
     .into_response())
 }
