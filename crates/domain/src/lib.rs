@@ -9,6 +9,7 @@
 pub mod keyed;
 pub mod calendar;
 pub mod case;
+pub mod crosscheck;
 pub mod dates;
 pub mod deadlines;
 pub mod definitions;

@@ -118,6 +118,7 @@ pub(crate) async fn append_locked(
         return Err(AppendError::VersionConflict { current, expected });
     }
     let mut event = process::record(&events, request.event, ctx.today)?;
+    domain::crosscheck::review(&events, &mut event, ctx.calendar, ctx.rules)?;
     crate::template::fill_submission(tx, case_id, &mut event.payload).await?;
     insert_event(tx, case_id, &event, ctx).await?;
     events.push(event.clone());

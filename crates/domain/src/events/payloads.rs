@@ -266,6 +266,8 @@ pub struct AgencyRequestsSent {
         skip_serializing_if = "Option::is_none"
     )]
     pub returns_due: Option<NaiveDate>,
+    #[serde(flatten)]
+    pub checked: Checked,
 }
 
 impl Validate for AgencyRequestsSent {
@@ -298,13 +300,47 @@ crate::keyed! {
     }
 }
 
+/// The warnings a step was recorded despite (see [`crate::crosscheck`]), filled in when
+/// it is recorded, and the reason given to go ahead.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checked {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub warning_reason: OptionalText,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingScheduled {
     #[serde(deserialize_with = "crate::dates::deserialize")]
     pub meeting_on: NaiveDate,
     pub meeting_kind: MeetingKind,
+    /// The time it starts, as HH:MM (London time).
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub starts_at: OptionalText,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub place: OptionalText,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub video_link: OptionalText,
+    #[serde(flatten)]
+    pub checked: Checked,
 }
-impl Validate for MeetingScheduled {}
+
+impl Validate for MeetingScheduled {
+    fn validate(&self) -> Result<(), FieldError> {
+        if let Some(t) = &self.starts_at
+            && chrono::NaiveTime::parse_from_str(t.as_str(), "%H:%M").is_err()
+        {
+            return Err(FieldError::new("starts_at", "must be a time as HH:MM, such as 14:30"));
+        }
+        if let Some(link) = &self.video_link
+            && !link.as_str().starts_with("https://")
+        {
+            return Err(FieldError::new("video_link", "must be an https:// link"));
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackShared {}
@@ -328,6 +364,13 @@ pub struct ReviewCriteria {
     pub panel_view: bool,
 }
 
+crate::keyed! {
+    pub enum ActionStatus {
+        Open = "open", "Open";
+        Done = "done", "Done";
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImmediateAction {
@@ -335,6 +378,55 @@ pub struct ImmediateAction {
     pub owner: Text,
     #[serde(deserialize_with = "crate::dates::deserialize")]
     pub due: NaiveDate,
+    #[serde(default = "open", skip_serializing_if = "is_open")]
+    pub status: ActionStatus,
+    /// What shows it was done.
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub evidence: OptionalText,
+}
+
+fn open() -> ActionStatus {
+    ActionStatus::Open
+}
+
+fn is_open(s: &ActionStatus) -> bool {
+    *s == ActionStatus::Open
+}
+
+/// Someone at the meeting, by organisation and role; `partner` when they speak for one
+/// of the three safeguarding partners (which is what quorum counts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attendee {
+    pub agency: Text,
+    pub role: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<crate::roles::Partner>,
+    pub present: bool,
+}
+
+/// Why the meeting answered each criterion as it did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriteriaReasons {
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub improvements_needed: OptionalText,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub recurring_themes: OptionalText,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub multi_agency_concerns: OptionalText,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub panel_view: OptionalText,
+}
+
+crate::keyed! {
+    /// Another process running alongside the review.
+    pub enum ParallelProcess {
+        PoliceInvestigation = "police_investigation", "A police investigation";
+        Coroner = "coroner", "A coroner's inquest";
+        DomesticHomicideReview = "domestic_homicide_review", "A domestic homicide review";
+        SafeguardingAdultReview = "safeguarding_adult_review", "A safeguarding adult review";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -342,10 +434,61 @@ pub struct MeetingHeld {
     pub recommendation: Recommendation,
     pub rationale: Text,
     pub criteria: ReviewCriteria,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub criteria_reasons: CriteriaReasons,
     #[serde(default)]
     pub immediate_actions: Vec<ImmediateAction>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attendees: Vec<Attendee>,
+    /// The facts the meeting agreed.
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub facts: OptionalText,
+    /// Whether the partnership asks the Panel to consider a national review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_review_requested: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parallel_processes: Vec<ParallelProcess>,
+    #[serde(flatten)]
+    pub checked: Checked,
 }
-impl Validate for MeetingHeld {}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+impl Validate for MeetingHeld {
+    fn validate(&self) -> Result<(), FieldError> {
+        for (i, a) in self.immediate_actions.iter().enumerate() {
+            if a.status == ActionStatus::Done && a.evidence.is_none() {
+                return Err(FieldError::new(
+                    format!("immediate_actions[{i}].evidence"),
+                    "say what shows the action was done",
+                ));
+            }
+        }
+        for (i, p) in self.parallel_processes.iter().enumerate() {
+            if self.parallel_processes[..i].contains(p) {
+                return Err(FieldError::new(format!("parallel_processes[{i}]"), "is listed twice"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl MeetingHeld {
+    /// The partners with nobody present for them (quorum needs all three), when the
+    /// attendees are recorded.
+    pub fn partners_absent(&self) -> Vec<crate::roles::Partner> {
+        if self.attendees.is_empty() {
+            return Vec::new();
+        }
+        crate::roles::Partner::ALL
+            .iter()
+            .copied()
+            .filter(|p| !self.attendees.iter().any(|a| a.present && a.partner == Some(*p)))
+            .collect()
+    }
+}
 
 /// The Rapid Review goes to the National Panel. The template's version and who signed
 /// it off are filled in by the store from the template as it stands when the event is
@@ -553,6 +696,8 @@ pub struct DeadlineExtended {
     #[serde(deserialize_with = "crate::dates::deserialize")]
     pub new_due: NaiveDate,
     pub reason: Text,
+    #[serde(flatten)]
+    pub checked: Checked,
 }
 
 impl Validate for DeadlineExtended {

@@ -73,12 +73,19 @@ pub(super) async fn return_request(
 
 /// The meeting's invitation, as the API serves it.
 pub(super) fn invitation(sources: &Sources<'_>, record: &CaseRecord, meeting_on: NaiveDate) -> File {
-    let ics = documents::meeting_ics(
-        &format!("{}@rapid-review", record.id),
-        &record.reference,
-        meeting_on,
-        sources.now,
-    );
+    let uid = format!("{}@rapid-review", record.id);
+    let invitation = documents::Invitation::of_case(&uid, &record.reference, &record.events).unwrap_or_else(|| {
+        documents::Invitation {
+            uid: uid.clone(),
+            case_reference: record.reference.clone(),
+            meeting_on,
+            starts_at: None,
+            place: None,
+            video_link: None,
+            attendees: Vec::new(),
+        }
+    });
+    let ics = documents::meeting_ics(&invitation, sources.now);
     File {
         name: format!("{}-meeting.ics", record.reference),
         content_type: "text/calendar; charset=utf-8; method=REQUEST",

@@ -20,6 +20,7 @@ mod hostile;
 mod http_cache;
 mod keys;
 mod mail;
+mod meeting;
 mod migrations;
 mod notifications;
 mod openapi;

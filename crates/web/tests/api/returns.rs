@@ -643,7 +643,8 @@ async fn the_chronology_exports_filter_and_the_meeting_invitation_downloads(back
     assert_eq!(book.worksheet_range("Chronology").unwrap().rows().count(), 4);
     let (status, _, _) = bytes(&app, Some("pm"), &format!("/api/v1/cases/{case}/meeting.ics")).await;
     assert_eq!(status, 409);
-    app.record("bu", &case, json!({"type": "meeting_scheduled", "on": "2027-01-05", "meeting_on": "2027-01-08", "meeting_kind": "standing_group"})).await;
+    app.record("bu", &case, json!({"type": "meeting_scheduled", "on": "2027-01-05", "meeting_on": "2027-01-08", "meeting_kind": "standing_group",
+        "warning_reason": "The standing group meets on Fridays."})).await;
     let (status, content_type, ics) = bytes(&app, Some("chair"), &format!("/api/v1/cases/{case}/meeting.ics")).await;
     assert!(status == 200 && content_type.starts_with("text/calendar"));
     let ics = String::from_utf8(ics).unwrap();

@@ -6,9 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use documents::{
-    MergedEntry, PackFile, ReferralForm, chronology_xlsx, meeting_ics, pack_zip, referral_docx, return_docx,
+    Invitation, MergedEntry, PackFile, ReferralForm, chronology_xlsx, meeting_ics, pack_zip, referral_docx, return_docx,
 };
-use domain::process;
 use store::{CaseRecord, ReturnRequest};
 
 use crate::auth::CaseUser;
@@ -143,6 +142,28 @@ pub async fn pack(
     ))
 }
 
+/// Who the meeting invites, by name and email: the JCR chair, the partner
+/// representatives and the Partnership Manager (active accounts), and each agency asked
+/// for a return, at its directory address.
+async fn invited(state: &AppState, record: &CaseRecord) -> Result<Vec<(String, String)>, ApiError> {
+    use domain::roles::Role;
+    let mut out: Vec<(String, String)> = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled && matches!(u.role, Role::JcrChair | Role::PartnerRep | Role::PartnershipManager))
+        .map(|u| (u.name, u.email))
+        .collect();
+    let asked = domain::notices::asked(&record.events);
+    for agency in state.store.list_agencies().await? {
+        if let Some(email) = agency.email.filter(|_| asked.contains(&agency.slug)) {
+            out.push((agency.name, email));
+        }
+    }
+    Ok(out)
+}
+
 #[utoipa::path(get, path = "/api/v1/cases/{id}/meeting.ics", tag = "documents",
     params(("id" = String, Path, description = "The case id")),
     responses((status = 200, description = "The Rapid Review meeting invitation (iCalendar)"),
@@ -153,18 +174,14 @@ pub async fn meeting(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let record = case(&state, &user, &id).await?;
-    let folded = process::fold(&record.events);
-    let Some(meeting) = folded.meeting else {
+    let uid = format!("{}@rapid-review", record.id);
+    let Some(mut invitation) = Invitation::of_case(&uid, &record.reference, &record.events) else {
         return Err(ApiError::NotAllowedNow(
             "schedule the Rapid Review meeting (meeting_scheduled) first".into(),
         ));
     };
-    let ics = meeting_ics(
-        &format!("{}@rapid-review", record.id),
-        &record.reference,
-        meeting.meeting_on,
-        state.clock.now(),
-    );
+    invitation.attendees = invited(&state, &record).await?;
+    let ics = meeting_ics(&invitation, state.clock.now());
     let disposition = format!("attachment; filename=\"{}-meeting.ics\"", record.reference);
     Ok((
         [

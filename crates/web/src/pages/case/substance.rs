@@ -20,6 +20,8 @@ pub struct ActionLine {
     pub owner: String,
     pub due: String,
     pub overdue: bool,
+    /// When done: the evidence that it was.
+    pub done: Option<String>,
 }
 
 pub struct Substance {
@@ -169,41 +171,81 @@ fn decided(e: &Event) -> Vec<(&'static str, String)> {
 /// The meeting's recommendation with its reasons, and each criterion.
 fn meeting(p: &domain::events::MeetingHeld, on: &str) -> Vec<(&'static str, String)> {
     let c = &p.criteria;
-    vec![
+    let r = &p.criteria_reasons;
+    let answer = |yes: bool, why: &Option<domain::events::Text>| match why {
+        Some(why) => format!("{}. {why}", yes_no(yes)),
+        None => yes_no(yes),
+    };
+    let mut rows = vec![
         (
             "Rapid Review meeting's recommendation",
             format!("{} ({on}). {}", p.recommendation.label(), p.rationale),
         ),
         (
             "Improvements needed to safeguard children",
-            yes_no(c.improvements_needed),
+            answer(c.improvements_needed, &r.improvements_needed),
         ),
-        ("Recurring themes", yes_no(c.recurring_themes)),
+        ("Recurring themes", answer(c.recurring_themes, &r.recurring_themes)),
         (
             "Concerns about how agencies worked together",
-            yes_no(c.multi_agency_concerns),
+            answer(c.multi_agency_concerns, &r.multi_agency_concerns),
         ),
         (
             "The National Panel thinks a local review suits it",
-            yes_no(c.panel_view),
+            answer(c.panel_view, &r.panel_view),
         ),
-    ]
+    ];
+    if let Some(facts) = &p.facts {
+        rows.push(("Facts agreed at the meeting", facts.to_string()));
+    }
+    if let Some(asked) = p.national_review_requested {
+        rows.push(("Ask the Panel to consider a national review", yes_no(asked)));
+    }
+    if !p.parallel_processes.is_empty() {
+        let names: Vec<&str> = p.parallel_processes.iter().map(|x| x.label()).collect();
+        rows.push(("Processes running alongside", names.join("; ")));
+    }
+    if !p.attendees.is_empty() {
+        let people: Vec<String> = p
+            .attendees
+            .iter()
+            .map(|a| {
+                let presence = if a.present { "present" } else { "sent apologies" };
+                format!("{} ({}): {presence}", a.role, a.agency)
+            })
+            .collect();
+        rows.push(("Attendees", people.join("; ")));
+    }
+    if !p.checked.warnings.is_empty() {
+        let reason = p
+            .checked
+            .warning_reason
+            .as_ref()
+            .map(|r| r.to_string())
+            .unwrap_or_default();
+        rows.push((
+            "Recorded despite warnings",
+            format!("{}. Reason: {reason}", p.checked.warnings.join("; ")),
+        ));
+    }
+    rows
 }
 
 /// The immediate actions of the latest meeting.
 fn actions(events: &[Event], today: NaiveDate) -> Vec<ActionLine> {
-    let latest = events.iter().rev().find_map(|e| match &e.payload {
-        EventPayload::MeetingHeld(p) => Some(&p.immediate_actions),
-        _ => None,
-    });
+    let latest = domain::template::meeting_held(events);
     latest
-        .into_iter()
-        .flatten()
-        .map(|a| ActionLine {
-            action: a.action.to_string(),
-            owner: a.owner.to_string(),
-            due: long_date(a.due),
-            overdue: a.due < today,
+        .iter()
+        .flat_map(|m| &m.immediate_actions)
+        .map(|a| {
+            let done = a.status == domain::events::ActionStatus::Done;
+            ActionLine {
+                action: a.action.to_string(),
+                owner: a.owner.to_string(),
+                due: long_date(a.due),
+                overdue: !done && a.due < today,
+                done: done.then(|| a.evidence.as_ref().map(|e| e.to_string()).unwrap_or_default()),
+            }
         })
         .collect()
 }

@@ -84,9 +84,12 @@ pub fn date(data: &FormData, name: &str) -> Result<Option<String>, FieldError> {
 /// Whether a field's answer counts: one in an optional group (an immediate action, a
 /// second child) counts only when the group's first box is filled in.
 pub fn counts(f: &Field, data: &FormData) -> bool {
-    const GROUPS: [(&str, &str); 2] = [
+    const GROUPS: [(&str, &str); 5] = [
         ("immediate_actions.0.", "immediate_actions.0.action"),
         ("children.1.", "children.1.initials"),
+        ("attendees.0.", "attendees.0.agency"),
+        ("attendees.1.", "attendees.1.agency"),
+        ("attendees.2.", "attendees.2.agency"),
     ];
     !GROUPS
         .iter()

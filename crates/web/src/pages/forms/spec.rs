@@ -74,6 +74,17 @@ const ON: Field = Field {
     missing: "Enter the date it happened",
 };
 
+/// Asked on the steps the service cross-checks (see `domain::crosscheck`): needed only
+/// when it warns.
+const WARNING_REASON: Field = Field {
+    name: "warning_reason",
+    label: "If the service warns about a date or quorum: your reason to go ahead",
+    hint: "Leave this empty unless a warning asks for it",
+    input: Input::TextArea,
+    optional: true,
+    missing: "",
+};
+
 /// Which domain enum a radio or checkbox group offers; its keys and labels come from
 /// the enum itself (see `domain::keyed`), never from a table here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +96,7 @@ pub enum Options {
     ChallengeOutcome,
     ChallengePosition,
     MeetingKind,
+    ParallelProcess,
     Recommendation,
     AlaActivity,
     AlaCriterion,
@@ -109,6 +121,7 @@ impl Options {
             Options::ChallengeOutcome => e::ChallengeOutcome::choices(),
             Options::ChallengePosition => e::ChallengePosition::choices(),
             Options::MeetingKind => e::MeetingKind::choices(),
+            Options::ParallelProcess => e::ParallelProcess::choices(),
             Options::Recommendation => e::Recommendation::choices(),
             Options::AlaActivity => e::AlaActivity::choices(),
             Options::AlaCriterion => e::AlaCriterion::choices(),
@@ -162,6 +175,7 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
         K::AgencyRequestsSent => vec![
             f("agencies", "Agencies asked for a return", Agencies).says("Select the agencies asked for a return"),
             opt("returns_due", "Return date, if not the usual 5 working days", Date),
+            WARNING_REASON,
         ],
         K::AgencyReturnReceived => {
             vec![f("agency", "Which agency's return", OutstandingAgency).says("Select the agency whose return came in")]
@@ -169,37 +183,93 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
         K::MeetingScheduled => vec![
             f("meeting_on", "Meeting date", Date).says("Enter the date of the meeting"),
             f("meeting_kind", "Kind of meeting", Radios(Options::MeetingKind)).says("Select the kind of meeting"),
+            opt("starts_at", "Start time (optional), for example 14:30", Text),
+            opt("place", "Place (optional)", Text),
+            opt("video_link", "Video call link (optional), starting https://", Text),
+            WARNING_REASON,
         ],
         K::MeetingHeld => vec![
             f("recommendation", "Recommendation", Radios(Options::Recommendation)).says("Select the recommendation"),
             f("rationale", "Why", TextArea).says("Enter why the meeting made this recommendation"),
+            opt("facts", "Facts agreed (optional)", TextArea),
             f(
                 "criteria.improvements_needed",
                 "Does the case highlight improvements needed to safeguard children?",
                 YesNo,
             )
             .says("Select whether the case highlights improvements needed to safeguard children"),
+            opt(
+                "criteria_reasons.improvements_needed",
+                "Why (improvements needed)",
+                TextArea,
+            ),
             f(
                 "criteria.recurring_themes",
                 "Does it highlight recurring themes?",
                 YesNo,
             )
             .says("Select whether the case highlights recurring themes"),
+            opt("criteria_reasons.recurring_themes", "Why (recurring themes)", TextArea),
             f(
                 "criteria.multi_agency_concerns",
                 "Does it raise concerns about how two or more agencies worked together?",
                 YesNo,
             )
             .says("Select whether the case raises concerns about how agencies worked together"),
+            opt(
+                "criteria_reasons.multi_agency_concerns",
+                "Why (how agencies worked together)",
+                TextArea,
+            ),
             f(
                 "criteria.panel_view",
                 "Has the National Panel said a local review suits it?",
                 YesNo,
             )
             .says("Select whether the National Panel has said a local review suits the case"),
+            opt(
+                "criteria_reasons.panel_view",
+                "Why (the National Panel's view)",
+                TextArea,
+            ),
+            opt(
+                "national_review_requested",
+                "Should the Panel be asked to consider a national review? (optional)",
+                YesNo,
+            ),
+            opt(
+                "parallel_processes",
+                "Other processes running alongside (optional)",
+                Checkboxes(Options::ParallelProcess),
+            ),
             opt("immediate_actions.0.action", "Immediate action (optional)", Text),
             opt("immediate_actions.0.owner", "Owner of the action", Text),
             opt("immediate_actions.0.due", "Action due date", Date),
+            opt("attendees.0.agency", "Attendee 1: organisation (optional)", Text),
+            opt("attendees.0.role", "Attendee 1: role", Text),
+            opt("attendees.0.partner", "Attendee 1 speaks for", Radios(Options::Partner)),
+            opt(
+                "attendees.0.present",
+                "Attendee 1 was present (No: sent apologies)",
+                YesNo,
+            ),
+            opt("attendees.1.agency", "Attendee 2: organisation (optional)", Text),
+            opt("attendees.1.role", "Attendee 2: role", Text),
+            opt("attendees.1.partner", "Attendee 2 speaks for", Radios(Options::Partner)),
+            opt(
+                "attendees.1.present",
+                "Attendee 2 was present (No: sent apologies)",
+                YesNo,
+            ),
+            opt("attendees.2.agency", "Attendee 3: organisation (optional)", Text),
+            opt("attendees.2.role", "Attendee 3: role", Text),
+            opt("attendees.2.partner", "Attendee 3 speaks for", Radios(Options::Partner)),
+            opt(
+                "attendees.2.present",
+                "Attendee 3 was present (No: sent apologies)",
+                YesNo,
+            ),
+            WARNING_REASON,
         ],
         K::PanelResponseReceived => vec![
             f("panel_agrees", "Does the Panel agree with the recommendation?", YesNo)
@@ -242,6 +312,7 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
             opt("agency", "Agency (for an agency return)", Agency),
             f("new_due", "New due date", Date).says("Enter the new due date"),
             f("reason", "Reason", TextArea).says("Enter the reason for the extension"),
+            WARNING_REASON,
         ],
         K::ForwardedToLa
         | K::DecisionFedBack
