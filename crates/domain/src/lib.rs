@@ -7,6 +7,7 @@
 
 #[macro_use]
 pub mod keyed;
+pub mod actions;
 pub mod calendar;
 pub mod case;
 pub mod crosscheck;

@@ -116,7 +116,12 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
         // The partners and the Partnership Manager each give a view before the decision.
         P::AlaProposed(_) | P::AlaViewRecorded(_) => plain(vec![r(PartnershipManager), r(Role::PartnerRep)]),
         // Recorded by the people who would be told, or the case's own housekeeping.
-        P::AgencyReturnReceived(_) | P::MeetingHeld(_) | P::CaseClosed(_) | P::EventCorrected(_) => Vec::new(),
+        P::AgencyReturnReceived(_)
+        | P::MeetingHeld(_)
+        | P::CaseClosed(_)
+        | P::EventCorrected(_)
+        | P::LearningActionAdded(_)
+        | P::ActionUpdated(_) => Vec::new(),
     };
     let mut once: Vec<(Audience, Enclosure)> = Vec::with_capacity(told.len());
     for (audience, enclosure) in told {

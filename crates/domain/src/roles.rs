@@ -117,7 +117,9 @@ impl Role {
             | K::AlaCompleted
             | K::LcsprCommissioned
             | K::LcsprSentToPanel
-            | K::LcsprPublished => &[R::BusinessUnit],
+            | K::LcsprPublished
+            | K::LearningActionAdded
+            | K::ActionUpdated => &[R::BusinessUnit],
             K::ThresholdDecided | K::PanelNotified | K::ReferralSubmitted => &[R::LaDecisionMaker],
             K::DecisionFedBack => &[R::LaDecisionMaker, R::BusinessUnit],
             K::ThresholdChallenged | K::ChallengeViewRecorded | K::AlaViewRecorded => {

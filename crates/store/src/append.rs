@@ -196,6 +196,8 @@ async fn apply_side_effects(
         | P::LcsprCommissioned(_)
         | P::LcsprSentToPanel(_)
         | P::LcsprPublished(_)
+        | P::LearningActionAdded(_)
+        | P::ActionUpdated(_)
         | P::CaseClosed(_)
         | P::EventCorrected(_) => {}
     }
@@ -243,7 +245,8 @@ pub(crate) async fn update_snapshot(
     events: &[Event],
     ctx: &WriteContext<'_>,
 ) -> Result<(), StoreError> {
-    let view = CaseView::derive(events, ctx.calendar, ctx.rules, ctx.today);
+    let state = domain::process::fold(events);
+    let view = CaseView::of_state(&state, ctx.calendar, ctx.rules, ctx.today);
     // Returns the Business Unit went ahead without are not waited for.
     let without: Vec<String> =
         sqlx::query("SELECT agency FROM agency_requests WHERE case_id = $1 AND proceed_without_at IS NOT NULL")
@@ -286,8 +289,9 @@ pub(crate) async fn update_snapshot(
         .and_then(|d| d.due);
     sqlx::query(
         "UPDATE cases SET version = $1, route = $2, path = $3, stage = $4, state = $5, aware_on = $6, opened_on = $7,
-         next_step = $8, next_agency = $9, next_due = $10, updated_at = $11, submission_due = $12, initials = $13
-         WHERE id = $14",
+         next_step = $8, next_agency = $9, next_due = $10, updated_at = $11, submission_due = $12, initials = $13,
+         actions_due = $14
+         WHERE id = $15",
     )
     .bind(i64::from(events.last().map_or(0, |e| e.version.get())))
     .bind(enum_key(&view.route))
@@ -302,6 +306,7 @@ pub(crate) async fn update_snapshot(
     .bind(timestamp(ctx.at))
     .bind(submission_due.map(|d| d.to_string()))
     .bind(initials)
+    .bind(state.open_actions_due().map(|d| d.to_string()))
     .bind(case_id)
     .execute(&mut *tx.tx)
     .await?;

@@ -231,7 +231,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         // Named for the newest column the snapshot gained; a new one needs a new name.
-        const LAYOUT: &str = "snapshot_layout_initials";
+        const LAYOUT: &str = "snapshot_layout_actions_due";
         let done = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(LAYOUT)
             .fetch_optional(&self.pool)

@@ -91,6 +91,24 @@ impl Store {
         Ok((rows.iter().map(row).collect::<Result<_, _>>()?, all.try_get("n")?))
     }
 
+    /// Up to `limit` open cases with an immediate or learning action not done yet,
+    /// the earliest due first, each with that date.
+    pub async fn cases_with_open_actions(&self, limit: i64) -> Result<Vec<(DashboardRow, NaiveDate)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, reference, stage, next_step, next_agency, next_due, submission_due, actions_due FROM cases
+             WHERE state = 'open' AND actions_due IS NOT NULL ORDER BY actions_due, reference LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let due = opt_date(r.try_get("actions_due")?)?.ok_or_else(|| StoreError::corrupt("actions_due"))?;
+                Ok((row(r)?, due))
+            })
+            .collect()
+    }
+
     /// Up to `limit` open cases whose next step is one of `steps`, soonest first.
     pub async fn cases_waiting_on(&self, steps: &[&str], limit: i64) -> Result<Vec<DashboardRow>, StoreError> {
         let mut out = Vec::new();

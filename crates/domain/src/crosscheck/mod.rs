@@ -7,6 +7,9 @@
 //!   after the 15-working-day submission date;
 //! - an immediate action due before the meeting that agreed it;
 //! - a meeting without each of the three partners present (not quorate).
+//!
+//! And one rule of the same kind that is not a warning: a local review planned for
+//! publication after its 6-month clock needs a `publication_reason`.
 
 use crate::calendar::Calendar;
 use crate::case::CaseView;
@@ -87,6 +90,16 @@ pub fn warnings(history: &[Event], event: &Event, calendar: &Calendar, rules: &R
 /// Checks `event` (appended after `history`): with warnings, it needs a
 /// `warning_reason` (a 422 that lists them), and they are kept on it.
 pub fn review(history: &[Event], event: &mut Event, calendar: &Calendar, rules: &RuleSet) -> Result<(), Refusal> {
+    if let EventPayload::LcsprCommissioned(p) = &event.payload {
+        return publication(
+            history,
+            event,
+            p.planned_publication_on,
+            p.publication_reason.is_some(),
+            calendar,
+            rules,
+        );
+    }
     let found = warnings(history, event, calendar, rules);
     let Some(checked) = checked(&mut event.payload) else {
         return Ok(());
@@ -99,6 +112,35 @@ pub fn review(history: &[Event], event: &mut Event, calendar: &Calendar, rules: 
     }
     checked.warnings = found;
     Ok(())
+}
+
+/// A local review planned for publication after its 6-month clock needs a reason
+/// (`publication_reason`), which is kept on the event.
+fn publication(
+    history: &[Event],
+    event: &Event,
+    planned: chrono::NaiveDate,
+    reason_given: bool,
+    calendar: &Calendar,
+    rules: &RuleSet,
+) -> Result<(), Refusal> {
+    let view = CaseView::derive(history, calendar, rules, event.on);
+    let due = view
+        .deadlines
+        .iter()
+        .find(|d| d.step == StepKey::LcsprPublication)
+        .and_then(|d| d.due);
+    match due {
+        Some(due) if planned > due && !reason_given => Err(Refusal::Invalid(FieldError::new(
+            "publication_reason",
+            format!(
+                "publication on {} is after the 6-month clock ({}): say why it will be later",
+                long(planned),
+                long(due)
+            ),
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn checked(payload: &mut EventPayload) -> Option<&mut Checked> {

@@ -101,6 +101,8 @@ event_types! {
     AlaDecided => "ala_decided", "Decide on the Alternative Learning Activity", "Alternative Learning Activity decided";
     AlaCompleted => "ala_completed", "Record what the Alternative Learning Activity found", "Alternative Learning Activity completed";
     LcsprCommissioned => "lcspr_commissioned", "Commission the local child safeguarding practice review", "Local review commissioned";
+    LearningActionAdded => "learning_action_added", "Add an action to the learning action plan", "Learning action added";
+    ActionUpdated => "action_updated", "Update an action's progress", "Action updated";
     LcsprSentToPanel => "lcspr_sent_to_panel", "Send the local review to the National Panel", "Local review sent to the National Panel";
     LcsprPublished => "lcspr_published", "Record that the local review is published", "Local review published";
     CaseClosed => "case_closed", "Close the case", "Case closed";

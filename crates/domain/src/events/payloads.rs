@@ -670,8 +670,56 @@ pub struct LcsprCommissioned {
     pub reviewer: Text,
     #[serde(deserialize_with = "crate::dates::deserialize")]
     pub planned_publication_on: NaiveDate,
+    /// What the review is to look at.
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub terms_of_reference: OptionalText,
+    /// Why publication is planned after the 6-month clock (needed only then).
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub publication_reason: OptionalText,
 }
 impl Validate for LcsprCommissioned {}
+
+crate::keyed! {
+    /// Which list an action is on: the meeting's immediate actions, or the learning
+    /// action plan that follows the review.
+    pub enum ActionPlan {
+        Immediate = "immediate", "Immediate action";
+        Learning = "learning", "Learning action";
+    }
+}
+
+/// An action of the learning action plan: what, which agency owns it, and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearningActionAdded {
+    pub action: Text,
+    pub owner_agency: AgencySlug,
+    #[serde(deserialize_with = "crate::dates::deserialize")]
+    pub due: NaiveDate,
+}
+impl Validate for LearningActionAdded {}
+
+/// An action's progress: `number` counts from 1 in its plan, in the order added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionUpdated {
+    pub plan: ActionPlan,
+    pub number: u32,
+    pub status: ActionStatus,
+    /// What shows it was done (for a learning action: the evidence of its impact).
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub evidence: OptionalText,
+}
+
+impl Validate for ActionUpdated {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.number == 0 {
+            return Err(FieldError::new("number", "actions are numbered from 1"));
+        }
+        if self.status == ActionStatus::Done && self.evidence.is_none() {
+            return Err(FieldError::new("evidence", "say what shows the action was done"));
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LcsprSentToPanel {}

@@ -308,6 +308,26 @@ impl CaseState {
                 once(self.lcspr.commissioned_on, "commissioning the local review")?;
                 Ok(Some(recommended))
             }
+            K::LearningActionAdded => {
+                let after = match (&self.meeting_held, &self.ala.decided) {
+                    (Some(m), _) => m.on,
+                    (None, Some(d)) if d.value == AlaDecision::Undertake => d.on,
+                    _ => {
+                        return Err(Refusal::now(
+                            "a learning action plan follows the Rapid Review meeting (meeting_held) or a decision to undertake an Alternative Learning Activity (ala_decided)",
+                        ));
+                    }
+                };
+                Ok(Some(after))
+            }
+            K::ActionUpdated => {
+                if self.immediate_actions.is_empty() && self.learning_actions.is_empty() {
+                    return Err(Refusal::now(
+                        "this case has no actions yet: the meeting agrees immediate actions (meeting_held) and the learning action plan is added to (learning_action_added)",
+                    ));
+                }
+                Ok(None)
+            }
             K::LcsprSentToPanel => {
                 let commissioned = needs(
                     self.lcspr.commissioned_on,
@@ -412,6 +432,33 @@ impl CaseState {
                         "the process for this case is not complete: say why it is closing now",
                     ));
                 }
+                let open = self
+                    .learning_actions
+                    .iter()
+                    .filter(|a| a.status == ActionStatus::Open)
+                    .count();
+                if p.reason.is_none() && open > 0 {
+                    return Err(Refusal::invalid(
+                        "reason",
+                        format!(
+                            "{open} action(s) of the learning action plan are not done: say why the case closes now"
+                        ),
+                    ));
+                }
+                Ok(None)
+            }
+            EventPayload::ActionUpdated(p) => {
+                let count = self.actions(p.plan).len();
+                if p.number as usize > count {
+                    return Err(Refusal::invalid(
+                        "number",
+                        format!(
+                            "there is no {} number {} (the plan has {count})",
+                            p.plan.label().to_lowercase(),
+                            p.number
+                        ),
+                    ));
+                }
                 Ok(None)
             }
             EventPayload::DeadlineExtended(p) => self.extension_request(p, on),
@@ -448,6 +495,7 @@ impl CaseState {
             | EventPayload::AlaCompleted(_)
             | EventPayload::LcsprSentToPanel(_)
             | EventPayload::LcsprPublished(_)
+            | EventPayload::LearningActionAdded(_)
             | EventPayload::EventCorrected(_) => Ok(None),
         }
     }

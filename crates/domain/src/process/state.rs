@@ -114,6 +114,13 @@ pub struct Ala {
     pub completed_on: Option<NaiveDate>,
 }
 
+/// One action's due date and progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionState {
+    pub due: NaiveDate,
+    pub status: ActionStatus,
+}
+
 /// The dates and route of the opening report: all the fold needs of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Opened {
@@ -148,6 +155,10 @@ pub struct CaseState {
     pub closed_on: Option<NaiveDate>,
     pub extensions: Vec<Extension>,
     pub corrections: Vec<Version>,
+    /// The meeting's immediate actions, in its order.
+    pub immediate_actions: Vec<ActionState>,
+    /// The learning action plan, in the order the actions were added.
+    pub learning_actions: Vec<ActionState>,
 }
 
 impl CaseState {
@@ -207,6 +218,24 @@ impl CaseState {
             .as_ref()
             .filter(|m| m.value == Recommendation::Lcspr)
             .map(|m| m.on)
+    }
+
+    /// The actions of `plan`.
+    pub fn actions(&self, plan: ActionPlan) -> &[ActionState] {
+        match plan {
+            ActionPlan::Immediate => &self.immediate_actions,
+            ActionPlan::Learning => &self.learning_actions,
+        }
+    }
+
+    /// The earliest due date of an action not done yet, on either plan.
+    pub fn open_actions_due(&self) -> Option<NaiveDate> {
+        self.immediate_actions
+            .iter()
+            .chain(&self.learning_actions)
+            .filter(|a| a.status == ActionStatus::Open)
+            .map(|a| a.due)
+            .min()
     }
 
     /// The latest extension of a deadline, if any.
@@ -276,7 +305,28 @@ impl CaseState {
                 self.meeting_held = Some(Dated {
                     on,
                     value: p.recommendation,
-                })
+                });
+                self.immediate_actions = p
+                    .immediate_actions
+                    .iter()
+                    .map(|a| ActionState {
+                        due: a.due,
+                        status: a.status,
+                    })
+                    .collect();
+            }
+            EventPayload::LearningActionAdded(p) => self.learning_actions.push(ActionState {
+                due: p.due,
+                status: ActionStatus::Open,
+            }),
+            EventPayload::ActionUpdated(p) => {
+                let list = match p.plan {
+                    ActionPlan::Immediate => &mut self.immediate_actions,
+                    ActionPlan::Learning => &mut self.learning_actions,
+                };
+                if let Some(a) = usize::try_from(p.number - 1).ok().and_then(|i| list.get_mut(i)) {
+                    a.status = p.status;
+                }
             }
             EventPayload::RapidReviewSubmitted(_) => self.submitted_on = Some(on),
             EventPayload::OutcomeCommunicated(_) => self.outcome_communicated_on = Some(on),

@@ -60,6 +60,8 @@ pub struct DashboardPage {
     /// How many are due to the Panel in all (the list shows the most urgent).
     pub due_in_all: i64,
     pub tasks: Vec<CaseLine>,
+    /// Cases with an action not done yet: (case id, reference, earliest due, tag).
+    pub actions: Vec<(String, String, String, Tag)>,
     pub cases: Vec<CaseLine>,
     pub pager: Pager,
     /// (what, how many) for viewers.
@@ -180,6 +182,7 @@ pub async fn dashboard(
         due_to_panel: Vec::new(),
         due_in_all: 0,
         tasks: Vec::new(),
+        actions: Vec::new(),
         cases: Vec::new(),
         pager: Pager::new(counts.open, PAGE, query.get("page").map(String::as_str), "/?"),
         figures: Vec::new(),
@@ -216,6 +219,16 @@ pub async fn dashboard(
             .await?
             .into_iter()
             .map(|r| lines.line(r))
+            .collect();
+        page.actions = state
+            .store
+            .cases_with_open_actions(SHOWN)
+            .await?
+            .into_iter()
+            .map(|(r, due)| {
+                let tag = tag(&settings.calendar, today, Some(due));
+                (r.id, r.reference, when(&settings.calendar, today, Some(due)), tag)
+            })
             .collect();
         page.cases = state
             .store

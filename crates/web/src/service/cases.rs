@@ -82,6 +82,15 @@ pub async fn record(
     action: &str,
 ) -> Result<(Event, CaseRecord), Refused> {
     speaking_for_oneself(user, &mut request.event.payload)?;
+    if let EventPayload::LearningActionAdded(p) = &request.event.payload {
+        let directory = super::agencies::names(state).await?;
+        if !directory.iter().any(|(slug, _)| slug == p.owner_agency.as_str()) {
+            return Err(Refused::Invalid(domain::events::FieldError::new(
+                "owner_agency",
+                format!("{} is not an agency in the directory", p.owner_agency),
+            )));
+        }
+    }
     if let EventPayload::RapidReviewSubmitted(p) = &request.event.payload
         && p.without_sign_off_reason.is_some()
         && user.role != Role::PartnershipManager

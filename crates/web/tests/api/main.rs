@@ -8,6 +8,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod actions;
 mod audit;
 mod calendar;
 mod case_page;

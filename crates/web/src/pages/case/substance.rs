@@ -4,7 +4,7 @@
 //! decision counts.
 
 use chrono::NaiveDate;
-use domain::events::{AlaDecider, Event, EventPayload};
+use domain::events::{ActionPlan, ActionStatus, AlaDecider, Event, EventPayload};
 
 use super::super::long_date;
 
@@ -16,6 +16,8 @@ pub struct Section {
 
 /// One immediate action from the meeting: what, who, due, and whether it is overdue.
 pub struct ActionLine {
+    /// Its number in its list, as `action_updated` names it.
+    pub number: u32,
     pub action: String,
     pub owner: String,
     pub due: String,
@@ -26,7 +28,10 @@ pub struct ActionLine {
 
 pub struct Substance {
     pub sections: Vec<Section>,
+    /// The meeting's immediate actions.
     pub actions: Vec<ActionLine>,
+    /// The learning action plan.
+    pub learning: Vec<ActionLine>,
 }
 
 fn yes_no(b: bool) -> String {
@@ -231,20 +236,27 @@ fn meeting(p: &domain::events::MeetingHeld, on: &str) -> Vec<(&'static str, Stri
     rows
 }
 
-/// The immediate actions of the latest meeting.
-fn actions(events: &[Event], today: NaiveDate) -> Vec<ActionLine> {
-    let latest = domain::template::meeting_held(events);
-    latest
-        .iter()
-        .flat_map(|m| &m.immediate_actions)
+/// The actions of one plan, numbered as `action_updated` counts them.
+fn actions(
+    events: &[Event],
+    plan: ActionPlan,
+    today: NaiveDate,
+    agency_name: &dyn Fn(&str) -> String,
+) -> Vec<ActionLine> {
+    domain::actions::actions(events, plan)
+        .into_iter()
         .map(|a| {
-            let done = a.status == domain::events::ActionStatus::Done;
+            let done = a.status == ActionStatus::Done;
             ActionLine {
-                action: a.action.to_string(),
-                owner: a.owner.to_string(),
+                number: a.number,
+                action: a.action,
+                owner: match plan {
+                    ActionPlan::Immediate => a.owner,
+                    ActionPlan::Learning => agency_name(&a.owner),
+                },
                 due: long_date(a.due),
                 overdue: !done && a.due < today,
-                done: done.then(|| a.evidence.as_ref().map(|e| e.to_string()).unwrap_or_default()),
+                done: done.then(|| a.evidence.unwrap_or_default()),
             }
         })
         .collect()
@@ -259,6 +271,7 @@ pub fn substance(events: &[Event], today: NaiveDate, agency_name: &dyn Fn(&str) 
     }
     Substance {
         sections,
-        actions: actions(events, today),
+        actions: actions(events, ActionPlan::Immediate, today, agency_name),
+        learning: actions(events, ActionPlan::Learning, today, agency_name),
     }
 }

@@ -97,6 +97,8 @@ pub enum Options {
     ChallengePosition,
     MeetingKind,
     ParallelProcess,
+    ActionPlan,
+    ActionStatus,
     Recommendation,
     AlaActivity,
     AlaCriterion,
@@ -122,6 +124,8 @@ impl Options {
             Options::ChallengePosition => e::ChallengePosition::choices(),
             Options::MeetingKind => e::MeetingKind::choices(),
             Options::ParallelProcess => e::ParallelProcess::choices(),
+            Options::ActionPlan => e::ActionPlan::choices(),
+            Options::ActionStatus => e::ActionStatus::choices(),
             Options::Recommendation => e::Recommendation::choices(),
             Options::AlaActivity => e::AlaActivity::choices(),
             Options::AlaCriterion => e::AlaCriterion::choices(),
@@ -305,6 +309,27 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
         K::LcsprCommissioned => vec![
             f("reviewer", "Reviewer", Text).says("Enter the reviewer"),
             f("planned_publication_on", "Planned publication date", Date).says("Enter the planned publication date"),
+            opt("terms_of_reference", "Terms of reference (optional)", TextArea),
+            opt(
+                "publication_reason",
+                "If publication is planned after the 6-month clock: why",
+                TextArea,
+            ),
+        ],
+        K::LearningActionAdded => vec![
+            f("action", "Action", TextArea).says("Enter the action"),
+            f("owner_agency", "Agency that owns it", Agency).says("Select the agency that owns the action"),
+            f("due", "Due date", Date).says("Enter the date the action is due"),
+        ],
+        K::ActionUpdated => vec![
+            f("plan", "Which plan", Radios(Options::ActionPlan)).says("Select which plan the action is on"),
+            f("number", "Action number (as listed on the case page)", Number).says("Enter the action's number"),
+            f("status", "Status", Radios(Options::ActionStatus)).says("Select the action's status"),
+            opt(
+                "evidence",
+                "Evidence it is done (and of its impact, for a learning action)",
+                TextArea,
+            ),
         ],
         K::CaseClosed => vec![opt("reason", "Reason for closing", TextArea)],
         K::DeadlineExtended => vec![
