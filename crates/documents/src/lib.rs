@@ -7,6 +7,7 @@ mod chronology;
 mod docx;
 mod ics;
 mod pack;
+mod papers_in;
 mod referral;
 mod review;
 mod table;
@@ -16,6 +17,7 @@ pub use chronology::{MergedEntry, chronology_csv, chronology_template_xlsx, chro
 pub use docx::{return_docx, scoping_template_docx};
 pub use ics::{Invitation, meeting_ics};
 pub use pack::{PackFile, pack_zip};
+pub use papers_in::{MAX_PAPER_BYTES, PaperType, paper_type};
 pub use referral::{ReferralForm, describe_child, referral_docx, referral_form};
 pub use review::{
     CaseHeading, OutcomeLetter, PanelLetter, SignOffLine, TemplateDocument, outcome_letter_docx, panel_letter_docx,

@@ -680,6 +680,15 @@ pub struct LcsprCommissioned {
 impl Validate for LcsprCommissioned {}
 
 crate::keyed! {
+    /// A paper of the local review that the Business Unit uploads.
+    pub enum ReviewPaper {
+        TermsOfReference = "terms_of_reference", "Terms of reference";
+        DraftReport = "draft_report", "Draft report";
+        FinalReport = "final_report", "Final report";
+    }
+}
+
+crate::keyed! {
     /// Which list an action is on: the meeting's immediate actions, or the learning
     /// action plan that follows the review.
     pub enum ActionPlan {

@@ -24,7 +24,11 @@ use crate::state::AppState;
 /// cannot exist without its documentation, nor the other way round. Paths are the full
 /// `/api/v1/…` paths that the handlers' annotations give.
 pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
+    let (schemas, paths, papers) = routes!(cases::review_papers::upload, cases::review_papers::list);
+    let papers = papers.layer(DefaultBodyLimit::max(cases::review_papers::BODY_LIMIT));
     let case_data = OpenApiRouter::new()
+        .routes((schemas, paths, papers))
+        .routes(routes!(cases::review_papers::download))
         .routes(routes!(cases::create::create_case, cases::list::list_cases))
         .routes(routes!(cases::get::get_case))
         .routes(routes!(cases::events::record_event))

@@ -58,6 +58,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cases/{id}/chronology", get(case::chronology::chronology))
         .route("/cases/{id}/returns/{agency}", get(case::returned::returned))
         .route("/cases/{id}/pack", get(case::pack::pack))
+        .route(
+            "/cases/{id}/lcspr/papers",
+            post(case::review_papers::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::service::review_papers::BODY_LIMIT,
+            )),
+        )
         .route("/cases/{id}/template", get(case::template::show))
         .route("/cases/{id}/template/sign-off", post(case::template::sign_off))
         .route(

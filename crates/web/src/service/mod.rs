@@ -13,6 +13,7 @@ pub mod papers;
 pub mod reports;
 pub mod requests;
 pub mod returns;
+pub mod review_papers;
 pub mod template;
 
 use domain::events::FieldError;

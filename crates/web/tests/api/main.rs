@@ -31,6 +31,7 @@ mod paths;
 mod reports;
 mod return_journey;
 mod returns;
+mod review_papers;
 mod template;
 
 /// Runs each named scenario `async fn name(backend: Backend)` on both backends.

@@ -8,6 +8,7 @@ pub mod get;
 pub mod list;
 pub mod papers;
 pub mod requests;
+pub mod review_papers;
 pub mod template;
 
 use serde_json::Value;

@@ -9,6 +9,7 @@ pub mod pack;
 pub mod page;
 pub mod requests;
 pub mod returned;
+pub mod review_papers;
 pub mod steps;
 pub mod substance;
 pub mod template;

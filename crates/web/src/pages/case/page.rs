@@ -45,6 +45,10 @@ pub struct CasePage {
     pub csrf: String,
     pub requests: Vec<RequestView>,
     pub has_meeting: bool,
+    /// The local review's papers: (download link, what it is).
+    pub papers: Vec<(String, String)>,
+    pub can_upload_papers: bool,
+    pub paper_kinds: Vec<(&'static str, &'static str)>,
     /// Decisions that wait for the views of some of the four, in words.
     pub waiting: Vec<String>,
     /// The Rapid Review Template belongs to a case on the serious harm path.
@@ -158,6 +162,9 @@ fn done_notice(done: &str) -> Option<String> {
     if let Some(kind) = domain::events::EventKind::parse(done) {
         return Some(format!("{}. It is on the case's timeline below.", kind.done_label()));
     }
+    if done == "paper" {
+        return Some("The paper is uploaded. It is listed with the local review's papers below.".to_owned());
+    }
     if done == "discussion" {
         return Some("Your message is added to the discussion. Everyone on it can read it.".to_owned());
     }
@@ -244,6 +251,27 @@ pub async fn show(
         } else {
             Vec::new()
         },
+        papers: state
+            .store
+            .review_papers(&record.id)
+            .await?
+            .into_iter()
+            .map(|p| {
+                (
+                    format!("/api/v1/cases/{}/lcspr/papers/{}", record.id, p.id),
+                    format!(
+                        "{}: {} ({} KB), uploaded by {} on {}",
+                        p.kind.label(),
+                        p.file_name,
+                        (p.size + 1023) / 1024,
+                        p.uploaded_by,
+                        long_date(p.uploaded_at.date_naive())
+                    ),
+                )
+            })
+            .collect(),
+        can_upload_papers: folded.lcspr.commissioned_on.is_some() && manages,
+        paper_kinds: domain::events::ReviewPaper::choices(),
         threads: threads(&state, &record.id, &folded, &page_user.user).await?,
         actions: actions(&record, &folded, &page_user),
         waiting: waiting(&folded),
