@@ -152,7 +152,40 @@ async fn a_meeting_outside_its_window_needs_a_reason_and_its_invitation_carries_
     assert!(!ics.contains("mailto:viewer@example.org"));
 }
 
+async fn the_schedule_form_shows_the_warning_and_records_once_a_reason_is_given(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    let (case, _) = app
+        .record_journey_until(Journey::SeriousHarm, 1, Some(EventKind::MeetingScheduled))
+        .await;
+    let bu = app.browser("bu").await;
+    let path = format!("/cases/{case}/record/meeting_scheduled");
+    let answers = "on-day=9&on-month=6&on-year=2026&meeting_on-day=30&meeting_on-month=6&meeting_on-year=2026\
+                   &meeting_kind=extraordinary&starts_at=10%3A00";
+    let warned = app
+        .submit(Some(&bu), &path, &format!("csrf={}&{answers}", bu.csrf))
+        .await;
+    assert_eq!(warned.status, 422);
+    let html = warned.body.as_str().unwrap();
+    assert!(
+        html.contains("href=\"#warning_reason\""),
+        "the summary links to the reason box"
+    );
+    assert!(html.contains("outside the target window of 15 June 2026 to 16 June 2026"));
+    assert!(html.contains("value=\"10:00\""), "the answers are kept");
+    let recorded = app
+        .submit(
+            Some(&bu),
+            &path,
+            &format!("csrf={}&{answers}&warning_reason=Only+date+all+can+attend", bu.csrf),
+        )
+        .await;
+    assert_eq!(recorded.status, 303, "{}", recorded.body);
+    let case_json = app.get("bu", &format!("/api/v1/cases/{case}")).await.body;
+    assert_eq!(last_event(&case_json)["warning_reason"], "Only date all can attend");
+}
+
 crate::on_both_backends!(
+    the_schedule_form_shows_the_warning_and_records_once_a_reason_is_given,
     a_meeting_without_every_partner_present_needs_a_reason_and_keeps_its_warning,
     a_quorate_meeting_records_without_a_reason_and_a_done_action_needs_its_evidence,
     a_meeting_outside_its_window_needs_a_reason_and_its_invitation_carries_time_place_and_invitees,
