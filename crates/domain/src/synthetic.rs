@@ -126,7 +126,8 @@ pub fn journey(journey: Journey, aware_on: NaiveDate, calendar: &Calendar, seq: 
     push(
         EventKind::MeetingScheduled,
         wd(6),
-        json!({"meeting_on": wd(11), "meeting_kind": "extraordinary"}),
+        json!({"meeting_on": wd(11), "meeting_kind": "extraordinary", "starts_at": "10:00",
+               "place": "Civic Centre, Committee Room 2", "video_link": "https://meet.example.org/rapid-review"}),
     );
     for (i, agency) in agencies.iter().enumerate() {
         push(
@@ -143,7 +144,11 @@ pub fn journey(journey: Journey, aware_on: NaiveDate, calendar: &Calendar, seq: 
         json!({"recommendation": recommendation, "rationale": "Synthetic rationale.",
                "criteria": {"improvements_needed": true, "recurring_themes": met,
                             "multi_agency_concerns": true, "panel_view": false},
-               "immediate_actions": [{"action": "Synthetic action", "owner": "Business Unit", "due": wd(15)}]}),
+               "immediate_actions": [{"action": "Synthetic action", "owner": "Business Unit", "due": wd(15)}],
+               "attendees": [
+                   {"agency": "Children's Services", "role": "Head of Service", "partner": "local_authority", "present": true},
+                   {"agency": "Integrated Care Board", "role": "Designated Nurse", "partner": "health", "present": true},
+                   {"agency": "County Police", "role": "Detective Inspector", "partner": "police", "present": true}]}),
     );
     push(EventKind::RapidReviewSubmitted, wd(14), json!({}));
     push(EventKind::OutcomeCommunicated, wd(16), json!({}));
