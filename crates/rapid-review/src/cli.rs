@@ -93,6 +93,24 @@ pub enum Command {
     /// Messages waiting to be sent.
     #[command(subcommand)]
     Outbox(Outbox),
+    /// Makes an online, consistent copy of the database: SQLite's VACUUM INTO, or
+    /// pg_dump's custom format for PostgreSQL. Back the key file up apart from it.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Replaces the database with a backup, once the backup's schema and whole audit
+    /// chain (under this key file) check out. Stop the service first.
+    Restore {
+        /// The backup to restore.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
 }
 
 #[derive(Debug, Subcommand)]

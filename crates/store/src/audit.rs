@@ -112,6 +112,48 @@ impl Store {
         Ok(report)
     }
 
+    /// Checks every link of the chain, oldest first, without the anchor: for a copy,
+    /// whose end the live anchor does not describe.
+    pub async fn verify_audit_chain_unanchored(&self) -> Result<ChainReport, StoreError> {
+        let legacy_rows = match self.verify_legacy_chain().await? {
+            Ok(rows) => rows,
+            Err((seq, why)) => {
+                return Ok(ChainReport {
+                    rows: 0,
+                    legacy_rows: 0,
+                    first_broken: Some((seq, format!("{why} (in the chain written before it was keyed)"))),
+                    anchored: false,
+                });
+            }
+        };
+        let mut report = self.verify_keyed_chain(None).await?;
+        report.legacy_rows = legacy_rows;
+        Ok(report)
+    }
+
+    /// Points the anchor at the chain's last row: after a restore, whose chain was
+    /// checked, the anchor describes the restored database.
+    pub async fn reanchor(&self) -> Result<(), StoreError> {
+        let Some(anchor) = &self.anchor else { return Ok(()) };
+        let last = sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        match last {
+            Some(row) => anchor.record(&Head {
+                seq: row.try_get("seq")?,
+                mac: row.try_get("mac")?,
+            }),
+            None => match std::fs::remove_file(anchor.path()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(StoreError::Keys(format!(
+                    "could not remove {}: {e}",
+                    anchor.path().display()
+                ))),
+            },
+        }
+    }
+
     async fn verify_keyed_chain(&self, anchor: Option<&Head>) -> Result<ChainReport, StoreError> {
         const PAGE: i64 = 10_000;
         let mut prev = GENESIS.to_owned();

@@ -11,6 +11,7 @@ mod agencies;
 pub mod anchor;
 mod append;
 mod audit;
+mod backup;
 mod calendar;
 mod cases;
 mod dashboard;
@@ -45,6 +46,7 @@ use tokio::sync::Mutex;
 
 pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, ChainReport};
+pub use backup::CopyCheck;
 pub use cases::{AppendError, CaseFilter, CaseRecord, CaseSummary, StoredEvent, WriteContext};
 pub use dashboard::{DashboardRow, OpenCounts};
 pub use database_url::{Backend, DatabaseUrl};
