@@ -67,6 +67,7 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?;
         }
+        bump_settings_version(&mut tx).await?;
         audit::append(&mut tx, entry).await?;
         tx.commit().await
     }
@@ -96,7 +97,23 @@ impl Store {
             .bind(rules.to_toml())
             .execute(&mut *tx.tx)
             .await?;
+        bump_settings_version(&mut tx).await?;
         audit::append(&mut tx, entry).await?;
         tx.commit().await
     }
+
+    /// The counter every calendar or rules change moves (on any instance).
+    pub async fn settings_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT version FROM data_version WHERE id = 2")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("version")).transpose()?.unwrap_or(0))
+    }
+}
+
+async fn bump_settings_version(tx: &mut crate::WriteTx<'_>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 2")
+        .execute(&mut *tx.tx)
+        .await?;
+    Ok(())
 }

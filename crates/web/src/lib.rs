@@ -48,6 +48,7 @@ pub fn router(mut state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages::routes(state.clone()))
+        .route("/readyz", axum::routing::get(api::health::ready))
         .fallback(fallback)
         .layer(axum::middleware::from_fn(answer_in_the_clients_format))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve_user))
@@ -84,7 +85,8 @@ async fn fallback(req: Request<axum::body::Body>) -> axum::response::Response {
 }
 
 fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/")
+    // `/readyz` is for load balancers, which read JSON too.
+    path == "/api" || path.starts_with("/api/") || path == "/readyz"
 }
 
 /// The safety net under every handler: an error that reaches the client in the wrong

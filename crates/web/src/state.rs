@@ -71,11 +71,14 @@ pub struct AppState {
     /// Where email goes (the SMTP URL without its password), or empty: messages wait.
     pub mail: Arc<str>,
     settings: Arc<RwLock<Arc<Settings>>>,
+    /// The store's settings version that `settings` was read at.
+    settings_version: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl AppState {
     /// Loads the calendar overrides and rules from the store.
     pub async fn load(store: Store, clock: Clock) -> Result<AppState, StoreError> {
+        let version = store.settings_version().await?;
         let settings = Settings {
             calendar: store.calendar().await?,
             rules: store.rules().await?,
@@ -92,6 +95,7 @@ impl AppState {
             openapi: "{}".into(),
             mail: "".into(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
+            settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
         })
     }
 
@@ -131,6 +135,7 @@ impl AppState {
 
     /// Re-reads the calendar and rules after an administrator changed them.
     pub async fn reload_settings(&self) -> Result<(), StoreError> {
+        let version = self.store.settings_version().await?;
         let fresh = Arc::new(Settings {
             calendar: self.store.calendar().await?,
             rules: self.store.rules().await?,
@@ -139,6 +144,35 @@ impl AppState {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
+        self.settings_version
+            .store(version, std::sync::atomic::Ordering::SeqCst);
         Ok(())
+    }
+
+    /// Reloads the calendar and rules if another instance (or this one) changed them
+    /// since they were read; says whether it did.
+    pub async fn refresh_settings_if_changed(&self) -> Result<bool, StoreError> {
+        let current = self.store.settings_version().await?;
+        if current == self.settings_version.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(false);
+        }
+        self.reload_settings().await?;
+        Ok(true)
+    }
+
+    /// Checks for calendar and rules changes every `every` for as long as the service
+    /// runs (a database error is logged and tried again next time).
+    pub fn watch_settings(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = state.refresh_settings_if_changed().await {
+                    tracing::warn!(error = %e, "could not check the calendar and rules for changes");
+                }
+            }
+        })
     }
 }

@@ -57,12 +57,15 @@ pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Opti
         );
     }
     let background = start_notifications(&store, mail, today)?;
+    // Another instance's calendar or rules change shows here within a second.
+    let watcher = state.watch_settings(std::time::Duration::from_millis(500));
     tracing::info!(%addr, "listening");
     web::serve(listener, state, async move {
         shutdown_signal().await;
         background.stop.send_replace(());
     })
     .await?;
+    watcher.abort();
     for task in background.tasks {
         let _ = task.await;
     }

@@ -12,10 +12,34 @@ use crate::state::AppState;
               (status = 503, description = "The database does not answer")))]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match state.store.is_empty().await {
-        Ok(_) => (StatusCode::OK, Json(json!({"status": "ok"}))),
+        Ok(_) => (StatusCode::OK, Json(json!({"status": "ok", "database": "ok"}))),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": "unavailable"})),
+            )
+        }
+    }
+}
+
+/// `GET /readyz`: ready for traffic once the database answers with every migration this
+/// build knows applied (a load balancer sends nothing before).
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let known = state.store.known_schema_version();
+    match state.store.schema_version().await {
+        Ok(applied) if applied == known => (StatusCode::OK, Json(json!({"ready": true, "schema": applied}))),
+        Ok(applied) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"ready": false, "schema": applied, "expected_schema": known,
+                        "reason": "the database's migrations are not the ones this build knows: run rapid-review migrate"})),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"ready": false, "reason": "the database does not answer"})),
+            )
         }
     }
 }

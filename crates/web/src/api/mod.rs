@@ -4,7 +4,7 @@ mod agency_requests;
 mod calendar;
 pub(crate) mod cases;
 mod definitions;
-mod health;
+pub(crate) mod health;
 pub mod openapi;
 mod outbox;
 mod reports;

@@ -45,7 +45,51 @@ async fn holidays_list_each_day_with_its_source(backend: store::Backend) {
     );
 }
 
+/// Two instances on one database: a holiday added through one moves the deadline that
+/// the other shows, once the other's watcher (polling every 100 ms here, 500 ms in
+/// `serve`) sees the settings version move; bounded at 2 seconds.
+async fn a_holiday_added_on_one_instance_moves_deadlines_on_another_within_a_second(backend: store::Backend) {
+    let app = crate::support::TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let clock = web::Clock {
+        now: chrono::Utc::now,
+        frozen_today: Some("2026-12-31".parse().unwrap()),
+    };
+    let other = web::AppState::load(app.store.clone(), clock).await.unwrap();
+    let _watcher = other.watch_settings(std::time::Duration::from_millis(100));
+    let other_router = web::router(other);
+    let read = |router: axum::Router| {
+        let req = axum::http::Request::get(format!("/api/v1/cases/{case}"))
+            .header("authorization", format!("Bearer {}", app.token("pm")))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        async move { crate::support::call(router, req).await.body }
+    };
+    let due = |case: &serde_json::Value| crate::support::deadline(case, "threshold_decision")["due"].clone();
+    let before = due(&read(other_router.clone()).await);
+    assert_eq!(before, "2026-12-30");
+    // The first instance's administrator adds a holiday (as its admin page does).
+    let o = domain::calendar::Override::holiday("2026-12-29".parse().unwrap(), "Snow closure");
+    app.store
+        .add_calendar_overrides(
+            &[o],
+            &crate::support::setup(chrono::Utc::now(), "calendar_override_added"),
+        )
+        .await
+        .unwrap();
+    let mut moved = false;
+    for _ in 0..20 {
+        if due(&read(other_router.clone()).await) == "2026-12-31" {
+            moved = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(moved, "the other instance still shows {before}");
+}
+
 crate::on_both_backends!(
     working_days_explain_every_skipped_day,
-    holidays_list_each_day_with_its_source
+    holidays_list_each_day_with_its_source,
+    a_holiday_added_on_one_instance_moves_deadlines_on_another_within_a_second,
 );

@@ -46,9 +46,39 @@ async fn health_answers_without_credentials(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     let res = app.send(None, "GET", "/api/v1/health", None).await;
     assert_eq!((res.status.as_u16(), res.body["status"].as_str()), (200, Some("ok")));
+    assert_eq!(res.body["database"], "ok");
+}
+
+async fn readyz_answers_only_with_every_migration_applied(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let ready = app.send(None, "GET", "/readyz", None).await;
+    assert_eq!(
+        (ready.status.as_u16(), &ready.body["ready"]),
+        (200, &serde_json::json!(true))
+    );
+    // As if the newest migration had not run yet.
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let waiting = app.send(None, "GET", "/readyz", None).await;
+    assert_eq!(
+        (waiting.status.as_u16(), &waiting.body["ready"]),
+        (503, &serde_json::json!(false))
+    );
+    assert!(
+        waiting.body["reason"]
+            .as_str()
+            .unwrap()
+            .contains("rapid-review migrate")
+    );
 }
 
 crate::on_both_backends!(
     the_openapi_document_lists_every_api_route,
-    health_answers_without_credentials
+    health_answers_without_credentials,
+    readyz_answers_only_with_every_migration_applied,
 );
