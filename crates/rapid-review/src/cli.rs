@@ -63,6 +63,9 @@ pub enum Command {
         /// Freezes the business date (for demos, training and tests).
         #[arg(long, value_name = "DATE", value_parser = date)]
         today: Option<NaiveDate>,
+        /// Serves /metrics (Prometheus text format) on this address, and only there.
+        #[arg(long, value_name = "ADDR")]
+        metrics_listen: Option<SocketAddr>,
     },
     /// Creates or upgrades the schema and exits.
     Migrate {

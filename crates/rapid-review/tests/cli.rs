@@ -786,3 +786,49 @@ fn a_postgres_backup_restores_into_a_fresh_database_and_a_tampered_one_is_refuse
         "the target is untouched"
     );
 }
+
+/// Operations: `/metrics` answers in the Prometheus text format on the address
+/// `--metrics-listen` names, by route template (no case id), and not on the service's
+/// own address.
+#[test]
+fn metrics_are_served_only_on_their_own_address_by_route_template() {
+    let db = TempDb::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics_addr = format!("127.0.0.1:{port}");
+    let server = Server::start(
+        &db,
+        &["--demo", "--today", "2026-11-27", "--metrics-listen", &metrics_addr],
+    );
+    let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
+    let token = stdout(&token).lines().last().unwrap().to_owned();
+    let (_, cases) = server.get("/api/v1/cases", Some(&token));
+    let id = cases
+        .split("\"id\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(server.get(&format!("/api/v1/cases/{id}"), Some(&token)).0, 200);
+    assert_eq!(server.get("/metrics", None).0, 404, "not on the service's address");
+    let metrics = Server {
+        child: Command::new("true").spawn().unwrap(),
+        addr: metrics_addr,
+    };
+    let (status, text) = metrics.get("/metrics", None);
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("rapid_review_http_requests_total{route=\"/api/v1/cases/{id}\",method=\"GET\",status=\"200\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("rapid_review_http_request_duration_seconds_bucket{route=\"/api/v1/cases\",le=\"+Inf\"} 1"));
+    assert!(text.contains("rapid_review_outbox_depth "));
+    assert!(text.contains("rapid_review_open_cases{clocks=\"overdue\"} "));
+    assert!(!text.contains(&id), "no case id in the metrics");
+    assert!(server.terminate().success());
+}

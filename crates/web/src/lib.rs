@@ -8,6 +8,7 @@ mod auth;
 mod case_json;
 mod error;
 mod json;
+pub mod metrics;
 mod pages;
 mod service;
 mod state;
@@ -57,6 +58,7 @@ pub fn router(mut state: AppState) -> Router {
             pages::security_headers,
         ))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
         .layer(compression())
         .layer(
             // Logs the route template, never the concrete path or query: no case

@@ -71,6 +71,8 @@ pub struct AppState {
     /// Where email goes (the SMTP URL without its password), or empty: messages wait.
     pub mail: Arc<str>,
     settings: Arc<RwLock<Arc<Settings>>>,
+    /// Request counts and latencies, for `/metrics` on its own address.
+    pub metrics: crate::metrics::Metrics,
     /// The store's settings version that `settings` was read at.
     settings_version: Arc<std::sync::atomic::AtomicI64>,
 }
@@ -96,6 +98,7 @@ impl AppState {
             mail: "".into(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
             settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
+            metrics: crate::metrics::Metrics::default(),
         })
     }
 

@@ -22,7 +22,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             database,
             demo,
             today,
-        } => runtime()?.block_on(serve::run(listen, database, demo, today)),
+            metrics_listen,
+        } => runtime()?.block_on(serve::run(listen, database, demo, today, metrics_listen)),
         Command::Migrate { database } => runtime()?.block_on(async {
             open(&database).await?;
             println!("migrated {}", database.url);

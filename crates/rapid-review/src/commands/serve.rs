@@ -12,7 +12,13 @@ use super::open;
 use crate::Failure;
 use crate::cli::Database;
 
-pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Option<NaiveDate>) -> Result<(), Failure> {
+pub async fn run(
+    listen: SocketAddr,
+    database: Database,
+    demo: bool,
+    today: Option<NaiveDate>,
+    metrics_listen: Option<SocketAddr>,
+) -> Result<(), Failure> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .with_writer(std::io::stderr)
@@ -59,6 +65,21 @@ pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Opti
     let background = start_notifications(&store, mail, today)?;
     // Another instance's calendar or rules change shows here within a second.
     let watcher = state.watch_settings(std::time::Duration::from_millis(500));
+    let metrics = match metrics_listen {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening for metrics on {addr}"))?;
+            println!("Metrics are served on http://{}/metrics", listener.local_addr()?);
+            let state = state.clone();
+            Some(tokio::spawn(async move {
+                if let Err(e) = web::metrics::serve(listener, state).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            }))
+        }
+        None => None,
+    };
     tracing::info!(%addr, "listening");
     web::serve(listener, state, async move {
         shutdown_signal().await;
@@ -66,6 +87,9 @@ pub async fn run(listen: SocketAddr, database: Database, demo: bool, today: Opti
     })
     .await?;
     watcher.abort();
+    if let Some(task) = metrics {
+        task.abort();
+    }
     for task in background.tasks {
         let _ = task.await;
     }
