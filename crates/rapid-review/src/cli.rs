@@ -52,21 +52,7 @@ impl Database {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Runs the web service.
-    Serve {
-        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
-        listen: SocketAddr,
-        #[command(flatten)]
-        database: Database,
-        /// Loads a synthetic partnership unless the database already has data.
-        #[arg(long)]
-        demo: bool,
-        /// Freezes the business date (for demos, training and tests).
-        #[arg(long, value_name = "DATE", value_parser = date)]
-        today: Option<NaiveDate>,
-        /// Serves /metrics (Prometheus text format) on this address, and only there.
-        #[arg(long, value_name = "ADDR")]
-        metrics_listen: Option<SocketAddr>,
-    },
+    Serve(Serve),
     /// Creates or upgrades the schema and exits.
     Migrate {
         #[command(flatten)]
@@ -114,6 +100,34 @@ pub enum Command {
         #[command(flatten)]
         database: Database,
     },
+}
+
+/// How `serve` runs.
+#[derive(Debug, Args)]
+pub struct Serve {
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub database: Database,
+    /// Loads a synthetic partnership unless the database already has data.
+    #[arg(long)]
+    pub demo: bool,
+    /// Freezes the business date (for demos, training and tests).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub today: Option<NaiveDate>,
+    /// Serves /metrics (Prometheus text format) on this address, and only there.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// How log lines are written on standard error: `text`, or `json` (one object a
+    /// line, each request's span with its route template and status; never case content).
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

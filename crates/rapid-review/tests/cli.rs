@@ -832,3 +832,65 @@ fn metrics_are_served_only_on_their_own_address_by_route_template() {
     assert!(!text.contains(&id), "no case id in the metrics");
     assert!(server.terminate().success());
 }
+
+/// Operations: `--log-format json` writes one JSON object a line, each request's with
+/// its route template and status, and no case id or case content.
+#[test]
+fn json_logs_name_the_route_template_and_status_and_no_case_content() {
+    let db = TempDb::new();
+    let url = db.url();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapid-review"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            &url,
+            "--demo",
+            "--today",
+            "2026-11-27",
+            "--log-format",
+            "json",
+        ])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("the server stopped before listening").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let stderr_pipe = child.stderr.take().unwrap();
+    let collected = std::thread::spawn(move || {
+        let mut text = String::new();
+        BufReader::new(stderr_pipe).read_to_string(&mut text).unwrap();
+        text
+    });
+    let server = Server { child, addr };
+    let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
+    let token = stdout(&token).lines().last().unwrap().to_owned();
+    let (_, cases) = server.get("/api/v1/cases", Some(&token));
+    let id = cases
+        .split("\"id\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(server.get(&format!("/api/v1/cases/{id}?q=secret"), Some(&token)).0, 200);
+    assert!(server.terminate().success());
+    let logs = collected.join().unwrap();
+    let objects: Vec<serde_json::Value> = logs.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let answered = objects
+        .iter()
+        .find(|o| o["span"]["route"] == "/api/v1/cases/{id}" && o["fields"]["status"].as_u64() == Some(200));
+    assert!(answered.is_some(), "{logs}");
+    assert!(!logs.contains(&id) && !logs.contains("secret"), "{logs}");
+    assert!(!logs.contains("Synthetic incident"), "no case content");
+}

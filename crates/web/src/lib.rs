@@ -63,14 +63,16 @@ pub fn router(mut state: AppState) -> Router {
         .layer(
             // Logs the route template, never the concrete path or query: no case
             // identifiers or parameters reach the log.
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let route = req
-                    .extensions()
-                    .get::<axum::extract::MatchedPath>()
-                    .map_or("(unmatched)", |p| p.as_str())
-                    .to_owned();
-                tracing::info_span!("request", method = %req.method(), route)
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("(unmatched)", |p| p.as_str())
+                        .to_owned();
+                    tracing::info_span!("request", method = %req.method(), route)
+                })
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .with_state(state)
 }

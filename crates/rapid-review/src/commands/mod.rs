@@ -17,13 +17,7 @@ use crate::cli::{Cli, Command, Database};
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Workdays(cmd) => workdays::run(cmd),
-        Command::Serve {
-            listen,
-            database,
-            demo,
-            today,
-            metrics_listen,
-        } => runtime()?.block_on(serve::run(listen, database, demo, today, metrics_listen)),
+        Command::Serve(options) => runtime()?.block_on(serve::run(options)),
         Command::Migrate { database } => runtime()?.block_on(async {
             open(&database).await?;
             println!("migrated {}", database.url);

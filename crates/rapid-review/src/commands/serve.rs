@@ -1,8 +1,6 @@
 //! `rapid-review serve`: opens the database, optionally loads the demo partnership,
 //! and serves until SIGTERM or Ctrl-C, finishing the requests in flight.
 
-use std::net::SocketAddr;
-
 use anyhow::Context;
 use chrono::NaiveDate;
 use tracing_subscriber::EnvFilter;
@@ -10,19 +8,25 @@ use web::{AppState, Clock, TwoFactor};
 
 use super::open;
 use crate::Failure;
-use crate::cli::Database;
+use crate::cli::{LogFormat, Serve};
 
-pub async fn run(
-    listen: SocketAddr,
-    database: Database,
-    demo: bool,
-    today: Option<NaiveDate>,
-    metrics_listen: Option<SocketAddr>,
-) -> Result<(), Failure> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
-        .with_writer(std::io::stderr)
-        .init();
+pub async fn run(options: Serve) -> Result<(), Failure> {
+    let Serve {
+        listen,
+        database,
+        demo,
+        today,
+        metrics_listen,
+        log_format,
+    } = options;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+    }
     let store = open(&database).await?;
     let url = &database.url;
     let clock = Clock {
