@@ -19,6 +19,7 @@ pub mod notices;
 pub mod process;
 pub mod reminders;
 pub mod reports;
+pub mod retention;
 pub mod returns;
 pub mod roles;
 pub mod synthetic;

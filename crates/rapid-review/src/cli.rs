@@ -82,6 +82,9 @@ pub enum Command {
     /// Messages waiting to be sent.
     #[command(subcommand)]
     Outbox(Outbox),
+    /// The retention rule: closed cases' data pseudonymised after some years.
+    #[command(subcommand)]
+    Retention(Retention),
     /// Makes an online, consistent copy of the database: SQLite's VACUUM INTO, or
     /// pg_dump's custom format for PostgreSQL. Back the key file up apart from it.
     Backup {
@@ -97,6 +100,41 @@ pub enum Command {
         /// The backup to restore.
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Retention {
+    /// Pseudonymises every closed case whose retention period has passed, unless a
+    /// legal hold stops it; with --dry-run, lists what it would do and changes nothing.
+    Run {
+        #[arg(long)]
+        dry_run: bool,
+        /// Years a closed case is kept (the partnership's rule).
+        #[arg(long, env = "RAPID_REVIEW_RETENTION_YEARS", default_value_t = domain::retention::DEFAULT_YEARS)]
+        years: u32,
+        /// The day of the run; today unless given.
+        #[arg(long, value_name = "DATE", value_parser = date)]
+        today: Option<NaiveDate>,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Places a legal hold on a case, which stops its pseudonymising.
+    Hold {
+        /// The case's reference, such as RR-2026-0001.
+        #[arg(long = "case", value_name = "REFERENCE")]
+        reference: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Releases a case's legal hold.
+    Release {
+        #[arg(long = "case", value_name = "REFERENCE")]
+        reference: String,
         #[command(flatten)]
         database: Database,
     },

@@ -894,3 +894,106 @@ fn json_logs_name_the_route_template_and_status_and_no_case_content() {
     assert!(!logs.contains(&id) && !logs.contains("secret"), "{logs}");
     assert!(!logs.contains("Synthetic incident"), "no case content");
 }
+
+/// Operations: closed cases are pseudonymised 7 years after closing unless a legal hold
+/// stops it; `--dry-run` lists and changes nothing; every action is audited and the
+/// audit chain stays intact.
+#[test]
+fn retention_pseudonymises_closed_cases_after_seven_years_except_those_held() {
+    let db = TempDb::new();
+    let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);
+    assert_eq!(server.get("/api/v1/health", None).0, 200);
+    assert!(server.terminate().success());
+    let not_yet = db.run(&["retention", "run", "--dry-run", "--today", "2030-01-01"]);
+    assert!(
+        stdout(&not_yet).contains("would pseudonymise 0 case(s)"),
+        "{}",
+        stdout(&not_yet)
+    );
+    let dry = db.run(&["retention", "run", "--dry-run", "--today", "2040-01-01"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let listed: Vec<String> = stdout(&dry)
+        .lines()
+        .filter(|l| l.ends_with("would pseudonymise"))
+        .map(|l| l.split(':').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed.len(), 1, "the demo's one closed case: {}", stdout(&dry));
+    let case = &listed[0];
+    let hold = db.run(&["retention", "hold", "--case", case, "--reason", "Civil claim pending"]);
+    assert!(hold.status.success(), "{}", stderr(&hold));
+    assert_eq!(
+        db.run(&["retention", "hold", "--case", case, "--reason", ""])
+            .status
+            .code(),
+        Some(2)
+    );
+    let held = db.run(&["retention", "run", "--today", "2040-01-01"]);
+    assert!(held.status.success(), "{}", stderr(&held));
+    assert!(
+        stdout(&held).contains("kept under a legal hold (Civil claim pending)"),
+        "{}",
+        stdout(&held)
+    );
+    let (payloads, _) = read_back(&db.url(), case);
+    assert!(payloads.contains("Synthetic incident"), "the held case keeps its data");
+    assert!(db.run(&["retention", "release", "--case", case]).status.success());
+    let run = db.run(&["retention", "run", "--today", "2040-01-01"]);
+    assert!(
+        stdout(&run).contains("pseudonymised 1 case(s); 0 kept"),
+        "{}",
+        stdout(&run)
+    );
+    let again = db.run(&["retention", "run", "--dry-run", "--today", "2040-01-01"]);
+    assert!(
+        stdout(&again).contains("would pseudonymise 0 case(s)"),
+        "{}",
+        stdout(&again)
+    );
+    let (payloads, audited) = read_back(&db.url(), case);
+    assert!(
+        !payloads.contains("Synthetic") && payloads.contains("\"initials\":\"XX\""),
+        "{payloads}"
+    );
+    for action in [
+        "retention: case pseudonymised",
+        "retention: legal hold placed",
+        "retention: legal hold released",
+    ] {
+        assert!(audited.iter().any(|a| a == action), "{action} not audited");
+    }
+    let verified = db.run(&["audit", "verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+}
+
+/// Every event payload of the case, and every audit action.
+fn read_back(url: &str, reference: &str) -> (String, Vec<String>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::{Connection, Row};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+        let rows =
+            sqlx::query("SELECT e.payload FROM events e JOIN cases c ON c.id = e.case_id WHERE c.reference = $1")
+                .bind(reference)
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+        let payloads = rows
+            .iter()
+            .map(|r| r.get::<String, _>("payload"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let audited = sqlx::query("SELECT action FROM audit ORDER BY seq")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>("action"))
+            .collect();
+        conn.close().await.unwrap();
+        (payloads, audited)
+    })
+}

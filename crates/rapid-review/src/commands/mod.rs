@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod backup;
 mod notifications;
+mod retention;
 mod serve;
 mod workdays;
 
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit(cmd) => runtime()?.block_on(admin::audit(cmd)),
         Command::Reminders(cmd) => runtime()?.block_on(notifications::reminders(cmd)),
         Command::Outbox(cmd) => runtime()?.block_on(notifications::outbox(cmd)),
+        Command::Retention(cmd) => runtime()?.block_on(retention::run(cmd)),
         Command::Backup { to, database } => runtime()?.block_on(backup::backup(&to, &database)),
         Command::Restore { from, database } => runtime()?.block_on(backup::restore(&from, &database)),
     }
