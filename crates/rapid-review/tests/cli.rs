@@ -307,14 +307,30 @@ struct Server {
 
 impl Server {
     fn start(db: &TempDb, extra: &[&str]) -> Server {
+        Server::spawn(db, extra, "warn", Stdio::null())
+    }
+
+    /// The same, with what the server logs at `info` collected until it stops.
+    fn start_logging(db: &TempDb, extra: &[&str]) -> (Server, std::thread::JoinHandle<String>) {
+        let mut server = Server::spawn(db, extra, "info", Stdio::piped());
+        let pipe = server.child.stderr.take().unwrap();
+        let logs = std::thread::spawn(move || {
+            let mut text = String::new();
+            BufReader::new(pipe).read_to_string(&mut text).unwrap();
+            text
+        });
+        (server, logs)
+    }
+
+    fn spawn(db: &TempDb, extra: &[&str], log_level: &str, logs: Stdio) -> Server {
         let url = db.url();
         let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--database", &url];
         args.extend(extra);
         let mut child = Command::new(env!("CARGO_BIN_EXE_rapid-review"))
             .args(&args)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", log_level)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(logs)
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -838,40 +854,7 @@ fn metrics_are_served_only_on_their_own_address_by_route_template() {
 #[test]
 fn json_logs_name_the_route_template_and_status_and_no_case_content() {
     let db = TempDb::new();
-    let url = db.url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rapid-review"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database",
-            &url,
-            "--demo",
-            "--today",
-            "2026-11-27",
-            "--log-format",
-            "json",
-        ])
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("the server stopped before listening").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    let stderr_pipe = child.stderr.take().unwrap();
-    let collected = std::thread::spawn(move || {
-        let mut text = String::new();
-        BufReader::new(stderr_pipe).read_to_string(&mut text).unwrap();
-        text
-    });
-    let server = Server { child, addr };
+    let (server, collected) = Server::start_logging(&db, &["--demo", "--today", "2026-11-27", "--log-format", "json"]);
     let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
     let token = stdout(&token).lines().last().unwrap().to_owned();
     let (_, cases) = server.get("/api/v1/cases", Some(&token));

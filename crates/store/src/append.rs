@@ -310,9 +310,7 @@ pub(crate) async fn update_snapshot(
     .bind(case_id)
     .execute(&mut *tx.tx)
     .await?;
-    sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
-        .execute(&mut *tx.tx)
-        .await?;
+    bump_data_version(tx).await?;
     Ok(())
 }
 
@@ -322,4 +320,13 @@ fn enum_key<T: Serialize>(value: &T) -> String {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
     }
+}
+
+/// Moves the counter every case write moves, so that cached case lists (on any
+/// instance) know they are stale.
+pub(crate) async fn bump_data_version(tx: &mut WriteTx<'_>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+        .execute(&mut *tx.tx)
+        .await?;
+    Ok(())
 }

@@ -91,30 +91,20 @@ impl Store {
 
     /// Checks every link of the chain, oldest first, and its end against the anchor.
     pub async fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
-        let legacy_rows = match self.verify_legacy_chain().await? {
-            Ok(rows) => rows,
-            Err((seq, why)) => {
-                return Ok(ChainReport {
-                    rows: 0,
-                    legacy_rows: 0,
-                    first_broken: Some((seq, format!("{why} (in the chain written before it was keyed)"))),
-                    anchored: false,
-                });
-            }
-        };
         let anchor = match &self.anchor {
             Some(a) => anchor::read(a.path())?,
             None => None,
         };
-        let mut report = self.verify_keyed_chain(anchor.as_ref()).await?;
-        report.legacy_rows = legacy_rows;
-        report.anchored = anchor.is_some();
-        Ok(report)
+        self.verify_chain_against(anchor.as_ref()).await
     }
 
     /// Checks every link of the chain, oldest first, without the anchor: for a copy,
     /// whose end the live anchor does not describe.
     pub async fn verify_audit_chain_unanchored(&self) -> Result<ChainReport, StoreError> {
+        self.verify_chain_against(None).await
+    }
+
+    async fn verify_chain_against(&self, anchor: Option<&Head>) -> Result<ChainReport, StoreError> {
         let legacy_rows = match self.verify_legacy_chain().await? {
             Ok(rows) => rows,
             Err((seq, why)) => {
@@ -126,8 +116,9 @@ impl Store {
                 });
             }
         };
-        let mut report = self.verify_keyed_chain(None).await?;
+        let mut report = self.verify_keyed_chain(anchor).await?;
         report.legacy_rows = legacy_rows;
+        report.anchored = anchor.is_some();
         Ok(report)
     }
 

@@ -103,9 +103,7 @@ impl Store {
             .bind(case_id)
             .execute(&mut *tx.tx)
             .await?;
-        sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
-            .execute(&mut *tx.tx)
-            .await?;
+        crate::append::bump_data_version(&mut tx).await?;
         audit::append(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(events
