@@ -7,11 +7,16 @@ import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 
-export async function startServer (today = '2026-11-27', env = {}) {
+/**
+ * `options.database` runs it on that database (several instances may share one), and
+ * `options.args` adds arguments to `serve`.
+ */
+export async function startServer (today = '2026-11-27', env = {}, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rapid-review-browser-'))
   const bin = process.env.RAPID_REVIEW_BIN || join(root, 'target/debug/rapid-review')
-  const database = `sqlite://${join(dir, 'rr.db')}`
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--database', database, '--demo', '--today', today], {
+  const database = options.database || `sqlite://${join(dir, 'rr.db')}`
+  const args = ['serve', '--listen', '127.0.0.1:0', '--database', database, '--demo', '--today', today, ...(options.args || [])]
+  const child = spawn(bin, args, {
     env: { ...process.env, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit']
   })
@@ -38,7 +43,7 @@ export async function startServer (today = '2026-11-27', env = {}) {
     passwords,
     /** Runs a command of the same binary on the same database; returns its output. */
     cli (...args) {
-      return execFileSync(bin, [...args, '--database', database], { encoding: 'utf8' })
+      return execFileSync(bin, [...args, '--database', database], { encoding: 'utf8', env: { ...process.env, ...env } })
     },
     stop () {
       child.kill('SIGTERM')
