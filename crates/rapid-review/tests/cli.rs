@@ -844,6 +844,10 @@ fn metrics_are_served_only_on_their_own_address_by_route_template() {
     );
     assert!(text.contains("rapid_review_http_request_duration_seconds_bucket{route=\"/api/v1/cases\",le=\"+Inf\"} 1"));
     assert!(text.contains("rapid_review_outbox_depth "));
+    assert!(
+        !text.contains("rapid_review_audit_batches_total 0\n"),
+        "the reads were audited in batches"
+    );
     assert!(text.contains("rapid_review_open_cases{clocks=\"overdue\"} "));
     assert!(!text.contains(&id), "no case id in the metrics");
     assert!(server.terminate().success());
@@ -979,4 +983,80 @@ fn read_back(url: &str, reference: &str) -> (String, Vec<String>) {
         conn.close().await.unwrap();
         (payloads, audited)
     })
+}
+
+/// Group commit: the service killed with SIGKILL in the middle of a read-heavy run,
+/// every read it had answered has its audit row, and the chain is intact.
+#[test]
+fn every_read_answered_before_a_kill_9_has_its_audit_row() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let db = TempDb::new();
+    let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);
+    let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
+    let token = stdout(&token).lines().last().unwrap().to_owned();
+    let (_, cases) = server.get("/api/v1/cases", Some(&token));
+    let id = cases
+        .split("\"id\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/cases/{id}");
+    let answered = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..8)
+        .map(|_| {
+            let (addr, token, path) = (server.addr.clone(), token.clone(), path.clone());
+            let (answered, stop) = (answered.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let Ok(mut stream) = TcpStream::connect(&addr) else { break };
+                    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                    let sent = write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n");
+                    let mut response = String::new();
+                    if sent.is_err() || stream.read_to_string(&mut response).is_err() {
+                        break;
+                    }
+                    if response.starts_with("HTTP/1.1 200") {
+                        answered.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    Command::new("kill")
+        .args(["-KILL", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    stop.store(true, Ordering::SeqCst);
+    for r in readers {
+        r.join().unwrap();
+    }
+    let answered = answered.load(Ordering::SeqCst);
+    assert!(answered > 20, "the run was read-heavy: {answered} reads answered");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let audited: i64 = rt.block_on(async {
+        use sqlx::{Connection, Row};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&db.url()).await.unwrap();
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM audit WHERE action = 'GET /api/v1/cases/{id}' AND outcome = '200'")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        row.get("n")
+    });
+    assert!(
+        audited >= answered as i64,
+        "{answered} reads answered, {audited} audited"
+    );
+    let verified = db.run(&["audit", "verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
 }

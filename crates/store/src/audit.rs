@@ -73,22 +73,6 @@ fn link_text(seq: i64, fields: [&str; 7]) -> String {
 }
 
 impl Store {
-    /// Appends an audit row in its own transaction.
-    ///
-    /// On PostgreSQL this commit does not wait for the disk flush: a crash may lose the
-    /// last moments' read rows (never corrupt the chain), as SQLite's WAL with
-    /// `synchronous = NORMAL` may. Audit rows of changes commit with their change.
-    pub async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        if tx.backend == Backend::Postgres {
-            sqlx::query("SET LOCAL synchronous_commit = off")
-                .execute(&mut *tx.tx)
-                .await?;
-        }
-        append(&mut tx, entry).await?;
-        tx.commit().await
-    }
-
     /// Checks every link of the chain, oldest first, and its end against the anchor.
     pub async fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
         let anchor = match &self.anchor {

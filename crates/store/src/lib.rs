@@ -11,6 +11,7 @@ mod agencies;
 pub mod anchor;
 mod append;
 mod audit;
+mod audit_batch;
 mod backup;
 mod calendar;
 mod cases;
@@ -47,6 +48,7 @@ use tokio::sync::Mutex;
 
 pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, ChainReport};
+pub use audit_batch::{BatchStats, MAX_BATCH};
 pub use backup::CopyCheck;
 pub use cases::{AppendError, CaseFilter, CaseRecord, CaseSummary, StoredEvent, WriteContext};
 pub use dashboard::{DashboardRow, OpenCounts};
@@ -81,6 +83,8 @@ pub struct Store {
     list_cache: Arc<list_cache::ListCache>,
     secrets: Arc<Secrets>,
     anchor: Option<Arc<anchor::Anchor>>,
+    /// The group-commit writer of read audit rows (see [`audit_batch`]).
+    batcher: Arc<audit_batch::AuditBatcher>,
 }
 
 /// The keys derived from the key file, one per purpose.
@@ -156,6 +160,7 @@ impl Store {
             anchor: keys
                 .default_anchor_path()
                 .map(|path| Arc::new(anchor::Anchor::new(path))),
+            batcher: audit_batch::new(),
         })
     }
 

@@ -127,6 +127,13 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
 pub async fn render(State(state): State<AppState>) -> Response {
     let mut out = String::with_capacity(4096);
     state.metrics.render_requests(&mut out);
+    let batched = state.store.audit_batch_stats();
+    out.push_str("# HELP rapid_review_audit_batches_total Group commits of read audit rows.\n");
+    out.push_str("# TYPE rapid_review_audit_batches_total counter\n");
+    let _ = writeln!(out, "rapid_review_audit_batches_total {}", batched.batches);
+    out.push_str("# HELP rapid_review_audit_batch_rows_total Audit rows those commits carried (rows / batches = the mean batch size).\n");
+    out.push_str("# TYPE rapid_review_audit_batch_rows_total counter\n");
+    let _ = writeln!(out, "rapid_review_audit_batch_rows_total {}", batched.rows);
     let now = state.clock.now();
     if let Ok(depth) = state.store.outbox_depth(now).await {
         out.push_str("# HELP rapid_review_outbox_depth Messages waiting to be sent.\n");
