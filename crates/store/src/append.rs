@@ -118,7 +118,15 @@ pub(crate) async fn append_locked(
         return Err(AppendError::VersionConflict { current, expected });
     }
     let mut event = process::record(&events, request.event, ctx.today)?;
-    domain::crosscheck::review(&events, &mut event, ctx.calendar, ctx.rules)?;
+    // Only the cross-checked steps can name an agency in a warning.
+    let names = match event.payload.kind() {
+        EventKind::AgencyRequestsSent | EventKind::MeetingScheduled | EventKind::DeadlineExtended => {
+            agency_names(tx).await?
+        }
+        _ => std::collections::HashMap::new(),
+    };
+    let agency_name = |slug: &str| names.get(slug).cloned().unwrap_or_else(|| slug.to_owned());
+    domain::crosscheck::review(&events, &mut event, ctx.calendar, ctx.rules, &agency_name)?;
     crate::template::fill_submission(tx, case_id, &mut event.payload).await?;
     insert_event(tx, case_id, &event, ctx).await?;
     events.push(event.clone());
@@ -329,4 +337,14 @@ pub(crate) async fn bump_data_version(tx: &mut WriteTx<'_>) -> Result<(), StoreE
         .execute(&mut *tx.tx)
         .await?;
     Ok(())
+}
+
+/// The directory's agency names by key, for the words of a warning.
+async fn agency_names(tx: &mut WriteTx<'_>) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    let rows = sqlx::query("SELECT slug, name FROM agencies")
+        .fetch_all(&mut *tx.tx)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("slug")?, r.try_get("name")?)))
+        .collect()
 }

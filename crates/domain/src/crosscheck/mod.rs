@@ -18,8 +18,15 @@ use crate::deadlines::{RuleSet, StepKey};
 use crate::events::{Checked, Event, EventPayload, FieldError};
 use crate::process::Refusal;
 
-/// The warnings `event` raises after `history`, in words.
-pub fn warnings(history: &[Event], event: &Event, calendar: &Calendar, rules: &RuleSet) -> Vec<String> {
+/// The warnings `event` raises after `history`, in words; `agency_name` names an
+/// agency by its key.
+pub fn warnings(
+    history: &[Event],
+    event: &Event,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    agency_name: &dyn Fn(&str) -> String,
+) -> Vec<String> {
     let mut all = history.to_vec();
     all.push(event.clone());
     let view = CaseView::derive(&all, calendar, rules, event.on);
@@ -33,7 +40,7 @@ pub fn warnings(history: &[Event], event: &Event, calendar: &Calendar, rules: &R
             if let Some(d) = r.due.filter(|d| *d > pack) {
                 out.push(format!(
                     "The return from {} is due on {}, after the papers pack is shared on {}",
-                    r.agency,
+                    agency_name(r.agency.as_str()),
                     long(d),
                     long(pack)
                 ));
@@ -89,7 +96,13 @@ pub fn warnings(history: &[Event], event: &Event, calendar: &Calendar, rules: &R
 
 /// Checks `event` (appended after `history`): with warnings, it needs a
 /// `warning_reason` (a 422 that lists them), and they are kept on it.
-pub fn review(history: &[Event], event: &mut Event, calendar: &Calendar, rules: &RuleSet) -> Result<(), Refusal> {
+pub fn review(
+    history: &[Event],
+    event: &mut Event,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    agency_name: &dyn Fn(&str) -> String,
+) -> Result<(), Refusal> {
     if let EventPayload::LcsprCommissioned(p) = &event.payload {
         return publication(
             history,
@@ -100,7 +113,7 @@ pub fn review(history: &[Event], event: &mut Event, calendar: &Calendar, rules: 
             rules,
         );
     }
-    let found = warnings(history, event, calendar, rules);
+    let found = warnings(history, event, calendar, rules, agency_name);
     let Some(checked) = checked(&mut event.payload) else {
         return Ok(());
     };

@@ -21,7 +21,13 @@ fn until(kind: EventKind) -> Vec<Event> {
 
 fn checked(history: &[Event], body: Value) -> Result<Event, Refusal> {
     let mut event = record(history, parse_event_request(body, None).unwrap().event, d("2099-01-01"))?;
-    review(history, &mut event, &Calendar::england_and_wales(), &RuleSet::default())?;
+    review(
+        history,
+        &mut event,
+        &Calendar::england_and_wales(),
+        &RuleSet::default(),
+        &|slug| format!("Agency {slug}"),
+    )?;
     Ok(event)
 }
 
@@ -72,10 +78,9 @@ fn a_return_due_after_the_papers_go_out_warns() {
         panic!()
     };
     assert!(
-        p.checked
-            .warnings
-            .iter()
-            .any(|w| w.contains("due on 15 June 2026, after the papers pack is shared on 12 June 2026")),
+        p.checked.warnings.iter().any(|w| w.contains(
+            "from Agency city-gp-practice is due on 15 June 2026, after the papers pack is shared on 12 June 2026"
+        )),
         "{:?}",
         p.checked.warnings
     );
