@@ -73,6 +73,20 @@ pub fn record(history: &[Event], new: NewEvent, today: NaiveDate) -> Result<Even
                 "a correction cannot itself be corrected; correct the original event again",
             )));
         }
+        // What the service filled in from other records is not for a correction to say.
+        const FILLED_IN: [&str; 5] = [
+            "template_version",
+            "signed_off_by",
+            "on_behalf_of",
+            "warnings",
+            "recipients",
+        ];
+        if let Some(key) = c.fields.keys().find(|k| FILLED_IN.contains(&k.as_str())) {
+            return Err(Refusal::Invalid(FieldError::new(
+                format!("fields.{key}"),
+                "is filled in by the service when the step is recorded, and cannot be corrected",
+            )));
+        }
         let mut candidate = history.to_vec();
         candidate.push(event.clone());
         let effective = effective_events(&candidate, Leniency::Strict).map_err(Refusal::Invalid)?;

@@ -670,3 +670,21 @@ fn a_view_on_an_ala_before_it_is_proposed_is_refused() {
                       "on_behalf_of": "police"});
     assert!(refusal_text(&events, view).contains("ala_proposed"));
 }
+
+#[test]
+fn a_correction_cannot_rewrite_what_the_service_filled_in() {
+    let events = first_events(Journey::AlternativeLearning, "2026-06-01", 1, EventKind::AlaDecided);
+    let view = events
+        .iter()
+        .find(|e| e.payload.kind() == EventKind::AlaViewRecorded)
+        .unwrap()
+        .version
+        .get();
+    let forged = json!({"type": "event_corrected", "on": "2026-06-20", "corrects": view, "reason": "x",
+                        "fields": {"on_behalf_of": "police"}});
+    let refusal = record(&events, new(forged), d(FAR_FUTURE)).unwrap_err();
+    assert!(matches!(refusal, Refusal::Invalid(f) if f.field == "fields.on_behalf_of"));
+    let reason = json!({"type": "event_corrected", "on": "2026-06-20", "corrects": view, "reason": "typo",
+                        "fields": {"reason": "Spelt right."}});
+    assert!(record(&events, new(reason), d(FAR_FUTURE)).is_ok());
+}
