@@ -305,6 +305,25 @@ struct Server {
     addr: String,
 }
 
+/// One GET over a fresh connection: its status and body.
+fn http_get(addr: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    (status, body)
+}
+
 impl Server {
     fn start(db: &TempDb, extra: &[&str]) -> Server {
         Server::spawn(db, extra, "warn", Stdio::null())
@@ -345,22 +364,23 @@ impl Server {
     }
 
     fn get(&self, path: &str, token: Option<&str>) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let auth = token
-            .map(|t| format!("Authorization: Bearer {t}\r\n"))
-            .unwrap_or_default();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\n{auth}Connection: close\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
-        let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
-        (status, body)
+        http_get(&self.addr, path, token)
+    }
+
+    /// A token of the demo's Business Unit and the id of the first case it lists.
+    fn first_case(&self, db: &TempDb) -> (String, String) {
+        let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
+        let token = stdout(&token).lines().last().unwrap().to_owned();
+        let (_, cases) = self.get("/api/v1/cases", Some(&token));
+        let id = cases
+            .split("\"id\":\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        (token, id)
     }
 
     fn terminate(mut self) -> std::process::ExitStatus {
@@ -819,24 +839,10 @@ fn metrics_are_served_only_on_their_own_address_by_route_template() {
         &db,
         &["--demo", "--today", "2026-11-27", "--metrics-listen", &metrics_addr],
     );
-    let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
-    let token = stdout(&token).lines().last().unwrap().to_owned();
-    let (_, cases) = server.get("/api/v1/cases", Some(&token));
-    let id = cases
-        .split("\"id\":\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (token, id) = server.first_case(&db);
     assert_eq!(server.get(&format!("/api/v1/cases/{id}"), Some(&token)).0, 200);
     assert_eq!(server.get("/metrics", None).0, 404, "not on the service's address");
-    let metrics = Server {
-        child: Command::new("true").spawn().unwrap(),
-        addr: metrics_addr,
-    };
-    let (status, text) = metrics.get("/metrics", None);
+    let (status, text) = http_get(&metrics_addr, "/metrics", None);
     assert_eq!(status, 200);
     assert!(
         text.contains("rapid_review_http_requests_total{route=\"/api/v1/cases/{id}\",method=\"GET\",status=\"200\"} 1"),
@@ -859,17 +865,7 @@ fn metrics_are_served_only_on_their_own_address_by_route_template() {
 fn json_logs_name_the_route_template_and_status_and_no_case_content() {
     let db = TempDb::new();
     let (server, collected) = Server::start_logging(&db, &["--demo", "--today", "2026-11-27", "--log-format", "json"]);
-    let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
-    let token = stdout(&token).lines().last().unwrap().to_owned();
-    let (_, cases) = server.get("/api/v1/cases", Some(&token));
-    let id = cases
-        .split("\"id\":\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (token, id) = server.first_case(&db);
     assert_eq!(server.get(&format!("/api/v1/cases/{id}?q=secret"), Some(&token)).0, 200);
     assert!(server.terminate().success());
     let logs = collected.join().unwrap();
@@ -993,17 +989,7 @@ fn every_read_answered_before_a_kill_9_has_its_audit_row() {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let db = TempDb::new();
     let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);
-    let token = db.run(&["tokens", "issue", "--email", "business@demo.rapid-review.test"]);
-    let token = stdout(&token).lines().last().unwrap().to_owned();
-    let (_, cases) = server.get("/api/v1/cases", Some(&token));
-    let id = cases
-        .split("\"id\":\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (token, id) = server.first_case(&db);
     let path = format!("/api/v1/cases/{id}");
     let answered = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));

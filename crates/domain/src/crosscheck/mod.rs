@@ -113,6 +113,9 @@ pub fn review(
             rules,
         );
     }
+    if checked(&mut event.payload).is_none() {
+        return Ok(());
+    }
     let found = warnings(history, event, calendar, rules, agency_name);
     let Some(checked) = checked(&mut event.payload) else {
         return Ok(());

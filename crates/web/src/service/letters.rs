@@ -45,16 +45,15 @@ pub async fn template_document(
     Ok((read.record, document))
 }
 
-/// The covering letter to the National Panel: after the meeting, from the submitted
-/// version (or, before the submission, the current one, marked as a draft).
+/// The covering letter to the National Panel: after the meeting, from the template's
+/// current version (the submitted one once it is sent; before, marked as a draft).
 pub async fn panel_letter(state: &AppState, user: &User, id: &str) -> Result<(CaseRecord, PanelLetter), Refused> {
-    let record = super::cases::load(state, user, id).await?;
-    let meeting = held(&record.events)?;
-    let submitted = submission(&record.events);
-    let version = submitted.as_ref().and_then(|(_, s)| s.template_version);
-    let read = template::read(state, user, id, version).await?;
+    // The template is frozen once submitted, so its latest version is the one sent.
+    let read = template::read(state, user, id, None).await?;
+    let meeting = held(&read.record.events)?;
+    let submitted = submission(&read.record.events);
     let letter = PanelLetter {
-        case: heading(&record),
+        case: heading(&read.record),
         partnership: PARTNERSHIP.to_owned(),
         submitted_on: submitted.as_ref().map(|(on, _)| *on),
         template_version: Some(read.version()).filter(|v| *v > 0),
@@ -63,7 +62,7 @@ pub async fn panel_letter(state: &AppState, user: &User, id: &str) -> Result<(Ca
         sign_offs: sign_off_lines(&read),
         without_sign_off_reason: submitted.and_then(|(_, s)| s.without_sign_off_reason.map(String::from)),
     };
-    Ok((record, letter))
+    Ok((read.record, letter))
 }
 
 /// The outcome letter to `agency`: one asked for a return, or the referrer.

@@ -29,7 +29,7 @@ pub(crate) fn file(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Re
         .into_response()
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(e.to_string())
 }
 

@@ -7,16 +7,12 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
-use super::documents::{DOCX, file};
+use super::documents::{DOCX, file, internal};
 use super::template::version_query;
 use crate::auth::CaseUser;
 use crate::error::ApiError;
 use crate::service::letters;
 use crate::state::AppState;
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(e.to_string())
-}
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/rapid-review-template.docx", tag = "documents",
     params(("id" = String, Path, description = "The case id"),

@@ -132,6 +132,33 @@ fn actions(record: &CaseRecord, folded: &CaseState, page_user: &PageUser) -> Vec
         .collect()
 }
 
+/// The local review's papers as (download link, what it is); none are asked for before
+/// the review is commissioned, since none can be uploaded before.
+async fn papers(state: &AppState, case_id: &str, commissioned: bool) -> Result<Vec<(String, String)>, PageError> {
+    if !commissioned {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store
+        .review_papers(case_id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                format!("/api/v1/cases/{case_id}/lcspr/papers/{}", p.id),
+                format!(
+                    "{}: {} ({} KB), uploaded by {} on {}",
+                    p.kind.label(),
+                    p.file_name,
+                    (p.size + 1023) / 1024,
+                    p.uploaded_by,
+                    long_date(p.uploaded_at.date_naive())
+                ),
+            )
+        })
+        .collect())
+}
+
 /// The decisions waiting for views, naming whose: the challenge's resolution and the
 /// ALA decision each need all four on the record first.
 fn waiting(folded: &CaseState) -> Vec<String> {
@@ -251,25 +278,7 @@ pub async fn show(
         } else {
             Vec::new()
         },
-        papers: state
-            .store
-            .review_papers(&record.id)
-            .await?
-            .into_iter()
-            .map(|p| {
-                (
-                    format!("/api/v1/cases/{}/lcspr/papers/{}", record.id, p.id),
-                    format!(
-                        "{}: {} ({} KB), uploaded by {} on {}",
-                        p.kind.label(),
-                        p.file_name,
-                        (p.size + 1023) / 1024,
-                        p.uploaded_by,
-                        long_date(p.uploaded_at.date_naive())
-                    ),
-                )
-            })
-            .collect(),
+        papers: papers(&state, &record.id, folded.lcspr.commissioned_on.is_some()).await?,
         can_upload_papers: folded.lcspr.commissioned_on.is_some() && manages,
         paper_kinds: domain::events::ReviewPaper::choices(),
         threads: threads(&state, &record.id, &folded, &page_user.user).await?,
