@@ -1,14 +1,41 @@
-//! Fills a database with synthetic cases for the HTTP benchmark (bench/http.sh):
-//! `cargo run --release --example seed -- DATABASE_URL CASES TODAY`.
+//! Fills a database with synthetic cases for the benchmarks:
+//! `cargo run --release --example seed -- DATABASE_URL CASES TODAY [--full]`.
 //! Cases go through the store exactly as API writes do (process check, snapshot,
 //! audit row), so the database looks like one that has been used.
+//!
+//! With `--full` (bench/compare.sh) the history is national-sized as well as the case
+//! count: every case that reaches the agency requests asks fifteen agencies, each of
+//! which adds four chronology entries and submits its return (25,000 cases make about
+//! 250,000 requests and 1,000,000 entries), and read-audit rows then fill the chain to
+//! 5,000,000.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 use chrono::NaiveDate;
 use domain::events::{EventKind, parse_event_request};
+use domain::returns::ChronologyEntry;
 use domain::synthetic::{self, AGENCIES, Journey};
-use store::{DatabaseUrl, NewAgency, NewUser, Store, WriteContext};
+use serde_json::{Value, json};
+use store::{AuditEntry, DatabaseUrl, NewAgency, NewUser, Store, WriteContext};
+
+/// The agencies a full seed asks on every case: the synthetic four and eleven more.
+const MORE_AGENCIES: [&str; 11] = [
+    "county-council-housing",
+    "north-probation",
+    "youth-justice-service",
+    "st-marys-hospital",
+    "ambulance-service",
+    "early-help-team",
+    "mental-health-trust",
+    "drug-alcohol-service",
+    "northfield-secondary",
+    "health-visiting",
+    "childrens-social-care",
+];
+const ENTRIES_PER_RETURN: usize = 4;
+const FULL_AUDIT_ROWS: i64 = 5_000_000;
+/// Readers filling the audit chain at once: each waits for its batch, as requests do.
+const AUDIT_READERS: i64 = 256;
 
 #[tokio::main]
 async fn main() {
@@ -24,12 +51,18 @@ async fn main() {
         .map_or("2026-11-27", String::as_str)
         .parse()
         .expect("TODAY as YYYY-MM-DD");
+    let full = args.iter().any(|a| a == "--full");
     // The benchmark's key file lives beside its database, as the service's does.
     let keys = store::Keys::load_or_create(&store::default_key_path(url.sqlite_file().as_deref())).unwrap();
     let store = Store::open(&url, &keys).await.unwrap();
     let now = chrono::Utc::now();
-    let seeded = |action: &str| store::AuditEntry::about(now, Some("seed"), action, None, "ok");
-    for slug in AGENCIES {
+    let seeded = |action: &str| AuditEntry::about(now, Some("seed"), action, None, "ok");
+    let agencies: Vec<&str> = if full {
+        AGENCIES.iter().chain(MORE_AGENCIES.iter()).copied().collect()
+    } else {
+        AGENCIES.to_vec()
+    };
+    for slug in &agencies {
         store
             .add_agency(
                 &NewAgency::new(slug, slug, "bench", None).unwrap(),
@@ -59,17 +92,22 @@ async fn main() {
         Journey::AlternativeLearning,
     ];
     let started = std::time::Instant::now();
-    let mut events = 0usize;
+    let (mut events, mut returns) = (0usize, 0usize);
+    let mut ids = Vec::with_capacity(cases);
     for i in 0..cases {
         let aware_on = calendar.add_working_days(today, -((i % 700) as i32) - 1);
-        let bodies = synthetic::journey(journeys[i % 3], aware_on, &calendar, i as u32);
-        let cut = 1 + (i * 7) % bodies.len();
-        let mut case_id = None;
-        for (n, body) in bodies.into_iter().take(cut).enumerate() {
-            let request = parse_event_request(body, (n == 0).then_some(EventKind::IncidentReported)).unwrap();
-            if request.event.on > today {
-                break;
+        let mut bodies = synthetic::journey(journeys[i % 3], aware_on, &calendar, i as u32);
+        let mut cut = 1 + (i * 7) % bodies.len();
+        if full {
+            widen_requests(&mut bodies, &agencies);
+            // Far enough for the returns, wherever the case stops after them.
+            if let Some(last) = bodies.iter().rposition(|b| is(b, EventKind::AgencyReturnReceived)) {
+                cut = cut.max(last + 1);
             }
+        }
+        let mut case_id: Option<String> = None;
+        let mut returns_done = false;
+        for (n, body) in bodies.into_iter().take(cut).enumerate() {
             let ctx = WriteContext {
                 today,
                 at: now,
@@ -78,6 +116,36 @@ async fn main() {
                 actor: &actor,
                 action: "seed",
             };
+            if full && is(&body, EventKind::AgencyReturnReceived) {
+                // Every agency asked returns, each with its chronology, on the day of
+                // the journey's first return.
+                if returns_done {
+                    continue;
+                }
+                returns_done = true;
+                let Some(id) = &case_id else { break };
+                for request in store.requests_for_case(id).await.unwrap() {
+                    let entries = chronology(aware_on, i);
+                    store
+                        .add_entries(&request.id, &entries, &seeded("chronology_added"))
+                        .await
+                        .unwrap();
+                    let submitted = json!({"type": "agency_return_received", "on": body["on"],
+                                           "agency": request.agency.as_str()});
+                    let submitted = parse_event_request(submitted, None).unwrap();
+                    if submitted.event.on > today {
+                        break;
+                    }
+                    store.append_event(id, submitted, ctx).await.unwrap();
+                    returns += 1;
+                    events += 1;
+                }
+                continue;
+            }
+            let request = parse_event_request(body, (n == 0).then_some(EventKind::IncidentReported)).unwrap();
+            if request.event.on > today {
+                break;
+            }
             match &case_id {
                 None => case_id = Some(store.create_case(request.event, ctx).await.unwrap().id),
                 Some(id) => {
@@ -92,9 +160,83 @@ async fn main() {
             }
             events += 1;
         }
-        if (i + 1) % 5000 == 0 {
-            eprintln!("{} cases, {events} events, {:.0?}", i + 1, started.elapsed());
+        ids.extend(case_id);
+        if (i + 1) % 1000 == 0 {
+            eprintln!(
+                "{} cases, {events} events, {returns} returns, {:.0?}",
+                i + 1,
+                started.elapsed()
+            );
         }
     }
-    println!("seeded {cases} cases and {events} events in {:.1?}", started.elapsed());
+    println!(
+        "seeded {cases} cases, {events} events and {returns} submitted returns of {} entries each in {:.1?}",
+        if full { ENTRIES_PER_RETURN } else { 0 },
+        started.elapsed()
+    );
+    if full {
+        fill_audit(&store, &ids, now).await;
+    }
+    store.close().await;
+}
+
+fn is(body: &Value, kind: EventKind) -> bool {
+    body["type"] == kind.as_str()
+}
+
+/// Every agency request of the journey asks all of `agencies`.
+fn widen_requests(bodies: &mut [Value], agencies: &[&str]) {
+    for body in bodies.iter_mut().filter(|b| is(b, EventKind::AgencyRequestsSent)) {
+        body["agencies"] = json!(agencies);
+    }
+}
+
+/// Four synthetic chronology entries in the weeks before the incident.
+fn chronology(aware_on: NaiveDate, seq: usize) -> Vec<ChronologyEntry> {
+    (0..ENTRIES_PER_RETURN)
+        .map(|k| {
+            let date = aware_on - chrono::Days::new(7 * (k as u64 + 1));
+            serde_json::from_value(json!({
+                "date": date.to_string(),
+                "time": "10:30",
+                "what_happened": format!("Synthetic contact {k} on case {seq}, for demonstration only."),
+                "who": "Synthetic worker",
+                "source": "Case notes",
+                "significance": "Synthetic significance."
+            }))
+            .unwrap()
+        })
+        .collect()
+}
+
+/// Read-audit rows, written as reads write them (through the group-commit writer, by
+/// many readers at once), until the chain is FULL_AUDIT_ROWS long.
+async fn fill_audit(store: &Store, ids: &[String], now: chrono::DateTime<chrono::Utc>) {
+    let started = std::time::Instant::now();
+    let missing = FULL_AUDIT_ROWS - store.audit_length().await.unwrap();
+    let ids = std::sync::Arc::new(ids.to_vec());
+    let mut readers = Vec::new();
+    for reader in 0..AUDIT_READERS {
+        let store = store.clone();
+        let ids = ids.clone();
+        let rows = missing / AUDIT_READERS + i64::from(reader < missing % AUDIT_READERS);
+        readers.push(tokio::spawn(async move {
+            for n in 0..rows {
+                let case_id = &ids[(n as usize * 7919 + reader as usize) % ids.len()];
+                let entry = AuditEntry {
+                    case_id: Some(case_id.clone()),
+                    ..AuditEntry::about(now, Some("bench@example.org"), "GET /api/v1/cases/{id}", None, "200")
+                };
+                store.audit(&entry).await.unwrap();
+            }
+        }));
+    }
+    for reader in readers {
+        reader.await.unwrap();
+    }
+    println!(
+        "the audit chain is {} rows long ({missing} read rows added in {:.1?})",
+        store.audit_length().await.unwrap(),
+        started.elapsed()
+    );
 }

@@ -259,6 +259,14 @@ impl Store {
         Ok(Ok(rows.len() as u64))
     }
 
+    /// How long the chain is: the last row's number (0 when empty).
+    pub async fn audit_length(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS n FROM audit")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// The audit rows that mention a case: (actor, action, outcome), oldest first.
     pub async fn audit_rows_for_case(&self, case_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
         if !crate::rows::is_case_id(case_id) {
@@ -307,6 +315,19 @@ impl Store {
 
 /// Appends an audit row inside `tx`; the anchor is moved when `tx` commits.
 pub(crate) async fn append(tx: &mut WriteTx<'_>, entry: &AuditEntry) -> Result<(), StoreError> {
+    append_all(tx, std::slice::from_ref(entry)).await
+}
+
+/// Rows one `INSERT` carries: nine parameters each, well under both backends' limits.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Appends `entries` in order inside `tx`: the chain's head is read once and the rows
+/// go in with a few multi-row inserts, so a batch of reads costs a handful of
+/// statements rather than two per row.
+pub(crate) async fn append_all(tx: &mut WriteTx<'_>, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
     if tx.backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(AUDIT_LOCK)
@@ -316,37 +337,65 @@ pub(crate) async fn append(tx: &mut WriteTx<'_>, entry: &AuditEntry) -> Result<(
     let last = sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *tx.tx)
         .await?;
-    let (seq, prev) = match last {
-        Some(row) => (row.try_get::<i64, _>("seq")? + 1, row.try_get::<String, _>("mac")?),
-        None => (1, GENESIS.to_owned()),
+    let (mut seq, mut prev) = match last {
+        Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("mac")?),
+        None => (0, GENESIS.to_owned()),
     };
-    let at = timestamp(entry.at);
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let fields = [
-        at.as_str(),
-        &opt(&entry.actor),
-        &entry.action,
-        &opt(&entry.subject),
-        &opt(&entry.case_id),
-        &entry.outcome,
-        &prev,
-    ];
-    let mac = hmac_sha256_hex(&tx.secrets.audit, link_text(seq, fields).as_bytes());
-    sqlx::query(
-        "INSERT INTO audit (seq, at, actor, action, subject, case_id, outcome, prev_mac, mac)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(seq)
-    .bind(at.clone())
-    .bind(entry.actor.clone())
-    .bind(&entry.action)
-    .bind(entry.subject.clone())
-    .bind(entry.case_id.clone())
-    .bind(&entry.outcome)
-    .bind(prev)
-    .bind(mac.clone())
-    .execute(&mut *tx.tx)
-    .await?;
-    tx.head = Some(Head { seq, mac });
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for entry in chunk {
+            seq += 1;
+            let at = timestamp(entry.at);
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            let fields = [
+                at.as_str(),
+                &opt(&entry.actor),
+                &entry.action,
+                &opt(&entry.subject),
+                &opt(&entry.case_id),
+                &entry.outcome,
+                &prev,
+            ];
+            let mac = hmac_sha256_hex(&tx.secrets.audit, link_text(seq, fields).as_bytes());
+            rows.push((seq, at, entry, std::mem::replace(&mut prev, mac.clone()), mac));
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_rows_sql(rows.len())));
+        for (seq, at, entry, prev_mac, mac) in rows {
+            query = query
+                .bind(seq)
+                .bind(at)
+                .bind(entry.actor.clone())
+                .bind(entry.action.clone())
+                .bind(entry.subject.clone())
+                .bind(entry.case_id.clone())
+                .bind(entry.outcome.clone())
+                .bind(prev_mac)
+                .bind(mac);
+        }
+        query.execute(&mut *tx.tx).await?;
+    }
+    tx.head = Some(Head { seq, mac: prev });
     Ok(())
+}
+
+/// `INSERT INTO audit … VALUES ($1, …, $9), ($10, …)` for `rows` rows: only numbered
+/// placeholders, never values.
+fn insert_rows_sql(rows: usize) -> String {
+    let mut sql =
+        String::from("INSERT INTO audit (seq, at, actor, action, subject, case_id, outcome, prev_mac, mac) VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..9 {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * 9 + column + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
 }

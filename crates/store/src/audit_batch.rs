@@ -86,9 +86,7 @@ impl Store {
     /// Appends `entries` in order in one transaction with a durable commit.
     async fn audit_batch(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for entry in entries {
-            audit::append(&mut tx, entry).await?;
-        }
+        audit::append_all(&mut tx, entries).await?;
         tx.commit().await
     }
 }

@@ -36,6 +36,48 @@ async fn setup_rows(app: &TestApp) -> i64 {
     i64::try_from(app.store.verify_audit_chain().await.unwrap().rows).unwrap()
 }
 
+/// Reads at once share commits (group commit with multi-row inserts) and the chain
+/// stays one strict sequence: every read has its row, none is out of place.
+async fn three_hundred_reads_at_once_share_commits_and_keep_one_unbroken_chain(backend: store::Backend) {
+    const READS: usize = 300;
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let base = setup_rows(&app).await;
+    let before = app.store.audit_batch_stats();
+    let mut tasks = Vec::new();
+    for _ in 0..READS {
+        let router = app.router();
+        let token = app.token("pm").to_owned();
+        let path = format!("/api/v1/cases/{case}");
+        tasks.push(tokio::spawn(async move {
+            let req = axum::http::Request::get(path)
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::empty())
+                .unwrap();
+            crate::support::call(router, req).await.status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    let report = app.store.verify_audit_chain().await.unwrap();
+    assert_eq!((report.rows as i64, report.first_broken), (base + READS as i64, None));
+    let after = app.store.audit_batch_stats();
+    assert_eq!(after.rows - before.rows, READS as u64);
+    assert!(
+        after.batches - before.batches < READS as u64,
+        "{} commits for {READS} reads",
+        after.batches - before.batches
+    );
+    let rows = app.store.audit_rows_for_case(&case).await.unwrap();
+    assert_eq!(
+        rows.iter()
+            .filter(|(_, action, _)| action == "GET /api/v1/cases/{id}")
+            .count(),
+        READS
+    );
+}
+
 async fn the_audit_chain_verifies_and_catches_a_row_edited_by_hand(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     let base = setup_rows(&app).await;
@@ -144,6 +186,7 @@ async fn audit_verify_names_a_row_edited_and_rechained_without_the_key(backend: 
 }
 
 crate::on_both_backends!(
+    three_hundred_reads_at_once_share_commits_and_keep_one_unbroken_chain,
     every_read_and_write_of_a_case_is_audited,
     the_audit_chain_verifies_and_catches_a_row_edited_by_hand,
     audit_verify_reports_the_last_20_rows_deleted_as_removed,
