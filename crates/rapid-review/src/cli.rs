@@ -14,29 +14,35 @@ use store::DatabaseUrl;
     about = "Rapid Reviews after a serious child safeguarding incident"
 )]
 pub struct Cli {
+    /// The configuration file (TOML): this, else `RAPID_REVIEW_CONFIG`, else
+    /// `rapid-review.toml` in the working directory if there is one. The environment and
+    /// the flags override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// `--database URL`, or `RAPID_REVIEW_DATABASE_URL`; SQLite in the working directory by
-/// default. The key file (`--key-file` or `RAPID_REVIEW_KEY_FILE`) holds the secrets
-/// that must not live in the database; by default `rapid-review.key` beside it.
+/// `--database URL` (or `database_url` in the configuration file or the environment,
+/// which become the flag's default: see `config.rs`); SQLite in the working directory
+/// by default. The key file (`--key-file`, `key_file`) holds the secrets that must not
+/// live in the database; by default `rapid-review.key` beside it.
 #[derive(Debug, Args)]
 pub struct Database {
-    #[arg(long = "database", env = "RAPID_REVIEW_DATABASE_URL", default_value = "sqlite://rapid-review.db",
+    #[arg(long = "database", default_value = "sqlite://rapid-review.db",
           value_name = "URL", value_parser = clap::value_parser!(DatabaseUrl))]
     pub url: DatabaseUrl,
-    #[arg(long = "key-file", env = "RAPID_REVIEW_KEY_FILE", value_name = "FILE")]
+    #[arg(long = "key-file", value_name = "FILE")]
     pub key_file: Option<PathBuf>,
 }
 
 /// The same, for commands that work without a database.
 #[derive(Debug, Args)]
 pub struct OptionalDatabase {
-    #[arg(long = "database", env = "RAPID_REVIEW_DATABASE_URL", value_name = "URL",
+    #[arg(long = "database", value_name = "URL",
           value_parser = clap::value_parser!(DatabaseUrl))]
     pub url: Option<DatabaseUrl>,
-    #[arg(long = "key-file", env = "RAPID_REVIEW_KEY_FILE", value_name = "FILE")]
+    #[arg(long = "key-file", value_name = "FILE")]
     pub key_file: Option<PathBuf>,
 }
 
@@ -113,7 +119,7 @@ pub enum Retention {
         #[arg(long)]
         dry_run: bool,
         /// Years a closed case is kept (the partnership's rule).
-        #[arg(long, env = "RAPID_REVIEW_RETENTION_YEARS", default_value_t = domain::retention::DEFAULT_YEARS)]
+        #[arg(long, default_value_t = domain::retention::DEFAULT_YEARS)]
         years: u32,
         /// The day of the run; today unless given.
         #[arg(long, value_name = "DATE", value_parser = date)]

@@ -4,11 +4,14 @@
 
 mod cli;
 mod commands;
+mod config;
 mod demo;
 
+use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// The system clock. The binary is the one place that reads it; everything below takes
 /// the time as a parameter.
@@ -31,8 +34,22 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let settings = match config::Config::load(config_flag(&args).as_deref()) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("rapid-review: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    // The file's and the environment's values become the flags' defaults.
+    let command = config::with_flag_defaults(cli::Cli::command(), &settings.flag_defaults());
+    let matches = command.get_matches_from(args);
+    let cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match commands::run(cli, &settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::BadArguments(message)) => {
             eprintln!("rapid-review: {message}");
@@ -43,4 +60,23 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The value of `--config FILE` (or `--config=FILE`) wherever it stands, read before the
+/// arguments are parsed because the file gives the other flags their defaults.
+fn config_flag(args: &[OsString]) -> Option<PathBuf> {
+    let mut args = args.iter().skip(1);
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy();
+        if arg == "--" {
+            break;
+        }
+        if arg == "--config" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(value) = arg.strip_prefix("--config=") {
+            return Some(PathBuf::from(value));
+        }
+    }
+    None
 }

@@ -70,6 +70,8 @@ pub struct AppState {
     pub openapi: Arc<str>,
     /// Where email goes (the SMTP URL without its password), or empty: messages wait.
     pub mail: Arc<str>,
+    /// How the letters and documents name the partnership.
+    pub partnership: Arc<str>,
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Request counts and latencies, for `/metrics` on its own address.
     pub metrics: crate::metrics::Metrics,
@@ -96,6 +98,7 @@ impl AppState {
             trusted_proxies: Arc::from(Vec::new()),
             openapi: "{}".into(),
             mail: "".into(),
+            partnership: crate::service::letters::PARTNERSHIP.into(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
             settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
             metrics: crate::metrics::Metrics::default(),
@@ -105,6 +108,14 @@ impl AppState {
     /// Sets the public address used in return links, e.g. `https://rapid-review.example.org`.
     pub fn with_public_url(mut self, url: &str) -> AppState {
         self.public_url = url.trim_end_matches('/').into();
+        self
+    }
+
+    /// Names the partnership in its letters; `None` keeps the generic name.
+    pub fn with_partnership(mut self, name: Option<&str>) -> AppState {
+        if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+            self.partnership = name.into();
+        }
         self
     }
 

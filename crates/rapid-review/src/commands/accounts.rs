@@ -11,6 +11,7 @@ use super::admin::{bad, cli_audit, stored};
 use super::open;
 use crate::Failure;
 use crate::cli::{Tokens, UserEmail, Users};
+use crate::config::Config;
 
 fn read_password() -> Result<String, Failure> {
     let mut line = String::new();
@@ -29,14 +30,16 @@ async fn user(store: &Store, email: &str) -> Result<User, Failure> {
 }
 
 /// Where the service is reached, for the links printed here.
-fn public_url() -> String {
-    std::env::var("RAPID_REVIEW_PUBLIC_URL")
-        .unwrap_or_else(|_| "http://127.0.0.1:8080".into())
+fn public_url(settings: &Config) -> String {
+    settings
+        .public_url
+        .as_deref()
+        .unwrap_or("http://127.0.0.1:8080")
         .trim_end_matches('/')
         .to_owned()
 }
 
-pub async fn users(cmd: Users) -> Result<(), Failure> {
+pub async fn users(cmd: Users, settings: &Config) -> Result<(), Failure> {
     match cmd {
         Users::Add {
             email,
@@ -77,7 +80,7 @@ pub async fn users(cmd: Users) -> Result<(), Failure> {
             let entry = cli_audit("password_reset_link_made", Some(&user.email));
             let token = store.create_reset_token(user.id, &entry).await?;
             println!("a password link for {}; it works once, for 24 hours:", user.email);
-            println!("{}/reset-password/{token}", public_url());
+            println!("{}/reset-password/{token}", public_url(settings));
         }
         Users::SetPassword(UserEmail { email, database }) => {
             let password = read_password()?;

@@ -14,23 +14,24 @@ use store::{Keys, Store};
 
 use crate::Failure;
 use crate::cli::{Cli, Command, Database};
+use crate::config::Config;
 
-pub fn run(cli: Cli) -> Result<(), Failure> {
+pub fn run(cli: Cli, settings: &Config) -> Result<(), Failure> {
     match cli.command {
         Command::Workdays(cmd) => workdays::run(cmd),
-        Command::Serve(options) => runtime()?.block_on(serve::run(options)),
+        Command::Serve(options) => runtime()?.block_on(serve::run(options, settings)),
         Command::Migrate { database } => runtime()?.block_on(async {
             open(&database).await?;
             println!("migrated {}", database.url);
             Ok(())
         }),
-        Command::Users(cmd) => runtime()?.block_on(accounts::users(cmd)),
+        Command::Users(cmd) => runtime()?.block_on(accounts::users(cmd, settings)),
         Command::Tokens(cmd) => runtime()?.block_on(accounts::tokens(cmd)),
         Command::Agencies(cmd) => runtime()?.block_on(admin::agencies(cmd)),
         Command::Holidays(cmd) => runtime()?.block_on(admin::holidays(cmd)),
         Command::Audit(cmd) => runtime()?.block_on(admin::audit(cmd)),
         Command::Reminders(cmd) => runtime()?.block_on(notifications::reminders(cmd)),
-        Command::Outbox(cmd) => runtime()?.block_on(notifications::outbox(cmd)),
+        Command::Outbox(cmd) => runtime()?.block_on(notifications::outbox(cmd, settings)),
         Command::Retention(cmd) => runtime()?.block_on(retention::run(cmd)),
         Command::Backup { to, database } => runtime()?.block_on(backup::backup(&to, &database)),
         Command::Restore { from, database } => runtime()?.block_on(backup::restore(&from, &database)),

@@ -1,5 +1,5 @@
 //! `rapid-review reminders run` and `rapid-review outbox send`, and the mail settings
-//! every command that sends reads from the environment.
+//! every command that sends reads from the configuration.
 
 use notifications::MailSettings;
 use notifications::reminders::run_pass;
@@ -8,30 +8,23 @@ use notifications::worker::{Clock, Worker};
 use super::open;
 use crate::Failure;
 use crate::cli::{Outbox, Reminders};
+use crate::config::Config;
 
-/// `RAPID_REVIEW_SMTP_URL`, `RAPID_REVIEW_MAIL_FROM`, `RAPID_REVIEW_PUBLIC_URL` and
-/// `RAPID_REVIEW_OUTBOX_RETRY_SECONDS` (the first wait after a failure; 30 by default).
-pub fn mail_settings(default_public_url: &str) -> Result<MailSettings, Failure> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let public_url = var("RAPID_REVIEW_PUBLIC_URL").unwrap_or_else(|| default_public_url.to_owned());
-    let mut settings = MailSettings::new(
-        var("RAPID_REVIEW_SMTP_URL").as_deref(),
-        var("RAPID_REVIEW_MAIL_FROM").as_deref(),
-        &public_url,
-    )
-    .map_err(Failure::BadArguments)?;
-    if let Some(seconds) = var("RAPID_REVIEW_OUTBOX_RETRY_SECONDS") {
-        let seconds: u64 = seconds
-            .trim()
-            .parse()
-            .ok()
-            .filter(|s| (1..=3600).contains(s))
-            .ok_or_else(|| {
-                Failure::BadArguments("RAPID_REVIEW_OUTBOX_RETRY_SECONDS must be a number from 1 to 3600".into())
-            })?;
-        settings.retry_after = std::time::Duration::from_secs(seconds);
+/// The mail settings (`smtp_url`, `mail_from`, `public_url`, `outbox_retry_seconds`:
+/// the first wait after a failure, 30 seconds unless set).
+pub fn mail_settings(settings: &Config, default_public_url: &str) -> Result<MailSettings, Failure> {
+    let public_url = settings.public_url.as_deref().unwrap_or(default_public_url);
+    let mut mail = MailSettings::new(settings.smtp_url.as_deref(), settings.mail_from.as_deref(), public_url)
+        .map_err(Failure::BadArguments)?;
+    if let Some(seconds) = settings.outbox_retry_seconds {
+        if !(1..=3600).contains(&seconds) {
+            return Err(Failure::BadArguments(
+                "outbox_retry_seconds (RAPID_REVIEW_OUTBOX_RETRY_SECONDS) must be a number from 1 to 3600".into(),
+            ));
+        }
+        mail.retry_after = std::time::Duration::from_secs(seconds);
     }
-    Ok(settings)
+    Ok(mail)
 }
 
 pub async fn reminders(cmd: Reminders) -> Result<(), Failure> {
@@ -54,21 +47,21 @@ pub async fn reminders(cmd: Reminders) -> Result<(), Failure> {
     }
 }
 
-pub async fn outbox(cmd: Outbox) -> Result<(), Failure> {
+pub async fn outbox(cmd: Outbox, settings: &Config) -> Result<(), Failure> {
     match cmd {
         Outbox::Send { database } => {
             let store = open(&database).await?;
-            let settings = mail_settings("http://127.0.0.1:8080")?;
-            if settings.smtp.is_none() {
+            let mail = mail_settings(settings, "http://127.0.0.1:8080")?;
+            if mail.smtp.is_none() {
                 return Err(Failure::BadArguments(
-                    "set RAPID_REVIEW_SMTP_URL to send (messages wait in the outbox until then)".into(),
+                    "set smtp_url (in rapid-review.toml, or RAPID_REVIEW_SMTP_URL) to send; messages wait in the outbox until then".into(),
                 ));
             }
             let clock = Clock {
                 now: crate::now,
                 frozen_today: None,
             };
-            let worker = Worker::new(store.clone(), settings, clock).map_err(Failure::BadArguments)?;
+            let worker = Worker::new(store.clone(), mail, clock).map_err(Failure::BadArguments)?;
             let started = std::time::Instant::now();
             let (mut sent, mut failed) = (0, 0);
             loop {

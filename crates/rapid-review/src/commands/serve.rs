@@ -9,8 +9,9 @@ use web::{AppState, Clock, TwoFactor};
 use super::open;
 use crate::Failure;
 use crate::cli::{LogFormat, Serve};
+use crate::config::Config;
 
-pub async fn run(options: Serve) -> Result<(), Failure> {
+pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
     let Serve {
         listen,
         database,
@@ -47,15 +48,18 @@ pub async fn run(options: Serve) -> Result<(), Failure> {
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     // Where people reach the service, for return links: set it when behind a proxy.
-    let public_url = std::env::var("RAPID_REVIEW_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}"));
-    let two_factor = two_factor_mode(demo)?;
-    let mail = super::notifications::mail_settings(&public_url)?;
+    let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let two_factor = two_factor_mode(settings.two_factor.as_deref(), demo)?;
+    let mail = super::notifications::mail_settings(settings, &public_url)?;
     let state = AppState::load(store.clone(), clock)
         .await?
         .with_mail(&mail.smtp.as_ref().map(ToString::to_string).unwrap_or_default())
         .with_public_url(&public_url)
         .with_two_factor(two_factor)
-        .with_trusted_proxies(trusted_proxies()?);
+        .with_trusted_proxies(trusted_proxies(
+            settings.trusted_proxies.as_deref().unwrap_or_default(),
+        )?)
+        .with_partnership(settings.partnership_name.as_deref());
     println!(
         "Rapid Review is listening on http://{addr} (database {url}, business date {})",
         clock.today()
@@ -151,28 +155,26 @@ fn start_notifications(
     })
 }
 
-/// `RAPID_REVIEW_TWO_FACTOR`: `required` unless set; `--demo` makes it `optional`
-/// unless it is set.
-fn two_factor_mode(demo: bool) -> Result<TwoFactor, Failure> {
-    match std::env::var("RAPID_REVIEW_TWO_FACTOR") {
-        Ok(value) => value.parse().map_err(Failure::BadArguments),
-        Err(_) if demo => Ok(TwoFactor::Optional),
-        Err(_) => Ok(TwoFactor::Required),
+/// `two_factor`: `required` unless set; `--demo` makes it `optional` unless it is set.
+fn two_factor_mode(setting: Option<&str>, demo: bool) -> Result<TwoFactor, Failure> {
+    match setting {
+        Some(value) => value
+            .parse()
+            .map_err(|e| Failure::BadArguments(format!("two_factor: {e}"))),
+        None if demo => Ok(TwoFactor::Optional),
+        None => Ok(TwoFactor::Required),
     }
 }
 
-/// `RAPID_REVIEW_TRUSTED_PROXIES`: the addresses of proxies whose `X-Forwarded-For`
-/// names the client, comma-separated.
-fn trusted_proxies() -> Result<Vec<std::net::IpAddr>, Failure> {
-    let Ok(list) = std::env::var("RAPID_REVIEW_TRUSTED_PROXIES") else {
-        return Ok(Vec::new());
-    };
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+/// `trusted_proxies`: the addresses of proxies whose `X-Forwarded-For` names the client.
+fn trusted_proxies(list: &[String]) -> Result<Vec<std::net::IpAddr>, Failure> {
+    list.iter()
         .map(|s| {
-            s.parse().map_err(|_| {
-                Failure::BadArguments(format!("RAPID_REVIEW_TRUSTED_PROXIES: \"{s}\" is not an IP address"))
+            s.trim().parse().map_err(|_| {
+                Failure::BadArguments(format!(
+                    "trusted_proxies (RAPID_REVIEW_TRUSTED_PROXIES): \"{}\" is not an IP address",
+                    s.trim()
+                ))
             })
         })
         .collect()

@@ -14,7 +14,7 @@ use super::template::{self, TemplateRead};
 use super::{Refused, agencies};
 use crate::state::AppState;
 
-/// How the letters name the partnership until it is a setting of its own.
+/// How the letters name the partnership unless `partnership_name` is set.
 pub const PARTNERSHIP: &str = "The Safeguarding Children Partnership";
 
 /// Case `id`'s template at `version` (the latest when `None`), as a document.
@@ -54,7 +54,7 @@ pub async fn panel_letter(state: &AppState, user: &User, id: &str) -> Result<(Ca
     let submitted = submission(&read.record.events);
     let letter = PanelLetter {
         case: heading(&read.record),
-        partnership: PARTNERSHIP.to_owned(),
+        partnership: state.partnership.to_string(),
         submitted_on: submitted.as_ref().map(|(on, _)| *on),
         template_version: Some(read.version()).filter(|v| *v > 0),
         recommendation: meeting.recommendation.label().to_owned(),
@@ -86,7 +86,7 @@ pub async fn outcome_letter(
     let names = agencies::names(state).await?;
     let letter = OutcomeLetter {
         case: heading(&record),
-        partnership: PARTNERSHIP.to_owned(),
+        partnership: state.partnership.to_string(),
         agency: agencies::name_of(&names, agency),
         referred,
         asked,

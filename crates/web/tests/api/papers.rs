@@ -62,6 +62,29 @@ async fn submitted_case(app: &TestApp) -> (String, String) {
         .await
 }
 
+async fn the_letters_name_the_partnership_as_its_settings_do(backend: store::Backend) {
+    let app = TestApp::new(backend, TODAY).await;
+    let (case, _) = submitted_case(&app).await;
+    let path = format!("/api/v1/cases/{case}/panel-letter.docx");
+    let generic = docx_text(&bytes(&app, "bu", &path).await.1);
+    assert!(generic.contains("The Safeguarding Children Partnership"), "{generic}");
+    let app = app.named("Northshire Safeguarding Children Partnership").await;
+    for path in [
+        path,
+        format!("/api/v1/cases/{case}/outcome-letter.docx?agency=county-police"),
+    ] {
+        let named = docx_text(&bytes(&app, "bu", &path).await.1);
+        assert!(
+            named.contains("Northshire Safeguarding Children Partnership"),
+            "{path}: {named}"
+        );
+        assert!(
+            !named.contains("The Safeguarding Children Partnership"),
+            "{path}: {named}"
+        );
+    }
+}
+
 async fn the_template_and_letters_carry_the_case_s_names_dates_and_sign_offs(backend: store::Backend) {
     let app = TestApp::new(backend, TODAY).await;
     let (case, reference) = submitted_case(&app).await;
@@ -293,6 +316,7 @@ async fn libreoffice_opens_every_paper_and_makes_a_pdf_of_each(backend: store::B
 }
 
 crate::on_both_backends!(
+    the_letters_name_the_partnership_as_its_settings_do,
     the_template_and_letters_carry_the_case_s_names_dates_and_sign_offs,
     the_letters_wait_for_the_meeting_and_an_outcome_letter_names_a_wrong_agency,
     an_outcome_told_to_a_stranger_is_refused_naming_the_recipient,

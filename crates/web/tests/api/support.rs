@@ -102,6 +102,17 @@ impl TestApp {
         self
     }
 
+    /// The same database, for a partnership with its own name.
+    pub async fn named(mut self, partnership: &str) -> Self {
+        let clock = Clock {
+            now: chrono::Utc::now,
+            frozen_today: Some(self.today),
+        };
+        let state = AppState::load(self.store.clone(), clock).await.unwrap();
+        self.router = web::router(state.with_partnership(Some(partnership)));
+        self
+    }
+
     /// The same database seen on another business date.
     pub async fn on(&mut self, today: &str) -> &mut Self {
         self.today = today.parse().unwrap();
