@@ -840,13 +840,20 @@ fn metrics_are_served_only_on_their_own_address_by_route_template() {
         &["--demo", "--today", "2026-11-27", "--metrics-listen", &metrics_addr],
     );
     let (token, id) = server.first_case(&db);
-    assert_eq!(server.get(&format!("/api/v1/cases/{id}"), Some(&token)).0, 200);
+    for _ in 0..2 {
+        assert_eq!(server.get(&format!("/api/v1/cases/{id}"), Some(&token)).0, 200);
+    }
     assert_eq!(server.get("/metrics", None).0, 404, "not on the service's address");
     let (status, text) = http_get(&metrics_addr, "/metrics", None);
     assert_eq!(status, 200);
     assert!(
-        text.contains("rapid_review_http_requests_total{route=\"/api/v1/cases/{id}\",method=\"GET\",status=\"200\"} 1"),
+        text.contains("rapid_review_http_requests_total{route=\"/api/v1/cases/{id}\",method=\"GET\",status=\"200\"} 2"),
         "{text}"
+    );
+    assert!(
+        text.contains("rapid_review_case_reads_total{served=\"rendered\"} 1")
+            && text.contains("rapid_review_case_reads_total{served=\"copy\"} 1"),
+        "the second read of the unchanged case is served from the copy: {text}"
     );
     assert!(text.contains("rapid_review_http_request_duration_seconds_bucket{route=\"/api/v1/cases\",le=\"+Inf\"} 1"));
     assert!(text.contains("rapid_review_outbox_depth "));

@@ -11,6 +11,7 @@ use domain::process::Refusal;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use crate::rows::{date, is_case_id, opt_date, parse_timestamp};
 use crate::users::User;
@@ -106,6 +107,13 @@ impl From<sqlx::Error> for AppendError {
     }
 }
 
+/// A case's version and revision: equal stamps, the same case to every reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaseStamp {
+    pub version: i64,
+    pub revision: i64,
+}
+
 const SUMMARY_COLUMNS: &str =
     "id, reference, version, route, path, stage, state, aware_on, opened_on, next_step, next_agency, next_due";
 
@@ -115,19 +123,43 @@ impl Store {
         if !is_case_id(case_id) {
             return Ok(None);
         }
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query("SELECT reference FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let (events, meta) = load_events(&mut conn, case_id).await?;
+        // One statement: the reference rides on every event's row (a case always has
+        // its incident report), which saves a round trip on the hottest read.
+        let rows = sqlx::query(
+            "SELECT c.reference, e.version, e.type, e.on_date, e.recorded_at, e.actor_id, e.actor_email, e.payload
+             FROM cases c JOIN events e ON e.case_id = c.id WHERE c.id = $1 ORDER BY e.version",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let (events, meta) = events_from_rows(&rows)?;
         Ok(Some(CaseRecord {
             id: case_id.to_owned(),
-            reference: row.try_get("reference")?,
+            reference: first.try_get("reference")?,
             events,
             meta,
         }))
+    }
+
+    /// What a kept copy of a read of case `id` is checked against: its version and its
+    /// revision, which every change to its events, agency requests or chronology entries
+    /// bumps (migration 0017). `None` if there is no such case.
+    pub async fn case_stamp(&self, case_id: &str) -> Result<Option<CaseStamp>, StoreError> {
+        if !is_case_id(case_id) {
+            return Ok(None);
+        }
+        let row = sqlx::query("SELECT version, revision FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(CaseStamp {
+                version: row.try_get("version")?,
+                revision: row.try_get("revision")?,
+            })
+        })
+        .transpose()
     }
 
     /// The case list from the snapshots, soonest deadline first. The page comes back
@@ -290,9 +322,14 @@ pub(crate) async fn load_events(
     .bind(case_id)
     .fetch_all(&mut *conn)
     .await?;
+    events_from_rows(&rows)
+}
+
+/// Events and their metadata from rows with the events table's columns.
+fn events_from_rows(rows: &[AnyRow]) -> Result<(Vec<Event>, Vec<StoredEvent>), StoreError> {
     let mut events = Vec::with_capacity(rows.len());
     let mut meta = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let version: i64 = row.try_get("version")?;
         let kind: String = row.try_get("type")?;
         let payload: String = row.try_get("payload")?;

@@ -50,7 +50,7 @@ pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, ChainReport};
 pub use audit_batch::{BatchStats, MAX_BATCH};
 pub use backup::CopyCheck;
-pub use cases::{AppendError, CaseFilter, CaseRecord, CaseSummary, StoredEvent, WriteContext};
+pub use cases::{AppendError, CaseFilter, CaseRecord, CaseStamp, CaseSummary, StoredEvent, WriteContext};
 pub use dashboard::{DashboardRow, OpenCounts};
 pub use database_url::{Backend, DatabaseUrl};
 pub use discussions::Message;

@@ -5,6 +5,7 @@
 pub(crate) mod api;
 mod audit;
 mod auth;
+mod case_cache;
 mod case_json;
 mod error;
 mod json;

@@ -1,7 +1,8 @@
 //! Metrics in the Prometheus text format, served only on the separate address
 //! `serve --metrics-listen` names (never beside the pages): request counts and latency
-//! by route template (never a concrete path, so no case id), the outbox's depth, and
-//! the open cases with a clock overdue. Counters live in memory per instance.
+//! by route template (never a concrete path, so no case id), the audit batches, case
+//! reads served from the instance's copy, the outbox's depth, and the open cases with
+//! a clock overdue. Counters live in memory per instance.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -134,6 +135,13 @@ pub async fn render(State(state): State<AppState>) -> Response {
     out.push_str("# HELP rapid_review_audit_batch_rows_total Audit rows those commits carried (rows / batches = the mean batch size).\n");
     out.push_str("# TYPE rapid_review_audit_batch_rows_total counter\n");
     let _ = writeln!(out, "rapid_review_audit_batch_rows_total {}", batched.rows);
+    let (hits, misses) = state.case_cache.hits_and_misses();
+    out.push_str(
+        "# HELP rapid_review_case_reads_total Case reads, served from the instance's current copy or rendered.\n",
+    );
+    out.push_str("# TYPE rapid_review_case_reads_total counter\n");
+    let _ = writeln!(out, "rapid_review_case_reads_total{{served=\"copy\"}} {hits}");
+    let _ = writeln!(out, "rapid_review_case_reads_total{{served=\"rendered\"}} {misses}");
     let now = state.clock.now();
     if let Ok(depth) = state.store.outbox_depth(now).await {
         out.push_str("# HELP rapid_review_outbox_depth Messages waiting to be sent.\n");

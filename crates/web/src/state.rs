@@ -72,6 +72,8 @@ pub struct AppState {
     pub mail: Arc<str>,
     /// How the letters and documents name the partnership.
     pub partnership: Arc<str>,
+    /// Rendered case reads, checked against the database on every read.
+    pub case_cache: Arc<crate::case_cache::CaseCache>,
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Request counts and latencies, for `/metrics` on its own address.
     pub metrics: crate::metrics::Metrics,
@@ -99,6 +101,7 @@ impl AppState {
             openapi: "{}".into(),
             mail: "".into(),
             partnership: crate::service::letters::PARTNERSHIP.into(),
+            case_cache: Arc::default(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
             settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
             metrics: crate::metrics::Metrics::default(),

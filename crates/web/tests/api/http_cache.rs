@@ -44,6 +44,91 @@ async fn a_case_read_again_with_its_etag_is_a_304_and_still_audited(backend: sto
     assert_eq!(reads, ["200", "304", "200"]);
 }
 
+/// An instance keeps rendered case reads, but checks each against the database first:
+/// a draft chronology entry, a reissued link and a submitted return, all made through
+/// another instance, each show on the next read.
+async fn a_kept_copy_of_a_case_read_never_hides_a_change_made_through_another_instance(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-04").await;
+    let (case, school, _) = crate::returns::case_with_requests(&app).await;
+    let clock = web::Clock {
+        now: chrono::Utc::now,
+        frozen_today: Some("2027-01-04".parse().unwrap()),
+    };
+    let reader = web::router(web::AppState::load(app.store.clone(), clock).await.unwrap());
+    let read = || {
+        let req = Request::get(format!("/api/v1/cases/{case}"))
+            .header("authorization", format!("Bearer {}", app.token("bu")))
+            .body(Body::empty())
+            .unwrap();
+        let reader = reader.clone();
+        async move { call(reader, req).await.body }
+    };
+    let school_request = |case: &serde_json::Value| {
+        case["agency_requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["agency"] == "northfield-primary")
+            .unwrap()
+            .clone()
+    };
+    let first = read().await;
+    assert_eq!(read().await, first, "an unchanged case reads the same");
+    assert_eq!(school_request(&first)["status"], "requested");
+
+    let entry = serde_json::json!({"entries": [{"date": "2026-11-02", "what_happened": "A synthetic contact"}]});
+    let added = app
+        .send(
+            None,
+            "POST",
+            &format!("/api/v1/returns/{school}/chronology"),
+            Some(entry),
+        )
+        .await;
+    assert_eq!(added.status, 201);
+    let drafted = read().await;
+    assert_eq!(drafted["version"], first["version"], "a draft is not a step");
+    assert_ne!(
+        school_request(&drafted)["status"],
+        "sent",
+        "{}",
+        school_request(&drafted)
+    );
+
+    let reissued = app
+        .post(
+            "bu",
+            &format!("/api/v1/cases/{case}/requests/northfield-primary/reissue"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(reissued.status, 200);
+    let relinked = read().await;
+    assert_eq!(school_request(&relinked)["return_link"], reissued.body["return_link"]);
+    assert_ne!(
+        school_request(&relinked)["return_link"],
+        school_request(&drafted)["return_link"]
+    );
+
+    let fresh = reissued.body["return_link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let scoping = serde_json::json!({"involvement": "Pupil since 2024.", "involvement_from": "2024-09-04"});
+    app.send(None, "PUT", &format!("/api/v1/returns/{fresh}/scoping"), Some(scoping))
+        .await;
+    let submitted = app
+        .send(None, "POST", &format!("/api/v1/returns/{fresh}/submit"), None)
+        .await;
+    assert_eq!(submitted.status, 201, "{}", submitted.body);
+    let returned = read().await;
+    assert_ne!(returned["version"], first["version"]);
+    assert_eq!(school_request(&returned)["received_on"], "2027-01-04");
+}
+
 async fn pages_and_json_are_gzipped_when_the_client_accepts_it(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     let case = app.open_case("children_services", "2026-12-21").await;
@@ -68,6 +153,7 @@ async fn pages_and_json_are_gzipped_when_the_client_accepts_it(backend: store::B
 }
 
 crate::on_both_backends!(
+    a_kept_copy_of_a_case_read_never_hides_a_change_made_through_another_instance,
     a_case_read_again_with_its_etag_is_a_304_and_still_audited,
     pages_and_json_are_gzipped_when_the_client_accepts_it,
 );

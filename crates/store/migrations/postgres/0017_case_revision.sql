@@ -1,0 +1,34 @@
+-- Every change a reader of a case would see bumps the case's revision: its events, its
+-- agency requests and their chronology entries. A copy of a case read kept in memory
+-- is current while the case's version and revision (with the business date and the
+-- settings version) are unchanged, so one small query checks it on every instance.
+ALTER TABLE cases ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+
+CREATE FUNCTION revise_case() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        UPDATE cases SET revision = revision + 1 WHERE id = OLD.case_id;
+    ELSE
+        UPDATE cases SET revision = revision + 1 WHERE id = NEW.case_id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION revise_case_of_request() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        UPDATE cases SET revision = revision + 1
+         WHERE id = (SELECT case_id FROM agency_requests WHERE id = OLD.request_id);
+    ELSE
+        UPDATE cases SET revision = revision + 1
+         WHERE id = (SELECT case_id FROM agency_requests WHERE id = NEW.request_id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER events_revise_case AFTER INSERT OR UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION revise_case();
+CREATE TRIGGER agency_requests_revise_case AFTER INSERT OR UPDATE OR DELETE ON agency_requests
+    FOR EACH ROW EXECUTE FUNCTION revise_case();
+CREATE TRIGGER chronology_entries_revise_case AFTER INSERT OR UPDATE OR DELETE ON chronology_entries
+    FOR EACH ROW EXECUTE FUNCTION revise_case_of_request();
