@@ -162,13 +162,19 @@ impl Store {
         .transpose()
     }
 
-    /// The case list from the snapshots, soonest deadline first. The page comes back
-    /// from the database as one JSON array: one row instead of a hundred.
-    pub async fn list_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<Vec<CaseSummary>, StoreError> {
+    /// The counter every case write bumps, on any instance: answers read from the
+    /// snapshots at one value of it are current while it stays.
+    pub(crate) async fn data_version(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT version FROM data_version WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
-        let version: i64 = row.try_get("version")?;
+        Ok(row.try_get("version")?)
+    }
+
+    /// The case list from the snapshots, soonest deadline first. The page comes back
+    /// from the database as one JSON array: one row instead of a hundred.
+    pub async fn list_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<Vec<CaseSummary>, StoreError> {
+        let version = self.data_version().await?;
         let key = format!("{filter:?}|{today}");
         if let Some(hit) = self.list_cache.get(&key, version) {
             return Ok(hit);

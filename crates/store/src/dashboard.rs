@@ -3,6 +3,8 @@
 //! cases whose next step is one of a list (a role's tasks), and how many are open and
 //! overdue.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -29,6 +31,36 @@ pub struct OpenCounts {
     pub overdue: i64,
 }
 
+/// Everything one dashboard page asks of the snapshots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardQuery {
+    /// The day the counts are taken on (what is overdue).
+    pub today: NaiveDate,
+    /// The window of "due to the Panel".
+    pub panel_from: NaiveDate,
+    pub panel_to: NaiveDate,
+    /// The steps whose cases are the reader's tasks; none for a reader who works no cases.
+    pub task_steps: Vec<String>,
+    /// Whether to list cases at all (the lists, not only the counts).
+    pub lists: bool,
+    /// The most cases due to the Panel, tasks and actions listed.
+    pub shown: i64,
+    /// The page of open cases.
+    pub page_size: i64,
+    pub offset: i64,
+}
+
+/// The answers, read together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dashboard {
+    pub counts: OpenCounts,
+    pub due_to_panel: Vec<DashboardRow>,
+    pub due_in_all: i64,
+    pub tasks: Vec<DashboardRow>,
+    pub actions: Vec<(DashboardRow, NaiveDate)>,
+    pub page: Vec<DashboardRow>,
+}
+
 macro_rules! open_cases {
     ($rest:literal) => {
         concat!(
@@ -51,6 +83,36 @@ fn row(r: &AnyRow) -> Result<DashboardRow, StoreError> {
 }
 
 impl Store {
+    /// A whole dashboard page. Kept per instance while no case changes anywhere (the
+    /// data version), so that a busy dashboard is one small query, not a dozen scans.
+    pub async fn dashboard(&self, q: &DashboardQuery) -> Result<Arc<Dashboard>, StoreError> {
+        let version = self.data_version().await?;
+        let key = format!("{q:?}");
+        if let Some(hit) = self.dashboard_cache.get(&key, version) {
+            return Ok(hit);
+        }
+        let counts = self.open_counts(q.today).await?;
+        let (due_to_panel, due_in_all) = self.due_to_panel(q.panel_from, q.panel_to, q.shown).await?;
+        let mut answer = Dashboard {
+            counts,
+            due_to_panel: Vec::new(),
+            due_in_all,
+            tasks: Vec::new(),
+            actions: Vec::new(),
+            page: Vec::new(),
+        };
+        if q.lists {
+            let steps: Vec<&str> = q.task_steps.iter().map(String::as_str).collect();
+            answer.due_to_panel = due_to_panel;
+            answer.tasks = self.cases_waiting_on(&steps, q.shown).await?;
+            answer.actions = self.cases_with_open_actions(q.shown).await?;
+            answer.page = self.dashboard_rows(q.page_size, q.offset).await?;
+        }
+        let answer = Arc::new(answer);
+        self.dashboard_cache.put(key, version, answer.clone());
+        Ok(answer)
+    }
+
     /// Open cases `offset..offset + limit`, soonest running clock first (those with none
     /// last), then by reference.
     pub async fn dashboard_rows(&self, limit: i64, offset: i64) -> Result<Vec<DashboardRow>, StoreError> {

@@ -22,7 +22,6 @@ mod error;
 mod ethnicity_codes;
 mod keys;
 mod links;
-mod list_cache;
 mod outbox;
 mod password_worker;
 mod passwords;
@@ -38,6 +37,7 @@ mod throttle;
 mod tokens;
 mod two_factor;
 mod users;
+mod versioned_cache;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,7 +51,7 @@ pub use audit::{AuditEntry, ChainReport};
 pub use audit_batch::{BatchStats, MAX_BATCH};
 pub use backup::CopyCheck;
 pub use cases::{AppendError, CaseFilter, CaseRecord, CaseStamp, CaseSummary, StoredEvent, WriteContext};
-pub use dashboard::{DashboardRow, OpenCounts};
+pub use dashboard::{Dashboard, DashboardQuery, DashboardRow, OpenCounts};
 pub use database_url::{Backend, DatabaseUrl};
 pub use discussions::Message;
 pub use error::StoreError;
@@ -80,7 +80,8 @@ pub struct Store {
     backend: Backend,
     /// SQLite has one writer at a time; queueing here avoids its busy-wait back-off.
     writer: Arc<Mutex<()>>,
-    list_cache: Arc<list_cache::ListCache>,
+    list_cache: Arc<versioned_cache::VersionedCache<Vec<CaseSummary>>>,
+    dashboard_cache: Arc<versioned_cache::VersionedCache<Arc<Dashboard>>>,
     secrets: Arc<Secrets>,
     anchor: Option<Arc<anchor::Anchor>>,
     /// The group-commit writer of read audit rows (see [`audit_batch`]).
@@ -156,6 +157,7 @@ impl Store {
             backend,
             writer: Arc::new(Mutex::new(())),
             list_cache: Arc::default(),
+            dashboard_cache: Arc::default(),
             secrets: Arc::new(Secrets::derive(keys)),
             anchor: keys
                 .default_anchor_path()

@@ -16,7 +16,7 @@ use domain::deadlines::StepKey;
 use domain::process::Stage;
 use domain::returns::ReturnStatus;
 use domain::roles::Role;
-use store::DashboardRow;
+use store::{DashboardQuery, DashboardRow};
 
 use super::case::steps::working_days;
 use super::pager::Pager;
@@ -174,69 +174,72 @@ pub async fn dashboard(
     let today = state.clock.today();
     let settings = state.settings();
     let role = page_user.user.role;
-    let counts = state.store.open_counts(today).await?;
+    let works_cases = role.may_see_cases();
+    // Overdue submissions are the most urgent of all, so the window starts in the past.
+    let since = NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or(today);
+    let requested = query.get("page").map(String::as_str);
+    let ask = |offset: i64| DashboardQuery {
+        today,
+        panel_from: since,
+        panel_to: settings.calendar.add_working_days(today, PANEL_AHEAD),
+        task_steps: StepKey::ALL
+            .iter()
+            .filter(|s| role.may_record(s.completed_by()))
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        lists: works_cases,
+        shown: SHOWN,
+        page_size: PAGE,
+        offset,
+    };
+    // The page asked for, unless there are fewer pages: then the last one.
+    let wanted = Pager::new(i64::MAX / 2, PAGE, requested, "/?").offset();
+    let mut answers = state.store.dashboard(&ask(wanted)).await?;
+    let pager = Pager::new(answers.counts.open, PAGE, requested, "/?");
+    if pager.offset() != wanted {
+        answers = state.store.dashboard(&ask(pager.offset())).await?;
+    }
+    let counts = answers.counts;
     let mut page = DashboardPage {
         nav: Some(Nav::from(&page_user)),
         today: long_date(today),
-        works_cases: role.may_see_cases(),
+        works_cases,
         due_to_panel: Vec::new(),
-        due_in_all: 0,
+        due_in_all: answers.due_in_all,
         tasks: Vec::new(),
         actions: Vec::new(),
         cases: Vec::new(),
-        pager: Pager::new(counts.open, PAGE, query.get("page").map(String::as_str), "/?"),
+        pager,
         figures: Vec::new(),
         reports: role.may_see_reports(),
         requests: agency_requests(&state, &page_user).await?,
         administrator: role.may_administer(),
     };
-    let panel_until = settings.calendar.add_working_days(today, PANEL_AHEAD);
-    let lines = Lines {
-        calendar: &settings.calendar,
-        today,
-        agencies: state
-            .store
-            .list_agencies()
-            .await?
-            .into_iter()
-            .map(|a| (a.slug.as_str().to_owned(), a.name))
-            .collect(),
-    };
-    // Overdue submissions are the most urgent of all, so the window starts in the past.
-    let since = NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or(today);
-    let (due_to_panel, due_in_all) = state.store.due_to_panel(since, panel_until, SHOWN).await?;
-    page.due_in_all = due_in_all;
+    let due_in_all = answers.due_in_all;
     if page.works_cases {
-        page.due_to_panel = due_to_panel.into_iter().map(|r| lines.line(r)).collect();
-        let mine: Vec<&str> = StepKey::ALL
+        let lines = Lines {
+            calendar: &settings.calendar,
+            today,
+            agencies: state
+                .store
+                .list_agencies()
+                .await?
+                .into_iter()
+                .map(|a| (a.slug.as_str().to_owned(), a.name))
+                .collect(),
+        };
+        page.due_to_panel = answers.due_to_panel.iter().cloned().map(|r| lines.line(r)).collect();
+        page.tasks = answers.tasks.iter().cloned().map(|r| lines.line(r)).collect();
+        page.actions = answers
+            .actions
             .iter()
-            .filter(|s| role.may_record(s.completed_by()))
-            .map(|s| s.as_str())
-            .collect();
-        page.tasks = state
-            .store
-            .cases_waiting_on(&mine, SHOWN)
-            .await?
-            .into_iter()
-            .map(|r| lines.line(r))
-            .collect();
-        page.actions = state
-            .store
-            .cases_with_open_actions(SHOWN)
-            .await?
-            .into_iter()
+            .cloned()
             .map(|(r, due)| {
                 let tag = tag(&settings.calendar, today, Some(due));
                 (r.id, r.reference, when(&settings.calendar, today, Some(due)), tag)
             })
             .collect();
-        page.cases = state
-            .store
-            .dashboard_rows(PAGE, page.pager.offset())
-            .await?
-            .into_iter()
-            .map(|r| lines.line(r))
-            .collect();
+        page.cases = answers.page.iter().cloned().map(|r| lines.line(r)).collect();
     } else if page.reports {
         let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         page.figures = vec![

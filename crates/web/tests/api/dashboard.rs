@@ -211,7 +211,45 @@ async fn the_pack_link_explains_what_is_missing_until_every_return_is_in(backend
     );
 }
 
+/// Each instance keeps its dashboard pages while no case changes anywhere: a step
+/// recorded through another instance shows on this one's next dashboard.
+async fn a_kept_dashboard_shows_a_step_recorded_through_another_instance(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let clock = web::Clock {
+        now: chrono::Utc::now,
+        frozen_today: Some("2026-12-31".parse().unwrap()),
+    };
+    let other = web::router(web::AppState::load(app.database.open().await, clock).await.unwrap());
+    let pm = app.browser("pm").await;
+    let dashboard = || {
+        let req = axum::http::Request::get("/")
+            .header("cookie", &pm.cookie)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let other = other.clone();
+        async move { crate::support::call(other, req).await.body.as_str().unwrap().to_owned() }
+    };
+    let reference = reference(&app, &case).await;
+    let before = dashboard().await;
+    assert_eq!(dashboard().await, before, "an unchanged dashboard reads the same");
+    assert!(row_of(&before, &reference).contains("Decide whether the Serious Harm threshold is met"));
+    app.record(
+        "la",
+        &case,
+        serde_json::json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "met", "rationale": "x"}),
+    )
+    .await;
+    let after = dashboard().await;
+    assert!(
+        !row_of(&after, &reference).contains("Decide whether the Serious Harm threshold is met"),
+        "{}",
+        row_of(&after, &reference)
+    );
+}
+
 crate::on_both_backends!(
+    a_kept_dashboard_shows_a_step_recorded_through_another_instance,
     each_open_case_has_its_next_action_panel_date_and_worst_tag,
     what_is_due_to_the_panel_within_5_working_days_comes_first,
     my_tasks_are_the_open_cases_whose_next_step_my_role_records,
