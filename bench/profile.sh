@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Where a read's time goes: perf (Debian's linux-perf) samples the release build while
+# wrk (2 threads, 50 connections, 10 s) reads one route, on the national-sized copy
+# bench/compare.sh left in target/bench-cache/compare-run/, and prints the top frames
+# by self time and by time with children.
+# Usage: bench/profile.sh [json|page|dashboard]   (run bench/compare.sh first; the
+# binary is target/release/rapid-review as it is; loopback only; it stops by itself).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUTE=${1:-json}
+RUN=target/bench-cache/compare-run
+PORT=18193
+TODAY=2026-11-27
+PASSWORD='bench-Compare-password-2026'
+[ -f "$RUN/rapid-review.db" ] || { echo "run bench/compare.sh first" >&2; exit 1; }
+BIN=target/release/rapid-review
+URL="sqlite://$PWD/$RUN/rapid-review.db"
+TOKEN=$($BIN tokens issue --email bench@example.org --database "$URL" | tail -1)
+RAPID_REVIEW_TWO_FACTOR=optional RUST_LOG=warn $BIN serve --listen 127.0.0.1:$PORT --database "$URL" \
+  --today $TODAY > "$RUN/profile-serve.log" 2>&1 &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; true' EXIT
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 1 100); do curl -sf $BASE/readyz >/dev/null && break; sleep 0.2; done
+JAR="$RUN/profile-cookies"
+csrf=$(curl -s -c "$JAR" -b "$JAR" $BASE/sign-in | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
+curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$csrf" \
+  --data-urlencode "email=bench@example.org" --data-urlencode "password=$PASSWORD" $BASE/sign-in
+COOKIE=$(awk '$6 ~ /rr_session/ {print $6 "=" $7}' "$JAR" | head -1)
+ID=$(curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/cases?limit=100" | python3 -c '
+import json, sys
+cases = json.load(sys.stdin)["cases"]
+after = ("rapid_review_meeting", "submission", "follow_up", "lcspr")
+print(next((c["id"] for c in cases if c.get("stage") in after), cases[0]["id"]))')
+case "$ROUTE" in
+  json) path="/api/v1/cases/$ID"; header="Authorization: Bearer $TOKEN" ;;
+  page) path="/cases/$ID"; header="Cookie: $COOKIE" ;;
+  dashboard) path="/"; header="Cookie: $COOKIE" ;;
+  *) echo "json, page or dashboard" >&2; exit 2 ;;
+esac
+perf record -F 999 -g -p $SERVER -o "$RUN/perf.data" -- sleep 10 2>/dev/null &
+PERF=$!
+wrk -t2 -c50 -d10s --latency -H "$header" "$BASE$path" | grep -E "Requests/sec|99%"
+wait $PERF || true
+echo "== top frames by self time ($ROUTE)"
+perf report -i "$RUN/perf.data" --no-children --sort symbol --stdio 2>/dev/null \
+  | grep -E '^ +[0-9.]+%' | sed -E 's/[ -]+$//' | head -20 || true
+echo "== top frames with their children ($ROUTE)"
+perf report -i "$RUN/perf.data" --children --sort symbol --stdio 2>/dev/null \
+  | grep -E '^ +[0-9.]+%' | sed -E 's/[ -]+$//' | cut -c1-160 | head -25 || true
