@@ -823,6 +823,53 @@ fn a_postgres_backup_restores_into_a_fresh_database_and_a_tampered_one_is_refuse
     );
 }
 
+/// The resident memory of a running process, in KiB.
+fn resident_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+/// RSS ≤ 64 MB at national scale needs the password hash's 19 MiB back once a sign-in
+/// is done: a sign-in (one for an unknown account checks a dummy hash, at the same
+/// cost) leaves the service's resident memory about where it was.
+#[test]
+fn a_sign_in_s_password_hash_memory_goes_back_to_the_system() {
+    let db = TempDb::new();
+    let server = Server::start(&db, &["--today", "2026-11-27"]);
+    assert_eq!(server.get("/sign-in", None).0, 200);
+    let before = resident_kib(server.child.id());
+    let form = "csrf=token-1234567890&email=nobody%40example.org&password=not-this-one";
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        stream,
+        "POST /sign-in HTTP/1.1\r\nHost: {}\r\nCookie: rr_sign_in=token-1234567890\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        server.addr,
+        form.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(
+        response.contains("Enter a correct email address and password") || response.starts_with("HTTP/1.1 4"),
+        "{}",
+        &response[..response.len().min(400)]
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    let after = resident_kib(server.child.id());
+    assert!(
+        after < before + 8 * 1024,
+        "resident memory went from {before} KiB to {after} KiB after one sign-in"
+    );
+    assert!(server.terminate().success());
+}
+
 /// Operations: `/metrics` answers in the Prometheus text format on the address
 /// `--metrics-listen` names, by route template (no case id), and not on the service's
 /// own address.

@@ -130,9 +130,12 @@ impl Store {
             database_url::create_private_file(&path)?;
         }
         let backend = url.backend();
+        // SQLite: each connection is a thread of its own, and every query a hand-off to
+        // it; four serve two cores' reads with fewer switches and less memory than eight
+        // (docs/benchmarks.md), and writes queue on the one writer anyway.
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
-                Backend::Sqlite => 8,
+                Backend::Sqlite => 4,
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10));

@@ -24,10 +24,18 @@ fn argon_error(e: impl std::fmt::Debug) -> StoreError {
 }
 
 /// The memory for one hash with `params`, reused from the last.
+/// Reserved for the hash's memory: above glibc's largest threshold for serving an
+/// allocation with a mapping of its own (32 MiB), so that the 19 MiB a hash uses always
+/// goes back to the system when dropped, instead of staying in the heap. Capacity that
+/// is never written costs no memory.
+const OWN_MAPPING_BYTES: usize = 33 * 1024 * 1024;
+
 fn blocks<'a>(memory: &'a mut Vec<Block>, params: &Params) -> &'a mut [Block] {
     let needed = params.block_count();
     if memory.len() < needed {
-        memory.resize(needed, Block::default());
+        let mut fresh = Vec::with_capacity(needed.max(OWN_MAPPING_BYTES / std::mem::size_of::<Block>()));
+        fresh.resize(needed, Block::default());
+        *memory = fresh;
     }
     &mut memory[..needed]
 }
@@ -98,7 +106,9 @@ fn worker() -> Result<&'static mpsc::Sender<Job>, StoreError> {
             let spawned = std::thread::Builder::new().name("passwords".into()).spawn(move || {
                 let mut memory = Vec::new();
                 let dummy = hash_now(&mut memory, "no account has this password").ok();
-                while let Some(job) = rx.blocking_recv() {
+                memory = Vec::new();
+                let mut next = rx.blocking_recv();
+                while let Some(job) = next {
                     match job {
                         Job::Hash(password, reply) => {
                             let _ = reply.send(hash_now(&mut memory, &password));
@@ -108,6 +118,16 @@ fn worker() -> Result<&'static mpsc::Sender<Job>, StoreError> {
                             let _ = reply.send(result);
                         }
                     }
+                    // A burst of sign-ins shares the 19 MiB; once none waits, it goes
+                    // back to the system rather than staying resident.
+                    next = match rx.try_recv() {
+                        Ok(job) => Some(job),
+                        Err(mpsc::error::TryRecvError::Empty) => {
+                            memory = Vec::new();
+                            rx.blocking_recv()
+                        }
+                        Err(mpsc::error::TryRecvError::Disconnected) => None,
+                    };
                 }
             });
             spawned.ok().map(|_| tx)
