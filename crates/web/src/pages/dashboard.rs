@@ -170,7 +170,7 @@ pub async fn dashboard(
     State(state): State<AppState>,
     page_user: PageUser,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<DashboardPage, PageError> {
+) -> Result<axum::response::Response, PageError> {
     let today = state.clock.today();
     let settings = state.settings();
     let role = page_user.user.role;
@@ -254,5 +254,5 @@ pub async fn dashboard(
             ),
         ];
     }
-    Ok(page)
+    super::render::reused(&page)
 }

@@ -17,6 +17,7 @@ mod error;
 mod forms;
 mod notifications;
 mod pager;
+mod render;
 mod reports;
 mod reset_password;
 pub(crate) mod returns;

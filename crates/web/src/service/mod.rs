@@ -5,6 +5,7 @@
 //! Nothing here knows HTTP.
 
 pub mod agencies;
+pub mod case_read;
 pub mod cases;
 pub mod chronology;
 pub mod letters;

@@ -122,7 +122,44 @@ async fn the_threshold_form_shows_what_serious_harm_means_and_the_api_serves_it(
     assert!(serious_harm["meaning"].as_array().unwrap().len() >= 2);
 }
 
+/// The page reads from the instance's kept copy of the case, checked against the
+/// database first: themes set through another instance show on this one's next page.
+async fn a_kept_case_page_shows_themes_set_through_another_instance(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let clock = web::Clock {
+        now: chrono::Utc::now,
+        frozen_today: Some("2026-12-31".parse().unwrap()),
+    };
+    let other = web::router(web::AppState::load(app.database.open().await, clock).await.unwrap());
+    let pm = app.browser("pm").await;
+    let page = || {
+        let req = axum::http::Request::get(format!("/cases/{case}"))
+            .header("cookie", &pm.cookie)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let other = other.clone();
+        async move { crate::support::call(other, req).await.body.as_str().unwrap().to_owned() }
+    };
+    let before = page().await;
+    assert_eq!(page().await, before, "an unchanged case reads the same");
+    let set = app
+        .send(
+            Some("pm"),
+            "PUT",
+            &format!("/api/v1/cases/{case}/themes"),
+            Some(json!({"themes": ["Neglect"]})),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let after = page().await;
+    assert_ne!(after, before);
+    let themes = &after[after.find("Learning themes").unwrap_or(0)..];
+    assert!(themes.contains("Neglect"), "{}", &themes[..themes.len().min(600)]);
+}
+
 crate::on_both_backends!(
+    a_kept_case_page_shows_themes_set_through_another_instance,
     the_case_page_shows_the_incident_the_child_every_decision_and_the_actions,
     the_print_view_has_no_menu_or_forms_and_carries_the_marking,
     the_threshold_form_shows_what_serious_harm_means_and_the_api_serves_it,

@@ -58,6 +58,25 @@ fn line(m: &Message) -> (String, String, String, String) {
 
 /// The threshold thread and the ALA views, when the case has reached them.
 pub async fn threads(state: &AppState, case_id: &str, folded: &CaseState, user: &User) -> Result<Vec<Thread>, Refused> {
+    let not_met = folded
+        .threshold
+        .as_ref()
+        .is_some_and(|t| t.value == ThresholdOutcome::NotMet);
+    let challenge = if not_met {
+        state.store.messages(case_id, "challenge").await?
+    } else {
+        Vec::new()
+    };
+    let ala = if folded.ala.proposed_on.is_some() {
+        state.store.messages(case_id, "ala").await?
+    } else {
+        Vec::new()
+    };
+    Ok(threads_of(folded, user, &challenge, &ala))
+}
+
+/// The same, from the threads' messages already read.
+pub fn threads_of(folded: &CaseState, user: &User, challenge: &[Message], ala: &[Message]) -> Vec<Thread> {
     let discusses = user.role.may_discuss_decisions() && !folded.is_closed();
     let mut out = Vec::new();
     let not_met = folded
@@ -65,7 +84,7 @@ pub async fn threads(state: &AppState, case_id: &str, folded: &CaseState, user: 
         .as_ref()
         .is_some_and(|t| t.value == ThresholdOutcome::NotMet);
     if not_met {
-        let messages = state.store.messages(case_id, "challenge").await?;
+        let messages = challenge;
         out.push(Thread {
             topic: "challenge",
             title: "Discussion of the threshold decision",
@@ -78,7 +97,7 @@ pub async fn threads(state: &AppState, case_id: &str, folded: &CaseState, user: 
         });
     }
     if folded.ala.proposed_on.is_some() {
-        let messages = state.store.messages(case_id, "ala").await?;
+        let messages = ala;
         let given: Vec<String> = messages
             .iter()
             .map(|m| m.partner.clone().unwrap_or_else(|| m.role.clone()))
@@ -103,7 +122,7 @@ pub async fn threads(state: &AppState, case_id: &str, folded: &CaseState, user: 
             button: "Record your view",
         });
     }
-    Ok(out)
+    out
 }
 
 /// `POST /cases/{id}/discuss/{topic}`

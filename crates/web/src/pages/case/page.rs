@@ -6,14 +6,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
-use domain::case::CaseView;
+use axum::response::Response;
 use domain::notices::Notice;
 use domain::process::CaseState;
-use store::{CaseRecord, OutboxMessage, OutboxStatus};
+use store::{CaseRecord, OutboxMessage, OutboxStatus, StoredPaper};
 
 use super::super::{Nav, PageError, PageUser, long_date};
-use super::discussion::{Thread, threads};
+use super::discussion::{Thread, threads_of};
 use super::requests::{RequestView, view};
 use super::steps::{StepLine, step_line};
 use crate::state::AppState;
@@ -134,15 +133,9 @@ fn actions(record: &CaseRecord, folded: &CaseState, page_user: &PageUser) -> Vec
 
 /// The local review's papers as (download link, what it is); none are asked for before
 /// the review is commissioned, since none can be uploaded before.
-async fn papers(state: &AppState, case_id: &str, commissioned: bool) -> Result<Vec<(String, String)>, PageError> {
-    if !commissioned {
-        return Ok(Vec::new());
-    }
-    Ok(state
-        .store
-        .review_papers(case_id)
-        .await?
-        .into_iter()
+fn papers(case_id: &str, stored: &[StoredPaper]) -> Vec<(String, String)> {
+    stored
+        .iter()
         .map(|p| {
             (
                 format!("/api/v1/cases/{case_id}/lcspr/papers/{}", p.id),
@@ -156,7 +149,7 @@ async fn papers(state: &AppState, case_id: &str, commissioned: bool) -> Result<V
                 ),
             )
         })
-        .collect())
+        .collect()
 }
 
 /// The decisions waiting for views, naming whose: the challenge's resolution and the
@@ -215,20 +208,18 @@ pub async fn show(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     super::may_see_cases(&page_user)?;
-    let record = crate::service::cases::load(&state, &page_user.user, &id)
+    // The case as of its stamp, folded once per change and shared with the JSON.
+    let read = crate::service::case_read::read(&state, &page_user.user, &id)
         .await
         .map_err(|r| super::refused(&page_user, r))?;
-    let settings = state.settings();
-    let today = state.clock.today();
-    // Fold once: the view, the threads and the offered forms all read this state.
-    let folded = domain::process::fold(&record.events);
-    let view_of_case = CaseView::of_state(&folded, &settings.calendar, &settings.rules, today);
-    let lines = crate::service::requests::lines(&state, &record.id, &page_user.user).await?;
+    let parts = read.page_parts(&state).await?;
+    let (record, folded, view_of_case, lines) = (&read.record, &read.folded, &read.view, &read.lines);
+    let today = read.stamp.today;
     let directory = crate::service::agencies::names(&state).await?;
     let agency_name = |slug: &str| crate::service::agencies::name_of(&directory, slug);
     let manages = page_user.user.role.may_manage_return_links();
-    let messages = state.store.case_messages(&record.id).await?;
-    let themes = state.store.case_themes(&record.id).await?;
+    let messages = &parts.messages;
+    let themes = parts.themes.clone();
     let theme_choices = if page_user.user.role.may_set_case_themes() {
         state
             .store
@@ -244,7 +235,7 @@ pub async fn show(
         Vec::new()
     };
     let print = q.contains_key("print");
-    Ok(CasePage {
+    super::super::render::reused(&CasePage {
         nav: (!print).then(|| Nav::from(&page_user)),
         substance: super::substance::substance(&record.events, today, &agency_name),
         print,
@@ -259,8 +250,8 @@ pub async fn show(
             .iter()
             .map(|d| step_line(d, agency_name))
             .collect(),
-        timeline: timeline(&record, &messages),
-        other_messages: other_messages(&messages),
+        timeline: timeline(record, messages),
+        other_messages: other_messages(messages),
         themes,
         theme_choices,
         themes_saved: q.contains_key("themes"),
@@ -278,12 +269,11 @@ pub async fn show(
         } else {
             Vec::new()
         },
-        papers: papers(&state, &record.id, folded.lcspr.commissioned_on.is_some()).await?,
+        papers: papers(&record.id, &parts.papers),
         can_upload_papers: folded.lcspr.commissioned_on.is_some() && manages,
         paper_kinds: domain::events::ReviewPaper::choices(),
-        threads: threads(&state, &record.id, &folded, &page_user.user).await?,
-        actions: actions(&record, &folded, &page_user),
-        waiting: waiting(&folded),
-    }
-    .into_response())
+        threads: threads_of(folded, &page_user.user, &parts.challenge, &parts.ala),
+        actions: actions(record, folded, &page_user),
+        waiting: waiting(folded),
+    })
 }
