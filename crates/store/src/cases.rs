@@ -114,6 +114,30 @@ pub struct CaseStamp {
     pub revision: i64,
 }
 
+/// The columns that read a case's stamp beside another answer, for the case id bound as
+/// `$n`: one statement where two would be (see `user_for_token_reading`).
+macro_rules! stamp_columns {
+    ($n:literal) => {
+        concat!(
+            "(SELECT version FROM cases WHERE id = ",
+            $n,
+            ") AS case_version, (SELECT revision FROM cases WHERE id = ",
+            $n,
+            ") AS case_revision"
+        )
+    };
+}
+pub(crate) use stamp_columns;
+
+/// The stamp those columns read, if the case exists.
+pub(crate) fn stamp_from_row(row: &AnyRow) -> Result<Option<CaseStamp>, StoreError> {
+    let version: Option<i64> = row.try_get("case_version")?;
+    let revision: Option<i64> = row.try_get("case_revision")?;
+    Ok(version
+        .zip(revision)
+        .map(|(version, revision)| CaseStamp { version, revision }))
+}
+
 const SUMMARY_COLUMNS: &str =
     "id, reference, version, route, path, stage, state, aware_on, opened_on, next_step, next_agency, next_due";
 

@@ -5,6 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
+use crate::cases::{CaseStamp, stamp_columns, stamp_from_row};
+use crate::rows::is_case_id;
 use crate::rows::{is_lookup_text, parse_timestamp, random_hex, sha256_hex, timestamp};
 use crate::users::{User, user_columns, user_from_row};
 use crate::{Store, StoreError};
@@ -120,20 +122,39 @@ impl Store {
 
     /// The active user holding this token, if it is live at `now`.
     pub async fn user_for_token(&self, token: &str, now: DateTime<Utc>) -> Result<Option<User>, StoreError> {
+        Ok(self
+            .user_for_token_reading(token, now, None)
+            .await?
+            .map(|(user, _)| user))
+    }
+
+    /// The same, and in the same statement the stamp of the case `case_id` the request
+    /// reads (if it names one that exists): the hottest reads save a round trip.
+    pub async fn user_for_token_reading(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+        case_id: Option<&str>,
+    ) -> Result<Option<(User, Option<CaseStamp>)>, StoreError> {
         if !is_lookup_text(token) {
             return Ok(None);
         }
         let row = sqlx::query(concat!(
             "SELECT ",
             user_columns!(),
+            ", ",
+            stamp_columns!("$3"),
             " FROM users WHERE id = (SELECT t.user_id FROM api_tokens t WHERE t.token_hash = $1
                AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)) AND disabled = 0"
         ))
         .bind(token_hash(token))
         .bind(timestamp(now))
+        .bind(case_id.filter(|id| is_case_id(id)).unwrap_or_default())
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(user_from_row).transpose()
+        row.as_ref()
+            .map(|row| Ok((user_from_row(row)?, stamp_from_row(row)?)))
+            .transpose()
     }
 
     /// Every token, or one user's, newest first.

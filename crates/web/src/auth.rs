@@ -77,8 +77,30 @@ pub fn session_cookie(state: &AppState, value: &str) -> String {
     )
 }
 
+/// The stamp of the case a `GET` of `/cases/{id}` or `/api/v1/cases/{id}` reads, read in
+/// the same statement as the credentials (see `service::case_read::read`): `None` when
+/// there is no such case.
+#[derive(Debug, Clone)]
+pub struct PrefetchedStamp {
+    pub case_id: String,
+    pub stamp: Option<store::CaseStamp>,
+}
+
+/// The case a request reads whole, if it is one of the two hottest reads.
+fn case_read_by(req: &Request) -> Option<String> {
+    if req.method() != axum::http::Method::GET {
+        return None;
+    }
+    let path = req.uri().path();
+    let rest = path
+        .strip_prefix("/api/v1/cases/")
+        .or_else(|| path.strip_prefix("/cases/"))?;
+    (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_owned())
+}
+
 /// Middleware: resolves the bearer token, or else the browser session, into its user.
 pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let reads = case_read_by(&req);
     let header = req
         .headers()
         .get(AUTHORIZATION)
@@ -88,7 +110,11 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
         && let Some(value) = cookie(req.headers(), SESSION_COOKIE).map(str::to_owned)
     {
         let idle = chrono::Duration::minutes(IDLE_MINUTES);
-        match state.store.session(&value, state.clock.now(), idle).await {
+        match state
+            .store
+            .session_reading(&value, state.clock.now(), idle, reads.as_deref())
+            .await
+        {
             Ok(Some(session)) if session.stage == Stage::Done => {
                 // A browser changing data through the API must prove it is our page.
                 let unsafe_method = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
@@ -96,6 +122,12 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
                 if unsafe_method && req.uri().path().starts_with("/api/") && sent != Some(session.csrf.as_str()) {
                     return ApiError::Forbidden("send the page's form token in the X-CSRF-Token header".into())
                         .into_response();
+                }
+                if let Some(case_id) = reads.clone() {
+                    req.extensions_mut().insert(PrefetchedStamp {
+                        case_id,
+                        stamp: session.case_stamp,
+                    });
                 }
                 req.extensions_mut().insert(CurrentUser(session.user));
                 req.extensions_mut().insert(SessionCsrf(session.csrf));
@@ -117,8 +149,15 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
         let Some(token) = header.strip_prefix("Bearer ").map(str::trim) else {
             return ApiError::Unauthenticated.into_response();
         };
-        match state.store.user_for_token(token, state.clock.now()).await {
-            Ok(Some(user)) => {
+        match state
+            .store
+            .user_for_token_reading(token, state.clock.now(), reads.as_deref())
+            .await
+        {
+            Ok(Some((user, stamp))) => {
+                if let Some(case_id) = reads {
+                    req.extensions_mut().insert(PrefetchedStamp { case_id, stamp });
+                }
                 req.extensions_mut().insert(CurrentUser(user));
             }
             Ok(None) => return ApiError::Unauthenticated.into_response(),

@@ -17,6 +17,7 @@ use store::{CaseRecord, Message, OutboxMessage, StoredPaper, User};
 
 use super::Refused;
 use super::requests::RequestLine;
+use crate::auth::PrefetchedStamp;
 use crate::case_cache::Stamp;
 use crate::case_json::case_json;
 use crate::state::AppState;
@@ -55,14 +56,25 @@ pub struct PageParts {
 
 /// Case `id` as `user` may read it: refused for a role that sees no cases, not found
 /// when there is none. Served from the instance's copy while the case is unchanged.
-pub async fn read(state: &AppState, user: &User, id: &str) -> Result<Arc<CaseRead>, Refused> {
+/// `prefetched` is the case's stamp if it was read with the credentials (for this
+/// request, moments ago); otherwise it is read here.
+pub async fn read(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    prefetched: Option<&PrefetchedStamp>,
+) -> Result<Arc<CaseRead>, Refused> {
     if !user.role.may_see_cases() {
         return Err(Refused::Forbidden(format!(
             "the {} role does not give access to cases",
             user.role.label()
         )));
     }
-    let case = state.store.case_stamp(id).await?.ok_or_else(Refused::no_such_case)?;
+    let case = match prefetched.filter(|p| p.case_id == id) {
+        Some(p) => p.stamp,
+        None => state.store.case_stamp(id).await?,
+    }
+    .ok_or_else(Refused::no_such_case)?;
     let stamp = Stamp {
         case,
         today: state.clock.today(),

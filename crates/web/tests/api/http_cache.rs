@@ -129,6 +129,42 @@ async fn a_kept_copy_of_a_case_read_never_hides_a_change_made_through_another_in
     assert_eq!(school_request(&returned)["received_on"], "2027-01-04");
 }
 
+/// The hottest reads learn their case's stamp in the same statement as the token's
+/// user: the stamp is the case's own, and a case that does not exist has none (a 404),
+/// while the token still names its user.
+async fn the_token_look_up_reads_the_stamp_of_the_case_the_request_reads(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let now = chrono::Utc::now();
+    let (user, stamp) = app
+        .store
+        .user_for_token_reading(app.token("pm"), now, Some(&case))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.email, "pm@example.org");
+    assert_eq!(stamp, app.store.case_stamp(&case).await.unwrap());
+    assert!(stamp.is_some());
+    let (_, none) = app
+        .store
+        .user_for_token_reading(app.token("pm"), now, Some("00000000-0000-0000-0000-000000000000"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(none, None);
+    let missing = app
+        .get("pm", "/api/v1/cases/00000000-0000-0000-0000-000000000000")
+        .await;
+    assert_eq!(missing.status, 404);
+    assert!(
+        app.store
+            .user_for_token_reading("not-a-token", now, Some(&case))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 async fn pages_and_json_are_gzipped_when_the_client_accepts_it(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     let case = app.open_case("children_services", "2026-12-21").await;
@@ -153,6 +189,7 @@ async fn pages_and_json_are_gzipped_when_the_client_accepts_it(backend: store::B
 }
 
 crate::on_both_backends!(
+    the_token_look_up_reads_the_stamp_of_the_case_the_request_reads,
     a_kept_copy_of_a_case_read_never_hides_a_change_made_through_another_instance,
     a_case_read_again_with_its_etag_is_a_304_and_still_audited,
     pages_and_json_are_gzipped_when_the_client_accepts_it,

@@ -4,11 +4,11 @@
 //! without the body. Either way the read is audited. An unchanged case is served from
 //! the instance's rendered copy (see `case_cache`), checked against the database first.
 
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::CaseUser;
+use crate::auth::{CaseUser, PrefetchedStamp};
 use crate::error::ApiError;
 use crate::service;
 use crate::state::AppState;
@@ -24,9 +24,11 @@ pub async fn get_case(
     State(state): State<AppState>,
     CaseUser(user): CaseUser,
     Path(id): Path<String>,
+    prefetched: Option<Extension<PrefetchedStamp>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let read = service::case_read::read(&state, &user, &id).await?;
+    let prefetched = prefetched.as_ref().map(|Extension(p)| p);
+    let read = service::case_read::read(&state, &user, &id, prefetched).await?;
     let json = read.json(&user).map_err(ApiError::Internal)?;
     let tag = json.etag.to_str().unwrap_or_default();
     let held = headers

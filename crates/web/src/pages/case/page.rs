@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use domain::notices::Notice;
 use domain::process::CaseState;
@@ -15,6 +15,7 @@ use super::super::{Nav, PageError, PageUser, long_date};
 use super::discussion::{Thread, threads_of};
 use super::requests::{RequestView, view};
 use super::steps::{StepLine, step_line};
+use crate::auth::PrefetchedStamp;
 use crate::state::AppState;
 
 pub struct TimelineLine {
@@ -206,10 +207,12 @@ pub async fn show(
     page_user: PageUser,
     Path(id): Path<String>,
     Query(q): Query<std::collections::HashMap<String, String>>,
+    prefetched: Option<Extension<PrefetchedStamp>>,
 ) -> Result<Response, PageError> {
     super::may_see_cases(&page_user)?;
     // The case as of its stamp, folded once per change and shared with the JSON.
-    let read = crate::service::case_read::read(&state, &page_user.user, &id)
+    let prefetched = prefetched.as_ref().map(|Extension(p)| p);
+    let read = crate::service::case_read::read(&state, &page_user.user, &id, prefetched)
         .await
         .map_err(|r| super::refused(&page_user, r))?;
     let parts = read.page_parts(&state).await?;
