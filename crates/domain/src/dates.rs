@@ -4,13 +4,35 @@
 //! request can make the service walk the calendar across centuries, and the cost of
 //! every date calculation stays the same however far apart its dates are.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::{Deserialize, Deserializer};
 
 /// The first date the service accepts.
-/// A date as people write it: "21 December 2026".
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date as people write it: "21 December 2026". Written directly rather than through
+/// a format string: a case page writes a hundred of them.
 pub fn long(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or_default();
+    format!("{} {month} {}", d.day(), d.year())
+}
+
+/// A moment as people write it: "21 December 2026 14:05".
+pub fn long_with_time(t: NaiveDateTime) -> String {
+    format!("{} {:02}:{:02}", long(t.date()), t.hour(), t.minute())
 }
 
 pub fn first() -> NaiveDate {
@@ -66,6 +88,19 @@ pub fn deserialize_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_moments_are_written_as_people_write_them() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(long(d("2026-12-21")), "21 December 2026");
+        assert_eq!(long(d("2027-01-01")), "1 January 2027");
+        assert_eq!(long(d("1995-05-09")), "9 May 1995");
+        for day in (0..366).map(|n| d("2028-01-01") + chrono::Days::new(n)) {
+            assert_eq!(long(day), day.format("%-d %B %Y").to_string());
+        }
+        let t = d("2026-03-04").and_hms_opt(9, 5, 59).unwrap();
+        assert_eq!(long_with_time(t), "4 March 2026 09:05");
+    }
 
     #[test]
     fn dates_from_1995_to_2100_are_accepted_and_others_refused() {

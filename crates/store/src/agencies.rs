@@ -86,6 +86,8 @@ impl Store {
                     ..entry.clone()
                 };
                 audit::append(&mut tx, &entry).await?;
+                // Every instance keeps the directory with the calendar and rules.
+                crate::calendar::bump_settings_version(&mut tx).await?;
                 tx.commit().await?;
                 Ok(a.clone())
             }

@@ -102,7 +102,8 @@ impl Store {
         tx.commit().await
     }
 
-    /// The counter every calendar or rules change moves (on any instance).
+    /// The counter every change to the calendar, the rules, the agency directory or the
+    /// themes list moves (on any instance).
     pub async fn settings_version(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT version FROM data_version WHERE id = 2")
             .fetch_optional(&self.pool)
@@ -111,7 +112,7 @@ impl Store {
     }
 }
 
-async fn bump_settings_version(tx: &mut crate::WriteTx<'_>) -> Result<(), StoreError> {
+pub(crate) async fn bump_settings_version(tx: &mut crate::WriteTx<'_>) -> Result<(), StoreError> {
     sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 2")
         .execute(&mut *tx.tx)
         .await?;

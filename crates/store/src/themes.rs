@@ -66,6 +66,8 @@ impl Store {
             });
         }
         audit::append(&mut tx, entry).await?;
+        // Every instance keeps the list with the calendar and rules.
+        crate::calendar::bump_settings_version(&mut tx).await?;
         tx.commit().await
     }
 

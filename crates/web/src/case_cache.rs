@@ -121,6 +121,8 @@ mod tests {
         Arc::new(Settings {
             calendar: domain::calendar::Calendar::england_and_wales(),
             rules: domain::deadlines::RuleSet::default(),
+            agencies: Vec::new(),
+            themes: Vec::new(),
         })
     }
 

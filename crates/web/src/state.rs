@@ -26,11 +26,33 @@ impl Clock {
     }
 }
 
-/// The calendar and deadline rules in force, built once and shared.
+/// The calendar and deadline rules in force, and the agency directory and themes list
+/// as pages show them: read once, shared, and read again when the store's settings
+/// version moves (on this instance at once, on others within a second).
 #[derive(Debug)]
 pub struct Settings {
     pub calendar: Calendar,
     pub rules: RuleSet,
+    /// Every agency as (key, name), for display (checks read the directory itself).
+    pub agencies: Vec<(String, String)>,
+    /// Every learning theme, by name.
+    pub themes: Vec<String>,
+}
+
+impl Settings {
+    async fn read(store: &Store) -> Result<Settings, StoreError> {
+        Ok(Settings {
+            calendar: store.calendar().await?,
+            rules: store.rules().await?,
+            agencies: store
+                .list_agencies()
+                .await?
+                .into_iter()
+                .map(|a| (a.slug.to_string(), a.name))
+                .collect(),
+            themes: store.themes().await?,
+        })
+    }
 }
 
 /// Whether staff must use two-factor sign-in (`RAPID_REVIEW_TWO_FACTOR`).
@@ -85,10 +107,7 @@ impl AppState {
     /// Loads the calendar overrides and rules from the store.
     pub async fn load(store: Store, clock: Clock) -> Result<AppState, StoreError> {
         let version = store.settings_version().await?;
-        let settings = Settings {
-            calendar: store.calendar().await?,
-            rules: store.rules().await?,
-        };
+        let settings = Settings::read(&store).await?;
         store
             .refresh_snapshots_once(&settings.calendar, &settings.rules, clock.today(), clock.now())
             .await?;
@@ -150,13 +169,10 @@ impl AppState {
         }
     }
 
-    /// Re-reads the calendar and rules after an administrator changed them.
+    /// Re-reads the settings after an administrator changed them.
     pub async fn reload_settings(&self) -> Result<(), StoreError> {
         let version = self.store.settings_version().await?;
-        let fresh = Arc::new(Settings {
-            calendar: self.store.calendar().await?,
-            rules: self.store.rules().await?,
-        });
+        let fresh = Arc::new(Settings::read(&self.store).await?);
         match self.settings.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,

@@ -374,7 +374,11 @@ pub async fn add_agency(State(state): State<AppState>, form: SignedForm) -> Resu
         Err(e) => Err(ApiError::Invalid(e)),
     };
     match added {
-        Ok(_) => Ok(Redirect::to("/admin/agencies?done=1").into_response()),
+        Ok(_) => {
+            // Pages name agencies from the settings: this instance uses it at once.
+            state.reload_settings().await?;
+            Ok(Redirect::to("/admin/agencies?done=1").into_response())
+        }
         Err(ApiError::Invalid(e)) => {
             let errors = vec![field_error(&AGENCY_FIELDS, &e)];
             Ok((

@@ -220,13 +220,7 @@ pub async fn dashboard(
         let lines = Lines {
             calendar: &settings.calendar,
             today,
-            agencies: state
-                .store
-                .list_agencies()
-                .await?
-                .into_iter()
-                .map(|a| (a.slug.as_str().to_owned(), a.name))
-                .collect(),
+            agencies: settings.agencies.iter().cloned().collect(),
         };
         page.due_to_panel = answers.due_to_panel.iter().cloned().map(|r| lines.line(r)).collect();
         page.tasks = answers.tasks.iter().cloned().map(|r| lines.line(r)).collect();

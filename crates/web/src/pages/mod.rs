@@ -180,5 +180,5 @@ pub fn label_of<T: Copy>(key: &str, parse: fn(&str) -> Option<T>, label: fn(T) -
 
 /// A date as the pages write it: "21 December 2026".
 pub fn long_date(d: chrono::NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    domain::dates::long(d)
 }

@@ -135,7 +135,9 @@ pub async fn add_theme(state: &AppState, user: &User, name: &str) -> Result<(), 
         Some(name.trim()),
         "ok",
     );
-    Ok(state.store.add_theme(name, &entry).await?)
+    state.store.add_theme(name, &entry).await?;
+    // Pages offer the themes from the settings: this instance uses it at once.
+    Ok(state.reload_settings().await?)
 }
 
 /// Says which themes (from the list) a case carries.

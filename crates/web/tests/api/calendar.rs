@@ -88,7 +88,54 @@ async fn a_holiday_added_on_one_instance_moves_deadlines_on_another_within_a_sec
     assert!(moved, "the other instance still shows {before}");
 }
 
+/// The agency directory and the themes list are kept with the calendar and rules: an
+/// agency added on one instance is named on another within a second, and a theme added
+/// on an instance is offered on its case pages at once.
+async fn agencies_and_themes_added_show_on_every_instance(backend: store::Backend) {
+    let app = crate::support::TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let clock = web::Clock {
+        now: chrono::Utc::now,
+        frozen_today: Some("2026-12-31".parse().unwrap()),
+    };
+    let other = web::AppState::load(app.database.open().await, clock).await.unwrap();
+    let _watcher = other.watch_settings(std::time::Duration::from_millis(100));
+    let agency = store::NewAgency::new("youth-justice", "Youth Justice Service", "youth justice", None).unwrap();
+    app.store
+        .add_agency(&agency, &crate::support::setup(chrono::Utc::now(), "agency_added"))
+        .await
+        .unwrap();
+    let mut named = false;
+    for _ in 0..20 {
+        if other
+            .settings()
+            .agencies
+            .iter()
+            .any(|(_, name)| name == "Youth Justice Service")
+        {
+            named = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(named, "the other instance does not know the new agency");
+
+    let pm = app.browser("pm").await;
+    let before = app.page(Some(&pm), &format!("/cases/{case}")).await;
+    assert!(!before.body.as_str().unwrap().contains("Housing"));
+    let added = app
+        .post("pm", "/api/v1/themes", serde_json::json!({"name": "Housing"}))
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let after = app.page(Some(&pm), &format!("/cases/{case}")).await;
+    assert!(
+        after.body.as_str().unwrap().contains("Housing"),
+        "the new theme is offered at once"
+    );
+}
+
 crate::on_both_backends!(
+    agencies_and_themes_added_show_on_every_instance,
     working_days_explain_every_skipped_day,
     holidays_list_each_day_with_its_source,
     a_holiday_added_on_one_instance_moves_deadlines_on_another_within_a_second,

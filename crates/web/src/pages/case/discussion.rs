@@ -50,7 +50,7 @@ fn line(m: &Message) -> (String, String, String, String) {
         .unwrap_or_default();
     (
         speaker(m),
-        m.at.format("%-d %B %Y %H:%M").to_string(),
+        domain::dates::long_with_time(m.at.naive_utc()),
         position,
         m.body.clone(),
     )

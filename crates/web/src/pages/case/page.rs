@@ -80,7 +80,7 @@ fn timeline(record: &CaseRecord, messages: &[OutboxMessage]) -> Vec<TimelineLine
             what: e.payload.kind().done_label().to_owned(),
             on: long_date(e.on),
             actor: m.actor.clone(),
-            recorded_at: m.recorded_at.format("%-d %B %Y %H:%M UTC").to_string(),
+            recorded_at: format!("{} UTC", domain::dates::long_with_time(m.recorded_at.naive_utc())),
             told: messages
                 .iter()
                 .filter(|o| o.notice == Notice::Event && o.event_version == Some(e.version.get()))
@@ -93,7 +93,7 @@ fn timeline(record: &CaseRecord, messages: &[OutboxMessage]) -> Vec<TimelineLine
 /// Where a message is: when it was sent, or why not yet.
 fn delivery(o: &OutboxMessage) -> String {
     match (o.status, o.sent_at) {
-        (OutboxStatus::Sent, Some(at)) => format!("emailed {}", at.format("%-d %B %Y %H:%M UTC")),
+        (OutboxStatus::Sent, Some(at)) => format!("emailed {} UTC", domain::dates::long_with_time(at.naive_utc())),
         (OutboxStatus::Digested, _) => "in their daily digest".to_owned(),
         (OutboxStatus::Held, _) => "waiting for their daily digest".to_owned(),
         (OutboxStatus::Failed, _) => "not sent: the email failed".to_owned(),
@@ -218,21 +218,16 @@ pub async fn show(
     let parts = read.page_parts(&state).await?;
     let (record, folded, view_of_case, lines) = (&read.record, &read.folded, &read.view, &read.lines);
     let today = read.stamp.today;
-    let directory = crate::service::agencies::names(&state).await?;
-    let agency_name = |slug: &str| crate::service::agencies::name_of(&directory, slug);
+    let settings = read.stamp.settings.clone();
+    let agency_name = |slug: &str| crate::service::agencies::name_of(&settings.agencies, slug);
     let manages = page_user.user.role.may_manage_return_links();
     let messages = &parts.messages;
     let themes = parts.themes.clone();
     let theme_choices = if page_user.user.role.may_set_case_themes() {
-        state
-            .store
-            .themes()
-            .await?
-            .into_iter()
-            .map(|t| {
-                let ticked = themes.contains(&t);
-                (t, ticked)
-            })
+        settings
+            .themes
+            .iter()
+            .map(|t| (t.clone(), themes.contains(t)))
             .collect()
     } else {
         Vec::new()
