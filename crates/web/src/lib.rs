@@ -46,7 +46,7 @@ fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::c
 /// The whole application.
 pub fn router(mut state: AppState) -> Router {
     let (api, openapi) = api::routes(state.clone()).split_for_parts();
-    state.openapi = api::openapi::finish(openapi).into();
+    state.set_openapi(api::openapi::finish(openapi));
     Router::new()
         .merge(api)
         .merge(pages::routes(state.clone()))

@@ -79,8 +79,22 @@ impl std::str::FromStr for TwoFactor {
     }
 }
 
+/// What every handler shares, behind one reference count: extractors and middleware
+/// clone it several times a request, and each clone is one atomic increment.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The shared parts themselves.
+#[derive(Debug, Clone)]
+pub struct Shared {
     pub store: Store,
     pub clock: Clock,
     /// Where people reach this service, for the links it hands out (no trailing slash).
@@ -111,7 +125,7 @@ impl AppState {
         store
             .refresh_snapshots_once(&settings.calendar, &settings.rules, clock.today(), clock.now())
             .await?;
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             store,
             clock,
             public_url: "".into(),
@@ -124,36 +138,46 @@ impl AppState {
             settings: Arc::new(RwLock::new(Arc::new(settings))),
             settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
             metrics: crate::metrics::Metrics::default(),
-        })
+        })))
+    }
+
+    /// The shared parts, to set while the state is being built (before it is shared).
+    fn shared_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
+    }
+
+    /// Sets the OpenAPI description served at `/api/v1/openapi.json`.
+    pub(crate) fn set_openapi(&mut self, text: String) {
+        self.shared_mut().openapi = text.into();
     }
 
     /// Sets the public address used in return links, e.g. `https://rapid-review.example.org`.
     pub fn with_public_url(mut self, url: &str) -> AppState {
-        self.public_url = url.trim_end_matches('/').into();
+        self.shared_mut().public_url = url.trim_end_matches('/').into();
         self
     }
 
     /// Names the partnership in its letters; `None` keeps the generic name.
     pub fn with_partnership(mut self, name: Option<&str>) -> AppState {
         if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
-            self.partnership = name.into();
+            self.shared_mut().partnership = name.into();
         }
         self
     }
 
     /// Says where email goes, for the administrators' outbox page.
     pub fn with_mail(mut self, smtp: &str) -> AppState {
-        self.mail = smtp.into();
+        self.shared_mut().mail = smtp.into();
         self
     }
 
     pub fn with_two_factor(mut self, mode: TwoFactor) -> AppState {
-        self.two_factor = mode;
+        self.shared_mut().two_factor = mode;
         self
     }
 
     pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> AppState {
-        self.trusted_proxies = Arc::from(proxies);
+        self.shared_mut().trusted_proxies = Arc::from(proxies);
         self
     }
 
