@@ -43,19 +43,11 @@ trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; [ -n "$NGINX" ] 
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do curl -sf $BASE/readyz >/dev/null && break; sleep 0.2; done
 
-# Sign in as a browser does: the form's token, then the form.
-JAR="$RUN/cookies"
-csrf=$(curl -s -c "$JAR" -b "$JAR" $BASE/sign-in | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
-curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$csrf" \
-  --data-urlencode "email=bench@example.org" --data-urlencode "password=$PASSWORD" $BASE/sign-in
-COOKIE=$(awk '$6 ~ /rr_session|session/ {print $6 "=" $7}' "$JAR" | head -1)
-
+# shellcheck source=bench/session.sh
+source bench/session.sh
+COOKIE=$(sign_in "$BASE" bench@example.org "$PASSWORD" "$RUN/cookies")
 # The case read is one that went all the way: fifteen returns and their links.
-ID=$(curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/cases?limit=100" | python3 -c '
-import json, sys
-cases = json.load(sys.stdin)["cases"]
-after = ("rapid_review_meeting", "submission", "follow_up", "lcspr")
-print(next((c["id"] for c in cases if c.get("stage") in after), cases[0]["id"]))')
+ID=$(full_case "$BASE" "$TOKEN")
 
 # The very bytes the service answers, for nginx to serve.
 ROOT="$RUN/www"

@@ -21,10 +21,9 @@ JAR=$(mktemp)
 trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -f "$JAR"' EXIT
 for _ in $(seq 1 100); do curl -sf $BASE/api/v1/health >/dev/null && break; sleep 0.2; done
 
-# Sign in as a browser does: the form's token, then the form.
-csrf=$(curl -s -c "$JAR" -b "$JAR" $BASE/sign-in | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
-curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$csrf" \
-  --data-urlencode "email=bench@example.org" --data-urlencode "password=$PASSWORD" $BASE/sign-in
+# shellcheck source=bench/session.sh
+source bench/session.sh
+sign_in "$BASE" bench@example.org "$PASSWORD" "$JAR" > /dev/null
 
 plain=$(curl -s -b "$JAR" -o /dev/null -w '%{size_download}' $BASE/)
 gzipped=$(curl -s -b "$JAR" -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' $BASE/)

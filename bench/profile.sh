@@ -22,16 +22,10 @@ SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; true' EXIT
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do curl -sf $BASE/readyz >/dev/null && break; sleep 0.2; done
-JAR="$RUN/profile-cookies"
-csrf=$(curl -s -c "$JAR" -b "$JAR" $BASE/sign-in | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
-curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$csrf" \
-  --data-urlencode "email=bench@example.org" --data-urlencode "password=$PASSWORD" $BASE/sign-in
-COOKIE=$(awk '$6 ~ /rr_session/ {print $6 "=" $7}' "$JAR" | head -1)
-ID=$(curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/cases?limit=100" | python3 -c '
-import json, sys
-cases = json.load(sys.stdin)["cases"]
-after = ("rapid_review_meeting", "submission", "follow_up", "lcspr")
-print(next((c["id"] for c in cases if c.get("stage") in after), cases[0]["id"]))')
+# shellcheck source=bench/session.sh
+source bench/session.sh
+COOKIE=$(sign_in "$BASE" bench@example.org "$PASSWORD" "$RUN/profile-cookies")
+ID=$(full_case "$BASE" "$TOKEN")
 case "$ROUTE" in
   json) path="/api/v1/cases/$ID"; header="Authorization: Bearer $TOKEN" ;;
   page) path="/cases/$ID"; header="Cookie: $COOKIE" ;;

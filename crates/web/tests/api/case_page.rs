@@ -127,20 +127,10 @@ async fn the_threshold_form_shows_what_serious_harm_means_and_the_api_serves_it(
 async fn a_kept_case_page_shows_themes_set_through_another_instance(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     let case = app.open_case("children_services", "2026-12-21").await;
-    let clock = web::Clock {
-        now: chrono::Utc::now,
-        frozen_today: Some("2026-12-31".parse().unwrap()),
-    };
-    let other = web::router(web::AppState::load(app.database.open().await, clock).await.unwrap());
+    let other = app.other_instance().await;
     let pm = app.browser("pm").await;
-    let page = || {
-        let req = axum::http::Request::get(format!("/cases/{case}"))
-            .header("cookie", &pm.cookie)
-            .body(axum::body::Body::empty())
-            .unwrap();
-        let other = other.clone();
-        async move { crate::support::call(other, req).await.body.as_str().unwrap().to_owned() }
-    };
+    let path = format!("/cases/{case}");
+    let page = || TestApp::html_on(&other, &pm, &path);
     let before = page().await;
     assert_eq!(page().await, before, "an unchanged case reads the same");
     let set = app

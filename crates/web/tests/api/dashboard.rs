@@ -216,20 +216,9 @@ async fn the_pack_link_explains_what_is_missing_until_every_return_is_in(backend
 async fn a_kept_dashboard_shows_a_step_recorded_through_another_instance(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     let case = app.open_case("children_services", "2026-12-21").await;
-    let clock = web::Clock {
-        now: chrono::Utc::now,
-        frozen_today: Some("2026-12-31".parse().unwrap()),
-    };
-    let other = web::router(web::AppState::load(app.database.open().await, clock).await.unwrap());
+    let other = app.other_instance().await;
     let pm = app.browser("pm").await;
-    let dashboard = || {
-        let req = axum::http::Request::get("/")
-            .header("cookie", &pm.cookie)
-            .body(axum::body::Body::empty())
-            .unwrap();
-        let other = other.clone();
-        async move { crate::support::call(other, req).await.body.as_str().unwrap().to_owned() }
-    };
+    let dashboard = || TestApp::html_on(&other, &pm, "/");
     let reference = reference(&app, &case).await;
     let before = dashboard().await;
     assert_eq!(dashboard().await, before, "an unchanged dashboard reads the same");

@@ -116,13 +116,7 @@ async fn a_malformed_agency_is_refused_and_one_outside_the_directory_accepted(ba
         )
         .await;
     assert_eq!(sent["agency_requests"][0]["agency"], "youth-offending-team");
-    let token = sent["agency_requests"][0]["return_link"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = crate::returns::link_token(&sent["agency_requests"][0]["return_link"]);
     let opened = app.send(None, "GET", &format!("/api/v1/returns/{token}"), None).await;
     assert_eq!(opened.body["agency_name"], "youth-offending-team");
 }

@@ -41,15 +41,14 @@ pub async fn case_with_requests(app: &TestApp) -> (String, String, String) {
             .iter()
             .find(|r| r["agency"] == agency)
             .unwrap();
-        request["return_link"]
-            .as_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_owned()
+        link_token(&request["return_link"])
     };
     (case.clone(), token("northfield-primary"), token("county-police"))
+}
+
+/// The token at the end of a return link as the API gives it.
+pub fn link_token(link: &Value) -> String {
+    link.as_str().unwrap().rsplit('/').next().unwrap().to_owned()
 }
 
 pub async fn send_raw(
@@ -300,13 +299,7 @@ async fn revoked_expired_and_reissued_links_are_refused(backend: store::Backend)
         )
         .await;
     assert_eq!(reissued.status, 200);
-    let fresh = reissued.body["return_link"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let fresh = link_token(&reissued.body["return_link"]);
     assert_ne!(fresh, police);
     assert_eq!(
         app.send(None, "GET", &format!("/api/v1/returns/{fresh}"), None)

@@ -113,6 +113,16 @@ impl TestApp {
         self
     }
 
+    /// Another instance of the service on the same database: its own store (and so its
+    /// own caches), on the same business date.
+    pub async fn other_instance(&self) -> Router {
+        let clock = Clock {
+            now: chrono::Utc::now,
+            frozen_today: Some(self.today),
+        };
+        web::router(AppState::load(self.database.open().await, clock).await.unwrap())
+    }
+
     /// The same database seen on another business date.
     pub async fn on(&mut self, today: &str) -> &mut Self {
         self.today = today.parse().unwrap();
@@ -197,6 +207,13 @@ impl TestApp {
             req = req.header("cookie", &b.cookie);
         }
         call(self.router.clone(), req.body(Body::empty()).unwrap()).await
+    }
+
+    /// A page's HTML from another instance's `router`, as `browser`.
+    pub async fn html_on(router: &Router, browser: &Browser, path: &str) -> String {
+        let req = Request::get(path).header("cookie", &browser.cookie);
+        let res = call(router.clone(), req.body(Body::empty()).unwrap()).await;
+        res.body.as_str().unwrap_or_default().to_owned()
     }
 
     /// Posts a form (`field=value&…`, already encoded) as `browser`.
