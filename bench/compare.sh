@@ -8,7 +8,7 @@
 #   GET /cases/{id}         the case page, signed in
 #   GET /                   the dashboard, signed in
 # and the same three files from nginx. It prints one markdown table: requests per
-# second, the ratio to nginx, p99 latency, the size, and the service's largest RSS.
+# second, the ratio to nginx, p99 latency, the size, and the service's peak RSS so far.
 # Usage: bench/compare.sh [CASES]   (needs wrk and nginx-light; loopback only; it stops
 # by itself).
 set -euo pipefail
@@ -30,7 +30,16 @@ if [ ! -f "$SEEDED/done" ]; then
   target/release/examples/seed "sqlite://$PWD/$SEEDED/rapid-review.db" "$CASES" "$TODAY" --full
   touch "$SEEDED/done"
 fi
+if [ ! -f "$SEEDED/reminded" ]; then
+  # The day's reminder pass, once: otherwise the service would run it over every case
+  # at start-up, writing beside the reads being measured.
+  $BIN reminders run --today "$TODAY" --database "sqlite://$PWD/$SEEDED/rapid-review.db"
+  touch "$SEEDED/reminded"
+fi
 rm -rf "$RUN" && cp -r "$SEEDED" "$RUN"
+# Written out before the loads start: 2 GB of dirty pages flushing meanwhile would slow
+# every fsync the service makes and measure the disk, not the service.
+sync "$RUN"/*
 URL="sqlite://$PWD/$RUN/rapid-review.db"
 printf '%s\n' "$PASSWORD" | $BIN users set-password --email bench@example.org --database "$URL" >/dev/null
 TOKEN=$($BIN tokens issue --email bench@example.org --database "$URL" | tail -1)
@@ -80,15 +89,9 @@ EOF
 NGINX=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$NGINX_PORT/case.json" >/dev/null && break; sleep 0.1; done
 
-# The service's largest RSS while the loads run, sampled every 100 ms.
-PEAK="$RUN/peak-rss"
-echo 0 > "$PEAK"
-( while kill -0 $SERVER 2>/dev/null; do
-    rss=$(ps -o rss= -p $SERVER 2>/dev/null || echo 0)
-    [ "${rss:-0}" -gt "$(cat "$PEAK")" ] && echo "$rss" > "$PEAK"
-    sleep 0.1
-  done ) &
-SAMPLER=$!
+# The service's largest RSS so far: the kernel's own high-water mark (VmHWM), so no
+# sampler competes with the service for the two cores.
+peak_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$SERVER/status"; }
 
 # wrk's requests per second and p99 (in ms) for one URL and optional header.
 load() {
@@ -107,7 +110,7 @@ row() {
   local label=$1 path=$2 header=$3 file=$4 ours theirs
   ours=$(load "$BASE$path" "$header")
   theirs=$(load "http://127.0.0.1:$NGINX_PORT/$file")
-  python3 - "$label" "$ours" "$theirs" "$(stat -c %s "$ROOT/$file")" "$(cat "$PEAK")" <<'PY'
+  python3 - "$label" "$ours" "$theirs" "$(stat -c %s "$ROOT/$file")" "$(peak_kib)" <<'PY'
 import sys
 label, ours, theirs, size, rss = sys.argv[1:]
 rps, p99 = map(float, ours.split())
@@ -119,6 +122,5 @@ PY
 row '`GET /api/v1/cases/{id}`' "/api/v1/cases/$ID" "Authorization: Bearer $TOKEN" case.json
 row '`GET /cases/{id}` page' "/cases/$ID" "Cookie: $COOKIE" case.html
 row '`GET /` dashboard' "/" "Cookie: $COOKIE" dashboard.html
-kill $SAMPLER 2>/dev/null || true
 echo
 echo "$CASES cases; the case read has $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["agency_requests"]))' "$ROOT/case.json") agency requests; wrk -t2 -c50 -d$DURATION; $(nproc) cores."
