@@ -100,15 +100,6 @@ impl CaseCache {
     pub fn hits_and_misses(&self) -> (u64, u64) {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
-
-    /// How many copies are kept.
-    pub fn entries(&self) -> usize {
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .map
-            .len()
-    }
 }
 
 #[cfg(test)]

@@ -64,12 +64,7 @@ pub async fn read(
     id: &str,
     prefetched: Option<&PrefetchedStamp>,
 ) -> Result<Arc<CaseRead>, Refused> {
-    if !user.role.may_see_cases() {
-        return Err(Refused::Forbidden(format!(
-            "the {} role does not give access to cases",
-            user.role.label()
-        )));
-    }
+    super::cases::may_see_cases(user)?;
     let case = match prefetched.filter(|p| p.case_id == id) {
         Some(p) => p.stamp,
         None => state.store.case_stamp(id).await?,

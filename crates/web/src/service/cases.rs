@@ -18,13 +18,19 @@ pub fn view_of(state: &AppState, record: &CaseRecord) -> CaseView {
 /// The case `id` for `user`: refused for a role that sees no cases, not found when
 /// there is none.
 pub async fn load(state: &AppState, user: &User, id: &str) -> Result<CaseRecord, Refused> {
-    if !user.role.may_see_cases() {
-        return Err(Refused::Forbidden(format!(
-            "the {} role does not give access to cases",
-            user.role.label()
-        )));
-    }
+    may_see_cases(user)?;
     state.store.case(id).await?.ok_or_else(Refused::no_such_case)
+}
+
+/// Refused for a role that sees no cases.
+pub fn may_see_cases(user: &User) -> Result<(), Refused> {
+    if user.role.may_see_cases() {
+        return Ok(());
+    }
+    Err(Refused::Forbidden(format!(
+        "the {} role does not give access to cases",
+        user.role.label()
+    )))
 }
 
 /// Opens a case with its incident report; `action` names the route for the audit.

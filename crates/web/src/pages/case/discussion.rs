@@ -14,7 +14,6 @@ use store::{Message, User};
 use super::super::signed_form::SignedForm;
 use super::super::{Nav, PageError, label_of};
 use crate::audit::AuditedInTransaction;
-use crate::service::Refused;
 use crate::state::AppState;
 
 /// A discussion on the case page.
@@ -56,26 +55,8 @@ fn line(m: &Message) -> (String, String, String, String) {
     )
 }
 
-/// The threshold thread and the ALA views, when the case has reached them.
-pub async fn threads(state: &AppState, case_id: &str, folded: &CaseState, user: &User) -> Result<Vec<Thread>, Refused> {
-    let not_met = folded
-        .threshold
-        .as_ref()
-        .is_some_and(|t| t.value == ThresholdOutcome::NotMet);
-    let challenge = if not_met {
-        state.store.messages(case_id, "challenge").await?
-    } else {
-        Vec::new()
-    };
-    let ala = if folded.ala.proposed_on.is_some() {
-        state.store.messages(case_id, "ala").await?
-    } else {
-        Vec::new()
-    };
-    Ok(threads_of(folded, user, &challenge, &ala))
-}
-
-/// The same, from the threads' messages already read.
+/// The threshold thread and the ALA views, when the case has reached them, from their
+/// messages (read with the case: `service::case_read::PageParts`).
 pub fn threads_of(folded: &CaseState, user: &User, challenge: &[Message], ala: &[Message]) -> Vec<Thread> {
     let discusses = user.role.may_discuss_decisions() && !folded.is_closed();
     let mut out = Vec::new();
@@ -140,12 +121,11 @@ pub async fn discuss(
             "Only the partner representatives and the Partnership Manager discuss here.",
         ));
     }
-    let record = crate::service::cases::load(&state, &page_user.user, &id)
+    let read = crate::service::case_read::read(&state, &page_user.user, &id, None)
         .await
         .map_err(|r| super::refused(page_user, r))?;
-    let folded = domain::process::fold(&record.events);
-    let open = threads(&state, &id, &folded, &page_user.user)
-        .await?
+    let parts = read.page_parts(&state).await?;
+    let open = threads_of(&read.folded, &page_user.user, &parts.challenge, &parts.ala)
         .into_iter()
         .find(|t| t.topic == topic)
         .filter(|t| t.can_post);
