@@ -10,6 +10,7 @@ mod case_json;
 mod error;
 mod json;
 pub mod metrics;
+mod page_cache;
 mod pages;
 mod service;
 mod state;

@@ -110,6 +110,8 @@ pub struct Shared {
     pub partnership: Arc<str>,
     /// Rendered case reads, checked against the database on every read.
     pub case_cache: Arc<crate::case_cache::CaseCache>,
+    /// Case pages kept rendered per user, with a mark where the form token goes.
+    pub page_cache: Arc<crate::page_cache::PageCache>,
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Request counts and latencies, for `/metrics` on its own address.
     pub metrics: crate::metrics::Metrics,
@@ -135,6 +137,7 @@ impl AppState {
             mail: "".into(),
             partnership: crate::service::letters::PARTNERSHIP.into(),
             case_cache: Arc::default(),
+            page_cache: Arc::default(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
             settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
             metrics: crate::metrics::Metrics::default(),

@@ -20,6 +20,11 @@ thread_local! {
 
 /// `page` as an HTML response, rendered into this thread's buffer.
 pub fn reused<T: Template>(page: &T) -> Result<Response, PageError> {
+    Ok(html(bytes(page)?))
+}
+
+/// `page` rendered into this thread's buffer, then copied out.
+pub fn bytes<T: Template>(page: &T) -> Result<Bytes, PageError> {
     let body = BUFFER.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buffer) => {
             buffer.clear();
@@ -34,15 +39,19 @@ pub fn reused<T: Template>(page: &T) -> Result<Response, PageError> {
         // Never expected (rendering does not render another page), but never fatal.
         Err(_) => page.render().map(Bytes::from),
     });
-    let body = body.map_err(|e| PageError::internal(format!("rendering a page: {e}")))?;
-    Ok((
+    body.map_err(|e| PageError::internal(format!("rendering a page: {e}")))
+}
+
+/// `body` as an HTML response.
+pub fn html(body: Bytes) -> Response {
+    (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         )],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]

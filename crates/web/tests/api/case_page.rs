@@ -148,7 +148,60 @@ async fn a_kept_case_page_shows_themes_set_through_another_instance(backend: sto
     assert!(themes.contains("Neglect"), "{}", &themes[..themes.len().min(600)]);
 }
 
+/// A plain view of the case page is kept rendered for the user, and yet each session's
+/// page carries that session's own form token, in the menu and in every form, and the
+/// form posted with it works.
+async fn a_kept_case_page_carries_each_sessions_own_form_token(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-26").await;
+    let case = case_after_the_meeting(&app).await;
+    let (instance, metrics) = app.instance_with_metrics().await;
+    let (first, second) = (app.browser("pm").await, app.browser("pm").await);
+    let path = format!("/cases/{case}");
+    let one = TestApp::html_on(&instance, &first, &path).await;
+    let two = TestApp::html_on(&instance, &second, &path).await;
+    let kept = "rapid_review_case_pages_total{served=\"copy\"}";
+    assert_eq!(
+        TestApp::metric(&metrics, kept).await,
+        1,
+        "the second view is the kept page"
+    );
+    let tokens = one.matches(&format!("value=\"{}\"", first.csrf)).count();
+    assert!(tokens >= 2, "the menu's and the themes form's token: {tokens}");
+    assert_eq!(two.matches(&format!("value=\"{}\"", second.csrf)).count(), tokens);
+    assert!(!two.contains(&first.csrf), "no other session's token");
+    assert_eq!(one.replace(&first.csrf, "T"), two.replace(&second.csrf, "T"));
+    assert_eq!(TestApp::html_on(&instance, &first, &path).await, one);
+    let themes = format!("/cases/{case}/themes");
+    let saved = app
+        .submit(Some(&second), &themes, &format!("csrf={}&themes=Neglect", second.csrf))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let after = TestApp::html_on(&instance, &second, &path).await;
+    assert!(after.contains("<li>Neglect</li>"), "the change shows at once");
+}
+
+/// A kept page is only ever the user's own: another user of the same role sees their
+/// own name, and a banner view is never kept in place of the plain one.
+async fn a_kept_case_page_is_never_served_to_another_user_or_for_a_banner(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-26").await;
+    let case = case_after_the_meeting(&app).await;
+    let (instance, _) = app.instance_with_metrics().await;
+    let path = format!("/cases/{case}");
+    let pm = app.browser("pm").await;
+    let chair = app.browser("chair").await;
+    let mine = TestApp::html_on(&instance, &pm, &path).await;
+    let theirs = TestApp::html_on(&instance, &chair, &path).await;
+    assert_ne!(mine.replace(&pm.csrf, "T"), theirs.replace(&chair.csrf, "T"));
+    let banner = TestApp::html_on(&instance, &pm, &format!("{path}?done=pack_shared")).await;
+    assert!(banner.contains("govuk-notification-banner"), "the banner view");
+    let plain = TestApp::html_on(&instance, &pm, &path).await;
+    assert!(!plain.contains("govuk-notification-banner"), "the plain view again");
+    assert_eq!(plain, mine);
+}
+
 crate::on_both_backends!(
+    a_kept_case_page_carries_each_sessions_own_form_token,
+    a_kept_case_page_is_never_served_to_another_user_or_for_a_banner,
     a_kept_case_page_shows_themes_set_through_another_instance,
     the_case_page_shows_the_incident_the_child_every_decision_and_the_actions,
     the_print_view_has_no_menu_or_forms_and_carries_the_marking,

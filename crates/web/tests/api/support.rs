@@ -123,6 +123,27 @@ impl TestApp {
         web::router(AppState::load(self.database.open().await, clock).await.unwrap())
     }
 
+    /// Another instance on the same database, with its `/metrics` router beside it.
+    pub async fn instance_with_metrics(&self) -> (Router, Router) {
+        let clock = Clock {
+            now: chrono::Utc::now,
+            frozen_today: Some(self.today),
+        };
+        let state = AppState::load(self.database.open().await, clock).await.unwrap();
+        (web::router(state.clone()), web::metrics::router(state))
+    }
+
+    /// A counter's value from `/metrics` on `metrics`: the line starting `name` (with its
+    /// labels) and a space.
+    pub async fn metric(metrics: &Router, name: &str) -> u64 {
+        let res = call(metrics.clone(), Request::get("/metrics").body(Body::empty()).unwrap()).await;
+        let text = res.body.as_str().unwrap_or_default().to_owned();
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    }
+
     /// The same database seen on another business date.
     pub async fn on(&mut self, today: &str) -> &mut Self {
         self.today = today.parse().unwrap();

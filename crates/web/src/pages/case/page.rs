@@ -215,6 +215,14 @@ pub async fn show(
     let read = crate::service::case_read::read(&state, &page_user.user, &id, prefetched)
         .await
         .map_err(|r| super::refused(&page_user, r))?;
+    // A plain view (no banner, not the print view) is kept rendered for this user.
+    let kept = q.is_empty().then(|| state.page_cache.mark()).flatten();
+    if kept.is_some()
+        && let Some(page) = state.page_cache.get(&id, &page_user.user, &read.stamp)
+    {
+        return Ok(super::super::render::html(page.with_token(&page_user.csrf)));
+    }
+    let token = kept.unwrap_or(&page_user.csrf);
     let parts = read.page_parts(&state).await?;
     let (record, folded, view_of_case, lines) = (&read.record, &read.folded, &read.view, &read.lines);
     let today = read.stamp.today;
@@ -233,8 +241,11 @@ pub async fn show(
         Vec::new()
     };
     let print = q.contains_key("print");
-    super::super::render::reused(&CasePage {
-        nav: (!print).then(|| Nav::from(&page_user)),
+    let page = super::super::render::bytes(&CasePage {
+        nav: (!print).then(|| Nav {
+            csrf: token.to_owned(),
+            ..Nav::from(&page_user)
+        }),
         substance: super::substance::substance(&record.events, today, &agency_name),
         print,
         reference: record.reference.clone(),
@@ -255,7 +266,7 @@ pub async fn show(
         themes_saved: q.contains_key("themes"),
         notice: q.get("done").and_then(|d| done_notice(d)),
         case_id: record.id.clone(),
-        csrf: page_user.csrf.clone(),
+        csrf: token.to_owned(),
         requests: lines.iter().map(|l| view(l, today, manages)).collect(),
         has_meeting: folded.meeting.is_some(),
         serious_harm: folded.path() == domain::process::Path::SeriousHarm,
@@ -273,5 +284,10 @@ pub async fn show(
         threads: threads_of(folded, &page_user.user, &parts.challenge, &parts.ala),
         actions: actions(record, folded, &page_user),
         waiting: waiting(folded),
-    })
+    })?;
+    let page = match kept.and_then(|_| state.page_cache.put(&id, &page_user.user, &read.stamp, &page)) {
+        Some(rendered) => rendered.with_token(&page_user.csrf),
+        None => page,
+    };
+    Ok(super::super::render::html(page))
 }

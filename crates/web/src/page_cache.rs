@@ -1,0 +1,259 @@
+//! Case pages kept rendered per instance, so that a second view of an unchanged case by
+//! the same user copies bytes instead of rendering 50 KB of HTML again.
+//!
+//! A page differs between users (their name in the menu, the forms their role may fill
+//! in, the discussions they take part in) and between sessions (the form token). So a
+//! kept page is keyed by case and user, is used only while the user is exactly as it
+//! was rendered for and the case's read is current (the same [`Stamp`]: the case's
+//! version and revision, the date, the calendar and rules), and is rendered with a
+//! random mark where the form token goes: each view puts its own session's token there.
+//! The mark is 128 random bits chosen at start-up, so no case text can contain it.
+//!
+//! At most [`BUDGET`] bytes of pages are kept; past it, the older half goes. The view
+//! is audited as before: the copy saves rendering, not the audit row.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::body::Bytes;
+use store::User;
+
+use crate::case_cache::Stamp;
+
+/// The most page bytes one instance keeps (some 80 large case pages).
+pub const BUDGET: usize = 4 * 1024 * 1024;
+
+/// A rendered page cut where the form token goes.
+#[derive(Debug)]
+pub struct Rendered {
+    parts: Vec<Bytes>,
+    len: usize,
+}
+
+impl Rendered {
+    /// The page with `token` wherever the form token goes.
+    pub fn with_token(&self, token: &str) -> Bytes {
+        let gaps = self.parts.len().saturating_sub(1);
+        let mut out = Vec::with_capacity(self.len + gaps * token.len());
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(token.as_bytes());
+            }
+            out.extend_from_slice(part);
+        }
+        out.into()
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    tick: u64,
+    stamp: Stamp,
+    user: User,
+    page: Arc<Rendered>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    map: HashMap<(String, i64), Entry>,
+    bytes: usize,
+    clock: u64,
+}
+
+/// The kept pages, shared by every request of the instance.
+#[derive(Debug)]
+pub struct PageCache {
+    /// What a page is rendered with in place of the form token; none if the system
+    /// gave no randomness, and then no page is kept.
+    mark: Option<String>,
+    entries: Mutex<Entries>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        let mut bytes = [0u8; 16];
+        let mark = getrandom::fill(&mut bytes)
+            .ok()
+            .map(|()| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        PageCache::with_mark(mark)
+    }
+}
+
+impl PageCache {
+    fn with_mark(mark: Option<String>) -> Self {
+        PageCache {
+            mark,
+            entries: Mutex::default(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// What to render in place of the form token, for a page that is to be kept.
+    pub fn mark(&self) -> Option<&str> {
+        self.mark.as_deref()
+    }
+
+    /// The kept page of case `case_id` for `user`, if it is current at `stamp`.
+    pub fn get(&self, case_id: &str, user: &User, stamp: &Stamp) -> Option<Arc<Rendered>> {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.clock += 1;
+        let tick = entries.clock;
+        let found = entries
+            .map
+            .get_mut(&(case_id.to_owned(), user.id))
+            .filter(|e| e.stamp == *stamp && e.user == *user)
+            .map(|e| {
+                e.tick = tick;
+                e.page.clone()
+            });
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Keeps `html`, rendered with [`PageCache::mark`] for the form token, as the page of
+    /// case `case_id` for `user` at `stamp`; returns it ready to have a token put in.
+    pub fn put(&self, case_id: &str, user: &User, stamp: &Stamp, html: &[u8]) -> Option<Arc<Rendered>> {
+        let mark = self.mark.as_deref()?;
+        let page = Arc::new(cut(html, mark.as_bytes()));
+        let size = page.len;
+        if size > BUDGET / 8 {
+            return Some(page);
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.clock += 1;
+        let entry = Entry {
+            tick: entries.clock,
+            stamp: stamp.clone(),
+            user: user.clone(),
+            page: page.clone(),
+        };
+        if let Some(old) = entries.map.insert((case_id.to_owned(), user.id), entry) {
+            entries.bytes -= old.page.len;
+        }
+        entries.bytes += size;
+        if entries.bytes > BUDGET {
+            let mut ticks: Vec<u64> = entries.map.values().map(|e| e.tick).collect();
+            ticks.sort_unstable();
+            let oldest_kept = ticks.get(ticks.len() / 2).copied().unwrap_or(0);
+            entries.map.retain(|_, e| e.tick >= oldest_kept);
+            entries.bytes = entries.map.values().map(|e| e.page.len).sum();
+        }
+        Some(page)
+    }
+
+    /// Views served from a kept page, and views that were rendered.
+    pub fn hits_and_misses(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
+
+    /// The bytes of pages kept now.
+    pub fn kept_bytes(&self) -> usize {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).bytes
+    }
+}
+
+/// `html` cut at every `mark`.
+fn cut(html: &[u8], mark: &[u8]) -> Rendered {
+    let mut parts = Vec::new();
+    let mut rest = html;
+    let mut len = 0;
+    while let Some(at) = (!mark.is_empty())
+        .then(|| rest.windows(mark.len()).position(|w| w == mark))
+        .flatten()
+    {
+        parts.push(Bytes::copy_from_slice(&rest[..at]));
+        len += at;
+        rest = &rest[at + mark.len()..];
+    }
+    parts.push(Bytes::copy_from_slice(rest));
+    len += rest.len();
+    Rendered { parts, len }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::state::Settings;
+
+    fn stamp(version: i64) -> Stamp {
+        Stamp {
+            case: store::CaseStamp { version, revision: 1 },
+            today: "2026-11-27".parse().unwrap(),
+            settings: Arc::new(Settings {
+                calendar: domain::calendar::Calendar::england_and_wales(),
+                rules: domain::deadlines::RuleSet::default(),
+                agencies: Vec::new(),
+                themes: Vec::new(),
+            }),
+        }
+    }
+
+    fn user(id: i64, name: &str) -> User {
+        User {
+            id,
+            email: format!("{id}@example.org"),
+            name: name.to_owned(),
+            role: domain::roles::Role::PartnershipManager,
+            partner: None,
+            agency: None,
+            disabled: false,
+            two_factor: false,
+        }
+    }
+
+    #[test]
+    fn each_view_of_a_kept_page_carries_its_own_token_in_every_place_the_token_goes() {
+        let cache = PageCache::with_mark(Some("MARK".to_owned()));
+        let at = stamp(3);
+        let ann = user(1, "Ann");
+        let kept = cache.put("c1", &ann, &at, b"<a>MARK</a><b>MARK</b>end").unwrap();
+        assert_eq!(kept.with_token("t1"), "<a>t1</a><b>t1</b>end");
+        let again = cache.get("c1", &ann, &at).unwrap();
+        assert_eq!(again.with_token("second"), "<a>second</a><b>second</b>end");
+        assert_eq!(cache.hits_and_misses(), (1, 0));
+    }
+
+    #[test]
+    fn a_kept_page_is_used_only_for_the_same_user_as_they_are_and_the_same_stamp() {
+        let cache = PageCache::with_mark(Some("MARK".to_owned()));
+        let at = stamp(3);
+        let ann = user(1, "Ann");
+        cache.put("c1", &ann, &at, b"page").unwrap();
+        assert!(cache.get("c1", &user(2, "Bob"), &at).is_none(), "another user");
+        assert!(cache.get("c1", &user(1, "Ann Smith"), &at).is_none(), "renamed");
+        let mut administrator = ann.clone();
+        administrator.role = domain::roles::Role::Admin;
+        assert!(cache.get("c1", &administrator, &at).is_none(), "another role");
+        assert!(cache.get("c1", &ann, &stamp(4)).is_none(), "the case changed");
+        assert!(cache.get("c2", &ann, &at).is_none(), "another case");
+        assert!(cache.get("c1", &ann, &at).is_some());
+    }
+
+    #[test]
+    fn no_more_than_the_budget_is_kept_and_the_pages_seen_last_stay() {
+        let cache = PageCache::with_mark(Some("MARK".to_owned()));
+        let at = stamp(3);
+        let ann = user(1, "Ann");
+        let page = vec![b'x'; BUDGET / 10];
+        for case in 0..30 {
+            cache.put(&format!("c{case}"), &ann, &at, &page).unwrap();
+            assert!(cache.kept_bytes() <= BUDGET);
+        }
+        assert!(cache.get("c29", &ann, &at).is_some());
+        assert!(cache.get("c0", &ann, &at).is_none());
+    }
+
+    #[test]
+    fn without_randomness_nothing_is_kept() {
+        let cache = PageCache::with_mark(None);
+        assert!(cache.mark().is_none());
+        assert!(cache.put("c1", &user(1, "Ann"), &stamp(3), b"page").is_none());
+    }
+}
