@@ -13,6 +13,7 @@
 //! from. The settings that have flags reach clap as its defaults, so `--help` and the
 //! commands see one value.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
@@ -31,12 +32,14 @@ pub struct Config {
     pub database_url: Option<String>,
     /// The key file (flag `--key-file`).
     pub key_file: Option<PathBuf>,
-    /// Where `serve` listens (flag `--listen`).
-    pub listen: Option<String>,
+    /// Where `serve` listens (flag `--listen`): an address and port.
+    #[serde(default, deserialize_with = "address")]
+    pub listen: Option<SocketAddr>,
     /// Where `serve` answers `/metrics` (flag `--metrics-listen`).
-    pub metrics_listen: Option<String>,
+    #[serde(default, deserialize_with = "address")]
+    pub metrics_listen: Option<SocketAddr>,
     /// `text` or `json` (flag `--log-format`).
-    pub log_format: Option<String>,
+    pub log_format: Option<LogFormat>,
     /// Years a closed case is kept (flag `retention run --years`).
     pub retention_years: Option<u32>,
     /// Where people reach the service, for links in emails and on the command line.
@@ -55,6 +58,15 @@ pub struct Config {
     pub outbox_retry_seconds: Option<u64>,
     /// The partnership's name, as its letters and documents give it.
     pub partnership_name: Option<String>,
+}
+
+/// How log lines are written (the flag's values, checked here so that a bad value is
+/// named with the file or variable it came from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// The settings' names, which are also their variables after the prefix.
@@ -101,9 +113,6 @@ impl Config {
     fn without_blanks(mut self) -> Config {
         for value in [
             &mut self.database_url,
-            &mut self.listen,
-            &mut self.metrics_listen,
-            &mut self.log_format,
             &mut self.public_url,
             &mut self.two_factor,
             &mut self.smtp_url,
@@ -127,9 +136,15 @@ impl Config {
         };
         put("url", self.database_url.clone());
         put("key_file", self.key_file.as_ref().map(|p| p.display().to_string()));
-        put("listen", self.listen.clone());
-        put("metrics_listen", self.metrics_listen.clone());
-        put("log_format", self.log_format.clone());
+        put("listen", self.listen.map(|a| a.to_string()));
+        put("metrics_listen", self.metrics_listen.map(|a| a.to_string()));
+        put(
+            "log_format",
+            self.log_format.map(|f| match f {
+                LogFormat::Text => "text".to_owned(),
+                LogFormat::Json => "json".to_owned(),
+            }),
+        );
         put("years", self.retention_years.map(|y| y.to_string()));
         defaults
     }
@@ -166,6 +181,17 @@ fn explain(error: figment::Error) -> String {
 /// An environment variable's value, unless it is unset or blank.
 fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// An address and port (`127.0.0.1:8080`); blank counts as unset.
+fn address<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<SocketAddr>, D::Error> {
+    let text = Option::<String>::deserialize(deserializer)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!("{text:?} is not an address and port, such as 127.0.0.1:8080"))
+        }),
+    }
 }
 
 fn list_or_commas<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {

@@ -124,6 +124,23 @@ fn an_unknown_setting_or_a_value_of_the_wrong_kind_is_refused_naming_it_and_wher
     let said = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(said.contains("RAPID_REVIEW_OUTBOX_RETRY_SECONDS"), "{said}");
+
+    let out = dir.run(&["serve"], &[("RAPID_REVIEW_LISTEN", "port 80")]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        said.contains("RAPID_REVIEW_LISTEN") && said.contains("port 80"),
+        "{said}"
+    );
+
+    dir.write("rapid-review.toml", "log_format = \"xml\"\n");
+    let out = dir.run(&["serve"], &[]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        said.contains("log_format") && said.contains("rapid-review.toml"),
+        "{said}"
+    );
 }
 
 #[test]
