@@ -15,6 +15,7 @@ mod audit_batch;
 mod backup;
 mod calendar;
 mod cases;
+pub mod checkpoint;
 mod dashboard;
 mod database_url;
 mod discussions;
@@ -145,6 +146,9 @@ impl Store {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    // Checkpoints are the background task's (`checkpoint.rs`); this one
+                    // only catches a log that nothing else copies.
+                    conn.execute("PRAGMA wal_autocheckpoint = 4000").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
                     Ok(())

@@ -73,6 +73,8 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
     let background = start_notifications(&store, mail, today)?;
     // Another instance's calendar or rules change shows here within a second.
     let watcher = state.watch_settings(std::time::Duration::from_millis(500));
+    // SQLite's log is copied into the database beside the reads, not inside a commit.
+    let checkpointer = store.checkpoint_in_background();
     let metrics = match metrics_listen {
         Some(addr) => {
             let listener = tokio::net::TcpListener::bind(addr)
@@ -95,6 +97,9 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
     })
     .await?;
     watcher.abort();
+    if let Some(task) = checkpointer {
+        task.abort();
+    }
     if let Some(task) = metrics {
         task.abort();
     }

@@ -33,6 +33,7 @@ mod return_journey;
 mod returns;
 mod review_papers;
 mod template;
+mod write_ahead_log;
 
 /// Runs each named scenario `async fn name(backend: Backend)` on both backends.
 #[macro_export]
