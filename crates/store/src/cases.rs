@@ -130,9 +130,9 @@ macro_rules! stamp_columns {
 pub(crate) use stamp_columns;
 
 /// The stamp those columns read, if the case exists.
-pub(crate) fn stamp_from_row(row: &AnyRow) -> Result<Option<CaseStamp>, StoreError> {
-    let version: Option<i64> = row.try_get("case_version")?;
-    let revision: Option<i64> = row.try_get("case_revision")?;
+pub(crate) fn stamp_from_row(row: &impl crate::columns::Columns) -> Result<Option<CaseStamp>, StoreError> {
+    let version = row.maybe_int("case_version")?;
+    let revision = row.maybe_int("case_revision")?;
     Ok(version
         .zip(revision)
         .map(|(version, revision)| CaseStamp { version, revision }))

@@ -16,11 +16,13 @@ mod backup;
 mod calendar;
 mod cases;
 pub mod checkpoint;
+mod columns;
 mod dashboard;
 mod database_url;
 mod discussions;
 mod error;
 mod ethnicity_codes;
+mod inline_read;
 mod keys;
 mod links;
 mod outbox;
@@ -87,6 +89,8 @@ pub struct Store {
     anchor: Option<Arc<anchor::Anchor>>,
     /// The group-commit writer of read audit rows (see [`audit_batch`]).
     batcher: Arc<audit_batch::AuditBatcher>,
+    /// On a SQLite file: the hottest point reads, answered on the calling thread.
+    inline: Option<Arc<inline_read::InlineReader>>,
 }
 
 /// The keys derived from the key file, one per purpose.
@@ -171,6 +175,9 @@ impl Store {
                 .default_anchor_path()
                 .map(|path| Arc::new(anchor::Anchor::new(path))),
             batcher: audit_batch::new(),
+            inline: url
+                .sqlite_file()
+                .map(|path| Arc::new(inline_read::InlineReader::new(path))),
         })
     }
 

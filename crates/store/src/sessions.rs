@@ -9,6 +9,7 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
 use crate::cases::{CaseStamp, stamp_columns, stamp_from_row};
+use crate::columns::Columns;
 use crate::rows::is_case_id;
 use crate::rows::{parse_timestamp, random_hex, sha256_hex, timestamp};
 use crate::users::{User, user_from_row};
@@ -119,6 +120,29 @@ pub fn browser_name(user_agent: Option<&str>) -> Option<String> {
     Some(format!("{browser} on {system}"))
 }
 
+/// A session's row, with its user and the stamp of the case the request reads.
+struct SessionRow {
+    csrf: String,
+    created: DateTime<Utc>,
+    last_seen: DateTime<Utc>,
+    stage: Stage,
+    user: User,
+    case_stamp: Option<CaseStamp>,
+}
+
+impl SessionRow {
+    fn of(row: &impl Columns) -> Result<SessionRow, StoreError> {
+        Ok(SessionRow {
+            csrf: row.text("csrf")?,
+            created: parse_timestamp(&row.text("created_at")?)?,
+            last_seen: parse_timestamp(&row.text("last_seen_at")?)?,
+            stage: Stage::parse(&row.text("stage")?),
+            user: user_from_row(row)?,
+            case_stamp: stamp_from_row(row)?,
+        })
+    }
+}
+
 impl Store {
     /// Starts a session at `stage`; `replacing` (the cookie the browser already had, if
     /// any) ends, so that signing in again never leaves the old session alive.
@@ -182,20 +206,40 @@ impl Store {
             return Ok(None);
         }
         let hash = sha256_hex(cookie.as_bytes());
-        let row = sqlx::query(concat!(
+        let case = case_id.filter(|id| is_case_id(id)).unwrap_or_default();
+        const SQL: &str = concat!(
             "SELECT s.csrf, s.created_at, s.last_seen_at, s.stage, u.id, u.email, u.name, u.role, u.partner, u.agency,
                     u.disabled, CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, ",
             stamp_columns!("$2"),
             " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
-        ))
-        .bind(&hash)
-        .bind(case_id.filter(|id| is_case_id(id)).unwrap_or_default())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let created = parse_timestamp(&row.try_get::<String, _>("created_at")?)?;
-        let last_seen = parse_timestamp(&row.try_get::<String, _>("last_seen_at")?)?;
-        let user = user_from_row(&row)?;
+        );
+        let inline = self.inline.as_ref().and_then(|reader| {
+            reader.first_row(SQL, &[("$1", &hash as &dyn rusqlite::ToSql), ("$2", &case)], |row| {
+                SessionRow::of(row)
+            })
+        });
+        let found = match inline {
+            Some(found) => found,
+            None => {
+                let row = sqlx::query(SQL)
+                    .bind(&hash)
+                    .bind(case)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(SessionRow::of).transpose()?
+            }
+        };
+        let Some(SessionRow {
+            csrf,
+            created,
+            last_seen,
+            stage,
+            user,
+            case_stamp,
+        }) = found
+        else {
+            return Ok(None);
+        };
         if now - last_seen > idle || now - created > Duration::hours(SESSION_HOURS) || user.disabled {
             self.end_session(cookie).await?;
             return Ok(None);
@@ -212,9 +256,9 @@ impl Store {
         }
         Ok(Some(Session {
             user,
-            csrf: row.try_get("csrf")?,
-            stage: Stage::parse(&row.try_get::<String, _>("stage")?),
-            case_stamp: stamp_from_row(&row)?,
+            csrf,
+            stage,
+            case_stamp,
         }))
     }
 

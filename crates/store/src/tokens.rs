@@ -2,6 +2,7 @@
 //! days by default) and can be revoked; a disabled user's tokens stop working at once.
 
 use chrono::{DateTime, Duration, Utc};
+use rusqlite::ToSql;
 use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
@@ -139,19 +140,29 @@ impl Store {
         if !is_lookup_text(token) {
             return Ok(None);
         }
-        let row = sqlx::query(concat!(
+        const SQL: &str = concat!(
             "SELECT ",
             user_columns!(),
             ", ",
             stamp_columns!("$3"),
             " FROM users WHERE id = (SELECT t.user_id FROM api_tokens t WHERE t.token_hash = $1
                AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)) AND disabled = 0"
-        ))
-        .bind(token_hash(token))
-        .bind(timestamp(now))
-        .bind(case_id.filter(|id| is_case_id(id)).unwrap_or_default())
-        .fetch_optional(&self.pool)
-        .await?;
+        );
+        let (hash, at) = (token_hash(token), timestamp(now));
+        let case = case_id.filter(|id| is_case_id(id)).unwrap_or_default();
+        if let Some(found) = self.inline.as_ref().and_then(|reader| {
+            reader.first_row(SQL, &[("$1", &hash as &dyn ToSql), ("$2", &at), ("$3", &case)], |row| {
+                Ok((user_from_row(row)?, stamp_from_row(row)?))
+            })
+        }) {
+            return Ok(found);
+        }
+        let row = sqlx::query(SQL)
+            .bind(&hash)
+            .bind(&at)
+            .bind(case)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref()
             .map(|row| Ok((user_from_row(row)?, stamp_from_row(row)?)))
             .transpose()

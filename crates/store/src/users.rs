@@ -7,9 +7,9 @@ use domain::events::fields::no_control_characters;
 use domain::events::{AgencySlug, FieldError};
 use domain::roles::{Partner, Role};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::audit::{self, AuditEntry};
+use crate::columns::Columns;
 use crate::passwords::NewPassword;
 use crate::rows::{is_lookup_text, timestamp};
 use crate::{Store, StoreError};
@@ -135,22 +135,21 @@ macro_rules! user_columns {
 }
 pub(crate) use user_columns;
 
-pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
-    let role: String = row.try_get("role")?;
-    let partner: Option<String> = row.try_get("partner")?;
-    let agency: Option<String> = row.try_get("agency")?;
+pub(crate) fn user_from_row(row: &impl Columns) -> Result<User, StoreError> {
+    let role = row.text("role")?;
     Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
+        id: row.int("id")?,
+        email: row.text("email")?,
+        name: row.text("name")?,
         role: Role::parse(&role).ok_or_else(|| StoreError::corrupt(format!("unknown role {role}")))?,
-        partner: partner.as_deref().and_then(Partner::parse),
-        agency: agency
+        partner: row.maybe_text("partner")?.as_deref().and_then(Partner::parse),
+        agency: row
+            .maybe_text("agency")?
             .map(AgencySlug::try_from)
             .transpose()
             .map_err(StoreError::corrupt)?,
-        disabled: row.try_get::<i64, _>("disabled")? != 0,
-        two_factor: row.try_get::<i64, _>("two_factor")? != 0,
+        disabled: row.int("disabled")? != 0,
+        two_factor: row.int("two_factor")? != 0,
     })
 }
 
