@@ -189,9 +189,15 @@ impl Store {
     /// The counter every case write bumps, on any instance: answers read from the
     /// snapshots at one value of it are current while it stays.
     pub(crate) async fn data_version(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT version FROM data_version WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
+        const SQL: &str = "SELECT version FROM data_version WHERE id = 1";
+        let inline = self
+            .inline
+            .as_ref()
+            .and_then(|reader| reader.first_row(SQL, [], |row| crate::columns::Columns::int(row, "version")));
+        if let Some(Some(version)) = inline {
+            return Ok(version);
+        }
+        let row = sqlx::query(SQL).fetch_one(&self.pool).await?;
         Ok(row.try_get("version")?)
     }
 

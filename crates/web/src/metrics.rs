@@ -147,6 +147,14 @@ pub async fn render(State(state): State<AppState>) -> Response {
     out.push_str("# TYPE rapid_review_case_pages_total counter\n");
     let _ = writeln!(out, "rapid_review_case_pages_total{{served=\"copy\"}} {hits}");
     let _ = writeln!(out, "rapid_review_case_pages_total{{served=\"rendered\"}} {misses}");
+    let (hits, misses) = state.dashboard_pages.hits_and_misses();
+    out.push_str("# HELP rapid_review_dashboard_pages_total Dashboard views, served from a page kept for the user or rendered.\n");
+    out.push_str("# TYPE rapid_review_dashboard_pages_total counter\n");
+    let _ = writeln!(out, "rapid_review_dashboard_pages_total{{served=\"copy\"}} {hits}");
+    let _ = writeln!(
+        out,
+        "rapid_review_dashboard_pages_total{{served=\"rendered\"}} {misses}"
+    );
     let now = state.clock.now();
     if let Ok(depth) = state.store.outbox_depth(now).await {
         out.push_str("# HELP rapid_review_outbox_depth Messages waiting to be sent.\n");

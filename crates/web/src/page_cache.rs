@@ -1,13 +1,16 @@
-//! Case pages kept rendered per instance, so that a second view of an unchanged case by
-//! the same user copies bytes instead of rendering 50 KB of HTML again.
+//! Pages kept rendered per instance (the case page, the dashboard), so that a second
+//! view of unchanged data by the same user copies bytes instead of rendering 50 KB of
+//! HTML again.
 //!
 //! A page differs between users (their name in the menu, the forms their role may fill
 //! in, the discussions they take part in) and between sessions (the form token). So a
-//! kept page is keyed by case and user, is used only while the user is exactly as it
-//! was rendered for and the case's read is current (the same [`Stamp`]: the case's
-//! version and revision, the date, the calendar and rules), and is rendered with a
-//! random mark where the form token goes: each view puts its own session's token there.
-//! The mark is 128 random bits chosen at start-up, so no case text can contain it.
+//! kept page is keyed by what it shows (a case, a dashboard page) and user, is used only
+//! while the user is exactly as it was rendered for and the data is current (the same
+//! stamp: for a case page the case read's [`Stamp`], the case's version and revision,
+//! the date, the calendar and rules; for the dashboard, the answers and the date), and
+//! is rendered with a random mark where the form token goes: each view puts its own
+//! session's token there. The mark is 128 random bits chosen at start-up, so no case
+//! text can contain it.
 //!
 //! At most [`BUDGET`] bytes of pages are kept; past it, the older half goes. The view
 //! is audited as before: the copy saves rendering, not the audit row.
@@ -23,6 +26,23 @@ use crate::case_cache::Stamp;
 
 /// The most page bytes one instance keeps (some 80 large case pages).
 pub const BUDGET: usize = 4 * 1024 * 1024;
+
+/// What a dashboard page is rendered from: the store's answers (the same answers while
+/// no case changes anywhere: `data_version`), the date, and the calendar and rules.
+#[derive(Debug, Clone)]
+pub struct DashboardStamp {
+    pub answers: Arc<store::Dashboard>,
+    pub today: chrono::NaiveDate,
+    pub settings: Arc<crate::state::Settings>,
+}
+
+impl PartialEq for DashboardStamp {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.answers, &other.answers)
+            && self.today == other.today
+            && Arc::ptr_eq(&self.settings, &other.settings)
+    }
+}
 
 /// A rendered page cut where the form token goes.
 #[derive(Debug)]
@@ -47,32 +67,43 @@ impl Rendered {
 }
 
 #[derive(Debug)]
-struct Entry {
+struct Entry<S> {
     tick: u64,
-    stamp: Stamp,
+    stamp: S,
     user: User,
     page: Arc<Rendered>,
 }
 
-#[derive(Debug, Default)]
-struct Entries {
-    map: HashMap<(String, i64), Entry>,
+#[derive(Debug)]
+struct Entries<S> {
+    map: HashMap<(String, i64), Entry<S>>,
     bytes: usize,
     clock: u64,
 }
 
-/// The kept pages, shared by every request of the instance.
+impl<S> Default for Entries<S> {
+    fn default() -> Self {
+        Entries {
+            map: HashMap::new(),
+            bytes: 0,
+            clock: 0,
+        }
+    }
+}
+
+/// The kept pages, shared by every request of the instance; `S` is what a page was
+/// rendered at (equal to the current one, the page is current).
 #[derive(Debug)]
-pub struct PageCache {
+pub struct PageCache<S = Stamp> {
     /// What a page is rendered with in place of the form token; none if the system
     /// gave no randomness, and then no page is kept.
     mark: Option<String>,
-    entries: Mutex<Entries>,
+    entries: Mutex<Entries<S>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
 
-impl Default for PageCache {
+impl<S> Default for PageCache<S> {
     fn default() -> Self {
         let mut bytes = [0u8; 16];
         let mark = getrandom::fill(&mut bytes)
@@ -82,11 +113,11 @@ impl Default for PageCache {
     }
 }
 
-impl PageCache {
+impl<S> PageCache<S> {
     fn with_mark(mark: Option<String>) -> Self {
         PageCache {
             mark,
-            entries: Mutex::default(),
+            entries: Mutex::new(Entries::default()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -97,14 +128,27 @@ impl PageCache {
         self.mark.as_deref()
     }
 
-    /// The kept page of case `case_id` for `user`, if it is current at `stamp`.
-    pub fn get(&self, case_id: &str, user: &User, stamp: &Stamp) -> Option<Arc<Rendered>> {
+    /// Views served from a kept page, and views that were rendered.
+    pub fn hits_and_misses(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
+
+    /// The bytes of pages kept now.
+    pub fn kept_bytes(&self) -> usize {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).bytes
+    }
+}
+
+impl<S: PartialEq + Clone> PageCache<S> {
+    /// The kept page of `what` (a case id, a dashboard page) for `user`, if it is
+    /// current at `stamp`.
+    pub fn get(&self, what: &str, user: &User, stamp: &S) -> Option<Arc<Rendered>> {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries.clock += 1;
         let tick = entries.clock;
         let found = entries
             .map
-            .get_mut(&(case_id.to_owned(), user.id))
+            .get_mut(&(what.to_owned(), user.id))
             .filter(|e| e.stamp == *stamp && e.user == *user)
             .map(|e| {
                 e.tick = tick;
@@ -116,8 +160,8 @@ impl PageCache {
     }
 
     /// Keeps `html`, rendered with [`PageCache::mark`] for the form token, as the page of
-    /// case `case_id` for `user` at `stamp`; returns it ready to have a token put in.
-    pub fn put(&self, case_id: &str, user: &User, stamp: &Stamp, html: &[u8]) -> Option<Arc<Rendered>> {
+    /// `what` for `user` at `stamp`; returns it ready to have a token put in.
+    pub fn put(&self, what: &str, user: &User, stamp: &S, html: &[u8]) -> Option<Arc<Rendered>> {
         let mark = self.mark.as_deref()?;
         let page = Arc::new(cut(html, mark.as_bytes()));
         let size = page.len;
@@ -132,7 +176,7 @@ impl PageCache {
             user: user.clone(),
             page: page.clone(),
         };
-        if let Some(old) = entries.map.insert((case_id.to_owned(), user.id), entry) {
+        if let Some(old) = entries.map.insert((what.to_owned(), user.id), entry) {
             entries.bytes -= old.page.len;
         }
         entries.bytes += size;
@@ -144,16 +188,6 @@ impl PageCache {
             entries.bytes = entries.map.values().map(|e| e.page.len).sum();
         }
         Some(page)
-    }
-
-    /// Views served from a kept page, and views that were rendered.
-    pub fn hits_and_misses(&self) -> (u64, u64) {
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
-    }
-
-    /// The bytes of pages kept now.
-    pub fn kept_bytes(&self) -> usize {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).bytes
     }
 }
 
@@ -210,7 +244,7 @@ mod tests {
 
     #[test]
     fn each_view_of_a_kept_page_carries_its_own_token_in_every_place_the_token_goes() {
-        let cache = PageCache::with_mark(Some("MARK".to_owned()));
+        let cache = PageCache::<Stamp>::with_mark(Some("MARK".to_owned()));
         let at = stamp(3);
         let ann = user(1, "Ann");
         let kept = cache.put("c1", &ann, &at, b"<a>MARK</a><b>MARK</b>end").unwrap();
@@ -222,7 +256,7 @@ mod tests {
 
     #[test]
     fn a_kept_page_is_used_only_for_the_same_user_as_they_are_and_the_same_stamp() {
-        let cache = PageCache::with_mark(Some("MARK".to_owned()));
+        let cache = PageCache::<Stamp>::with_mark(Some("MARK".to_owned()));
         let at = stamp(3);
         let ann = user(1, "Ann");
         cache.put("c1", &ann, &at, b"page").unwrap();
@@ -238,7 +272,7 @@ mod tests {
 
     #[test]
     fn no_more_than_the_budget_is_kept_and_the_pages_seen_last_stay() {
-        let cache = PageCache::with_mark(Some("MARK".to_owned()));
+        let cache = PageCache::<Stamp>::with_mark(Some("MARK".to_owned()));
         let at = stamp(3);
         let ann = user(1, "Ann");
         let page = vec![b'x'; BUDGET / 10];
@@ -252,7 +286,7 @@ mod tests {
 
     #[test]
     fn without_randomness_nothing_is_kept() {
-        let cache = PageCache::with_mark(None);
+        let cache = PageCache::<Stamp>::with_mark(None);
         assert!(cache.mark().is_none());
         assert!(cache.put("c1", &user(1, "Ann"), &stamp(3), b"page").is_none());
     }

@@ -112,6 +112,8 @@ pub struct Shared {
     pub case_cache: Arc<crate::case_cache::CaseCache>,
     /// Case pages kept rendered per user, with a mark where the form token goes.
     pub page_cache: Arc<crate::page_cache::PageCache>,
+    /// Dashboard pages kept rendered per user, the same way.
+    pub dashboard_pages: Arc<crate::page_cache::PageCache<crate::page_cache::DashboardStamp>>,
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Request counts and latencies, for `/metrics` on its own address.
     pub metrics: crate::metrics::Metrics,
@@ -138,6 +140,7 @@ impl AppState {
             partnership: crate::service::letters::PARTNERSHIP.into(),
             case_cache: Arc::default(),
             page_cache: Arc::default(),
+            dashboard_pages: Arc::default(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
             settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
             metrics: crate::metrics::Metrics::default(),

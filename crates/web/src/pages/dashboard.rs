@@ -199,9 +199,29 @@ pub async fn dashboard(
     if pager.offset() != wanted {
         answers = state.store.dashboard(&ask(pager.offset())).await?;
     }
+    // Kept rendered per user while the answers, the date and the rules stand (an agency
+    // contact's page also lists their agency's requests, read apart: never kept).
+    let kept = (role != Role::AgencyContact)
+        .then(|| state.dashboard_pages.mark())
+        .flatten();
+    let stamp = crate::page_cache::DashboardStamp {
+        answers: answers.clone(),
+        today,
+        settings: settings.clone(),
+    };
+    let what = format!("/?page={}", pager.offset());
+    if kept.is_some()
+        && let Some(page) = state.dashboard_pages.get(&what, &page_user.user, &stamp)
+    {
+        return Ok(super::render::html(page.with_token(&page_user.csrf)));
+    }
+    let token = kept.unwrap_or(&page_user.csrf);
     let counts = answers.counts;
     let mut page = DashboardPage {
-        nav: Some(Nav::from(&page_user)),
+        nav: Some(Nav {
+            csrf: token.to_owned(),
+            ..Nav::from(&page_user)
+        }),
         today: long_date(today),
         works_cases,
         due_to_panel: Vec::new(),
@@ -248,5 +268,10 @@ pub async fn dashboard(
             ),
         ];
     }
-    super::render::reused(&page)
+    let html = super::render::bytes(&page)?;
+    let html = match kept.and_then(|_| state.dashboard_pages.put(&what, &page_user.user, &stamp, &html)) {
+        Some(rendered) => rendered.with_token(&page_user.csrf),
+        None => html,
+    };
+    Ok(super::render::html(html))
 }

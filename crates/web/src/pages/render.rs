@@ -18,11 +18,6 @@ thread_local! {
     static BUFFER: RefCell<String> = RefCell::new(String::with_capacity(KEPT));
 }
 
-/// `page` as an HTML response, rendered into this thread's buffer.
-pub fn reused<T: Template>(page: &T) -> Result<Response, PageError> {
-    Ok(html(bytes(page)?))
-}
-
 /// `page` rendered into this thread's buffer, then copied out.
 pub fn bytes<T: Template>(page: &T) -> Result<Bytes, PageError> {
     let body = BUFFER.with(|cell| match cell.try_borrow_mut() {
@@ -74,10 +69,10 @@ mod tests {
     #[tokio::test]
     async fn each_page_rendered_into_the_kept_buffer_has_only_its_own_text() {
         let long = "x".repeat(20 * KEPT);
-        let first = reused(&Small { text: &long }).unwrap();
+        let first = html(bytes(&Small { text: &long }).unwrap());
         assert_eq!(first.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
         assert_eq!(body(first).await.len(), long.len() + 7);
-        let second = reused(&Small { text: "<b>short</b>" }).unwrap();
+        let second = html(bytes(&Small { text: "<b>short</b>" }).unwrap());
         assert_eq!(body(second).await, "<p>&#60;b&#62;short&#60;/b&#62;</p>");
         BUFFER.with(|b| assert!(b.borrow().capacity() <= 16 * KEPT, "a huge page's buffer is cut back"));
     }

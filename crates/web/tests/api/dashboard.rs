@@ -237,7 +237,39 @@ async fn a_kept_dashboard_shows_a_step_recorded_through_another_instance(backend
     );
 }
 
+/// The dashboard is kept rendered for the user, yet each session's copy carries its own
+/// form token, another user sees their own, and page 2 is not page 1.
+async fn a_kept_dashboard_carries_each_sessions_own_token_and_is_only_its_users(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    for day in 0..55 {
+        app.open_case(
+            "children_services",
+            &format!("2026-{:02}-{:02}", 10 + day / 28, 1 + day % 28),
+        )
+        .await;
+    }
+    let (instance, metrics) = app.instance_with_metrics().await;
+    let (first, second) = (app.browser("pm").await, app.browser("pm").await);
+    let one = TestApp::html_on(&instance, &first, "/").await;
+    let two = TestApp::html_on(&instance, &second, "/").await;
+    let kept = "rapid_review_dashboard_pages_total{served=\"copy\"}";
+    assert_eq!(
+        TestApp::metric(&metrics, kept).await,
+        1,
+        "the second view is the kept page"
+    );
+    assert!(one.contains(&format!("value=\"{}\"", first.csrf)));
+    assert!(!two.contains(&first.csrf) && two.contains(&format!("value=\"{}\"", second.csrf)));
+    assert_eq!(one.replace(&first.csrf, "T"), two.replace(&second.csrf, "T"));
+    let later = TestApp::html_on(&instance, &first, "/?page=2").await;
+    assert_ne!(later.replace(&first.csrf, "T"), one.replace(&first.csrf, "T"), "page 2");
+    let chair = app.browser("chair").await;
+    let theirs = TestApp::html_on(&instance, &chair, "/").await;
+    assert_ne!(theirs.replace(&chair.csrf, "T"), one.replace(&first.csrf, "T"));
+}
+
 crate::on_both_backends!(
+    a_kept_dashboard_carries_each_sessions_own_token_and_is_only_its_users,
     a_kept_dashboard_shows_a_step_recorded_through_another_instance,
     each_open_case_has_its_next_action_panel_date_and_worst_tag,
     what_is_due_to_the_panel_within_5_working_days_comes_first,
