@@ -94,6 +94,9 @@ impl InlineReader {
         )?;
         connection.busy_timeout(BUSY)?;
         connection.pragma_update(None, "query_only", true)?;
+        // Look-ups by key touch a few index pages: a small page cache each (the
+        // default is 2 MB a connection).
+        connection.pragma_update(None, "cache_size", -512)?;
         Ok(connection)
     }
 }
