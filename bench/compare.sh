@@ -2,7 +2,7 @@
 # The service against nginx serving the very same bytes, in one run, at national scale:
 # the release build on SQLite with 25,000 synthetic cases, about 250,000 agency requests
 # with submitted returns, 1,000,000 chronology entries and 5,000,000 audit rows (seeded
-# once into target/bench-cache/full-CASES/ and copied afresh for every run, so the
+# once into target/bench-cache/full16-CASES/ and copied afresh for every run, so the
 # cache never grows). wrk (2 threads, 50 connections, DURATION each) reads:
 #   GET /api/v1/cases/{id}  the Case JSON, with an API token
 #   GET /cases/{id}         the case page, signed in
@@ -18,7 +18,8 @@ TODAY=2026-11-27
 DURATION=${DURATION:-10s}
 PORT=18191
 NGINX_PORT=18192
-SEEDED=target/bench-cache/full-$CASES
+# The seed's shape is in the name: a cache seeded by an older shape is not reused.
+SEEDED=target/bench-cache/full16-$CASES
 RUN=target/bench-cache/compare-run
 PASSWORD='bench-Compare-password-2026'
 
@@ -55,7 +56,7 @@ for _ in $(seq 1 100); do curl -sf $BASE/readyz >/dev/null && break; sleep 0.2; 
 # shellcheck source=bench/session.sh
 source bench/session.sh
 COOKIE=$(sign_in "$BASE" bench@example.org "$PASSWORD" "$RUN/cookies")
-# The case read is one that went all the way: fifteen returns and their links.
+# The case read is one that went all the way: sixteen returns and their links.
 ID=$(full_case "$BASE" "$TOKEN")
 
 # The very bytes the service answers, for nginx to serve.

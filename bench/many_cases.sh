@@ -9,19 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
-RUN=target/bench-cache/compare-run
-PORT=18194
-TODAY=2026-11-27
-[ -f "$RUN/rapid-review.db" ] || { echo "run bench/compare.sh first" >&2; exit 1; }
-BIN=target/release/rapid-review
-URL="sqlite://$PWD/$RUN/rapid-review.db"
-TOKEN=$($BIN tokens issue --email bench@example.org --database "$URL" | tail -1)
-RAPID_REVIEW_TWO_FACTOR=optional RUST_LOG=warn $BIN serve --listen 127.0.0.1:$PORT --database "$URL" \
-  --today $TODAY > "$RUN/many-serve.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; true' EXIT
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do curl -sf $BASE/readyz >/dev/null && break; sleep 0.2; done
+# shellcheck source=bench/session.sh
+source bench/session.sh
+serve_copy 18194 many-serve.log
 LUA="$RUN/many.lua"
 {
   echo "ids = {"

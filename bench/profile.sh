@@ -8,22 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUTE=${1:-json}
-RUN=target/bench-cache/compare-run
-PORT=18193
-TODAY=2026-11-27
 PASSWORD='bench-Compare-password-2026'
-[ -f "$RUN/rapid-review.db" ] || { echo "run bench/compare.sh first" >&2; exit 1; }
-BIN=target/release/rapid-review
-URL="sqlite://$PWD/$RUN/rapid-review.db"
-TOKEN=$($BIN tokens issue --email bench@example.org --database "$URL" | tail -1)
-RAPID_REVIEW_TWO_FACTOR=optional RUST_LOG=warn $BIN serve --listen 127.0.0.1:$PORT --database "$URL" \
-  --today $TODAY > "$RUN/profile-serve.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; true' EXIT
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do curl -sf $BASE/readyz >/dev/null && break; sleep 0.2; done
 # shellcheck source=bench/session.sh
 source bench/session.sh
+serve_copy 18193 profile-serve.log
 COOKIE=$(sign_in "$BASE" bench@example.org "$PASSWORD" "$RUN/profile-cookies")
 ID=$(full_case "$BASE" "$TOKEN")
 case "$ROUTE" in

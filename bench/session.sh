@@ -19,3 +19,22 @@ cases = json.load(sys.stdin)["cases"]
 after = ("rapid_review_meeting", "submission", "follow_up", "lcspr")
 print(next((c["id"] for c in cases if c.get("stage") in after), cases[0]["id"]))'
 }
+
+# Serves the national-sized copy bench/compare.sh left (target/bench-cache/compare-run)
+# with the release binary on loopback PORT, waits until it is ready, and stops it when
+# the calling script exits. Sets RUN, BIN, URL, TOKEN (a fresh API token), SERVER (the
+# process) and BASE. Usage: serve_copy PORT LOG_NAME
+serve_copy() {
+  local port=$1 log=$2
+  RUN=target/bench-cache/compare-run
+  [ -f "$RUN/rapid-review.db" ] || { echo "run bench/compare.sh first" >&2; exit 1; }
+  BIN=target/release/rapid-review
+  URL="sqlite://$PWD/$RUN/rapid-review.db"
+  TOKEN=$($BIN tokens issue --email bench@example.org --database "$URL" | tail -1)
+  RAPID_REVIEW_TWO_FACTOR=optional RUST_LOG=warn $BIN serve --listen "127.0.0.1:$port" --database "$URL" \
+    --today 2026-11-27 > "$RUN/$log" 2>&1 &
+  SERVER=$!
+  trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; true' EXIT
+  BASE="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+}

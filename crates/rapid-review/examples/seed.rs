@@ -4,9 +4,10 @@
 //! audit row), so the database looks like one that has been used.
 //!
 //! With `--full` (bench/compare.sh) the history is national-sized as well as the case
-//! count: every case that reaches the agency requests asks fifteen agencies, each of
-//! which adds four chronology entries and submits its return (25,000 cases make about
-//! 250,000 requests and 1,000,000 entries), and read-audit rows then fill the chain to
+//! count: every case that reaches the agency requests asks sixteen agencies, each of
+//! which adds four chronology entries and submits its return (25,000 cases make over
+//! 250,000 requests and 1,000,000 entries: two cases in three reach the requests, less
+//! the few too recent to have returns yet), and read-audit rows then fill the chain to
 //! 5,000,000.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
@@ -18,8 +19,8 @@ use domain::synthetic::{self, AGENCIES, Journey};
 use serde_json::{Value, json};
 use store::{AuditEntry, DatabaseUrl, NewAgency, NewUser, Store, WriteContext};
 
-/// The agencies a full seed asks on every case: the synthetic four and eleven more.
-const MORE_AGENCIES: [&str; 11] = [
+/// The agencies a full seed asks on every case: the synthetic four and twelve more.
+const MORE_AGENCIES: [&str; 12] = [
     "county-council-housing",
     "north-probation",
     "youth-justice-service",
@@ -31,6 +32,7 @@ const MORE_AGENCIES: [&str; 11] = [
     "northfield-secondary",
     "health-visiting",
     "childrens-social-care",
+    "school-nursing",
 ];
 const ENTRIES_PER_RETURN: usize = 4;
 const FULL_AUDIT_ROWS: i64 = 5_000_000;

@@ -155,16 +155,23 @@ async fn the_token_look_up_reads_the_stamp_of_the_case_the_request_reads(backend
     );
 }
 
-async fn pages_and_json_are_gzipped_when_the_client_accepts_it(backend: store::Backend) {
+async fn pages_and_json_are_compressed_when_the_client_accepts_it(backend: store::Backend) {
     let app = TestApp::new(backend, "2026-12-31").await;
     let case = app.open_case("children_services", "2026-12-21").await;
-    let gzipped = |path: String| {
+    let accepting = |path: String, encodings: &str| {
         Request::get(path)
             .header("authorization", format!("Bearer {}", app.token("pm")))
-            .header(header::ACCEPT_ENCODING, "gzip")
+            .header(header::ACCEPT_ENCODING, encodings)
             .body(Body::empty())
             .unwrap()
     };
+    let gzipped = |path: String| accepting(path, "gzip");
+    let browser = call(
+        app.router.clone(),
+        accepting(format!("/api/v1/cases/{case}"), "gzip, deflate, br, zstd"),
+    )
+    .await;
+    assert_eq!(browser.headers[header::CONTENT_ENCODING], "br", "brotli before gzip");
     let json = call(app.router.clone(), gzipped(format!("/api/v1/cases/{case}"))).await;
     assert_eq!(json.headers[header::CONTENT_ENCODING], "gzip");
     let page = call(app.router.clone(), gzipped("/sign-in".into())).await;
@@ -182,5 +189,5 @@ crate::on_both_backends!(
     the_token_look_up_reads_the_stamp_of_the_case_the_request_reads,
     a_kept_copy_of_a_case_read_never_hides_a_change_made_through_another_instance,
     a_case_read_again_with_its_etag_is_a_304_and_still_audited,
-    pages_and_json_are_gzipped_when_the_client_accepts_it,
+    pages_and_json_are_compressed_when_the_client_accepts_it,
 );
