@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod case_cache;
 mod case_json;
+mod encoding;
 mod error;
 mod json;
 pub mod metrics;

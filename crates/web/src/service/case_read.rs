@@ -20,6 +20,7 @@ use super::requests::RequestLine;
 use crate::auth::PrefetchedStamp;
 use crate::case_cache::Stamp;
 use crate::case_json::case_json;
+use crate::encoding::Encoding;
 use crate::state::AppState;
 
 /// A case as of its stamp, for one kind of reader (with or without return links).
@@ -35,11 +36,30 @@ pub struct CaseRead {
 }
 
 /// The Case JSON's bytes and its entity tag (the case version, then a digest of the
-/// bytes: it changes with the case, the day and the rules alike).
+/// bytes: it changes with the case, the day and the rules alike), and the bytes
+/// compressed, each the first time a client asks for it.
 #[derive(Debug)]
 pub struct Json {
     pub body: Bytes,
     pub etag: HeaderValue,
+    gzip: OnceLock<Option<Bytes>>,
+    brotli: OnceLock<Option<Bytes>>,
+}
+
+impl Json {
+    /// The body in `encoding`, compressed once and kept; the plain body (and no
+    /// encoding) should the encoder fail.
+    pub fn encoded(&self, encoding: Encoding) -> (Encoding, Bytes) {
+        let kept = match encoding {
+            Encoding::Identity => return (Encoding::Identity, self.body.clone()),
+            Encoding::Gzip => &self.gzip,
+            Encoding::Brotli => &self.brotli,
+        };
+        match kept.get_or_init(|| encoding.encode(&self.body)) {
+            Some(bytes) => (encoding, bytes.clone()),
+            None => (Encoding::Identity, self.body.clone()),
+        }
+    }
 }
 
 /// What only the case page shows.
@@ -112,6 +132,8 @@ impl CaseRead {
         let _ = self.json.set(Json {
             body: body.into(),
             etag,
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
         });
         self.json.get().ok_or_else(|| "the case JSON was not kept".to_owned())
     }

@@ -5,6 +5,9 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
 use crate::support::{TestApp, call};
 
 async fn a_case_read_again_with_its_etag_is_a_304_and_still_audited(backend: store::Backend) {
@@ -185,7 +188,54 @@ async fn pages_and_json_are_compressed_when_the_client_accepts_it(backend: store
     assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
 }
 
+/// The Case JSON is compressed once per change and kept: each client gets the coding it
+/// takes best, and the same bytes as the plain answer once decoded.
+async fn the_case_json_comes_in_the_coding_the_client_takes_and_decodes_to_the_same_bytes(backend: store::Backend) {
+    use std::io::Read;
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    let read = |encodings: &'static str| {
+        let req = Request::get(format!("/api/v1/cases/{case}"))
+            .header("authorization", format!("Bearer {}", app.token("pm")))
+            .header(header::ACCEPT_ENCODING, encodings)
+            .body(Body::empty())
+            .unwrap();
+        let router = app.router.clone();
+        async move {
+            let res = router.oneshot(req).await.unwrap();
+            let coding = res
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(res.headers()[header::VARY], "accept-encoding");
+            let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+            (coding, bytes)
+        }
+    };
+    let (none, plain) = read("identity").await;
+    assert_eq!(none, None);
+    let (coding, gzip) = read("gzip").await;
+    assert_eq!(coding.as_deref(), Some("gzip"));
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&gzip[..])
+        .read_to_end(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, plain);
+    for _ in 0..2 {
+        let (coding, br) = read("gzip, deflate, br, zstd").await;
+        assert_eq!(coding.as_deref(), Some("br"));
+        let mut decoded = Vec::new();
+        brotli::Decompressor::new(&br[..], 4096)
+            .read_to_end(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, plain);
+    }
+    let (coding, refused) = read("gzip;q=0, br;q=0").await;
+    assert_eq!((coding, refused), (None, plain));
+}
+
 crate::on_both_backends!(
+    the_case_json_comes_in_the_coding_the_client_takes_and_decodes_to_the_same_bytes,
     the_token_look_up_reads_the_stamp_of_the_case_the_request_reads,
     a_kept_copy_of_a_case_read_never_hides_a_change_made_through_another_instance,
     a_case_read_again_with_its_etag_is_a_304_and_still_audited,

@@ -2,13 +2,15 @@
 //! carries an `ETag` made from its bytes (so it changes with the case's version, the
 //! day and the rules alike); a client that sends it back in `If-None-Match` gets a 304
 //! without the body. Either way the read is audited. An unchanged case is served from
-//! the instance's rendered copy (see `case_cache`), checked against the database first.
+//! the instance's rendered copy (see `case_cache`), checked against the database first,
+//! and compressed once per change for the clients that take it (see `encoding`).
 
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{CaseUser, PrefetchedStamp};
+use crate::encoding::Encoding;
 use crate::error::ApiError;
 use crate::service;
 use crate::state::AppState;
@@ -38,12 +40,19 @@ pub async fn get_case(
     if held {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, json.etag.clone())]).into_response());
     }
-    Ok((
+    // Compressed once per change and kept, for clients that take it.
+    let (encoding, body) = json.encoded(Encoding::preferred(headers.get(header::ACCEPT_ENCODING)));
+    let mut response = (
         [
             (header::ETAG, json.etag.clone()),
             (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
         ],
-        json.body.clone(),
+        body,
     )
-        .into_response())
+        .into_response();
+    if let Some(value) = encoding.header() {
+        response.headers_mut().insert(header::CONTENT_ENCODING, value);
+    }
+    Ok(response)
 }
