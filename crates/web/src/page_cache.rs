@@ -123,11 +123,6 @@ impl<S> PageCache<S> {
         }
     }
 
-    /// What to render in place of the form token, for a page that is to be kept.
-    pub fn mark(&self) -> Option<&str> {
-        self.mark.as_deref()
-    }
-
     /// Views served from a kept page, and views that were rendered.
     pub fn hits_and_misses(&self) -> (u64, u64) {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
@@ -139,10 +134,43 @@ impl<S> PageCache<S> {
     }
 }
 
+/// What [`PageCache::lookup`] found: the kept page with the session's token put in, or
+/// the token to render the page with.
+#[derive(Debug)]
+pub enum Lookup<'a> {
+    Kept(Bytes),
+    Render(&'a str),
+}
+
 impl<S: PartialEq + Clone> PageCache<S> {
+    /// The kept page of `what` for `user` at `stamp`, with `csrf` put in; or else the
+    /// token to render it with: the mark when it is to be kept (`keep`, and there is a
+    /// mark), `csrf` when not.
+    pub fn lookup<'a>(&'a self, keep: bool, what: &str, user: &User, stamp: &S, csrf: &'a str) -> Lookup<'a> {
+        let Some(mark) = self.mark.as_deref().filter(|_| keep) else {
+            return Lookup::Render(csrf);
+        };
+        match self.get(what, user, stamp) {
+            Some(page) => Lookup::Kept(page.with_token(csrf)),
+            None => Lookup::Render(mark),
+        }
+    }
+
+    /// `html`, rendered with the `token` [`PageCache::lookup`] gave, ready to serve with
+    /// `csrf`; kept first if it was rendered to be kept.
+    pub fn finish(&self, token: &str, what: &str, user: &User, stamp: &S, html: Bytes, csrf: &str) -> Bytes {
+        if self.mark.as_deref() != Some(token) {
+            return html;
+        }
+        match self.put(what, user, stamp, &html) {
+            Some(page) => page.with_token(csrf),
+            None => html,
+        }
+    }
+
     /// The kept page of `what` (a case id, a dashboard page) for `user`, if it is
     /// current at `stamp`.
-    pub fn get(&self, what: &str, user: &User, stamp: &S) -> Option<Arc<Rendered>> {
+    fn get(&self, what: &str, user: &User, stamp: &S) -> Option<Arc<Rendered>> {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries.clock += 1;
         let tick = entries.clock;
@@ -159,9 +187,9 @@ impl<S: PartialEq + Clone> PageCache<S> {
         found
     }
 
-    /// Keeps `html`, rendered with [`PageCache::mark`] for the form token, as the page of
+    /// Keeps `html`, rendered with the mark for the form token, as the page of
     /// `what` for `user` at `stamp`; returns it ready to have a token put in.
-    pub fn put(&self, what: &str, user: &User, stamp: &S, html: &[u8]) -> Option<Arc<Rendered>> {
+    fn put(&self, what: &str, user: &User, stamp: &S, html: &[u8]) -> Option<Arc<Rendered>> {
         let mark = self.mark.as_deref()?;
         let page = Arc::new(cut(html, mark.as_bytes()));
         let size = page.len;
@@ -285,9 +313,32 @@ mod tests {
     }
 
     #[test]
+    fn a_page_looked_up_is_rendered_with_the_mark_kept_and_then_served_with_each_token() {
+        let cache = PageCache::with_mark(Some("MARK".to_owned()));
+        let (at, ann) = (stamp(3), user(1, "Ann"));
+        let Lookup::Render(token) = cache.lookup(true, "c1", &ann, &at, "t1") else {
+            panic!("nothing is kept yet");
+        };
+        assert_eq!(token, "MARK");
+        let html = Bytes::from(format!("<i>{token}</i>"));
+        assert_eq!(cache.finish(token, "c1", &ann, &at, html, "t1"), "<i>t1</i>");
+        let Lookup::Kept(page) = cache.lookup(true, "c1", &ann, &at, "t2") else {
+            panic!("the page is kept");
+        };
+        assert_eq!(page, "<i>t2</i>");
+        let Lookup::Render(token) = cache.lookup(false, "c1", &ann, &at, "t3") else {
+            panic!("a view not to be kept is rendered");
+        };
+        assert_eq!(token, "t3");
+        let banner = Bytes::from("<b>t3</b>");
+        assert_eq!(cache.finish(token, "c2", &ann, &at, banner, "t3"), "<b>t3</b>");
+        assert!(cache.get("c2", &ann, &at).is_none(), "and not kept");
+    }
+
+    #[test]
     fn without_randomness_nothing_is_kept() {
         let cache = PageCache::<Stamp>::with_mark(None);
-        assert!(cache.mark().is_none());
+        assert!(cache.mark.is_none());
         assert!(cache.put("c1", &user(1, "Ann"), &stamp(3), b"page").is_none());
     }
 }

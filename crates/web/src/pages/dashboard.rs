@@ -21,6 +21,7 @@ use store::{DashboardQuery, DashboardRow};
 use super::case::steps::working_days;
 use super::pager::Pager;
 use super::{Nav, PageError, PageUser, long_date};
+use crate::page_cache::Lookup;
 use crate::state::AppState;
 
 /// Open cases on one page of the dashboard.
@@ -201,21 +202,18 @@ pub async fn dashboard(
     }
     // Kept rendered per user while the answers, the date and the rules stand (an agency
     // contact's page also lists their agency's requests, read apart: never kept).
-    let kept = (role != Role::AgencyContact)
-        .then(|| state.dashboard_pages.mark())
-        .flatten();
     let stamp = crate::page_cache::DashboardStamp {
         answers: answers.clone(),
         today,
         settings: settings.clone(),
     };
     let what = format!("/?page={}", pager.offset());
-    if kept.is_some()
-        && let Some(page) = state.dashboard_pages.get(&what, &page_user.user, &stamp)
-    {
-        return Ok(super::render::html(page.with_token(&page_user.csrf)));
-    }
-    let token = kept.unwrap_or(&page_user.csrf);
+    let (user, csrf) = (&page_user.user, &page_user.csrf);
+    let keep = role != Role::AgencyContact;
+    let token = match state.dashboard_pages.lookup(keep, &what, user, &stamp, csrf) {
+        Lookup::Kept(page) => return Ok(super::render::html(page)),
+        Lookup::Render(token) => token,
+    };
     let counts = answers.counts;
     let mut page = DashboardPage {
         nav: Some(Nav {
@@ -269,9 +267,7 @@ pub async fn dashboard(
         ];
     }
     let html = super::render::bytes(&page)?;
-    let html = match kept.and_then(|_| state.dashboard_pages.put(&what, &page_user.user, &stamp, &html)) {
-        Some(rendered) => rendered.with_token(&page_user.csrf),
-        None => html,
-    };
-    Ok(super::render::html(html))
+    Ok(super::render::html(
+        state.dashboard_pages.finish(token, &what, user, &stamp, html, csrf),
+    ))
 }

@@ -16,6 +16,7 @@ use super::discussion::{Thread, threads_of};
 use super::requests::{RequestView, view};
 use super::steps::{StepLine, step_line};
 use crate::auth::PrefetchedStamp;
+use crate::page_cache::Lookup;
 use crate::state::AppState;
 
 pub struct TimelineLine {
@@ -216,13 +217,11 @@ pub async fn show(
         .await
         .map_err(|r| super::refused(&page_user, r))?;
     // A plain view (no banner, not the print view) is kept rendered for this user.
-    let kept = q.is_empty().then(|| state.page_cache.mark()).flatten();
-    if kept.is_some()
-        && let Some(page) = state.page_cache.get(&id, &page_user.user, &read.stamp)
-    {
-        return Ok(super::super::render::html(page.with_token(&page_user.csrf)));
-    }
-    let token = kept.unwrap_or(&page_user.csrf);
+    let (user, stamp, csrf) = (&page_user.user, &read.stamp, &page_user.csrf);
+    let token = match state.page_cache.lookup(q.is_empty(), &id, user, stamp, csrf) {
+        Lookup::Kept(page) => return Ok(super::super::render::html(page)),
+        Lookup::Render(token) => token,
+    };
     let parts = read.page_parts(&state).await?;
     let (record, folded, view_of_case, lines) = (&read.record, &read.folded, &read.view, &read.lines);
     let today = read.stamp.today;
@@ -285,9 +284,7 @@ pub async fn show(
         actions: actions(record, folded, &page_user),
         waiting: waiting(folded),
     })?;
-    let page = match kept.and_then(|_| state.page_cache.put(&id, &page_user.user, &read.stamp, &page)) {
-        Some(rendered) => rendered.with_token(&page_user.csrf),
-        None => page,
-    };
-    Ok(super::super::render::html(page))
+    Ok(super::super::render::html(
+        state.page_cache.finish(token, &id, user, stamp, page, csrf),
+    ))
 }
