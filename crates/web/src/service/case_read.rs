@@ -37,28 +37,45 @@ pub struct CaseRead {
 
 /// The Case JSON's bytes and its entity tag (the case version, then a digest of the
 /// bytes: it changes with the case, the day and the rules alike), and the bytes
-/// compressed, each the first time a client asks for it.
+/// compressed, each the first time a client asks for it, with its own tag (the plain
+/// tag and the coding: a representation's strong tag differs by coding).
 #[derive(Debug)]
 pub struct Json {
     pub body: Bytes,
     pub etag: HeaderValue,
-    gzip: OnceLock<Option<Bytes>>,
-    brotli: OnceLock<Option<Bytes>>,
+    gzip: OnceLock<Option<Encoded>>,
+    brotli: OnceLock<Option<Encoded>>,
+}
+
+/// One form of the Case JSON as it is sent: its coding, bytes and entity tag.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    pub encoding: Encoding,
+    pub body: Bytes,
+    pub etag: HeaderValue,
 }
 
 impl Json {
     /// The body in `encoding`, compressed once and kept; the plain body (and no
     /// encoding) should the encoder fail.
-    pub fn encoded(&self, encoding: Encoding) -> (Encoding, Bytes) {
-        let kept = match encoding {
-            Encoding::Identity => return (Encoding::Identity, self.body.clone()),
-            Encoding::Gzip => &self.gzip,
-            Encoding::Brotli => &self.brotli,
+    pub fn encoded(&self, encoding: Encoding) -> Encoded {
+        let plain = || Encoded {
+            encoding: Encoding::Identity,
+            body: self.body.clone(),
+            etag: self.etag.clone(),
         };
-        match kept.get_or_init(|| encoding.encode(&self.body)) {
-            Some(bytes) => (encoding, bytes.clone()),
-            None => (Encoding::Identity, self.body.clone()),
-        }
+        let (kept, suffix) = match encoding {
+            Encoding::Identity => return plain(),
+            Encoding::Gzip => (&self.gzip, "gzip"),
+            Encoding::Brotli => (&self.brotli, "br"),
+        };
+        let made = kept.get_or_init(|| {
+            let body = encoding.encode(&self.body)?;
+            let tag = self.etag.to_str().ok()?.trim_end_matches('"');
+            let etag = HeaderValue::from_str(&format!("{tag}-{suffix}\"")).ok()?;
+            Some(Encoded { encoding, body, etag })
+        });
+        made.clone().unwrap_or_else(plain)
     }
 }
 

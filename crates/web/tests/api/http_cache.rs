@@ -232,6 +232,31 @@ async fn the_case_json_comes_in_the_coding_the_client_takes_and_decodes_to_the_s
     }
     let (coding, refused) = read("gzip;q=0, br;q=0").await;
     assert_eq!((coding, refused), (None, plain));
+    // Each coding is a representation of its own, with a tag of its own.
+    let revalidate = |encodings: &'static str, tag: Option<String>| {
+        let mut req = Request::get(format!("/api/v1/cases/{case}"))
+            .header("authorization", format!("Bearer {}", app.token("pm")))
+            .header(header::ACCEPT_ENCODING, encodings);
+        if let Some(tag) = tag {
+            req = req.header(header::IF_NONE_MATCH, tag);
+        }
+        call(app.router.clone(), req.body(Body::empty()).unwrap())
+    };
+    let tag_of = |res: &crate::support::Response| res.headers[header::ETAG].to_str().unwrap().to_owned();
+    let plain_tag = tag_of(&revalidate("identity", None).await);
+    let br_tag = tag_of(&revalidate("br", None).await);
+    assert!(
+        br_tag.ends_with("-br\"") && br_tag.starts_with(plain_tag.trim_end_matches('"')),
+        "{br_tag}"
+    );
+    assert_eq!(revalidate("br", Some(br_tag.clone())).await.status, 304);
+    assert_eq!(
+        revalidate("identity", Some(br_tag)).await.status,
+        200,
+        "another representation"
+    );
+    assert_eq!(revalidate("br", Some(plain_tag.clone())).await.status, 200);
+    assert_eq!(revalidate("identity", Some(plain_tag)).await.status, 304);
 }
 
 crate::on_both_backends!(

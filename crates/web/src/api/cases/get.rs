@@ -32,26 +32,28 @@ pub async fn get_case(
     let prefetched = prefetched.as_ref().map(|Extension(p)| p);
     let read = service::case_read::read(&state, &user, &id, prefetched).await?;
     let json = read.json(&user).map_err(ApiError::Internal)?;
-    let tag = json.etag.to_str().unwrap_or_default();
+    // Compressed once per change and kept, for clients that take it; each coding has
+    // its own tag.
+    let sent = json.encoded(Encoding::preferred(headers.get(header::ACCEPT_ENCODING)));
+    let tag = sent.etag.to_str().unwrap_or_default();
     let held = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
     if held {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, json.etag.clone())]).into_response());
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, sent.etag), vary]).into_response());
     }
-    // Compressed once per change and kept, for clients that take it.
-    let (encoding, body) = json.encoded(Encoding::preferred(headers.get(header::ACCEPT_ENCODING)));
     let mut response = (
         [
-            (header::ETAG, json.etag.clone()),
+            (header::ETAG, sent.etag),
             (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-            (header::VARY, HeaderValue::from_static("accept-encoding")),
+            vary,
         ],
-        body,
+        sent.body,
     )
         .into_response();
-    if let Some(value) = encoding.header() {
+    if let Some(value) = sent.encoding.header() {
         response.headers_mut().insert(header::CONTENT_ENCODING, value);
     }
     Ok(response)
