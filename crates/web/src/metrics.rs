@@ -124,6 +124,14 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     response
 }
 
+/// A counter of answers `served` from a kept copy or rendered, from (copies, renders).
+fn served(out: &mut String, name: &str, help: &str, (copies, renders): (u64, u64)) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} counter");
+    let _ = writeln!(out, "{name}{{served=\"copy\"}} {copies}");
+    let _ = writeln!(out, "{name}{{served=\"rendered\"}} {renders}");
+}
+
 /// `GET /metrics` on the metrics address.
 pub async fn render(State(state): State<AppState>) -> Response {
     let mut out = String::with_capacity(4096);
@@ -135,25 +143,23 @@ pub async fn render(State(state): State<AppState>) -> Response {
     out.push_str("# HELP rapid_review_audit_batch_rows_total Audit rows those commits carried (rows / batches = the mean batch size).\n");
     out.push_str("# TYPE rapid_review_audit_batch_rows_total counter\n");
     let _ = writeln!(out, "rapid_review_audit_batch_rows_total {}", batched.rows);
-    let (hits, misses) = state.case_cache.hits_and_misses();
-    out.push_str(
-        "# HELP rapid_review_case_reads_total Case reads, served from the instance's current copy or rendered.\n",
+    served(
+        &mut out,
+        "rapid_review_case_reads_total",
+        "Case reads, served from the instance's current copy or rendered.",
+        state.case_cache.hits_and_misses(),
     );
-    out.push_str("# TYPE rapid_review_case_reads_total counter\n");
-    let _ = writeln!(out, "rapid_review_case_reads_total{{served=\"copy\"}} {hits}");
-    let _ = writeln!(out, "rapid_review_case_reads_total{{served=\"rendered\"}} {misses}");
-    let (hits, misses) = state.page_cache.hits_and_misses();
-    out.push_str("# HELP rapid_review_case_pages_total Plain case page views, served from a page kept for the user or rendered.\n");
-    out.push_str("# TYPE rapid_review_case_pages_total counter\n");
-    let _ = writeln!(out, "rapid_review_case_pages_total{{served=\"copy\"}} {hits}");
-    let _ = writeln!(out, "rapid_review_case_pages_total{{served=\"rendered\"}} {misses}");
-    let (hits, misses) = state.dashboard_pages.hits_and_misses();
-    out.push_str("# HELP rapid_review_dashboard_pages_total Dashboard views, served from a page kept for the user or rendered.\n");
-    out.push_str("# TYPE rapid_review_dashboard_pages_total counter\n");
-    let _ = writeln!(out, "rapid_review_dashboard_pages_total{{served=\"copy\"}} {hits}");
-    let _ = writeln!(
-        out,
-        "rapid_review_dashboard_pages_total{{served=\"rendered\"}} {misses}"
+    served(
+        &mut out,
+        "rapid_review_case_pages_total",
+        "Plain case page views, served from a page kept for the user or rendered.",
+        state.page_cache.hits_and_misses(),
+    );
+    served(
+        &mut out,
+        "rapid_review_dashboard_pages_total",
+        "Dashboard views, served from a page kept for the user or rendered.",
+        state.dashboard_pages.hits_and_misses(),
     );
     let now = state.clock.now();
     if let Ok(depth) = state.store.outbox_depth(now).await {

@@ -41,8 +41,8 @@ pub struct CaseRead {
 /// tag and the coding: a representation's strong tag differs by coding).
 #[derive(Debug)]
 pub struct Json {
-    pub body: Bytes,
-    pub etag: HeaderValue,
+    body: Bytes,
+    etag: HeaderValue,
     gzip: OnceLock<Option<Encoded>>,
     brotli: OnceLock<Option<Encoded>>,
 }
