@@ -332,8 +332,18 @@ pub enum Holidays {
 
 #[derive(Debug, Subcommand)]
 pub enum Audit {
-    /// Checks the whole hash chain and names the first broken link.
+    /// Checks the whole hash chain and its end against the anchor file, naming the
+    /// first broken link; a missing or unreadable anchor fails too.
     Verify {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Re-anchors: points the anchor file at the chain's current end, once the chain
+    /// itself checks out. A deliberate act, audited; only for an anchor that was lost.
+    Anchor {
+        /// Confirms that the chain's current end is to be trusted as it is.
+        #[arg(long, required = true)]
+        accept_current: bool,
         #[command(flatten)]
         database: Database,
     },

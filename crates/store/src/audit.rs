@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::anchor::{self, Head};
+use crate::anchor::{Head, Recorded};
 use crate::rows::{hmac_sha256_hex, sha256_hex, timestamp};
 use crate::{Backend, Store, StoreError, WriteTx};
 
@@ -57,6 +57,16 @@ pub struct ChainReport {
     pub first_broken: Option<(i64, String)>,
     /// Whether an anchor file was there to check the chain's end against.
     pub anchored: bool,
+    /// Why the anchor could not be used, when the chain has rows it should describe:
+    /// the file is missing, not an anchor, or fails its MAC. `audit verify` fails.
+    pub anchor_problem: Option<String>,
+}
+
+impl ChainReport {
+    /// Whether the chain, and its end against the anchor, check out.
+    pub fn intact(&self) -> bool {
+        self.first_broken.is_none() && self.anchor_problem.is_none()
+    }
 }
 
 /// The fields a row's MAC covers, in order. Lengths before each field keep "a|b" + "c"
@@ -75,11 +85,38 @@ fn link_text(seq: i64, fields: [&str; 7]) -> String {
 impl Store {
     /// Checks every link of the chain, oldest first, and its end against the anchor.
     pub async fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
-        let anchor = match &self.anchor {
-            Some(a) => anchor::read(a.path())?,
-            None => None,
+        let (head, problem) = match self.anchor.as_deref().map(|a| (a, a.read())) {
+            None => (None, None),
+            Some((_, Recorded::Head(head))) => (Some(head), None),
+            Some((a, Recorded::Missing)) => (
+                None,
+                Some(format!("there is no audit anchor file at {}", a.path().display())),
+            ),
+            Some((_, Recorded::Unreadable(why))) => (None, Some(why)),
         };
-        self.verify_chain_against(anchor.as_ref()).await
+        let mut report = self.verify_chain_against(head.as_ref()).await?;
+        if report.rows + report.legacy_rows > 0 {
+            report.anchor_problem = problem;
+        }
+        Ok(report)
+    }
+
+    /// Points the anchor at the chain's current end, deliberately: for an anchor that
+    /// was lost or damaged. Refused unless the chain itself is intact; the act is
+    /// audited (`entry`), and that row moves the anchor on.
+    pub async fn accept_current_anchor(&self, entry: &AuditEntry) -> Result<ChainReport, StoreError> {
+        let report = self.verify_audit_chain_unanchored().await?;
+        if let Some((seq, why)) = &report.first_broken {
+            return Err(StoreError::Conflict {
+                field: "audit chain".into(),
+                message: format!("broken at row {seq}: {why}; a broken chain cannot be re-anchored"),
+            });
+        }
+        self.reanchor().await?;
+        let mut tx = self.begin_write().await?;
+        append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(report)
     }
 
     /// Checks every link of the chain, oldest first, without the anchor: for a copy,
@@ -97,6 +134,7 @@ impl Store {
                     legacy_rows: 0,
                     first_broken: Some((seq, format!("{why} (in the chain written before it was keyed)"))),
                     anchored: false,
+                    anchor_problem: None,
                 });
             }
         };
@@ -106,27 +144,25 @@ impl Store {
         Ok(report)
     }
 
-    /// Points the anchor at the chain's last row: after a restore, whose chain was
-    /// checked, the anchor describes the restored database.
+    /// Points the anchor at the chain's last row, even if that is behind it: after a
+    /// restore, whose chain was checked, the anchor describes the restored database.
     pub async fn reanchor(&self) -> Result<(), StoreError> {
         let Some(anchor) = &self.anchor else { return Ok(()) };
+        anchor.reset(self.audit_head().await?.as_ref())
+    }
+
+    /// The chain's last row, if it has one.
+    pub async fn audit_head(&self) -> Result<Option<Head>, StoreError> {
         let last = sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
-        match last {
-            Some(row) => anchor.record(&Head {
+        last.map(|row| {
+            Ok(Head {
                 seq: row.try_get("seq")?,
                 mac: row.try_get("mac")?,
-            }),
-            None => match std::fs::remove_file(anchor.path()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(StoreError::Keys(format!(
-                    "could not remove {}: {e}",
-                    anchor.path().display()
-                ))),
-            },
-        }
+            })
+        })
+        .transpose()
     }
 
     async fn verify_keyed_chain(&self, anchor: Option<&Head>) -> Result<ChainReport, StoreError> {
@@ -139,6 +175,7 @@ impl Store {
             legacy_rows: 0,
             first_broken: broken,
             anchored: false,
+            anchor_problem: None,
         };
         loop {
             let page = sqlx::query(

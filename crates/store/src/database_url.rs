@@ -10,6 +10,16 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The backend's name, as a backup's manifest records it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
     raw: String,

@@ -19,6 +19,9 @@ pub enum StoreError {
     /// The key file or the audit anchor could not be read or written.
     #[error("{0}")]
     Keys(String),
+    /// A backup that must not be restored, and why.
+    #[error("{0}")]
+    Refused(String),
     #[error("password hashing failed")]
     PasswordHash,
 }

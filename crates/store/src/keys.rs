@@ -22,6 +22,9 @@ pub(crate) enum Purpose {
     AuditChain,
     TwoFactorSecrets,
     RecoveryCodes,
+    AuditAnchor,
+    BackupManifest,
+    BackupContents,
 }
 
 impl Purpose {
@@ -31,6 +34,9 @@ impl Purpose {
             Purpose::AuditChain => b"rapid-review audit chain v1",
             Purpose::TwoFactorSecrets => b"rapid-review two-factor keys v1",
             Purpose::RecoveryCodes => b"rapid-review recovery codes v1",
+            Purpose::AuditAnchor => b"rapid-review audit anchor v1",
+            Purpose::BackupManifest => b"rapid-review backup manifest v1",
+            Purpose::BackupContents => b"rapid-review backup contents v1",
         }
     }
 }

@@ -32,6 +32,7 @@ mod retention;
 mod returns;
 mod review_papers;
 mod rows;
+pub mod seal;
 mod sessions;
 mod sign_in;
 mod template;
@@ -52,7 +53,7 @@ use tokio::sync::Mutex;
 pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, ChainReport};
 pub use audit_batch::{BatchStats, MAX_BATCH};
-pub use backup::CopyCheck;
+pub use backup::{CopyCheck, DumpSnapshot};
 pub use cases::{AppendError, CaseFilter, CaseRecord, CaseStamp, CaseSummary, StoredEvent, WriteContext};
 pub use dashboard::{Dashboard, DashboardQuery, DashboardRow, OpenCounts};
 pub use database_url::{Backend, DatabaseUrl};
@@ -173,12 +174,19 @@ impl Store {
             secrets: Arc::new(Secrets::derive(keys)),
             anchor: keys
                 .default_anchor_path()
-                .map(|path| Arc::new(anchor::Anchor::new(path))),
+                .map(|path| Arc::new(anchor::Anchor::new(path, keys.derive(keys::Purpose::AuditAnchor)))),
             batcher: audit_batch::new(),
             inline: url
                 .sqlite_file()
                 .map(|path| Arc::new(inline_read::InlineReader::new(path))),
         })
+    }
+
+    /// The same store, writing no audit anchor: for a copy being checked, whose chain
+    /// the live anchor beside the key file does not describe.
+    pub fn unanchored(mut self) -> Store {
+        self.anchor = None;
+        self
     }
 
     /// Whether the connection to PostgreSQL is encrypted (`None` on SQLite, a file).

@@ -64,6 +64,11 @@ pub(crate) fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
     hex::encode(hmac_sha256(key, message))
 }
 
+/// Whether two MACs are equal, in time that does not depend on where they differ.
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

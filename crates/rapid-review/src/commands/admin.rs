@@ -69,30 +69,51 @@ pub async fn holidays(cmd: Holidays) -> Result<(), Failure> {
 }
 
 pub async fn audit(cmd: Audit) -> Result<(), Failure> {
-    let Audit::Verify { database } = cmd;
+    let database = match cmd {
+        Audit::Verify { database } => database,
+        Audit::Anchor { database, .. } => return accept_current_anchor(&database).await,
+    };
     let store = open(&database).await?;
     let report = store.verify_audit_chain().await?;
-    match report.first_broken {
-        None => {
-            let legacy = if report.legacy_rows > 0 {
-                format!(" (and {} rows written before the chain was keyed)", report.legacy_rows)
-            } else {
-                String::new()
-            };
-            let anchor = if report.anchored {
-                "its end matches the anchor file".to_owned()
-            } else {
-                format!(
-                    "there is no anchor file at {}, so rows cut off its end would not show",
-                    database.key_path().with_extension("anchor").display()
-                )
-            };
-            println!("audit chain intact: {} rows{legacy}; {anchor}", report.rows);
-            Ok(())
-        }
-        Some((seq, why)) => Err(Failure::Other(anyhow::anyhow!(
+    store.close().await;
+    if let Some((seq, why)) = report.first_broken {
+        return Err(Failure::Other(anyhow::anyhow!(
             "audit chain broken at row {seq}: {why} ({} rows before it are intact)",
             report.rows
-        ))),
+        )));
     }
+    if let Some(why) = report.anchor_problem {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "the audit anchor cannot be trusted: {why}. Rows cut off the chain's end would not show. \
+             If the anchor file was lost and nothing else is wrong, re-anchor deliberately with \
+             `rapid-review audit anchor --accept-current` (audited)"
+        )));
+    }
+    let legacy = if report.legacy_rows > 0 {
+        format!(" (and {} rows written before the chain was keyed)", report.legacy_rows)
+    } else {
+        String::new()
+    };
+    let anchor = if report.anchored {
+        "its end matches the anchor file"
+    } else {
+        "it is empty, so there is nothing to anchor yet"
+    };
+    println!("audit chain intact: {} rows{legacy}; {anchor}", report.rows);
+    Ok(())
+}
+
+async fn accept_current_anchor(database: &crate::cli::Database) -> Result<(), Failure> {
+    let store = open(database).await?;
+    let report = store
+        .accept_current_anchor(&cli_audit("audit_anchor_accepted", None))
+        .await
+        .map_err(stored)?;
+    store.close().await;
+    println!(
+        "re-anchored {} at its current end ({} rows, intact); the act is in the audit log",
+        database.key_path().with_extension("anchor").display(),
+        report.rows + report.legacy_rows
+    );
+    Ok(())
 }

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+mod integrity;
+
 fn rapid_review(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapid-review"))
         .args(args)
@@ -708,119 +710,6 @@ fn postgres_over_tls_works_and_fails_closed_when_the_server_offers_none() {
         stderr(&preferred)
     );
     assert!(stderr(&preferred).contains("not encrypted"), "{}", stderr(&preferred));
-}
-
-/// Edits one audit row of the database at `url` by hand.
-fn tamper(url: &str) {
-    pg(url, "UPDATE audit SET actor = 'someone-else@example.org' WHERE seq = 2");
-}
-
-/// Operations: a backup taken while the service runs, restored into a fresh directory
-/// (with the same key file), passes `audit verify`; a backup edited by hand is refused
-/// and the database it would have replaced is left as it was.
-#[test]
-fn a_sqlite_backup_restores_into_a_fresh_directory_and_a_tampered_one_is_refused() {
-    let db = TempDb::new();
-    let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);
-    let backup = db.dir.join("online.db");
-    let made = db.run(&["backup", "--to", backup.to_str().unwrap()]);
-    assert!(made.status.success(), "{}", stderr(&made));
-    assert!(server.terminate().success());
-    let again = db.run(&["backup", "--to", backup.to_str().unwrap()]);
-    assert_eq!(again.status.code(), Some(2), "an existing file is not overwritten");
-
-    let fresh = TempDb::new();
-    std::fs::copy(db.dir.join("rapid-review.key"), fresh.dir.join("rapid-review.key")).unwrap();
-    let restored = fresh.run(&["restore", "--from", backup.to_str().unwrap()]);
-    assert!(restored.status.success(), "{}", stderr(&restored));
-    assert!(stdout(&restored).contains("audit chain intact"));
-    let verified = fresh.run(&["audit", "verify"]);
-    assert!(verified.status.success(), "{}", stderr(&verified));
-    assert!(stdout(&verified).contains("its end matches the anchor file"));
-    let users = fresh.run(&["users", "list"]);
-    assert!(stdout(&users).contains("manager@demo.rapid-review.test"));
-
-    let tampered = db.dir.join("tampered.db");
-    std::fs::copy(&backup, &tampered).unwrap();
-    tamper(&format!("sqlite://{}", tampered.display()));
-    let before = std::fs::read(fresh.dir.join("rr.db")).unwrap();
-    let refused = fresh.run(&["restore", "--from", tampered.to_str().unwrap()]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        stderr(&refused).contains("audit chain is broken at row 2"),
-        "{}",
-        stderr(&refused)
-    );
-    assert!(stderr(&refused).contains("nothing was replaced"));
-    assert_eq!(std::fs::read(fresh.dir.join("rr.db")).unwrap(), before);
-    let missing = fresh.run(&["restore", "--from", "/nowhere/backup.db"]);
-    assert_eq!(missing.status.code(), Some(2));
-}
-
-#[test]
-fn a_postgres_backup_restores_into_a_fresh_database_and_a_tampered_one_is_refused() {
-    let dir = TempDb::new();
-    let key = dir.dir.join("rapid-review.key");
-    let key = key.to_str().unwrap();
-    let admin = "postgres://postgres@127.0.0.1:5432/postgres";
-    let source = TempPg::new("RAPID_REVIEW_TEST_POSTGRES_ADMIN", admin);
-    let source_url = source.url("127.0.0.1", "sslmode=disable");
-    let run = |url: &str, args: &[&str]| {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--database", url, "--key-file", key]);
-        rapid_review(&all)
-    };
-    assert!(run(&source_url, &["migrate"]).status.success());
-    for (email, role) in [("chair@example.org", "jcr_chair"), ("bu@example.org", "business_unit")] {
-        let added = run(
-            &source_url,
-            &["users", "add", "--email", email, "--name", "Someone", "--role", role],
-        );
-        assert!(added.status.success(), "{}", stderr(&added));
-    }
-    let dump = dir.dir.join("rr.dump");
-    let made = run(&source_url, &["backup", "--to", dump.to_str().unwrap()]);
-    assert!(made.status.success(), "{}", stderr(&made));
-
-    let target = TempPg::new("RAPID_REVIEW_TEST_POSTGRES_ADMIN", admin);
-    let target_url = target.url("127.0.0.1", "sslmode=disable");
-    let restored = run(&target_url, &["restore", "--from", dump.to_str().unwrap()]);
-    assert!(restored.status.success(), "{}", stderr(&restored));
-    let verified = run(&target_url, &["audit", "verify"]);
-    assert!(verified.status.success(), "{}", stderr(&verified));
-    assert!(stdout(&run(&target_url, &["users", "list"])).contains("bu@example.org"));
-
-    tamper(&source_url);
-    let tampered = dir.dir.join("tampered.dump");
-    assert!(
-        run(&source_url, &["backup", "--to", tampered.to_str().unwrap()])
-            .status
-            .success()
-    );
-    run(
-        &target_url,
-        &[
-            "users",
-            "add",
-            "--email",
-            "only-here@example.org",
-            "--name",
-            "Only Here",
-            "--role",
-            "viewer",
-        ],
-    );
-    let refused = run(&target_url, &["restore", "--from", tampered.to_str().unwrap()]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        stderr(&refused).contains("audit chain is broken at row 2"),
-        "{}",
-        stderr(&refused)
-    );
-    assert!(
-        stdout(&run(&target_url, &["users", "list"])).contains("only-here@example.org"),
-        "the target is untouched"
-    );
 }
 
 /// The resident memory of a running process, in KiB.
