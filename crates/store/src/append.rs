@@ -110,7 +110,7 @@ pub(crate) async fn append_locked(
     let Some(reference) = lock_case(tx, case_id).await? else {
         return Err(AppendError::NotFound);
     };
-    let (mut events, mut meta) = load_events(&mut tx.tx, case_id).await?;
+    let (mut events, mut meta) = load_events(&mut tx.tx, &tx.secrets.events, case_id).await?;
     let current = events.last().map_or(0, |e| e.version.get());
     if let Some(expected) = request.expected_version
         && expected != current
@@ -230,18 +230,33 @@ async fn insert_event(
     ctx: &WriteContext<'_>,
 ) -> Result<(), StoreError> {
     let payload = serde_json::Value::Object(event.payload.fields()).to_string();
+    let (version, on_date, recorded_at) = (i64::from(event.version.get()), event.on.to_string(), timestamp(ctx.at));
+    let actor_id = (ctx.actor.id > 0).then_some(ctx.actor.id);
+    let prev = crate::event_chain::prev_mac(tx, case_id, version).await?;
+    let mac = crate::event_chain::EventColumns {
+        case_id,
+        version,
+        kind: event.payload.kind().as_str(),
+        on_date: &on_date,
+        recorded_at: &recorded_at,
+        actor_id,
+        actor_email: &ctx.actor.email,
+        payload: &payload,
+    }
+    .mac(&tx.secrets.events, &prev);
     sqlx::query(
-        "INSERT INTO events (case_id, version, type, on_date, recorded_at, actor_id, actor_email, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO events (case_id, version, type, on_date, recorded_at, actor_id, actor_email, payload, mac)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(case_id)
-    .bind(i64::from(event.version.get()))
+    .bind(version)
     .bind(event.payload.kind().as_str())
-    .bind(event.on.to_string())
-    .bind(timestamp(ctx.at))
-    .bind((ctx.actor.id > 0).then_some(ctx.actor.id))
+    .bind(on_date)
+    .bind(recorded_at)
+    .bind(actor_id)
     .bind(&ctx.actor.email)
     .bind(payload)
+    .bind(mac)
     .execute(&mut *tx.tx)
     .await?;
     Ok(())

@@ -150,14 +150,14 @@ impl Store {
         // One statement: the reference rides on every event's row (a case always has
         // its incident report), which saves a round trip on the hottest read.
         let rows = sqlx::query(
-            "SELECT c.reference, e.version, e.type, e.on_date, e.recorded_at, e.actor_id, e.actor_email, e.payload
+            "SELECT c.reference, e.version, e.type, e.on_date, e.recorded_at, e.actor_id, e.actor_email, e.payload, e.mac
              FROM cases c JOIN events e ON e.case_id = c.id WHERE c.id = $1 ORDER BY e.version",
         )
         .bind(case_id)
         .fetch_all(&self.pool)
         .await?;
         let Some(first) = rows.first() else { return Ok(None) };
-        let (events, meta) = events_from_rows(&rows)?;
+        let (events, meta) = events_from_rows(&rows, &self.secrets.events, case_id)?;
         Ok(Some(CaseRecord {
             id: case_id.to_owned(),
             reference: first.try_get("reference")?,
@@ -273,7 +273,7 @@ impl Store {
         let mut count = 0;
         for id in ids {
             let mut tx = self.begin_write().await?;
-            let (events, _) = load_events(&mut tx.tx, &id).await?;
+            let (events, _) = load_events(&mut tx.tx, &tx.secrets.events, &id).await?;
             let ctx = WriteContext {
                 today,
                 at,
@@ -347,25 +347,36 @@ pub(crate) fn open_or_closed(state: OpenOrClosed) -> &'static str {
     }
 }
 
+/// A case's events, its chain checked under `key` (the case-events key).
 pub(crate) async fn load_events(
     conn: &mut AnyConnection,
+    key: &[u8; 32],
     case_id: &str,
 ) -> Result<(Vec<Event>, Vec<StoredEvent>), StoreError> {
     let rows = sqlx::query(
-        "SELECT version, type, on_date, recorded_at, actor_id, actor_email, payload FROM events
+        "SELECT version, type, on_date, recorded_at, actor_id, actor_email, payload, mac FROM events
          WHERE case_id = $1 ORDER BY version",
     )
     .bind(case_id)
     .fetch_all(&mut *conn)
     .await?;
-    events_from_rows(&rows)
+    events_from_rows(&rows, key, case_id)
 }
 
-/// Events and their metadata from rows with the events table's columns.
-fn events_from_rows(rows: &[AnyRow]) -> Result<(Vec<Event>, Vec<StoredEvent>), StoreError> {
+/// Events and their metadata from rows with the events table's columns and `mac`,
+/// refused ([`StoreError::Tampered`]) unless the chain verifies under `key`.
+fn events_from_rows(
+    rows: &[AnyRow],
+    key: &[u8; 32],
+    case_id: &str,
+) -> Result<(Vec<Event>, Vec<StoredEvent>), StoreError> {
     let mut events = Vec::with_capacity(rows.len());
     let mut meta = Vec::with_capacity(rows.len());
+    let mut chain = crate::event_chain::ChainWalk::new(key);
     for row in rows {
+        if let Err(why) = chain.check(case_id, row)? {
+            return Err(crate::event_chain::tampered(case_id, &why));
+        }
         let version: i64 = row.try_get("version")?;
         let kind: String = row.try_get("type")?;
         let payload: String = row.try_get("payload")?;

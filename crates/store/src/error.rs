@@ -19,6 +19,10 @@ pub enum StoreError {
     /// The key file or the audit anchor could not be read or written.
     #[error("{0}")]
     Keys(String),
+    /// Data whose MAC does not verify: changed outside the service. The message says
+    /// what, and how to find every such row.
+    #[error("{0}")]
+    Tampered(String),
     /// A backup that must not be restored, and why.
     #[error("{0}")]
     Refused(String),

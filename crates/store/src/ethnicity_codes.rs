@@ -66,6 +66,7 @@ impl Store {
                     .bind(row.try_get::<i64, _>("version")?)
                     .execute(&mut *tx.tx)
                     .await?;
+                crate::event_chain::reseal_case(&mut tx, &row.try_get::<String, _>("case_id")?).await?;
             }
         }
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, 'yes') ON CONFLICT (key) DO NOTHING")

@@ -25,6 +25,8 @@ pub(crate) enum Purpose {
     AuditAnchor,
     BackupManifest,
     BackupContents,
+    CaseEvents,
+    AccountRows,
 }
 
 impl Purpose {
@@ -37,6 +39,8 @@ impl Purpose {
             Purpose::AuditAnchor => b"rapid-review audit anchor v1",
             Purpose::BackupManifest => b"rapid-review backup manifest v1",
             Purpose::BackupContents => b"rapid-review backup contents v1",
+            Purpose::CaseEvents => b"rapid-review case events v1",
+            Purpose::AccountRows => b"rapid-review account rows v1",
         }
     }
 }

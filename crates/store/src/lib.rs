@@ -7,6 +7,7 @@
 //! Events are the truth. The `cases` table keeps a snapshot derived from them (stage,
 //! state, the soonest running deadline) so lists and the overdue filter need no fold.
 
+mod account_macs;
 mod agencies;
 pub mod anchor;
 mod append;
@@ -22,6 +23,7 @@ mod database_url;
 mod discussions;
 mod error;
 mod ethnicity_codes;
+mod event_chain;
 mod inline_read;
 mod keys;
 mod links;
@@ -33,6 +35,7 @@ mod returns;
 mod review_papers;
 mod rows;
 pub mod seal;
+mod service_lock;
 mod sessions;
 mod sign_in;
 mod template;
@@ -59,12 +62,14 @@ pub use dashboard::{Dashboard, DashboardQuery, DashboardRow, OpenCounts};
 pub use database_url::{Backend, DatabaseUrl};
 pub use discussions::Message;
 pub use error::StoreError;
+pub use event_chain::BrokenCase;
 pub use keys::{Keys, default_key_path};
 pub use outbox::{Claim, ClockNotice, NotifyMode, OUTBOX_PAGE, OutboxCount, OutboxMessage, OutboxStatus};
 pub use passwords::{MIN_PASSWORD_CHARS, NewPassword, RESET_LINK_HOURS};
 pub use retention::RetentionItem;
 pub use returns::ReturnRequest;
 pub use review_papers::{NewPaper, StoredPaper};
+pub use service_lock::DatabaseLock;
 pub use sessions::{NewSession, SESSION_HOURS, Session, SessionInfo, Stage};
 pub use sign_in::Attempt;
 pub use template::{SavedTemplate, SignOff, TemplateVersion};
@@ -73,6 +78,9 @@ pub use throttle::{ACCOUNT_FAILURES, ADDRESS_FAILURES, Counted};
 pub use tokens::{DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS, TokenInfo, token_label};
 pub use two_factor::{RECOVERY_CODES, SecondFactor, TotpKey};
 pub use users::{Actor, NewUser, User, is_email_address};
+
+/// The migration that gave each event, user and token its MAC.
+const EVENT_CHAIN_MIGRATION: i64 = 18;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -100,6 +108,8 @@ pub(crate) struct Secrets {
     pub(crate) audit: [u8; 32],
     pub(crate) two_factor: [u8; 32],
     pub(crate) recovery: [u8; 32],
+    pub(crate) events: [u8; 32],
+    pub(crate) accounts: [u8; 32],
 }
 
 impl std::fmt::Debug for Secrets {
@@ -116,6 +126,8 @@ impl Secrets {
             audit: keys.derive(Purpose::AuditChain),
             two_factor: keys.derive(Purpose::TwoFactorSecrets),
             recovery: keys.derive(Purpose::RecoveryCodes),
+            events: keys.derive(Purpose::CaseEvents),
+            accounts: keys.derive(Purpose::AccountRows),
         }
     }
 }
@@ -203,12 +215,34 @@ impl Store {
 
     /// Creates or upgrades the schema.
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        let before = self.applied_migration().await?;
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         self.rekey_links_if_needed().await?;
-        self.map_legacy_ethnicity_if_needed().await
+        self.map_legacy_ethnicity_if_needed().await?;
+        // Only as migration 0018 is applied: see `event_chain`.
+        if before < EVENT_CHAIN_MIGRATION {
+            self.seal_events_once().await?;
+            self.seal_accounts_once().await?;
+        }
+        Ok(())
+    }
+
+    /// The newest migration applied before migrating (0 for a new database).
+    async fn applied_migration(&self) -> Result<i64, StoreError> {
+        let exists = match self.backend {
+            Backend::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = '_sqlx_migrations'",
+            Backend::Postgres => {
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'"
+            }
+        };
+        let (n,): (i64,) = sqlx::query_as(exists).fetch_one(&self.pool).await?;
+        if n == 0 {
+            return Ok(0);
+        }
+        self.schema_version().await
     }
 
     /// A fresh random token (32 bytes as hex), for one-off form tokens.

@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
 use crate::rows::{random_hex, sha256_hex, timestamp};
-use crate::users::{User, user_from_row};
+use crate::users::{User, checked_user, user_columns};
 use crate::{Store, StoreError, WriteTx};
 
 /// The fewest characters a password may have.
@@ -148,17 +148,21 @@ impl Store {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        let row = sqlx::query(
-            "SELECT u.id, u.email, u.name, u.role, u.partner, u.agency, u.disabled,
-                    CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor
-             FROM password_resets r JOIN users u ON u.id = r.user_id
-             WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2",
-        )
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!("u."),
+            " FROM password_resets r JOIN users u ON u.id = r.user_id
+                 WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2"
+        ))
         .bind(sha256_hex(token.as_bytes()))
         .bind(timestamp(now))
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(user_from_row).transpose()
+        Ok(row
+            .as_ref()
+            .map(|r| checked_user(r, &self.secrets.accounts))
+            .transpose()?
+            .flatten())
     }
 
     /// Uses a reset token: sets the password and ends every session, once. Returns the

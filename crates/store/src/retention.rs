@@ -40,7 +40,7 @@ impl Store {
         for r in rows {
             let id: String = r.try_get("id")?;
             let mut conn = self.pool.acquire().await?;
-            let (events, _) = load_events(&mut conn, &id).await?;
+            let (events, _) = load_events(&mut conn, &self.secrets.events, &id).await?;
             let Some(closed_on) = domain::process::fold(&events).closed_on else {
                 continue;
             };
@@ -78,7 +78,7 @@ impl Store {
                 message: "a legal hold stops the pseudonymising of this case".into(),
             });
         }
-        let (events, _) = load_events(&mut tx.tx, case_id).await?;
+        let (events, _) = load_events(&mut tx.tx, &tx.secrets.events, case_id).await?;
         for e in &events {
             let kept = domain::retention::pseudonymise(&e.payload).map_err(|f| StoreError::corrupt(f.message))?;
             let payload = serde_json::Value::Object(kept.fields()).to_string();
@@ -89,6 +89,7 @@ impl Store {
                 .execute(&mut *tx.tx)
                 .await?;
         }
+        crate::event_chain::reseal_case(&mut tx, case_id).await?;
         for sql in [
             "DELETE FROM chronology_entries WHERE request_id IN (SELECT id FROM agency_requests WHERE case_id = $1)",
             "UPDATE agency_requests SET scoping = '{}' WHERE case_id = $1",

@@ -371,7 +371,7 @@ impl Store {
             .bind(&request.id)
             .execute(&mut *tx.tx)
             .await?;
-        let (events, _) = crate::cases::load_events(&mut tx.tx, &request.case_id).await?;
+        let (events, _) = crate::cases::load_events(&mut tx.tx, &tx.secrets.events, &request.case_id).await?;
         crate::append::update_snapshot(&mut tx, &request.case_id, &events, &ctx).await?;
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await

@@ -85,7 +85,7 @@ impl Store {
         if lock_case(&mut tx, case_id).await?.is_none() {
             return Err(AppendError::NotFound);
         }
-        let (events, _) = load_events(&mut tx.tx, case_id).await?;
+        let (events, _) = load_events(&mut tx.tx, &tx.secrets.events, case_id).await?;
         if process::fold(&events).lcspr.commissioned_on.is_none() {
             return Err(Refusal::NotAllowedNow(
                 "commission the local review (lcspr_commissioned) before uploading its papers".into(),

@@ -12,7 +12,7 @@ use crate::cases::{CaseStamp, stamp_columns, stamp_from_row};
 use crate::columns::Columns;
 use crate::rows::is_case_id;
 use crate::rows::{parse_timestamp, random_hex, sha256_hex, timestamp};
-use crate::users::{User, user_from_row};
+use crate::users::{User, checked_user, user_columns};
 use crate::{Store, StoreError};
 
 /// How long a session may live, however busy.
@@ -131,15 +131,19 @@ struct SessionRow {
 }
 
 impl SessionRow {
-    fn of(row: &impl Columns) -> Result<SessionRow, StoreError> {
-        Ok(SessionRow {
+    /// The row, unless its user fails the MAC (then the session is not there).
+    fn of(row: &impl Columns, key: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
+        let Some(user) = checked_user(row, key)? else {
+            return Ok(None);
+        };
+        Ok(Some(SessionRow {
             csrf: row.text("csrf")?,
             created: parse_timestamp(&row.text("created_at")?)?,
             last_seen: parse_timestamp(&row.text("last_seen_at")?)?,
             stage: Stage::parse(&row.text("stage")?),
-            user: user_from_row(row)?,
+            user,
             case_stamp: stamp_from_row(row)?,
-        })
+        }))
     }
 }
 
@@ -208,25 +212,29 @@ impl Store {
         let hash = sha256_hex(cookie.as_bytes());
         let case = case_id.filter(|id| is_case_id(id)).unwrap_or_default();
         const SQL: &str = concat!(
-            "SELECT s.csrf, s.created_at, s.last_seen_at, s.stage, u.id, u.email, u.name, u.role, u.partner, u.agency,
-                    u.disabled, CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, ",
+            "SELECT s.csrf, s.created_at, s.last_seen_at, s.stage, ",
+            user_columns!("u."),
+            ", ",
             stamp_columns!("$2"),
             " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
         );
         let inline = self.inline.as_ref().and_then(|reader| {
             reader.first_row(SQL, &[("$1", &hash as &dyn rusqlite::ToSql), ("$2", &case)], |row| {
-                SessionRow::of(row)
+                SessionRow::of(row, &self.secrets.accounts)
             })
         });
         let found = match inline {
-            Some(found) => found,
+            Some(found) => found.flatten(),
             None => {
                 let row = sqlx::query(SQL)
                     .bind(&hash)
                     .bind(case)
                     .fetch_optional(&self.pool)
                     .await?;
-                row.as_ref().map(SessionRow::of).transpose()?
+                row.as_ref()
+                    .map(|r| SessionRow::of(r, &self.secrets.accounts))
+                    .transpose()?
+                    .flatten()
             }
         };
         let Some(SessionRow {

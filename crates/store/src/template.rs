@@ -307,7 +307,7 @@ async fn writable(tx: &mut WriteTx<'_>, case_id: &str, what: &str) -> Result<(),
     if lock_case(tx, case_id).await?.is_none() {
         return Err(AppendError::NotFound);
     }
-    let (events, _) = load_events(&mut tx.tx, case_id).await?;
+    let (events, _) = load_events(&mut tx.tx, &tx.secrets.events, case_id).await?;
     let state = process::fold(&events);
     if let Some(on) = state.submitted_on {
         return Err(Refusal::NotAllowedNow(format!(

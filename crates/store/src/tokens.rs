@@ -9,7 +9,7 @@ use crate::audit::{self, AuditEntry};
 use crate::cases::{CaseStamp, stamp_columns, stamp_from_row};
 use crate::rows::is_case_id;
 use crate::rows::{is_lookup_text, parse_timestamp, random_hex, sha256_hex, timestamp};
-use crate::users::{User, user_columns, user_from_row};
+use crate::users::{User, user_columns};
 use crate::{Store, StoreError};
 
 /// How long a token lives unless told otherwise.
@@ -104,6 +104,7 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await?;
         let id: i64 = row.try_get("id")?;
+        crate::account_macs::reseal_tokens(&mut tx, crate::account_macs::Tokens::One(id)).await?;
         audit::append(
             &mut tx,
             &AuditEntry {
@@ -140,22 +141,27 @@ impl Store {
         if !is_lookup_text(token) {
             return Ok(None);
         }
+        // The token's own columns come along so that its MAC and its user's are
+        // checked on every use (see `account_macs`).
         const SQL: &str = concat!(
             "SELECT ",
-            user_columns!(),
-            ", ",
+            user_columns!("u."),
+            ", t.id AS token_id, t.user_id AS token_user, t.token_hash AS token_hash, t.expires_at AS token_expires,
+               t.revoked_at AS token_revoked, t.mac AS token_mac, ",
             stamp_columns!("$3"),
-            " FROM users WHERE id = (SELECT t.user_id FROM api_tokens t WHERE t.token_hash = $1
-               AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)) AND disabled = 0"
+            " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1
+               AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0"
         );
         let (hash, at) = (token_hash(token), timestamp(now));
         let case = case_id.filter(|id| is_case_id(id)).unwrap_or_default();
+        let key = &self.secrets.accounts;
+        let read = |row: &dyn TokenRow| -> Result<Option<(User, Option<CaseStamp>)>, StoreError> { row.read(key) };
         if let Some(found) = self.inline.as_ref().and_then(|reader| {
             reader.first_row(SQL, &[("$1", &hash as &dyn ToSql), ("$2", &at), ("$3", &case)], |row| {
-                Ok((user_from_row(row)?, stamp_from_row(row)?))
+                read(row)
             })
         }) {
-            return Ok(found);
+            return Ok(found.flatten());
         }
         let row = sqlx::query(SQL)
             .bind(&hash)
@@ -163,9 +169,7 @@ impl Store {
             .bind(case)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref()
-            .map(|row| Ok((user_from_row(row)?, stamp_from_row(row)?)))
-            .transpose()
+        Ok(row.as_ref().map(|row| read(row)).transpose()?.flatten())
     }
 
     /// Every token, or one user's, newest first.
@@ -195,6 +199,7 @@ impl Store {
     /// Revokes a token; `false` if there is no live token with that id.
     pub async fn revoke_token(&self, id: i64, entry: &AuditEntry) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
+        crate::account_macs::ensure_token_intact(&mut tx, id).await?;
         let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(timestamp(entry.at))
             .bind(id)
@@ -203,6 +208,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
+        crate::account_macs::reseal_tokens(&mut tx, crate::account_macs::Tokens::One(id)).await?;
         audit::append(
             &mut tx,
             &AuditEntry {
@@ -213,5 +219,25 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+/// A row of the token look-up, whichever driver read it.
+trait TokenRow {
+    /// The token's user and the read case's stamp, if the token's and the user's MACs
+    /// hold; a row that fails either is treated as not there.
+    fn read(&self, key: &[u8; 32]) -> Result<Option<(User, Option<CaseStamp>)>, StoreError>;
+}
+
+impl<R: crate::columns::Columns> TokenRow for R {
+    fn read(&self, key: &[u8; 32]) -> Result<Option<(User, Option<CaseStamp>)>, StoreError> {
+        if !crate::account_macs::token_row_intact(self, key)? {
+            crate::account_macs::refused(&format!("token {}", self.int("token_id")?));
+            return Ok(None);
+        }
+        let Some(user) = crate::users::checked_user(self, key)? else {
+            return Ok(None);
+        };
+        Ok(Some((user, stamp_from_row(self)?)))
     }
 }

@@ -179,6 +179,7 @@ impl Store {
             return Ok(None);
         };
         let mut tx = self.begin_write().await?;
+        crate::account_macs::ensure_user_intact(&mut tx, user.id).await?;
         sqlx::query(
             "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1 WHERE id = $2",
         )
@@ -186,6 +187,7 @@ impl Store {
         .bind(user.id)
         .execute(&mut *tx.tx)
         .await?;
+        crate::account_macs::reseal_user(&mut tx, user.id).await?;
         let codes = self.replace_recovery_codes(&mut tx, user.id).await?;
         audit::append(&mut tx, entry).await?;
         tx.commit().await?;
@@ -198,11 +200,13 @@ impl Store {
         let mut secret = [0u8; 20];
         getrandom::fill(&mut secret).map_err(|e| StoreError::corrupt(format!("no randomness: {e}")))?;
         let mut tx = self.begin_write().await?;
+        crate::account_macs::ensure_user_intact(&mut tx, user.id).await?;
         sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = NULL WHERE id = $2")
             .bind(self.seal(user.id, &secret)?)
             .bind(user.id)
             .execute(&mut *tx.tx)
             .await?;
+        crate::account_macs::reseal_user(&mut tx, user.id).await?;
         let codes = self.replace_recovery_codes(&mut tx, user.id).await?;
         audit::append(&mut tx, entry).await?;
         tx.commit().await?;

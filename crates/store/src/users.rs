@@ -128,12 +128,32 @@ impl NewUser {
     }
 }
 
+/// A user's columns under the names [`user_from_row`] reads, with the row's MAC as
+/// `user_mac`; `user_columns!("u.")` for a table aliased `u`.
 macro_rules! user_columns {
     () => {
-        "id, email, name, role, partner, agency, disabled, CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor"
+        "id, email, name, role, partner, agency, disabled, CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, mac AS user_mac"
+    };
+    ($t:literal) => {
+        concat!(
+            $t, "id AS id, ", $t, "email AS email, ", $t, "name AS name, ", $t, "role AS role, ",
+            $t, "partner AS partner, ", $t, "agency AS agency, ", $t, "disabled AS disabled, ",
+            "CAST(CASE WHEN ", $t, "totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, ",
+            $t, "mac AS user_mac"
+        )
     };
 }
 pub(crate) use user_columns;
+
+/// The user on a row read with `user_columns!`, if the row carries its MAC; a row
+/// that fails is treated as not there (see [`crate::account_macs`]).
+pub(crate) fn checked_user(row: &impl Columns, key: &[u8; 32]) -> Result<Option<User>, StoreError> {
+    if !crate::account_macs::user_row_intact(row, key)? {
+        crate::account_macs::refused(&format!("user {}", row.int("id")?));
+        return Ok(None);
+    }
+    user_from_row(row).map(Some)
+}
 
 pub(crate) fn user_from_row(row: &impl Columns) -> Result<User, StoreError> {
     let role = row.text("role")?;
@@ -186,6 +206,7 @@ impl Store {
         match result {
             Ok(row) => {
                 let user = user_from_row(&row)?;
+                crate::account_macs::reseal_user(&mut tx, user.id).await?;
                 audit::append(
                     &mut tx,
                     &AuditEntry {
@@ -213,7 +234,11 @@ impl Store {
             .bind(email.trim().to_lowercase())
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(user_from_row).transpose()
+        Ok(row
+            .as_ref()
+            .map(|r| checked_user(r, &self.secrets.accounts))
+            .transpose()?
+            .flatten())
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
@@ -221,14 +246,22 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(user_from_row).transpose()
+        Ok(row
+            .as_ref()
+            .map(|r| checked_user(r, &self.secrets.accounts))
+            .transpose()?
+            .flatten())
     }
 
     pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
         let rows = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users ORDER BY name, email"))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(user_from_row).collect()
+        let users: Vec<Option<User>> = rows
+            .iter()
+            .map(|r| checked_user(r, &self.secrets.accounts))
+            .collect::<Result<_, _>>()?;
+        Ok(users.into_iter().flatten().collect())
     }
 
     /// The user whose password this is, if the email and password match an active
@@ -246,7 +279,11 @@ impl Store {
         } else {
             None
         };
-        let user = row.as_ref().map(user_from_row).transpose()?;
+        let user = row
+            .as_ref()
+            .map(|r| checked_user(r, &self.secrets.accounts))
+            .transpose()?
+            .flatten();
         let stored: Option<String> = match &row {
             Some(r) => r.try_get("password_hash")?,
             None => None,
@@ -259,11 +296,14 @@ impl Store {
     /// once (tokens are refused while the user is disabled, and revoked for good).
     pub async fn set_disabled(&self, user_id: i64, disabled: bool, entry: &AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        // A change of ours must not bless a row changed outside the service.
+        crate::account_macs::ensure_user_intact(&mut tx, user_id).await?;
         sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(i64::from(disabled))
             .bind(user_id)
             .execute(&mut *tx.tx)
             .await?;
+        crate::account_macs::reseal_user(&mut tx, user_id).await?;
         if disabled {
             crate::passwords::end_all_sessions(&mut tx, user_id).await?;
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
@@ -271,6 +311,7 @@ impl Store {
                 .bind(user_id)
                 .execute(&mut *tx.tx)
                 .await?;
+            crate::account_macs::reseal_tokens(&mut tx, crate::account_macs::Tokens::OfUser(user_id)).await?;
         }
         audit::append(&mut tx, entry).await?;
         tx.commit().await

@@ -35,6 +35,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{}", .0)]
     Invalid(FieldError),
+    /// Data that failed its MAC: changed outside the service. Said plainly, and logged.
+    #[error("{0}")]
+    Tampered(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -52,7 +55,7 @@ impl ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal(_) | ApiError::Tampered(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -70,6 +73,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Invalid(_) => "invalid_field",
             ApiError::Internal(_) => "internal",
+            ApiError::Tampered(_) => "integrity_failure",
         }
     }
 
@@ -108,8 +112,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(cause) = &self {
-            tracing::error!(%cause, "internal error");
+        match &self {
+            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ApiError::Tampered(what) => tracing::error!(%what, "data failed its MAC"),
+            _ => {}
         }
         let mut error = json!({"code": self.code(), "message": self.to_string()});
         if let ApiError::Invalid(field) = &self {
@@ -123,6 +129,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict { field, message } => ApiError::Invalid(FieldError::new(field, message)),
+            StoreError::Tampered(what) => ApiError::Tampered(what),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -75,7 +75,26 @@ pub async fn audit(cmd: Audit) -> Result<(), Failure> {
     };
     let store = open(&database).await?;
     let report = store.verify_audit_chain().await?;
+    let cases = store.verify_case_chains().await?;
+    let accounts = store.verify_account_rows().await?;
     store.close().await;
+    if !cases.is_empty() || !accounts.is_empty() {
+        for case in &cases {
+            eprintln!("case {} ({}): {}", case.reference, case.case_id, case.why);
+        }
+        for account in &accounts {
+            eprintln!("{account}");
+        }
+        let chain = match &report.first_broken {
+            Some((seq, why)) => format!("; the audit chain is broken too, at row {seq}: {why}"),
+            None => String::new(),
+        };
+        return Err(Failure::Other(anyhow::anyhow!(
+            "{} case(s) and {} account row(s) do not verify, named above (each is refused until restored from a backup){chain}",
+            cases.len(),
+            accounts.len()
+        )));
+    }
     if let Some((seq, why)) = report.first_broken {
         return Err(Failure::Other(anyhow::anyhow!(
             "audit chain broken at row {seq}: {why} ({} rows before it are intact)",
@@ -99,7 +118,10 @@ pub async fn audit(cmd: Audit) -> Result<(), Failure> {
     } else {
         "it is empty, so there is nothing to anchor yet"
     };
-    println!("audit chain intact: {} rows{legacy}; {anchor}", report.rows);
+    println!(
+        "audit chain intact: {} rows{legacy}; {anchor}; every case's history and every account verifies",
+        report.rows
+    );
     Ok(())
 }
 

@@ -121,6 +121,10 @@ pub async fn restore(from: &Path, database: &Database) -> Result<(), Failure> {
     if !from.is_file() {
         return Err(Failure::BadArguments(format!("--from: no file at {}", from.display())));
     }
+    // Held until the end: no instance may start while the database is replaced.
+    let _lock = store::DatabaseLock::for_restore(&database.url)
+        .await
+        .map_err(super::admin::stored)?;
     let keys = Keys::load_or_create(&database.key_path()).context("loading the key file")?;
     let near = database
         .url

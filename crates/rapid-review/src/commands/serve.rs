@@ -29,6 +29,10 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
         LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
     }
     let store = open(&database).await?;
+    // Held while the service runs: `restore` refuses while any instance holds it.
+    let _lock = store::DatabaseLock::for_service(&database.url)
+        .await
+        .map_err(super::admin::stored)?;
     let url = &database.url;
     let clock = Clock {
         now: crate::now,

@@ -314,3 +314,58 @@ fn a_postgres_backup_is_sealed_restores_into_a_fresh_database_and_a_tampered_one
     assert_eq!(wrong.status.code(), Some(1));
     assert!(stderr(&wrong).contains("it is a postgres backup"), "{}", stderr(&wrong));
 }
+
+/// Integrity row "restore under a running service": while the service runs, `restore`
+/// refuses and says so, changing nothing; the service goes on, and the restore works
+/// once it has stopped. A service does not start while a restore holds the lock.
+#[test]
+fn restore_refuses_while_the_service_runs_and_changes_nothing() {
+    let db = TempDb::new();
+    let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);
+    let backup = db.dir.join("live.rrbackup");
+    assert!(db.run(&["backup", "--to", backup.to_str().unwrap()]).status.success());
+    let (token, case) = server.first_case(&db);
+    let before = std::fs::read(db.dir.join("rr.db")).unwrap();
+    let refused = db.run(&["restore", "--from", backup.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("service is running"), "{}", stderr(&refused));
+    assert_eq!(server.get(&format!("/api/v1/cases/{case}"), Some(&token)).0, 200);
+    assert!(server.terminate().success());
+    assert!(std::fs::read(db.dir.join("rr.db")).unwrap().len() >= before.len() / 2);
+    let restored = db.run(&["restore", "--from", backup.to_str().unwrap()]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert!(db.run(&["audit", "verify"]).status.success());
+}
+
+/// The same on PostgreSQL: an instance's share of the advisory lock stops a restore.
+#[test]
+fn a_postgres_restore_refuses_while_an_instance_holds_the_service_lock() {
+    let dir = TempDb::new();
+    let key = dir.dir.join("rapid-review.key");
+    let key = key.to_str().unwrap();
+    let db = TempPg::new(
+        "RAPID_REVIEW_TEST_POSTGRES_ADMIN",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+    );
+    let url = db.url("127.0.0.1", "sslmode=disable");
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--database", &url, "--key-file", key]);
+        rapid_review(&all)
+    };
+    assert!(run(&["migrate"]).status.success());
+    let backup = dir.dir.join("pg.rrbackup");
+    assert!(run(&["backup", "--to", backup.to_str().unwrap()]).status.success());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let parsed: store::DatabaseUrl = url.parse().unwrap();
+    let lock = rt.block_on(store::DatabaseLock::for_service(&parsed)).unwrap();
+    let refused = run(&["restore", "--from", backup.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("service is running"), "{}", stderr(&refused));
+    drop(lock);
+    let restored = run(&["restore", "--from", backup.to_str().unwrap()]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+}

@@ -84,6 +84,17 @@ impl PageError {
         error
     }
 
+    /// The page for data that failed its MAC: said plainly, and logged.
+    pub fn tampered(what: String) -> PageError {
+        tracing::error!(%what, "data failed its MAC");
+        PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            "This case cannot be shown",
+            sentence(&what),
+        )
+    }
+
     /// The page for an error status that reached the browser without a page of its own.
     pub fn for_status(status: StatusCode) -> PageError {
         match status.as_u16() {
@@ -132,7 +143,10 @@ impl IntoResponse for PageError {
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        PageError::internal(e.to_string())
+        match e {
+            StoreError::Tampered(what) => PageError::tampered(what),
+            other => PageError::internal(other.to_string()),
+        }
     }
 }
 
@@ -148,6 +162,7 @@ impl From<ApiError> for PageError {
         let message = e.to_string();
         match e {
             ApiError::Internal(cause) => PageError::internal(cause),
+            ApiError::Tampered(what) => PageError::tampered(what),
             ApiError::Forbidden(_) | ApiError::Unauthenticated => {
                 PageError::forbidden(None, "You cannot do that", message)
             }
@@ -191,7 +206,7 @@ impl From<crate::service::Refused> for PageError {
                 "There is a problem",
                 sentence(&f.message),
             ),
-            R::Store(e) => PageError::internal(e.to_string()),
+            R::Store(e) => e.into(),
         }
     }
 }

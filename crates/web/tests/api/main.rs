@@ -32,6 +32,7 @@ mod reports;
 mod return_journey;
 mod returns;
 mod review_papers;
+mod tamper;
 mod template;
 mod write_ahead_log;
 
