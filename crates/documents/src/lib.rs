@@ -16,7 +16,7 @@ mod upload;
 pub use chronology::{MergedEntry, chronology_csv, chronology_template_xlsx, chronology_xlsx};
 pub use docx::{return_docx, scoping_template_docx};
 pub use ics::{Invitation, meeting_ics};
-pub use pack::{PackFile, pack_zip};
+pub use pack::PackWriter;
 pub use papers_in::{MAX_PAPER_BYTES, PaperType, paper_type};
 pub use referral::{ReferralForm, describe_child, referral_docx, referral_form};
 pub use review::{

@@ -7,28 +7,39 @@ use zip::write::SimpleFileOptions;
 
 use crate::DocumentError;
 
-#[derive(Debug, Clone)]
-pub struct PackFile {
-    pub name: String,
-    pub bytes: Vec<u8>,
+/// A papers pack written a file at a time, each compressed as it is added, so that
+/// only one return's document is ever held uncompressed.
+#[derive(Debug)]
+pub struct PackWriter {
+    zip: zip::ZipWriter<Cursor<Vec<u8>>>,
+    index: String,
 }
 
-/// A ZIP of `files` with an `index.txt` listing them first.
-pub fn pack_zip(case_reference: &str, files: &[PackFile], notes: &[String]) -> Result<Vec<u8>, DocumentError> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default();
-    let mut index = format!("Papers pack for Rapid Review {case_reference}\r\n\r\n");
-    for f in files {
-        index.push_str(&format!("{}\r\n", f.name));
+impl PackWriter {
+    pub fn new(case_reference: &str) -> PackWriter {
+        PackWriter {
+            zip: zip::ZipWriter::new(Cursor::new(Vec::new())),
+            index: format!("Papers pack for Rapid Review {case_reference}\r\n\r\n"),
+        }
     }
-    for n in notes {
-        index.push_str(&format!("\r\n{n}"));
+
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), DocumentError> {
+        let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        self.zip.start_file(name, options).map_err(DocumentError::from)?;
+        self.zip.write_all(bytes).map_err(DocumentError::from)?;
+        self.index.push_str(&format!("{name}\r\n"));
+        Ok(())
     }
-    zip.start_file("index.txt", options).map_err(DocumentError::from)?;
-    zip.write_all(index.as_bytes()).map_err(DocumentError::from)?;
-    for f in files {
-        zip.start_file(f.name.as_str(), options).map_err(DocumentError::from)?;
-        zip.write_all(&f.bytes).map_err(DocumentError::from)?;
+
+    /// The ZIP, with `index.txt` (every file added, then `notes`) last.
+    pub fn finish(mut self, notes: &[String]) -> Result<Vec<u8>, DocumentError> {
+        for n in notes {
+            self.index.push_str(&format!("\r\n{n}"));
+        }
+        self.zip
+            .start_file("index.txt", SimpleFileOptions::default())
+            .map_err(DocumentError::from)?;
+        self.zip.write_all(self.index.as_bytes()).map_err(DocumentError::from)?;
+        Ok(self.zip.finish().map_err(DocumentError::from)?.into_inner())
     }
-    Ok(zip.finish().map_err(DocumentError::from)?.into_inner())
 }

@@ -113,6 +113,15 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
         | P::LcsprCommissioned(_)
         | P::LcsprSentToPanel(_)
         | P::LcsprPublished(_) => plain(vec![r(Viewer), r(PartnershipManager)]),
+        // Everyone on the case, but the Partnership Manager who reopened it: work on it
+        // may start again.
+        P::CaseReopened(_) => plain(vec![
+            r(BusinessUnit),
+            r(LaDecisionMaker),
+            r(Role::PartnerRep),
+            r(JcrChair),
+            r(Viewer),
+        ]),
         // The partners and the Partnership Manager each give a view before the decision.
         P::AlaProposed(_) | P::AlaViewRecorded(_) => plain(vec![r(PartnershipManager), r(Role::PartnerRep)]),
         // Recorded by the people who would be told, or the case's own housekeeping.

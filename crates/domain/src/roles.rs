@@ -128,7 +128,9 @@ impl Role {
             K::ChallengeResolved => &[R::PartnershipManager, R::LaDecisionMaker],
             K::MeetingHeld | K::EsgRecommendationMade => &[R::JcrChair, R::PartnershipManager],
             K::AlaProposed => &[R::LaDecisionMaker, R::PartnerRep, R::PartnershipManager],
-            K::AlaDecided | K::CaseClosed | K::DeadlineExtended | K::EventCorrected => &[R::PartnershipManager],
+            K::AlaDecided | K::CaseClosed | K::CaseReopened | K::DeadlineExtended | K::EventCorrected => {
+                &[R::PartnershipManager]
+            }
         }
     }
 }

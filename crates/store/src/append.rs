@@ -207,6 +207,7 @@ async fn apply_side_effects(
         | P::LearningActionAdded(_)
         | P::ActionUpdated(_)
         | P::CaseClosed(_)
+        | P::CaseReopened(_)
         | P::EventCorrected(_) => {}
     }
     Ok(())

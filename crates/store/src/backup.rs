@@ -24,7 +24,8 @@ pub struct CopyCheck {
     /// What the copy holds.
     pub facts: CopyFacts,
     pub chain: ChainReport,
-    /// Cases whose own chain of events does not verify, with why.
+    /// Cases whose own chain of events does not verify, and account rows that fail
+    /// their MAC, with why.
     pub broken_cases: Vec<(String, String)>,
 }
 
@@ -261,7 +262,18 @@ impl Store {
             known_schema: self.known_schema_version(),
             facts: self.copy_facts(taken_at).await?,
             chain: self.verify_audit_chain_unanchored().await?,
-            broken_cases: Vec::new(),
+            broken_cases: self
+                .verify_case_chains()
+                .await?
+                .into_iter()
+                .map(|c| (c.reference, c.why))
+                .chain(
+                    self.verify_account_rows()
+                        .await?
+                        .into_iter()
+                        .map(|a| ("(accounts)".to_owned(), a)),
+                )
+                .collect(),
         })
     }
 }

@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::events::payloads::AgencyReturnReceived;
 use domain::events::{AgencySlug, EventPayload, EventRequest, NewEvent, Text};
 use domain::notices::Notice;
-use domain::returns::{ChronologyEntry, LINK_EXPIRY_WORKING_DAYS, MAX_ENTRIES_PER_RETURN, ReturnState, Scoping};
+use domain::returns::{
+    ChronologyEntry, LINK_EXPIRY_WORKING_DAYS, MAX_ENTRIES_PER_RETURN, MAX_RETURN_BYTES, ReturnState, Scoping,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -49,6 +51,7 @@ impl ReturnRequest {
             submitted: self.submitted_on.is_some(),
             revoked: self.revoked,
             case_closed: self.case_closed,
+            proceed_without: self.proceed_without,
         }
     }
 }
@@ -258,6 +261,19 @@ impl Store {
                 ),
             });
         }
+        let held_bytes = return_bytes(&mut tx, request_id).await?;
+        let adding: usize = entries.iter().map(ChronologyEntry::text_bytes).sum();
+        if held_bytes.saturating_add(adding) > MAX_RETURN_BYTES {
+            return Err(StoreError::Conflict {
+                field: "entries".into(),
+                message: format!(
+                    "a return may hold at most {} MB of text in all: this one holds {:.1} MB, and these entries add {:.1} MB",
+                    MAX_RETURN_BYTES / (1024 * 1024),
+                    held_bytes as f64 / (1024.0 * 1024.0),
+                    adding as f64 / (1024.0 * 1024.0)
+                ),
+            });
+        }
         let at = timestamp(audit_entry.at);
         for e in entries {
             sqlx::query(
@@ -397,9 +413,15 @@ impl Store {
         .bind(request_id)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(entry_from_row).collect()
+        .fetch(&self.pool);
+        // Row by row, for the reason given in `merged_chronology`.
+        use futures_util::TryStreamExt;
+        let mut rows = rows;
+        let mut entries = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            entries.push(entry_from_row(&row)?);
+        }
+        Ok(entries)
     }
 
     /// Every submitted entry of a case, oldest first, with its agency.
@@ -414,17 +436,20 @@ impl Store {
              ORDER BY e.entry_date, CASE WHEN e.entry_time IS NULL THEN 0 ELSE 1 END, e.entry_time, r.agency, e.id",
         )
         .bind(case_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let agency: String = r.try_get("agency")?;
-                Ok((
-                    AgencySlug::try_from(agency).map_err(StoreError::corrupt)?,
-                    entry_from_row(r)?,
-                ))
-            })
-            .collect()
+        .fetch(&self.pool);
+        // Row by row: a return may hold 5 MB of text, and a whole result set would be
+        // held twice (rows and entries), in the connection thread's own heap.
+        use futures_util::TryStreamExt;
+        let mut rows = rows;
+        let mut entries = Vec::new();
+        while let Some(r) = rows.try_next().await? {
+            let agency: String = r.try_get("agency")?;
+            entries.push((
+                AgencySlug::try_from(agency).map_err(StoreError::corrupt)?,
+                entry_from_row(&r)?,
+            ));
+        }
+        Ok(entries)
     }
 }
 
@@ -445,4 +470,31 @@ fn entry_from_row(row: &AnyRow) -> Result<ChronologyEntry, StoreError> {
         source: text("source")?,
         significance: text("significance")?,
     })
+}
+
+/// The bytes of text return `request_id` holds: its entries and its scoping answers.
+async fn return_bytes(tx: &mut crate::WriteTx<'_>, request_id: &str) -> Result<usize, StoreError> {
+    let length = |column: &str| match tx.backend {
+        crate::Backend::Sqlite => format!("COALESCE(LENGTH(CAST({column} AS BLOB)), 0)"),
+        crate::Backend::Postgres => format!("COALESCE(OCTET_LENGTH({column}), 0)"),
+    };
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM({} + {} + {} + {}), 0) AS BIGINT) AS n FROM chronology_entries WHERE request_id = $1",
+        length("what_happened"),
+        length("who"),
+        length("source"),
+        length("significance")
+    );
+    let entries: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(request_id)
+        .fetch_one(&mut *tx.tx)
+        .await?
+        .try_get("n")?;
+    let scoping: Option<String> = sqlx::query("SELECT scoping FROM agency_requests WHERE id = $1")
+        .bind(request_id)
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .map(|r| r.try_get("scoping"))
+        .transpose()?;
+    Ok(usize::try_from(entries).unwrap_or(usize::MAX) + scoping.map_or(0, |s| s.len()))
 }

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod case_cache;
 mod case_json;
+mod document_thread;
 mod encoding;
 mod error;
 mod json;

@@ -117,6 +117,8 @@ pub struct Shared {
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Request counts and latencies, for `/metrics` on its own address.
     pub metrics: crate::metrics::Metrics,
+    /// Where large documents are built, one at a time (see `document_thread`).
+    pub documents: crate::document_thread::DocumentThread,
     /// The store's settings version that `settings` was read at.
     settings_version: Arc<std::sync::atomic::AtomicI64>,
 }
@@ -144,6 +146,7 @@ impl AppState {
             settings: Arc::new(RwLock::new(Arc::new(settings))),
             settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
             metrics: crate::metrics::Metrics::default(),
+            documents: crate::document_thread::DocumentThread::start(),
         })))
     }
 

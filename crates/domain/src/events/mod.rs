@@ -106,6 +106,7 @@ event_types! {
     LcsprSentToPanel => "lcspr_sent_to_panel", "Send the local review to the National Panel", "Local review sent to the National Panel";
     LcsprPublished => "lcspr_published", "Record that the local review is published", "Local review published";
     CaseClosed => "case_closed", "Close the case", "Case closed";
+    CaseReopened => "case_reopened", "Reopen the case", "Case reopened";
     DeadlineExtended => "deadline_extended", "Extend a deadline", "Deadline extended";
     EventCorrected => "event_corrected", "Correct a recorded step", "Step corrected";
 }

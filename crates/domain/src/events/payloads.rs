@@ -745,6 +745,13 @@ pub struct CaseClosed {
 }
 impl Validate for CaseClosed {}
 
+/// A closed case opened again, deliberately: the only step a closed case takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReopened {
+    pub reason: Text,
+}
+impl Validate for CaseReopened {}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineExtended {
     pub step: StepKey,

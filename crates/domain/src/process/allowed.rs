@@ -100,10 +100,19 @@ impl CaseState {
                     o.on
                 )));
             }
-            (Some(_), K::EventCorrected) => return Ok(None),
-            (Some(_), _) if self.is_closed() => {
-                return Err(Refusal::now("the case is closed; only corrections may be recorded"));
+            (Some(_), K::CaseReopened) => {
+                return match self.closed_on {
+                    Some(closed) => Ok(Some(closed)),
+                    None => Err(Refusal::now("the case is open; only a closed case is reopened")),
+                };
             }
+            // Closed is closed: not even a correction, until it is reopened.
+            (Some(_), _) if self.is_closed() => {
+                return Err(Refusal::now(
+                    "the case is closed: the Partnership Manager reopens it first (case_reopened, with a reason)",
+                ));
+            }
+            (Some(_), K::EventCorrected) => return Ok(None),
             (Some(_), _) => {}
         }
         match kind {
@@ -345,6 +354,7 @@ impl CaseState {
                 Ok(Some(sent))
             }
             K::CaseClosed => Ok(self.opened_on()),
+            K::CaseReopened => Ok(self.closed_on),
             K::DeadlineExtended => {
                 let running = StepKey::ALL.iter().any(|step| {
                     let agencies: Vec<Option<&AgencySlug>> = if *step == StepKey::AgencyReturn {
@@ -485,6 +495,7 @@ impl CaseState {
             | EventPayload::PanelNotified(_)
             | EventPayload::ReferralSubmitted(_)
             | EventPayload::PackShared(_)
+            | EventPayload::CaseReopened(_)
             | EventPayload::MeetingHeld(_)
             | EventPayload::RapidReviewSubmitted(_)
             | EventPayload::OutcomeCommunicated(_)

@@ -342,6 +342,7 @@ impl CaseState {
             EventPayload::LcsprSentToPanel(_) => self.lcspr.sent_on = Some(on),
             EventPayload::LcsprPublished(_) => self.lcspr.published_on = Some(on),
             EventPayload::CaseClosed(_) => self.closed_on = Some(on),
+            EventPayload::CaseReopened(_) => self.closed_on = None,
             EventPayload::DeadlineExtended(p) => self.extensions.push(Extension {
                 step: p.step,
                 agency: p.agency.clone(),

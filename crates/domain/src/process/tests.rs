@@ -211,16 +211,66 @@ fn a_return_from_an_agency_that_was_not_asked_is_invalid_on_the_agency() {
     assert!(matches!(refusal, Refusal::Invalid(e) if e.field == "agency"));
 }
 
+/// Integrity row "closed means closed, except once": a closed case refuses every
+/// step, a correction too, and says that it must be reopened first.
 #[test]
-fn nothing_but_a_correction_is_recorded_on_a_closed_case() {
+fn nothing_is_recorded_on_a_closed_case_not_even_a_correction() {
     let events = history(Journey::AlternativeLearning, "2026-06-01", 2);
-    let refusal = record(
+    for body in [
+        json!({"type": "pack_shared", "on": "2026-09-01"}),
+        json!({"type": "event_corrected", "on": "2026-12-01", "corrects": 1, "reason": "Typo", "fields": {"reported_on": "2026-06-01"}}),
+    ] {
+        let refusal = record(&events, new(body), d("2026-12-01")).unwrap_err();
+        assert!(
+            matches!(&refusal, Refusal::NotAllowedNow(m) if m.contains("closed") && m.contains("case_reopened")),
+            "{refusal:?}"
+        );
+    }
+}
+
+#[test]
+fn a_reopened_case_takes_corrections_and_closes_again() {
+    let mut events = history(Journey::AlternativeLearning, "2026-06-01", 2);
+    let closed_on = fold(&events).closed_on.unwrap();
+    let early = record(
         &events,
-        new(json!({"type": "pack_shared", "on": "2026-09-01"})),
+        new(json!({"type": "case_reopened", "on": (closed_on - chrono::Duration::days(1)).to_string(), "reason": "New information"})),
         d("2026-12-01"),
     )
     .unwrap_err();
-    assert!(matches!(refusal, Refusal::NotAllowedNow(m) if m.contains("closed")));
+    assert!(matches!(early, Refusal::Invalid(f) if f.field == "on"));
+    let no_reason = parse_event_request(json!({"type": "case_reopened", "on": "2026-12-01"}), None).unwrap_err();
+    assert_eq!(no_reason.field, "reason");
+    let reopened = record(
+        &events,
+        new(json!({"type": "case_reopened", "on": "2026-12-01", "reason": "New information from the police"})),
+        d("2026-12-01"),
+    )
+    .unwrap();
+    events.push(reopened);
+    assert!(!fold(&events).is_closed());
+    let again = record(
+        &events,
+        new(json!({"type": "case_reopened", "on": "2026-12-01", "reason": "Twice"})),
+        d("2026-12-01"),
+    )
+    .unwrap_err();
+    assert!(matches!(again, Refusal::NotAllowedNow(m) if m.contains("only a closed case")));
+    let corrected = record(
+        &events,
+        new(json!({"type": "event_corrected", "on": "2026-12-01", "corrects": 1, "reason": "Typo", "fields": {"reported_on": "2026-06-01"}})),
+        d("2026-12-01"),
+    )
+    .unwrap();
+    events.push(corrected);
+    let closed = record(
+        &events,
+        new(json!({"type": "case_closed", "on": "2026-12-02", "reason": "Corrected and closed again"})),
+        d("2026-12-02"),
+    )
+    .unwrap();
+    events.push(closed);
+    assert!(fold(&events).is_closed());
 }
 
 #[test]
@@ -559,10 +609,10 @@ fn a_new_case_is_open_for_the_threshold_decision_but_not_the_panel_notification(
 }
 
 #[test]
-fn a_closed_case_is_open_only_for_corrections() {
+fn a_closed_case_is_open_only_for_reopening() {
     let events = history(Journey::AlternativeLearning, "2026-12-21", 3);
     assert!(fold(&events).is_closed());
-    assert_eq!(fold(&events).open_steps(), vec![EventKind::EventCorrected]);
+    assert_eq!(fold(&events).open_steps(), vec![EventKind::CaseReopened]);
 }
 
 /// The history of `journey` up to its first `kind` event, less the views before it.

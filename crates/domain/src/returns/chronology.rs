@@ -17,6 +17,27 @@ pub const MAX_ROWS: usize = 5_000;
 /// The most entries one agency's return may hold, however they were added.
 pub const MAX_ENTRIES_PER_RETURN: usize = 5_000;
 
+/// The longest `what_happened` of one entry, in characters: a long paragraph.
+pub const MAX_WHAT_HAPPENED_CHARS: usize = 4_000;
+
+/// The longest `who`, `source` or `significance`, in characters.
+pub const MAX_DETAIL_CHARS: usize = 500;
+
+/// The most text one return may hold in all (its entries and its scoping answers), in
+/// bytes: what bounds the memory of every document made from it.
+pub const MAX_RETURN_BYTES: usize = 5 * 1024 * 1024;
+
+/// `text` as a field of at most `max` characters, counted before anything is kept.
+fn bounded(name: &str, text: &str, max: usize) -> Result<Text, FieldError> {
+    if text.chars().nth(max).is_some() {
+        return Err(FieldError::new(
+            name,
+            format!("is longer than {max} characters: shorten it, or split it into more entries"),
+        ));
+    }
+    Text::try_from(text).map_err(|m| FieldError::new(name, m))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChronologyEntry {
     pub date: NaiveDate,
@@ -61,12 +82,12 @@ impl ChronologyEntry {
         };
         let what_happened = match cell(2) {
             "" => return Err(FieldError::new("what_happened", "is required")),
-            t => Text::try_from(t).map_err(|m| FieldError::new("what_happened", m))?,
+            t => bounded("what_happened", t, MAX_WHAT_HAPPENED_CHARS)?,
         };
         let optional = |i: usize, name: &str| -> Result<Option<Text>, FieldError> {
             match cell(i) {
                 "" => Ok(None),
-                t => Text::try_from(t).map(Some).map_err(|m| FieldError::new(name, m)),
+                t => bounded(name, t, MAX_DETAIL_CHARS).map(Some),
             }
         };
         Ok(ChronologyEntry {
@@ -77,6 +98,12 @@ impl ChronologyEntry {
             source: optional(4, "source")?,
             significance: optional(5, "significance")?,
         })
+    }
+
+    /// The bytes of text the entry holds, as counted against [`MAX_RETURN_BYTES`].
+    pub fn text_bytes(&self) -> usize {
+        let opt = |t: &Option<Text>| t.as_ref().map_or(0, |t| t.as_str().len());
+        self.what_happened.as_str().len() + opt(&self.who) + opt(&self.source) + opt(&self.significance)
     }
 
     /// The entry's cells, in [`COLUMNS`] order.

@@ -7,7 +7,8 @@ pub mod request;
 pub mod scoping;
 
 pub use chronology::{
-    COLUMNS, ChronologyEntry, MAX_ENTRIES_PER_RETURN, MAX_ROWS, RowError, parse_entries_json, parse_rows,
+    COLUMNS, ChronologyEntry, MAX_DETAIL_CHARS, MAX_ENTRIES_PER_RETURN, MAX_RETURN_BYTES, MAX_ROWS,
+    MAX_WHAT_HAPPENED_CHARS, RowError, parse_entries_json, parse_rows,
 };
 pub use request::{LINK_EXPIRY_WORKING_DAYS, ReturnState, ReturnStatus};
 pub use scoping::{SCOPING_QUESTIONS, Scoping};

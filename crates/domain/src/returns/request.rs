@@ -27,6 +27,8 @@ pub struct ReturnState {
     pub revoked: bool,
     /// The case the request belongs to is closed.
     pub case_closed: bool,
+    /// The Business Unit went ahead without this return.
+    pub proceed_without: bool,
 }
 
 impl ReturnState {
@@ -55,6 +57,8 @@ impl ReturnState {
             Some("the case is closed, so this return can no longer change".into())
         } else if self.submitted {
             Some("this return was submitted and is now read-only".into())
+        } else if self.proceed_without {
+            Some("the Partnership Business Unit went ahead without this return, so it can no longer change".into())
         } else if self.revoked {
             Some("this link was withdrawn; ask the Partnership Business Unit for a new one".into())
         } else if today > self.expires_on {
@@ -85,6 +89,7 @@ mod tests {
             submitted: false,
             revoked: false,
             case_closed: false,
+            proceed_without: false,
         }
     }
 
@@ -99,6 +104,17 @@ mod tests {
         assert_eq!(s.status(d("2027-01-08")), ReturnStatus::Overdue);
         s.submitted = true;
         assert_eq!(s.status(d("2027-01-08")), ReturnStatus::Submitted);
+    }
+
+    /// Integrity row "after proceed-without the link still saves and submits".
+    #[test]
+    fn a_link_is_read_only_once_the_business_unit_went_ahead_without_it() {
+        let why = ReturnState {
+            proceed_without: true,
+            ..state()
+        }
+        .read_only_because(d("2027-01-04"));
+        assert!(why.unwrap().contains("went ahead without"));
     }
 
     #[test]

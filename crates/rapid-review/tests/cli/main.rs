@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 mod integrity;
+mod memory;
 
 fn rapid_review(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapid-review"))

@@ -4,13 +4,11 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use documents::{MergedEntry, chronology_csv, chronology_xlsx};
-use serde_json::{Value, json};
 
 use super::documents::{XLSX, file};
 use crate::auth::CaseUser;
@@ -46,46 +44,87 @@ pub async fn chronology(
         from: date("from")?,
         to: date("to")?,
     };
-    let merged = crate::service::chronology::merged(&state, &user, &id, &filter).await?;
-    let reference = merged.reference;
-    let entries: Vec<MergedEntry> = merged
-        .entries
-        .into_iter()
-        .map(|(agency, entry)| MergedEntry {
-            agency: agency.to_string(),
-            entry,
-        })
-        .collect();
-    match query.get("format").map(String::as_str) {
-        None | Some("") | Some("json") => {
-            let list: Vec<Value> = entries
-                .iter()
-                .map(|e| {
-                    let mut v = serde_json::to_value(&e.entry).unwrap_or_default();
-                    v["agency"] = json!(e.agency);
-                    v
+    let format = match query.get("format").map(String::as_str) {
+        None | Some("") | Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("xlsx") => Format::Xlsx,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "format",
+                format!("unknown format \"{other}\": use json, csv or xlsx"),
+            ));
+        }
+    };
+    // Read and written on the documents thread: a case's returns may hold 5 MB of
+    // text each, and their entries are held only there.
+    let shared = state.clone();
+    state
+        .documents
+        .run(move || async move {
+            let merged = crate::service::chronology::merged(&shared, &user, &id, &filter).await?;
+            let reference = merged.reference;
+            let entries: Vec<MergedEntry> = merged
+                .entries
+                .into_iter()
+                .map(|(agency, entry)| MergedEntry {
+                    agency: agency.to_string(),
+                    entry,
                 })
                 .collect();
-            Ok(Json(json!({ "entries": list })).into_response())
-        }
-        Some("csv") => {
-            let disposition = format!("attachment; filename=\"{}-chronology.csv\"", reference);
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                chronology_csv(&entries),
-            )
-                .into_response())
-        }
-        Some("xlsx") => {
-            let bytes = chronology_xlsx(&reference, &entries).map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(file(XLSX, &format!("{}-chronology.xlsx", reference), bytes))
-        }
-        Some(other) => Err(ApiError::invalid(
-            "format",
-            format!("unknown format \"{other}\": use json, csv or xlsx"),
-        )),
+            let internal = |e: String| ApiError::Internal(e);
+            Ok(match format {
+                Format::Json => (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    json_list(&entries).map_err(internal)?,
+                )
+                    .into_response(),
+                Format::Csv => {
+                    let disposition = format!("attachment; filename=\"{reference}-chronology.csv\"");
+                    (
+                        [
+                            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                            (header::CONTENT_DISPOSITION, disposition),
+                        ],
+                        chronology_csv(&entries),
+                    )
+                        .into_response()
+                }
+                Format::Xlsx => {
+                    let bytes = chronology_xlsx(&reference, &entries).map_err(|e| internal(e.to_string()))?;
+                    file(XLSX, &format!("{reference}-chronology.xlsx"), bytes)
+                }
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+/// `{"entries": [...]}`, each entry with its agency.
+fn json_list(entries: &[MergedEntry]) -> Result<Vec<u8>, String> {
+    #[derive(serde::Serialize)]
+    struct Listed<'a> {
+        #[serde(flatten)]
+        entry: &'a domain::returns::ChronologyEntry,
+        agency: &'a str,
     }
+    let mut body = Vec::with_capacity(entries.iter().map(|e| e.entry.text_bytes() + 120).sum::<usize>() + 16);
+    body.extend_from_slice(b"{\"entries\":[");
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let listed = Listed {
+            entry: &e.entry,
+            agency: &e.agency,
+        };
+        serde_json::to_writer(&mut body, &listed).map_err(|e| e.to_string())?;
+    }
+    body.extend_from_slice(b"]}");
+    Ok(body)
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use documents::{
-    Invitation, MergedEntry, PackFile, ReferralForm, chronology_xlsx, meeting_ics, pack_zip, referral_docx, return_docx,
+    Invitation, MergedEntry, PackWriter, ReferralForm, chronology_xlsx, meeting_ics, referral_docx, return_docx,
 };
 use store::{CaseRecord, ReturnRequest};
 
@@ -68,13 +68,24 @@ pub async fn agency_return(
 ) -> Result<Response, ApiError> {
     let record = case(&state, &user, &id).await?;
     let request = request_of(&state, &id, &agency).await?;
-    let entries = state.store.request_entries(&request.id).await?;
-    let bytes = return_docx(&record.reference, &request.agency_name, &request.scoping, &entries).map_err(internal)?;
+    let bytes = return_document(&state, &record.reference, &request).await?;
     Ok(file(
         DOCX,
         &format!("{}-{}-return.docx", record.reference, request.agency),
         bytes,
     ))
+}
+
+/// One agency's return as DOCX, read and built on the documents thread.
+async fn return_document(state: &AppState, reference: &str, request: &ReturnRequest) -> Result<Vec<u8>, ApiError> {
+    let (shared, reference, request) = (state.clone(), reference.to_owned(), request.clone());
+    state
+        .documents
+        .run(move || async move {
+            let entries = shared.store.request_entries(&request.id).await?;
+            return_docx(&reference, &request.agency_name, &request.scoping, &entries).map_err(internal)
+        })
+        .await
 }
 
 async fn request_of(state: &AppState, id: &str, agency: &str) -> Result<ReturnRequest, ApiError> {
@@ -100,19 +111,18 @@ pub async fn pack(
     let record = case(&state, &user, &id).await?;
     let requests = state.store.requests_for_case(&id).await?;
     crate::service::papers::ready(&requests)?;
-    let mut files = vec![PackFile {
-        name: "referral-form.docx".into(),
-        bytes: referral_docx(&referral_form(&state, &record).await?).map_err(internal)?,
-    }];
+    // A file at a time, each built on the documents thread and compressed into the
+    // pack at once: a case's returns may hold 5 MB of text each.
+    let mut pack = PackWriter::new(&record.reference);
+    let referral = referral_docx(&referral_form(&state, &record).await?).map_err(internal)?;
+    pack.add("referral-form.docx", &referral).map_err(internal)?;
+    drop(referral);
     let mut notes = Vec::new();
     for r in &requests {
         if r.submitted_on.is_some() {
-            let entries = state.store.request_entries(&r.id).await?;
-            let bytes = return_docx(&record.reference, &r.agency_name, &r.scoping, &entries).map_err(internal)?;
-            files.push(PackFile {
-                name: format!("returns/{}.docx", r.agency),
-                bytes,
-            });
+            let bytes = return_document(&state, &record.reference, r).await?;
+            pack.add(&format!("returns/{}.docx", r.agency), &bytes)
+                .map_err(internal)?;
         } else {
             notes.push(format!(
                 "No return from {}: the Business Unit decided to go ahead without it.",
@@ -130,11 +140,19 @@ pub async fn pack(
             entry,
         })
         .collect();
-    files.push(PackFile {
-        name: "chronology.xlsx".into(),
-        bytes: chronology_xlsx(&record.reference, &merged).map_err(internal)?,
-    });
-    let bytes = pack_zip(&record.reference, &files, &notes).map_err(internal)?;
+    let reference = record.reference.clone();
+    let xlsx = state
+        .documents
+        .build(move || chronology_xlsx(&reference, &merged))
+        .await?
+        .map_err(internal)?;
+    pack.add("chronology.xlsx", &xlsx).map_err(internal)?;
+    drop(xlsx);
+    let bytes = state
+        .documents
+        .build(move || pack.finish(&notes))
+        .await?
+        .map_err(internal)?;
     Ok(file(
         "application/zip",
         &format!("{}-papers-pack.zip", record.reference),

@@ -101,6 +101,12 @@ async fn read_entries(req: Request) -> Result<Vec<ChronologyEntry>, Refused> {
         .unwrap_or("")
         .to_ascii_lowercase();
     if content_type.starts_with("application/json") {
+        // The route takes uploads of 10 MB; JSON keeps the 1 MB of every JSON body.
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, crate::MAX_JSON_BYTES)
+            .await
+            .map_err(|_| Refused::Api(ApiError::TooLarge(crate::MAX_JSON_BYTES)))?;
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         let crate::json::JsonBody(body) = crate::json::JsonBody::from_request(req, &())
             .await
             .map_err(Refused::Api)?;

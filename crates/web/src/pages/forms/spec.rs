@@ -332,6 +332,7 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
             ),
         ],
         K::CaseClosed => vec![opt("reason", "Reason for closing", TextArea)],
+        K::CaseReopened => vec![f("reason", "Why the case is reopened", TextArea)],
         K::DeadlineExtended => vec![
             f("step", "Deadline to extend", Radios(Options::Step)).says("Select the deadline to extend"),
             opt("agency", "Agency (for an agency return)", Agency),
