@@ -44,16 +44,29 @@ impl FieldError {
 /// Refuses control characters other than tab, line feed and carriage return: a NUL in
 /// particular cannot be stored in PostgreSQL text, and none has a place in a record.
 pub fn no_control_characters(value: &str) -> Result<(), String> {
-    match value
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        Some(c) => Err(format!(
+    match value.chars().find(|c| refused_character(*c)) {
+        Some(c) if c.is_control() => Err(format!(
             "must not contain control characters (found U+{:04X})",
+            u32::from(c)
+        )),
+        Some(c) => Err(format!(
+            "must not contain characters that reorder or break text invisibly (found U+{:04X}): type it again without them",
             u32::from(c)
         )),
         None => Ok(()),
     }
+}
+
+/// Control characters but tab and line breaks; the bidirectional controls, which make
+/// text read differently from how it is stored (U+202E shows "txt.exe" as
+/// "exe.txt"); and the Unicode line and paragraph separators, which break lines where
+/// nothing shows one.
+fn refused_character(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
 }
 
 /// Required free text: trimmed, not empty, at most 20,000 characters, no control
@@ -257,6 +270,22 @@ mod tests {
         assert!(Text::try_from("a\0b").unwrap_err().contains("U+0000"));
         assert!(Text::try_from("a\u{1b}b").is_err());
         assert!(Text::try_from("line one\nline two\tend").is_ok());
+    }
+
+    /// Integrity row "small ones": bidi controls (U+202E) and U+2028 were accepted.
+    #[test]
+    fn text_with_a_bidirectional_control_or_a_unicode_line_separator_is_refused_naming_it() {
+        for (c, code) in [
+            ('\u{202E}', "U+202E"),
+            ('\u{2066}', "U+2066"),
+            ('\u{200F}', "U+200F"),
+            ('\u{2028}', "U+2028"),
+            ('\u{2029}', "U+2029"),
+        ] {
+            let err = Text::try_from(format!("report{c}fdp.exe").as_str()).unwrap_err();
+            assert!(err.contains(code), "{err}");
+        }
+        assert!(Text::try_from("Zoë’s café — ✓ عربى").is_ok(), "other text is kept");
     }
 
     #[test]

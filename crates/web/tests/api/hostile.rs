@@ -226,6 +226,40 @@ async fn a_nul_character_is_refused_naming_the_field_on_both_backends(backend: s
     );
 }
 
+/// Integrity "small ones": a right-to-left override (U+202E) or a Unicode line
+/// separator (U+2028) in text is refused naming the field, in a return and on a case.
+async fn bidi_controls_and_unicode_separators_are_refused_naming_the_field(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-04").await;
+    let (case, school, _) = case_with_requests(&app).await;
+    let res = app
+        .send(
+            None,
+            "POST",
+            &format!("/api/v1/returns/{school}/chronology"),
+            Some(json!({"entries": [{"date": "2026-12-01", "what_happened": "Seen", "who": "Dr \u{202E}txt.exe"}]})),
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert_eq!(res.body["error"]["rows"][0]["field"], "who");
+    assert!(
+        res.body["error"]["rows"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("U+202E")
+    );
+    let res = app
+        .post(
+            "pm",
+            &format!("/api/v1/cases/{case}/events"),
+            json!({"type": "case_closed", "on": "2027-01-04", "reason": "one\u{2028}two"}),
+        )
+        .await;
+    assert_eq!(
+        (res.status.as_u16(), &res.body["error"]["field"]),
+        (422, &json!("reason"))
+    );
+}
+
 /// Row 12: a return holds at most 5,000 entries, and its entries come back a page of
 /// 100 at a time.
 async fn a_return_holds_at_most_5000_entries_and_pages_them(backend: store::Backend) {
@@ -261,5 +295,6 @@ crate::on_both_backends!(
     dates_outside_1995_to_2100_are_refused_naming_the_field_and_range,
     the_chronology_csv_neutralises_a_hyperlink_formula,
     a_nul_character_is_refused_naming_the_field_on_both_backends,
+    bidi_controls_and_unicode_separators_are_refused_naming_the_field,
     a_return_holds_at_most_5000_entries_and_pages_them,
 );
