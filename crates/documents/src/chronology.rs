@@ -23,7 +23,9 @@ const HEADERS: [&str; 6] = [
 
 /// CSV of the merged chronology: `agency` then the template's columns.
 pub fn chronology_csv(entries: &[MergedEntry]) -> String {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // Sized once: a return may hold 5 MB of text, and a growing buffer holds it twice.
+    let size: usize = entries.iter().map(|e| e.entry.text_bytes() + e.agency.len() + 48).sum();
+    let mut out = csv::Writer::from_writer(crate::large_buffer(size + 256));
     let mut header: Vec<std::borrow::Cow<'_, str>> = vec!["agency".into()];
     header.extend(COLUMNS.map(std::borrow::Cow::Borrowed));
     let _ = out.write_record(header.iter().map(|c| c.as_bytes()));

@@ -135,7 +135,8 @@ fn cell_marker(i: usize) -> String {
 /// Packs `doc`, whose one table row of [`cell_marker`]s is written once for each of
 /// `rows`, its markers replaced by the row's cells. A return's chronology may hold 5 MB
 /// of text: as docx-rs tables (a cell with its properties for each value) it took 40 MB
-/// more to build; written into the rendered part it takes little more than the text.
+/// more to build; streamed into the deflated part, row by row, it takes only the
+/// compressed archive.
 fn pack_with_rows<const N: usize>(
     doc: Docx,
     rows: impl Iterator<Item = [String; N]>,
@@ -145,7 +146,10 @@ fn pack_with_rows<const N: usize>(
     let first = cell_marker(0);
     let bad = || DocumentError::from("the repeated row was not found in the document");
     let at = find(&document, first.as_bytes(), 0).ok_or_else(bad)?;
-    let start = rfind(&document[..at], b"<w:tr").ok_or_else(bad)?;
+    // The row's own tag: `<w:tr>` or `<w:tr …>`, not `<w:trPr>` inside it.
+    let start = rfind(&document[..at], b"<w:tr>")
+        .max(rfind(&document[..at], b"<w:tr "))
+        .ok_or_else(bad)?;
     let end = find(&document, b"</w:tr>", at).ok_or_else(bad)? + b"</w:tr>".len();
     // The row's XML between its markers: N + 1 pieces.
     let mut pieces: Vec<&[u8]> = Vec::with_capacity(N + 1);
@@ -157,21 +161,72 @@ fn pack_with_rows<const N: usize>(
         from = found + marker.len();
     }
     pieces.push(&document[from..end]);
-    let mut spliced = Vec::with_capacity(document.len());
-    spliced.extend_from_slice(&document[..start]);
-    for row in rows {
-        for (i, value) in row.iter().enumerate() {
-            spliced.extend_from_slice(pieces[i]);
-            escape_into(&mut spliced, value);
+    let mut out = Cursor::new(crate::large_buffer(0));
+    pack_parts(&mut out, &xml, |w| {
+        w.write_all(&document[..start])?;
+        for row in rows {
+            for (i, value) in row.iter().enumerate() {
+                w.write_all(pieces[i])?;
+                escaped(w, value)?;
+            }
+            w.write_all(pieces[N])?;
         }
-        spliced.extend_from_slice(pieces[N]);
-    }
-    spliced.extend_from_slice(&document[end..]);
-    drop(document);
-    xml.document = spliced;
-    let mut out = Cursor::new(Vec::new());
-    xml.pack(&mut out).map_err(DocumentError::from)?;
+        w.write_all(&document[end..])
+    })?;
     Ok(out.into_inner())
+}
+
+/// Writes the parts of `xml` into a DOCX archive, `word/document.xml` by `document`,
+/// each part deflated as it is written (as docx-rs's own packing does, less its parts
+/// stored uncompressed and the document held whole beside the archive).
+fn pack_parts(
+    out: &mut Cursor<Vec<u8>>,
+    xml: &docx_rs::XMLDocx,
+    document: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), DocumentError> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut zip = zip::ZipWriter::new(out);
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let part = |zip: &mut zip::ZipWriter<&mut Cursor<Vec<u8>>>, name: &str, bytes: &[u8]| {
+        zip.start_file(name, options).map_err(DocumentError::from)?;
+        zip.write_all(bytes).map_err(DocumentError::from)
+    };
+    part(&mut zip, "[Content_Types].xml", &xml.content_type)?;
+    part(&mut zip, "_rels/.rels", &xml.rels)?;
+    part(&mut zip, "docProps/app.xml", &xml.doc_props.app)?;
+    part(&mut zip, "docProps/core.xml", &xml.doc_props.core)?;
+    part(&mut zip, "docProps/custom.xml", &xml.doc_props.custom)?;
+    part(&mut zip, "word/_rels/document.xml.rels", &xml.document_rels)?;
+    zip.start_file("word/document.xml", options)
+        .map_err(DocumentError::from)?;
+    document(&mut zip).map_err(DocumentError::from)?;
+    part(&mut zip, "word/styles.xml", &xml.styles)?;
+    part(&mut zip, "word/settings.xml", &xml.settings)?;
+    part(&mut zip, "word/fontTable.xml", &xml.font_table)?;
+    part(&mut zip, "word/comments.xml", &xml.comments)?;
+    part(&mut zip, "word/numbering.xml", &xml.numberings)?;
+    part(&mut zip, "word/commentsExtended.xml", &xml.comments_extended)?;
+    part(&mut zip, "word/footnotes.xml", &xml.footnotes)?;
+    for (i, header) in xml.headers.iter().enumerate() {
+        part(&mut zip, &format!("word/header{}.xml", i + 1), header)?;
+        if let Some(rels) = xml.header_rels.get(i) {
+            part(&mut zip, &format!("word/_rels/header{}.xml.rels", i + 1), rels)?;
+        }
+    }
+    for (i, footer) in xml.footers.iter().enumerate() {
+        part(&mut zip, &format!("word/footer{}.xml", i + 1), footer)?;
+        if let Some(rels) = xml.footer_rels.get(i) {
+            part(&mut zip, &format!("word/_rels/footer{}.xml.rels", i + 1), rels)?;
+        }
+    }
+    if !xml.media.is_empty() || xml.taskpanes.is_some() || !xml.custom_items.is_empty() {
+        return Err(DocumentError::from(
+            "a document with images, task panes or custom XML is packed by docx-rs",
+        ));
+    }
+    zip.finish().map_err(DocumentError::from)?;
+    Ok(())
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -186,19 +241,56 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
-/// `text` as XML character data.
-fn escape_into(out: &mut Vec<u8>, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.extend_from_slice(b"&amp;"),
-            '<' => out.extend_from_slice(b"&lt;"),
-            '>' => out.extend_from_slice(b"&gt;"),
-            '"' => out.extend_from_slice(b"&quot;"),
-            '\'' => out.extend_from_slice(b"&apos;"),
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-        }
+/// Writes `text` as XML character data.
+fn escaped(out: &mut dyn std::io::Write, text: &str) -> std::io::Result<()> {
+    let mut from = 0;
+    for (at, c) in text.char_indices() {
+        let entity: &[u8] = match c {
+            '&' => b"&amp;",
+            '<' => b"&lt;",
+            '>' => b"&gt;",
+            '"' => b"&quot;",
+            '\'' => b"&apos;",
+            _ => continue,
+        };
+        out.write_all(&text.as_bytes()[from..at])?;
+        out.write_all(entity)?;
+        from = at + c.len_utf8();
+    }
+    out.write_all(&text.as_bytes()[from..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(what: &str) -> ChronologyEntry {
+        ChronologyEntry::from_cells(&[
+            "2026-11-02".into(),
+            "09:15".into(),
+            what.into(),
+            "Nurse & \"Dr\" <A>".into(),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn a_return_s_rows_are_written_into_the_document_escaped_and_it_reads_back() {
+        let entries: Vec<ChronologyEntry> = (0..300)
+            .map(|i| entry(&format!("Seen {i} & sent <home> 'today'")))
+            .collect();
+        let bytes = return_docx("RR-2026-0001", "A school", &Scoping::default(), &entries).unwrap();
+        let read = docx_rs::read_docx(&bytes).unwrap();
+        let json = read.json();
+        assert!(
+            json.contains("Seen 0 & sent <home> 'today'"),
+            "the text reads back unescaped"
+        );
+        assert!(json.contains("Seen 299 & sent"));
+        assert!(json.contains("Nurse & \\\"Dr\\\" <A>"));
+        assert!(!json.contains("@@rapid-review-cell-"), "no marker is left");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let document = zip.by_name("word/document.xml").unwrap();
+        assert_eq!(document.compression(), zip::CompressionMethod::Deflated);
     }
 }

@@ -26,6 +26,18 @@ pub use review::{
 pub use table::{CsvTable, table_csv, table_xlsx};
 pub use upload::{UploadError, read_chronology};
 
+/// A buffer for a large document of about `needed` bytes.
+///
+/// Its capacity is at least 33 MiB: above the largest threshold at which glibc serves an
+/// allocation with a mapping of its own (32 MiB), so that it goes back to the system
+/// when dropped instead of staying in one thread's heap (a return of 5 MB read every
+/// way left 40 MB behind). Capacity that is never written costs no memory. The password
+/// hash's memory does the same (store `password_worker`).
+pub fn large_buffer(needed: usize) -> Vec<u8> {
+    const OWN_MAPPING_BYTES: usize = 33 * 1024 * 1024;
+    Vec::with_capacity(needed.max(OWN_MAPPING_BYTES))
+}
+
 /// A document could not be written.
 #[derive(Debug, thiserror::Error)]
 #[error("could not write the document: {0}")]

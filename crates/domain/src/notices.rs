@@ -42,6 +42,8 @@ crate::keyed! {
         LinkRevoked = "link_revoked", "The return link was withdrawn";
         Digest = "digest", "Daily digest";
         Test = "test", "Test email";
+        SetPassword = "set_password", "A link to choose a password";
+        AccountReview = "account_review", "An account that can see cases was created or changed";
     }
 }
 

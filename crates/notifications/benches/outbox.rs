@@ -71,6 +71,7 @@ async fn seeded() -> (Store, usize) {
         rules: &rules,
         actor: &actor,
         action: "bench",
+        idempotency: None,
     };
     for seq in 0..CASES {
         let aware = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();

@@ -117,6 +117,7 @@ async fn main() {
                 rules: &rules,
                 actor: &actor,
                 action: "seed",
+                idempotency: None,
             };
             if full && is(&body, EventKind::AgencyReturnReceived) {
                 // Every agency asked returns, each with its chronology, on the day of

@@ -285,6 +285,10 @@ pub enum Agencies {
         kind: String,
         #[arg(long)]
         email: Option<String>,
+        /// The agency receives secure email: its requests carry the referral form
+        /// attached (others read it through their return link).
+        #[arg(long)]
+        secure_email: bool,
         #[command(flatten)]
         database: Database,
     },

@@ -140,6 +140,7 @@ pub async fn load(store: &Store, clock: Clock) -> anyhow::Result<()> {
                 rules: &rules,
                 actor,
                 action: "demo",
+                idempotency: None,
             };
             match &case_id {
                 None => case_id = Some(store.create_case(request.event, ctx).await?.id),

@@ -15,6 +15,8 @@ pub struct Agency {
     pub name: String,
     pub kind: String,
     pub email: Option<String>,
+    /// Receives secure email: its request carries the referral form as an attachment.
+    pub secure_email: bool,
 }
 
 /// An agency to add, validated.
@@ -51,7 +53,14 @@ impl NewAgency {
             name: name.to_owned(),
             kind: kind.to_owned(),
             email: email.map(str::to_owned),
+            secure_email: false,
         }))
+    }
+
+    /// The same, marked as receiving secure email (or not).
+    pub fn with_secure_email(mut self, secure: bool) -> NewAgency {
+        self.0.secure_email = secure;
+        self
     }
 }
 
@@ -62,6 +71,7 @@ fn agency_from_row(row: &AnyRow) -> Result<Agency, StoreError> {
         name: row.try_get("name")?,
         kind: row.try_get("kind")?,
         email: row.try_get("email")?,
+        secure_email: row.try_get::<i64, _>("secure_email")? != 0,
     })
 }
 
@@ -70,15 +80,17 @@ impl Store {
     pub async fn add_agency(&self, new: &NewAgency, entry: &AuditEntry) -> Result<Agency, StoreError> {
         let a = &new.0;
         let mut tx = self.begin_write().await?;
-        let result =
-            sqlx::query("INSERT INTO agencies (slug, name, kind, email, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(a.slug.as_str())
-                .bind(&a.name)
-                .bind(&a.kind)
-                .bind(a.email.clone())
-                .bind(timestamp(entry.at))
-                .execute(&mut *tx.tx)
-                .await;
+        let result = sqlx::query(
+            "INSERT INTO agencies (slug, name, kind, email, secure_email, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(a.slug.as_str())
+        .bind(&a.name)
+        .bind(&a.kind)
+        .bind(a.email.clone())
+        .bind(i64::from(a.secure_email))
+        .bind(timestamp(entry.at))
+        .execute(&mut *tx.tx)
+        .await;
         match result {
             Ok(_) => {
                 let entry = AuditEntry {
@@ -100,7 +112,7 @@ impl Store {
     }
 
     pub async fn agency(&self, slug: &AgencySlug) -> Result<Option<Agency>, StoreError> {
-        let row = sqlx::query("SELECT slug, name, kind, email FROM agencies WHERE slug = $1")
+        let row = sqlx::query("SELECT slug, name, kind, email, secure_email FROM agencies WHERE slug = $1")
             .bind(slug.as_str())
             .fetch_optional(&self.pool)
             .await?;
@@ -108,7 +120,7 @@ impl Store {
     }
 
     pub async fn list_agencies(&self) -> Result<Vec<Agency>, StoreError> {
-        let rows = sqlx::query("SELECT slug, name, kind, email FROM agencies ORDER BY name")
+        let rows = sqlx::query("SELECT slug, name, kind, email, secure_email FROM agencies ORDER BY name")
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(agency_from_row).collect()

@@ -53,6 +53,9 @@ impl Store {
         insert_event(&mut tx, &id, &event, &ctx).await?;
         update_snapshot(&mut tx, &id, std::slice::from_ref(&event), &ctx).await?;
         crate::outbox::for_event(&mut tx, &id, &event, std::slice::from_ref(&event), ctx.at).await?;
+        if let Some(key) = ctx.idempotency {
+            crate::idempotency::claim(&mut tx, key, &id, None, 201, ctx.at).await?;
+        }
         audit::append(&mut tx, &audit_entry(&ctx, &id, "201")).await?;
         tx.commit().await?;
         Ok(CaseRecord {
@@ -76,6 +79,10 @@ impl Store {
     ) -> Result<(Event, CaseRecord), AppendError> {
         let mut tx = self.begin_write().await?;
         let appended = append_locked(&mut tx, case_id, request, &ctx).await?;
+        if let Some(key) = ctx.idempotency {
+            let version = i64::from(appended.0.version.get());
+            crate::idempotency::claim(&mut tx, key, case_id, Some(version), 201, ctx.at).await?;
+        }
         audit::append(&mut tx, &audit_entry(&ctx, case_id, "201")).await?;
         tx.commit().await?;
         Ok(appended)

@@ -26,6 +26,8 @@ pub struct WriteContext<'a> {
     pub rules: &'a RuleSet,
     pub actor: &'a User,
     pub action: &'a str,
+    /// The client's `Idempotency-Key`, claimed with the write (see `idempotency`).
+    pub idempotency: Option<&'a crate::IdempotencyClaim>,
 }
 
 /// Who recorded an event and when.
@@ -281,6 +283,7 @@ impl Store {
                 rules,
                 actor: &system,
                 action: "refresh",
+                idempotency: None,
             };
             crate::append::update_snapshot(&mut tx, &id, &events, &ctx).await?;
             tx.commit().await?;

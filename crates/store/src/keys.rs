@@ -27,6 +27,7 @@ pub(crate) enum Purpose {
     BackupContents,
     CaseEvents,
     AccountRows,
+    DeviceCookies,
 }
 
 impl Purpose {
@@ -41,6 +42,7 @@ impl Purpose {
             Purpose::BackupContents => b"rapid-review backup contents v1",
             Purpose::CaseEvents => b"rapid-review case events v1",
             Purpose::AccountRows => b"rapid-review account rows v1",
+            Purpose::DeviceCookies => b"rapid-review device cookies v1",
         }
     }
 }

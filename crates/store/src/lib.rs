@@ -8,6 +8,7 @@
 //! state, the soonest running deadline) so lists and the overdue filter need no fold.
 
 mod account_macs;
+mod account_reviews;
 mod agencies;
 pub mod anchor;
 mod append;
@@ -20,10 +21,12 @@ pub mod checkpoint;
 mod columns;
 mod dashboard;
 mod database_url;
+mod devices;
 mod discussions;
 mod error;
 mod ethnicity_codes;
 mod event_chain;
+mod idempotency;
 mod inline_read;
 mod keys;
 mod links;
@@ -53,6 +56,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use tokio::sync::Mutex;
 
+pub use account_reviews::AccountReview;
 pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, ChainReport};
 pub use audit_batch::{BatchStats, MAX_BATCH};
@@ -60,9 +64,11 @@ pub use backup::{CopyCheck, DumpSnapshot};
 pub use cases::{AppendError, CaseFilter, CaseRecord, CaseStamp, CaseSummary, StoredEvent, WriteContext};
 pub use dashboard::{Dashboard, DashboardQuery, DashboardRow, OpenCounts};
 pub use database_url::{Backend, DatabaseUrl};
+pub use devices::DEVICE_COOKIE_DAYS;
 pub use discussions::Message;
 pub use error::StoreError;
 pub use event_chain::BrokenCase;
+pub use idempotency::{IDEMPOTENCY_HOURS, IdempotencyClaim, IdempotentAnswer};
 pub use keys::{Keys, default_key_path};
 pub use outbox::{Claim, ClockNotice, NotifyMode, OUTBOX_PAGE, OutboxCount, OutboxMessage, OutboxStatus};
 pub use passwords::{MIN_PASSWORD_CHARS, NewPassword, RESET_LINK_HOURS};
@@ -110,6 +116,7 @@ pub(crate) struct Secrets {
     pub(crate) recovery: [u8; 32],
     pub(crate) events: [u8; 32],
     pub(crate) accounts: [u8; 32],
+    pub(crate) devices: [u8; 32],
 }
 
 impl std::fmt::Debug for Secrets {
@@ -128,6 +135,7 @@ impl Secrets {
             recovery: keys.derive(Purpose::RecoveryCodes),
             events: keys.derive(Purpose::CaseEvents),
             accounts: keys.derive(Purpose::AccountRows),
+            devices: keys.derive(Purpose::DeviceCookies),
         }
     }
 }

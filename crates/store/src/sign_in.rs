@@ -35,15 +35,26 @@ fn entry(at: DateTime<Utc>, email: &str, action: &str, outcome: &str) -> AuditEn
 }
 
 impl Store {
-    /// A password attempt from a client at `address`.
+    /// Who an attempt is counted against: the browser alone if its device cookie says
+    /// it signed in as `email` before; otherwise the account's unknown clients and the
+    /// address.
+    fn sources(&self, email: &str, address: &str, device: Option<&str>) -> Vec<Counted> {
+        match self.trusted_device(device, email) {
+            Some(id) => vec![Counted::Device(id)],
+            None => vec![Counted::Account(email.to_owned()), Counted::Address(address.to_owned())],
+        }
+    }
+
+    /// A password attempt from a client at `address`, with its device cookie if any.
     pub async fn sign_in_with_password(
         &self,
         email: &str,
         password: &str,
         address: &str,
+        device: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<Attempt, StoreError> {
-        let counted = [Counted::Account(email.to_owned()), Counted::Address(address.to_owned())];
+        let counted = self.sources(email, address, device);
         if let Some(until) = self.locked_until(&counted, at).await? {
             self.audit(&entry(at, email, "sign_in", "locked")).await?;
             return Ok(Attempt::Wait(until));
@@ -69,12 +80,10 @@ impl Store {
         user: &User,
         given: &str,
         address: &str,
+        device: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<Attempt, StoreError> {
-        let counted = [
-            Counted::Account(user.email.clone()),
-            Counted::Address(address.to_owned()),
-        ];
+        let counted = self.sources(&user.email, address, device);
         if let Some(until) = self.locked_until(&counted, at).await? {
             self.audit(&entry(at, &user.email, "sign_in_second_factor", "locked"))
                 .await?;

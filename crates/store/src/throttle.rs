@@ -1,8 +1,12 @@
-//! Slowing down password guessing. Failed sign-ins are counted by account and by client
-//! address, in the database so that every instance sees them. After five failures an
-//! account must wait 30 seconds, and each further failure doubles the wait, up to an
-//! hour; an address gets twenty failures before the same. A failure more than a day
-//! after the last one starts the count again, and a success clears the account's.
+//! Slowing down password guessing. Failed sign-ins are counted per source, in the
+//! database so that every instance sees them: a browser that has signed in to the
+//! account before (its device cookie, see [`crate::devices`]) is counted alone; every
+//! other client is counted by the account it tries and by its address. After five
+//! failures a source must wait 30 seconds, and each further failure doubles the wait,
+//! up to an hour; an address gets twenty failures before the same. Nothing is a hard
+//! lock: a wait ends, and the owner's own browser is never made to wait by others'
+//! failures. A failure more than a day after the last one starts the count again, and
+//! a success clears the source's count.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
@@ -19,11 +23,13 @@ const LONGEST_WAIT_SECONDS: i64 = 3600;
 /// After this long without a failure, the count starts again.
 const FORGET_AFTER_HOURS: i64 = 24;
 
-/// What the throttle is counting: an account (by email) or a client address.
+/// What the throttle is counting: an account (by email) from clients it does not
+/// know, a client address, or one browser that signed in to the account before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Counted {
     Account(String),
     Address(String),
+    Device(String),
 }
 
 impl Counted {
@@ -35,12 +41,13 @@ impl Counted {
                 email.trim().to_lowercase().chars().take(254).collect::<String>()
             ),
             Counted::Address(address) => format!("address:{}", address.chars().take(64).collect::<String>()),
+            Counted::Device(id) => format!("device:{}", id.chars().take(64).collect::<String>()),
         }
     }
 
     fn free_failures(&self) -> i64 {
         match self {
-            Counted::Account(_) => ACCOUNT_FAILURES,
+            Counted::Account(_) | Counted::Device(_) => ACCOUNT_FAILURES,
             Counted::Address(_) => ADDRESS_FAILURES,
         }
     }

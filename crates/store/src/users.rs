@@ -14,6 +14,15 @@ use crate::passwords::NewPassword;
 use crate::rows::{is_lookup_text, timestamp};
 use crate::{Store, StoreError};
 
+/// Who makes an account change: the operator on the server (the command line), or an
+/// administrator through the pages, whose changes are checked by the Partnership
+/// Manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Through {
+    Operator,
+    Administration,
+}
+
 /// Someone who signs in or holds a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -174,7 +183,25 @@ pub(crate) fn user_from_row(row: &impl Columns) -> Result<User, StoreError> {
 }
 
 impl Store {
+    /// Adds a user, as the operator at the command line (or a test, or the demo).
     pub async fn add_user(&self, new: &NewUser, entry: &AuditEntry) -> Result<User, StoreError> {
+        self.insert_user(new, entry, Through::Operator).await
+    }
+
+    /// Adds a user through the administration pages: with no password (an
+    /// administrator never chooses one); the user is emailed a link to choose their own,
+    /// and an account that can see cases waits for the Partnership Manager to check it.
+    pub async fn add_user_by_administrator(&self, new: &NewUser, entry: &AuditEntry) -> Result<User, StoreError> {
+        if new.password.is_some() {
+            return Err(StoreError::Conflict {
+                field: "password".into(),
+                message: "an administrator does not choose another user's password: they are emailed a link".into(),
+            });
+        }
+        self.insert_user(new, entry, Through::Administration).await
+    }
+
+    async fn insert_user(&self, new: &NewUser, entry: &AuditEntry, through: Through) -> Result<User, StoreError> {
         let at: DateTime<Utc> = entry.at;
         if let Some(agency) = &new.agency
             && self.agency(agency).await?.is_none()
@@ -207,6 +234,11 @@ impl Store {
             Ok(row) => {
                 let user = user_from_row(&row)?;
                 crate::account_macs::reseal_user(&mut tx, user.id).await?;
+                if through == Through::Administration {
+                    let by = entry.actor.as_deref().unwrap_or("unknown");
+                    crate::account_reviews::note(&mut tx, user.id, user.role, "created", by, at).await?;
+                    crate::outbox::password_link(&mut tx, user.id, &user.email, &user.name, at).await?;
+                }
                 audit::append(
                     &mut tx,
                     &AuditEntry {
@@ -295,6 +327,28 @@ impl Store {
     /// Disables or enables a user. Disabling ends every session and token of theirs at
     /// once (tokens are refused while the user is disabled, and revoked for good).
     pub async fn set_disabled(&self, user_id: i64, disabled: bool, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.change_disabled(user_id, disabled, entry, Through::Operator).await
+    }
+
+    /// The same through the administration pages: enabling an account that can see
+    /// cases waits for the Partnership Manager to check it.
+    pub async fn set_disabled_by_administrator(
+        &self,
+        user_id: i64,
+        disabled: bool,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.change_disabled(user_id, disabled, entry, Through::Administration)
+            .await
+    }
+
+    async fn change_disabled(
+        &self,
+        user_id: i64,
+        disabled: bool,
+        entry: &AuditEntry,
+        through: Through,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         // A change of ours must not bless a row changed outside the service.
         crate::account_macs::ensure_user_intact(&mut tx, user_id).await?;
@@ -304,6 +358,17 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?;
         crate::account_macs::reseal_user(&mut tx, user_id).await?;
+        if !disabled && through == Through::Administration {
+            let role: String = sqlx::query("SELECT role FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *tx.tx)
+                .await?
+                .try_get("role")?;
+            if let Some(role) = Role::parse(&role) {
+                let by = entry.actor.as_deref().unwrap_or("unknown");
+                crate::account_reviews::note(&mut tx, user_id, role, "enabled", by, entry.at).await?;
+            }
+        }
         if disabled {
             crate::passwords::end_all_sessions(&mut tx, user_id).await?;
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")

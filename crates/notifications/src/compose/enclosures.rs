@@ -1,7 +1,8 @@
-//! What travels with a message: an agency's request (its return link, the referral
-//! form and both templates) and the meeting's calendar invitation. The referral form
-//! is the one place case content leaves the service by email, because the agency
-//! needs it to make its return.
+//! What travels with a message: an agency's request (its return link and both blank
+//! templates) and the meeting's calendar invitation. The referral form holds case
+//! content (the children's initials, the incident, the decision's rationale), so it
+//! goes by email only to an agency marked as receiving secure email (`secure_email` in
+//! the directory); every other agency opens it through its return link.
 
 use chrono::NaiveDate;
 use domain::events::Event;
@@ -41,22 +42,34 @@ pub(super) async fn return_request(
         )),
         None => text.push_str("\nThe link for this request no longer works; the Business Unit will send a new one.\n"),
     }
-    text.push_str(
-        "\nThe referral form and both templates are attached, for those who prefer to work offline and \
-         upload the chronology.\n",
-    );
+    let secure = sources.secure_email(agency);
+    if secure {
+        text.push_str(
+            "\nThe referral form and both templates are attached (your agency receives secure email), for \
+             those who prefer to work offline and upload the chronology.\n",
+        );
+    } else {
+        text.push_str(
+            "\nThe referral form, with what is known of the child and the incident, is in your return: open \
+             the link to read or download it. It is not sent by email. Both blank templates are attached, for \
+             those who prefer to work offline and upload the chronology.\n",
+        );
+    }
     let unsendable = |e: documents::DocumentError| ComposeError::Unsendable(format!("a document failed: {e}"));
-    let referral = documents::referral_docx(&documents::referral_form(&record.reference, history, &|slug| {
-        domain::events::AgencySlug::try_from(slug.to_owned())
-            .map_or_else(|_| slug.to_owned(), |s| sources.agency_name(&s))
-    }))
-    .map_err(unsendable)?;
-    let files = vec![
-        File {
+    let mut files = Vec::with_capacity(3);
+    if secure {
+        let referral = documents::referral_docx(&documents::referral_form(&record.reference, history, &|slug| {
+            domain::events::AgencySlug::try_from(slug.to_owned())
+                .map_or_else(|_| slug.to_owned(), |s| sources.agency_name(&s))
+        }))
+        .map_err(unsendable)?;
+        files.push(File {
             name: format!("{}-referral-form.docx", record.reference),
             content_type: DOCX,
             bytes: referral,
-        },
+        });
+    }
+    files.extend([
         File {
             name: "initial-scoping-and-information-sharing-template.docx".to_owned(),
             content_type: DOCX,
@@ -67,7 +80,7 @@ pub(super) async fn return_request(
             content_type: XLSX,
             bytes: documents::chronology_template_xlsx().map_err(unsendable)?,
         },
-    ];
+    ]);
     Ok((text, files))
 }
 

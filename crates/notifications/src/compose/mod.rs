@@ -62,6 +62,8 @@ pub struct Sources<'a> {
     pub now: DateTime<Utc>,
     cases: HashMap<String, CaseRecord>,
     agency_names: HashMap<AgencySlug, String>,
+    /// Agencies that receive secure email (the referral form travels to them attached).
+    secure_agencies: std::collections::HashSet<AgencySlug>,
 }
 
 impl<'a> Sources<'a> {
@@ -72,12 +74,13 @@ impl<'a> Sources<'a> {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Sources<'a>, StoreError> {
-        let agency_names = store
-            .list_agencies()
-            .await?
-            .into_iter()
-            .map(|a| (a.slug, a.name))
+        let agencies = store.list_agencies().await?;
+        let secure_agencies = agencies
+            .iter()
+            .filter(|a| a.secure_email)
+            .map(|a| a.slug.clone())
             .collect();
+        let agency_names = agencies.into_iter().map(|a| (a.slug, a.name)).collect();
         Ok(Sources {
             store,
             settings,
@@ -87,6 +90,7 @@ impl<'a> Sources<'a> {
             now,
             cases: HashMap::new(),
             agency_names,
+            secure_agencies,
         })
     }
 
@@ -105,6 +109,11 @@ impl<'a> Sources<'a> {
             .ok_or_else(|| ComposeError::Unsendable("the case no longer exists".into()))?;
         self.cases.insert(id.to_owned(), record.clone());
         Ok(record)
+    }
+
+    /// Whether `agency` receives secure email.
+    fn secure_email(&self, agency: &AgencySlug) -> bool {
+        self.secure_agencies.contains(agency)
     }
 
     fn agency_name(&self, agency: &AgencySlug) -> String {

@@ -18,6 +18,17 @@ pub(super) async fn compose(sources: &mut Sources<'_>, message: &OutboxMessage) 
         Notice::Upcoming | Notice::DueToday | Notice::Overdue | Notice::StillOverdue => clock(sources, message).await?,
         Notice::LinkReissued | Notice::LinkRevoked => link(sources, message).await?,
         Notice::Digest => digest(sources, message).await?,
+        Notice::SetPassword => set_password(sources, message).await?,
+        Notice::AccountReview => Composed {
+            subject: "Rapid Review: an account that can see cases to check".to_owned(),
+            body: format!(
+                "An administrator created an account that can see cases, or enabled one again.\n\n\
+                 Check who it is for and what role it has, and acknowledge it, on your dashboard:\n{}/\n\n\
+                 If you did not expect it, ask the administrator, and disable the account until you know.\n",
+                sources.settings.public_url
+            ),
+            attachments: Vec::new(),
+        },
         Notice::Test => Composed {
             subject: "Rapid Review: test email".to_owned(),
             body: format!(
@@ -37,11 +48,20 @@ pub(super) async fn compose(sources: &mut Sources<'_>, message: &OutboxMessage) 
 /// Why the reader gets the message, and the promise that it holds no case details.
 fn footer(sources: &Sources<'_>, message: &OutboxMessage) -> String {
     let mut out = String::from("\n--\n");
-    if message.notice != Notice::Test {
+    let personal = matches!(message.notice, Notice::Test | Notice::SetPassword);
+    if !personal {
         out.push_str(&format!("You get this email as {}.\n", message.recipient_label));
     }
-    out.push_str("This email holds no case details: sign in to Rapid Review to see them.\n");
-    if message.agency.is_none() && message.user_id.is_some() {
+    let carries_referral = message.enclosure == Enclosure::ReturnRequest
+        && message.agency.as_ref().is_some_and(|a| sources.secure_email(a));
+    if carries_referral {
+        out.push_str(
+            "This email carries the referral form, which holds case details, because your agency receives secure email.\n",
+        );
+    } else {
+        out.push_str("This email holds no case details: sign in to Rapid Review to see them.\n");
+    }
+    if message.agency.is_none() && message.user_id.is_some() && !personal {
         out.push_str(&format!(
             "Choose each email as it happens or one daily digest: {}/account/notifications\n",
             sources.settings.public_url
@@ -345,6 +365,34 @@ async fn digest(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Co
             if count == 1 { "item" } else { "items" }
         ),
         body,
+        attachments: Vec::new(),
+    })
+}
+
+/// The link to choose a password, made now: only its hash is kept, and never in the
+/// outbox. Each sending makes a new link and retires the one before.
+async fn set_password(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
+    let user_id = message
+        .user_id
+        .ok_or_else(|| ComposeError::Unsendable("the message names no user".into()))?;
+    let entry = store::AuditEntry::about(
+        sources.now,
+        Some("system"),
+        "password_link_sent",
+        Some(&message.recipient),
+        "ok",
+    );
+    let token = sources.store.create_reset_token(user_id, &entry).await?;
+    let url = &sources.settings.public_url;
+    Ok(Composed {
+        subject: "Rapid Review: choose your password".to_owned(),
+        body: format!(
+            "An account in Rapid Review is ready for you. Choose your password within {} hours, here:\n\n\
+             {url}/reset-password/{token}\n\n\
+             The link works once. Then sign in at {url}/sign-in.\n\n\
+             If you did not expect this email, do not use the link: tell the Partnership Business Unit.\n",
+            store::RESET_LINK_HOURS
+        ),
         attachments: Vec::new(),
     })
 }

@@ -34,9 +34,12 @@ pub async fn agencies(cmd: Agencies) -> Result<(), Failure> {
         name,
         kind,
         email,
+        secure_email,
         database,
     } = cmd;
-    let new = NewAgency::new(&slug, &name, &kind, email.as_deref()).map_err(bad)?;
+    let new = NewAgency::new(&slug, &name, &kind, email.as_deref())
+        .map_err(bad)?
+        .with_secure_email(secure_email);
     let store = open(&database).await?;
     let agency = store
         .add_agency(&new, &cli_audit("agency_added", None))

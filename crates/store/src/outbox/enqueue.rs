@@ -341,3 +341,62 @@ impl Store {
         tx.commit().await
     }
 }
+
+/// Queues a link to choose a password for user `user_id` (`email`, `name`): the link
+/// itself is made when the message is sent, so none rests in the outbox.
+pub(crate) async fn password_link(
+    tx: &mut WriteTx<'_>,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let cause = Cause {
+        key: format!("set_password:{user_id}:{}", random_hex()?),
+        notice: Notice::SetPassword,
+        case_id: None,
+        event_version: None,
+        step: None,
+        agency: None,
+        due_on: None,
+        enclosure: Enclosure::LinkOnly,
+        at,
+    };
+    let to = Recipient {
+        email: email.to_owned(),
+        label: name.to_owned(),
+        user_id: Some(user_id),
+        digest: false,
+    };
+    insert(tx, &cause, &to, OutboxStatus::Queued).await?;
+    Ok(())
+}
+
+/// Tells every Partnership Manager but the account's own user (`subject`) that account
+/// review `review_id` waits for them.
+pub(crate) async fn account_review(
+    tx: &mut WriteTx<'_>,
+    review_id: i64,
+    subject: i64,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let cause = Cause {
+        key: format!("account_review:{review_id}"),
+        notice: Notice::AccountReview,
+        case_id: None,
+        event_version: None,
+        step: None,
+        agency: None,
+        due_on: None,
+        enclosure: Enclosure::LinkOnly,
+        at,
+    };
+    for to in recipients(tx, &Audience::Role(Role::PartnershipManager)).await? {
+        if to.user_id == Some(subject) {
+            continue;
+        }
+        // Never held for a digest: an account that can read cases is news today.
+        insert(tx, &cause, &Recipient { digest: false, ..to }, OutboxStatus::Queued).await?;
+    }
+    Ok(())
+}

@@ -52,6 +52,7 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
     let upload = upload.layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES));
     let returns = OpenApiRouter::new()
         .routes(routes!(returns::get::get_return))
+        .routes(routes!(returns::referral::referral))
         .routes(routes!(returns::scoping::put_scoping))
         .routes((schemas, paths, upload))
         .routes(routes!(returns::submit::submit_return));

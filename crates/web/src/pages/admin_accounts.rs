@@ -19,7 +19,7 @@ use super::signed_form::SignedForm;
 use super::{Nav, PageError, PageUser};
 use crate::state::AppState;
 
-const USER_FIELDS: [Field; 6] = [
+const USER_FIELDS: [Field; 5] = [
     field("email", "Email address", Input::Text, false).says("Enter the email address"),
     field("name", "Name", Input::Text, false).says("Enter the person's name"),
     field("role", "Role", Input::Radios(Options::Role), false).says("Select the role"),
@@ -30,12 +30,6 @@ const USER_FIELDS: [Field; 6] = [
         true,
     ),
     field("agency", "Agency (for an agency contact)", Input::Agency, true),
-    field(
-        "password",
-        "Password (at least 10 characters; or leave it empty and make them a password link)",
-        Input::Text,
-        true,
-    ),
 ];
 
 pub struct UserLine {
@@ -58,7 +52,6 @@ pub struct UsersPage {
     pub fields: Vec<FieldView>,
     pub errors: Vec<(String, String)>,
     pub notice: Option<String>,
-    pub reset_link: Option<String>,
 }
 
 async fn users_page(
@@ -104,7 +97,6 @@ async fn users_page(
         fields: views(&USER_FIELDS, data, &errors, &choices),
         errors,
         notice: None,
-        reset_link: None,
     })
 }
 
@@ -119,8 +111,8 @@ pub async fn users(
     page.notice = q.get("done").map(|d| {
         match d.as_str() {
             "disable" => "The user is disabled: every session and API token of theirs has ended.",
-            "enable" => "The user is enabled again. They sign in with their password; their old tokens stay revoked.",
-            _ => "The user is added.",
+            "enable" => "The user is enabled again. They sign in with their password; their old tokens stay revoked. An account that can see cases is shown to the Partnership Manager to check.",
+            _ => "The user is added. They are emailed a link to choose their password; an account that can see cases is shown to the Partnership Manager to check.",
         }
         .to_owned()
     });
@@ -133,24 +125,23 @@ pub async fn add_user(State(state): State<AppState>, form: SignedForm) -> Result
     allowed(&page_user, false)?;
     let found = problems(&USER_FIELDS, &data, false);
     if !found.is_empty() {
-        // The password is never sent back to the page.
-        let kept = FormData(data.0.into_iter().filter(|(k, _)| k != "password").collect());
-        let page = users_page(&state, &page_user, &kept, found).await?;
+        let page = users_page(&state, &page_user, &data, found).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let some = |name: &str| Some(data.get(name)).filter(|v| !v.is_empty());
-    let password = Some(data.raw("password")).filter(|p| !p.is_empty()).map(str::to_owned);
+    // An administrator never chooses another user's password: the new user is
+    // emailed a link to choose their own (see store `account_reviews`).
     let added = match NewUser::new(
         data.get("email"),
         data.get("name"),
         data.get("role"),
         some("partner"),
         some("agency"),
-        password,
+        None,
     ) {
         Ok(new) => state
             .store
-            .add_user(&new, &audited(&state, &page_user, "user_added", None))
+            .add_user_by_administrator(&new, &audited(&state, &page_user, "user_added", None))
             .await
             .map_err(crate::error::ApiError::from),
         Err(e) => Err(crate::error::ApiError::Invalid(e)),
@@ -159,11 +150,9 @@ pub async fn add_user(State(state): State<AppState>, form: SignedForm) -> Result
         Ok(_) => Ok(Redirect::to("/admin/users?done=1").into_response()),
         Err(crate::error::ApiError::Invalid(e)) => {
             let errors = vec![field_error(&USER_FIELDS, &e)];
-            // The password is never sent back to the page.
-            let kept = FormData(data.0.into_iter().filter(|(k, _)| k != "password").collect());
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                users_page(&state, &page_user, &kept, errors).await?,
+                users_page(&state, &page_user, &data, errors).await?,
             )
                 .into_response())
         }
@@ -202,23 +191,29 @@ pub async fn set_disabled(
     }
     let action_name = if disable { "user_disabled" } else { "user_enabled" };
     let entry = audited(&state, &form.user, action_name, Some(&user.email));
-    state.store.set_disabled(user.id, disable, &entry).await?;
+    state
+        .store
+        .set_disabled_by_administrator(user.id, disable, &entry)
+        .await?;
     Ok(Redirect::to(&format!("/admin/users?done={action}")).into_response())
 }
 
-/// `POST /admin/users/{id}/reset-password`: the link is shown once, on the page
-/// (never in a URL or a log).
+/// `POST /admin/users/{id}/reset-password`: the user is emailed a single-use link to
+/// choose a new password. The administrator never sees it: a link shown to them would
+/// let them sign in as the user.
 pub async fn reset_password(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     form: SignedForm,
 ) -> Result<Response, PageError> {
     let user = subject(&state, &form, id).await?;
-    let entry = audited(&state, &form.user, "password_reset_link_made", Some(&user.email));
-    let token = state.store.create_reset_token(user.id, &entry).await?;
+    let entry = audited(&state, &form.user, "password_link_queued", Some(&user.email));
+    state.store.send_password_link(user.id, &entry).await?;
     let mut page = users_page(&state, &form.user, &FormData::default(), Vec::new()).await?;
-    page.notice = Some(format!("A password link for {} is made.", user.name));
-    page.reset_link = Some(format!("{}/reset-password/{token}", state.public_url));
+    page.notice = Some(format!(
+        "{} is emailed a link to choose a new password, at {}. It works once, for 24 hours.",
+        user.name, user.email
+    ));
     Ok(page.into_response())
 }
 

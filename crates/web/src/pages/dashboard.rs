@@ -71,6 +71,8 @@ pub struct DashboardPage {
     /// For an agency contact: its agency's requests (link, case, due, status tag).
     pub requests: Vec<(String, String, String, Tag)>,
     pub administrator: bool,
+    /// For the Partnership Manager: accounts that can see cases, waiting to be checked.
+    pub account_reviews: Vec<super::account_reviews::ReviewLine>,
 }
 
 /// The worst tag of a case whose soonest running clock is due on `due`.
@@ -209,7 +211,9 @@ pub async fn dashboard(
     };
     let what = format!("/?page={}", pager.offset());
     let (user, csrf) = (&page_user.user, &page_user.csrf);
-    let keep = role != Role::AgencyContact;
+    // Waiting account changes are read apart: a page that shows them is never kept.
+    let account_reviews = super::account_reviews::waiting(&state, &page_user.user).await?;
+    let keep = role != Role::AgencyContact && account_reviews.is_empty();
     let token = match state.dashboard_pages.lookup(keep, &what, user, &stamp, csrf) {
         Lookup::Kept(page) => return Ok(super::render::html(page)),
         Lookup::Render(token) => token,
@@ -232,6 +236,7 @@ pub async fn dashboard(
         reports: role.may_see_reports(),
         requests: agency_requests(&state, &page_user).await?,
         administrator: role.may_administer(),
+        account_reviews,
     };
     let due_in_all = answers.due_in_all;
     if page.works_cases {

@@ -5,6 +5,7 @@
 
 mod about;
 mod account;
+mod account_reviews;
 mod admin;
 mod admin_accounts;
 mod admin_outbox;
@@ -98,6 +99,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/reset-password/{token}",
             get(reset_password::form).post(reset_password::submit),
         )
+        .route("/account-reviews/{id}/acknowledge", post(account_reviews::acknowledge))
         .route("/admin", get(admin::home))
         .route("/admin/calendar", get(admin::calendar))
         .route("/admin/calendar/override", post(admin::add_override))

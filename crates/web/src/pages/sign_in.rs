@@ -62,6 +62,9 @@ pub async fn form(State(state): State<AppState>) -> Result<Response, PageError> 
     page(&state, StatusCode::OK, String::new(), None)
 }
 
+/// The cookie that says this browser has signed in to an account before.
+pub const DEVICE_COOKIE: &str = "rr_device";
+
 /// "Try again in 2 minutes": how long until `until`, in words.
 pub fn wait_words(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let seconds = (until - now).num_seconds().max(1);
@@ -108,7 +111,13 @@ pub async fn submit(
     let now = state.clock.now();
     let user = match state
         .store
-        .sign_in_with_password(&email, form.raw("password"), &address, now)
+        .sign_in_with_password(
+            &email,
+            form.raw("password"),
+            &address,
+            cookie(&headers, DEVICE_COOKIE),
+            now,
+        )
         .await?
     {
         Attempt::Accepted(user) => user,
@@ -155,10 +164,20 @@ pub async fn start(
         Stage::SetUp => "/account/two-factor",
     };
     let mut response = Redirect::to(next).into_response();
-    let set = [
+    let mut set = vec![
         session_cookie(state, &session.cookie),
         format!("{SIGN_IN_COOKIE}=; Path=/sign-in; Max-Age=0"),
     ];
+    // Signed in in full: this browser is now one the account knows (see store
+    // `devices`), and a stranger's failures will not make it wait.
+    if stage == Stage::Done {
+        set.push(format!(
+            "{DEVICE_COOKIE}={}; Path=/sign-in; Max-Age={}; HttpOnly; SameSite=Strict{}",
+            state.store.device_cookie_for(&user.email)?,
+            store::DEVICE_COOKIE_DAYS * 24 * 3600,
+            secure_flag(state)
+        ));
+    }
     for c in set {
         if let Ok(value) = HeaderValue::from_str(&c) {
             response.headers_mut().append(header::SET_COOKIE, value);

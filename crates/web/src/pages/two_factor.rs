@@ -117,7 +117,13 @@ pub async fn code_submit(
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     match state
         .store
-        .sign_in_with_second_factor(&p.user, given, &address, now)
+        .sign_in_with_second_factor(
+            &p.user,
+            given,
+            &address,
+            crate::auth::cookie(&headers, super::sign_in::DEVICE_COOKIE),
+            now,
+        )
         .await?
     {
         Attempt::Accepted(user) => start(&state, &user, Stage::Done, user_agent, Some(&p.cookie)).await,

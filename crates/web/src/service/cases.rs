@@ -4,7 +4,7 @@
 use domain::case::CaseView;
 use domain::events::{AlaDecider, Event, EventKind, EventPayload, EventRequest};
 use domain::roles::Role;
-use store::{CaseRecord, User, WriteContext};
+use store::{CaseRecord, IdempotencyClaim, User, WriteContext};
 
 use super::Refused;
 use crate::state::AppState;
@@ -33,8 +33,15 @@ pub fn may_see_cases(user: &User) -> Result<(), Refused> {
     )))
 }
 
-/// Opens a case with its incident report; `action` names the route for the audit.
-pub async fn open(state: &AppState, user: &User, request: EventRequest, action: &str) -> Result<CaseRecord, Refused> {
+/// Opens a case with its incident report; `action` names the route for the audit, and
+/// `idempotency` is the client's key, claimed with the write.
+pub async fn open(
+    state: &AppState,
+    user: &User,
+    request: EventRequest,
+    action: &str,
+    idempotency: Option<&IdempotencyClaim>,
+) -> Result<CaseRecord, Refused> {
     if !user.role.may_open_cases() {
         return Err(Refused::Forbidden(format!(
             "the {} role does not open cases",
@@ -42,7 +49,10 @@ pub async fn open(state: &AppState, user: &User, request: EventRequest, action: 
         )));
     }
     let settings = state.settings();
-    let ctx = context(state, user, &settings, action);
+    let ctx = WriteContext {
+        idempotency,
+        ..context(state, user, &settings, action)
+    };
     Ok(state.store.create_case(request.event, ctx).await?)
 }
 
@@ -86,6 +96,7 @@ pub async fn record(
     id: &str,
     mut request: EventRequest,
     action: &str,
+    idempotency: Option<&IdempotencyClaim>,
 ) -> Result<(Event, CaseRecord), Refused> {
     speaking_for_oneself(user, &mut request.event.payload)?;
     if let EventPayload::LearningActionAdded(p) = &request.event.payload {
@@ -111,7 +122,10 @@ pub async fn record(
     };
     authorise(state, user, id, request.event.kind(), corrects).await?;
     let settings = state.settings();
-    let ctx = context(state, user, &settings, action);
+    let ctx = WriteContext {
+        idempotency,
+        ..context(state, user, &settings, action)
+    };
     Ok(state.store.append_event(id, request, ctx).await?)
 }
 
@@ -159,5 +173,6 @@ fn context<'a>(
         rules: &settings.rules,
         actor: user,
         action,
+        idempotency: None,
     }
 }

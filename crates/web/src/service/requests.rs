@@ -139,6 +139,7 @@ pub async fn manage(
                 rules: &settings.rules,
                 actor: user,
                 action: &entry.action,
+                idempotency: None,
             };
             state.store.proceed_without(&request, &entry, ctx).await?;
             None

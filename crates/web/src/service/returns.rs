@@ -84,6 +84,7 @@ pub async fn submit(state: &AppState, request: &ReturnRequest, action: &str) -> 
         rules: &settings.rules,
         actor: &link_user,
         action,
+        idempotency: None,
     };
     Ok(state.store.submit_return(request, ctx).await?)
 }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use domain::events::EventKind;
 use domain::synthetic::Journey;
 use serde_json::{Value, json};
+use sqlx::Connection;
 
 use crate::mail::{PUBLIC_URL, Received, SmtpSink, drain, worker};
 use crate::support::{AGENCIES, TestApp, call};
@@ -189,6 +190,38 @@ async fn the_challenge_loop_and_an_ala_tell_the_reps_the_manager_the_la_and_the_
     );
 }
 
+/// Integrity "small ones": an agency marked as receiving secure email gets the referral
+/// form attached, and the footer says the email carries it.
+async fn an_agency_on_secure_email_gets_the_referral_form_attached(backend: store::Backend) {
+    let today = "2026-06-15";
+    let app = TestApp::new(backend, today).await;
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
+    sqlx::query("UPDATE agencies SET secure_email = 1 WHERE slug = $1")
+        .bind(AGENCIES[1])
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let sink = SmtpSink::start();
+    let (_, reference) = record_journey_until(&app, Journey::SeriousHarm, 0, Some(EventKind::PackShared)).await;
+    let sent = drain(&worker(&app.store, &sink.url(), today)).await;
+    let received = sink.wait_for(sent);
+    let request = received
+        .iter()
+        .find(|r| {
+            r.subject.ends_with(EventKind::AgencyRequestsSent.done_label()) && r.rcpt_tos == [agency(AGENCIES[1])]
+        })
+        .unwrap();
+    assert_eq!(request.attachments[0].0, format!("{reference}-referral-form.docx"));
+    let referral = std::fs::read(&request.attachments[0].2).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(referral)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains(&reference), "the referral form is the case's");
+    assert!(request.text.contains("carries the referral form"), "{}", request.text);
+    assert!(!request.text.contains("holds no case details"));
+}
+
 async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: store::Backend) {
     // While the returns are coming in, so the links still work.
     let today = "2026-06-15";
@@ -204,7 +237,9 @@ async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: 
         .unwrap();
     let link = format!("Open the case: {PUBLIC_URL}/cases/{id}");
     assert!(staff.text.lines().any(|l| l.trim_end() == link), "{}", staff.text);
-    // An agency: its return link, which opens its own return, and three files.
+    // An agency: its return link, which opens its own return and its referral form,
+    // and the two blank templates; the referral form holds case content, so it is not
+    // attached for an agency without secure email, and the footer's promise is true.
     let request = received
         .iter()
         .find(|r| {
@@ -228,11 +263,20 @@ async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: 
     assert_eq!(
         names,
         [
-            format!("{reference}-referral-form.docx").as_str(),
             "initial-scoping-and-information-sharing-template.docx",
             "chronology-template.xlsx"
         ]
     );
+    assert!(request.text.contains("It is not sent by email"), "{}", request.text);
+    assert!(request.text.contains("This email holds no case details"));
+    let referral = call(
+        app.router(),
+        axum::http::Request::get(format!("{link}/referral.docx"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(referral.status, 200, "the referral form opens through the link");
     for (name, _, path) in &request.attachments {
         let bytes = std::fs::read(path).unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -243,11 +287,7 @@ async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: 
         };
         assert!(zip.by_name(inner).is_ok(), "{name} does not open");
     }
-    let referral = std::fs::read(&request.attachments[0].2).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(referral)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
-    assert!(xml.contains(&reference), "the referral form is the case's");
+
     // The meeting invitation is a calendar file for this case.
     let invitation = received
         .iter()
@@ -749,6 +789,7 @@ crate::on_both_backends!(
     a_report_to_children_s_services_tells_the_head_of_service_and_the_manager,
     the_challenge_loop_and_an_ala_tell_the_reps_the_manager_the_la_and_the_executive,
     links_open_the_right_case_and_return_and_the_attachments_open,
+    an_agency_on_secure_email_gets_the_referral_form_attached,
     no_message_carries_the_incident_the_children_a_rationale_or_chronology_text,
     an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it,
     reissuing_or_withdrawing_a_link_tells_the_agency,

@@ -271,6 +271,7 @@ async fn libreoffice_opens_every_paper_and_makes_a_pdf_of_each(backend: store::B
         "panel-letter.docx",
         "outcome-letter.docx?agency=northfield-primary",
         "referral.docx",
+        "requests/northfield-primary/return.docx",
     ];
     let mut files = Vec::new();
     for (i, paper) in papers.iter().enumerate() {

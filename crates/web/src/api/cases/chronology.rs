@@ -113,7 +113,7 @@ fn json_list(entries: &[MergedEntry]) -> Result<Vec<u8>, String> {
         entry: &'a domain::returns::ChronologyEntry,
         agency: &'a str,
     }
-    let mut body = Vec::with_capacity(entries.iter().map(|e| e.entry.text_bytes() + 120).sum::<usize>() + 16);
+    let mut body = documents::large_buffer(entries.iter().map(|e| e.entry.text_bytes() + 120).sum::<usize>() + 16);
     body.extend_from_slice(b"{\"entries\":[");
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {

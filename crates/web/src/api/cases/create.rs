@@ -2,10 +2,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::events::{EventKind, parse_event_request};
 
+use super::idempotency::Idempotent;
 use super::render_case;
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
@@ -13,7 +14,10 @@ use crate::error::ApiError;
 use crate::json::JsonBody;
 use crate::state::AppState;
 
+const ACTION: &str = "POST /api/v1/cases";
+
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases",
+    params(("Idempotency-Key" = Option<String>, Header, description = "A key of the client's for this request: a retry with the same key and body within 24 hours gets the first answer again")),
     request_body(content = Object, description = "The incident_reported fields (route, reported_on, aware_on, referring_agency, incident, children)"),
     responses((status = 201, description = "The new Case", body = Object),
               (status = 400, description = "The body is not JSON"), (status = 401, description = "No or bad credentials"),
@@ -23,6 +27,7 @@ use crate::state::AppState;
 pub async fn create_case(
     State(state): State<AppState>,
     CaseUser(user): CaseUser,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     if !user.role.may_open_cases() {
@@ -31,10 +36,20 @@ pub async fn create_case(
             user.role.as_str()
         )));
     }
+    let idempotent = Idempotent::of(&headers, &user, ACTION, &body)?;
+    if let Some(idem) = &idempotent
+        && let Some(earlier) = idem.earlier(&state, &user).await?
+    {
+        return Ok(earlier);
+    }
     let request = parse_event_request(body, Some(EventKind::IncidentReported))?;
-    let record = crate::service::cases::open(&state, &user, request, "POST /api/v1/cases").await?;
+    let claim = idempotent.as_ref().map(Idempotent::claim);
+    let record = crate::service::cases::open(&state, &user, request, ACTION, claim).await?;
     let location = format!("/api/v1/cases/{}", record.id);
     let body = render_case(&state, &record, &user).await?;
+    if let Some(idem) = &idempotent {
+        idem.remember(&state, &body).await?;
+    }
     let mut response = (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response();
     response.extensions_mut().insert(AuditedInTransaction);
     Ok(response)

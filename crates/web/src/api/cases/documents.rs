@@ -51,7 +51,7 @@ pub async fn referral(
 }
 
 /// The referral form's fields from the case's (corrected) events.
-async fn referral_form(state: &AppState, record: &CaseRecord) -> Result<ReferralForm, ApiError> {
+pub(crate) async fn referral_form(state: &AppState, record: &CaseRecord) -> Result<ReferralForm, ApiError> {
     let names = crate::service::agencies::names(state).await?;
     Ok(documents::referral_form(&record.reference, &record.events, &|slug| {
         crate::service::agencies::name_of(&names, slug)

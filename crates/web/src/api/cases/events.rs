@@ -4,11 +4,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::events::{EventKind, parse_event_request};
 use serde_json::{Value, json};
 
+use super::idempotency::Idempotent;
 use super::render_case;
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
@@ -18,7 +19,8 @@ use crate::service;
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/events", tag = "cases",
-    params(("id" = String, Path, description = "The case id")),
+    params(("id" = String, Path, description = "The case id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "A key of the client's for this request: a retry with the same key and body within 24 hours gets the first answer again")),
     request_body(content = Object, description = "{\"type\": EVENT_TYPE, \"on\": DATE, ...fields, \"expected_version\": N?}"),
     responses((status = 201, description = "{\"version\": N, \"case\": Case}", body = Object),
               (status = 400, description = "The body is not JSON"), (status = 401, description = "No or bad credentials"),
@@ -30,6 +32,7 @@ pub async fn record_event(
     State(state): State<AppState>,
     CaseUser(user): CaseUser,
     Path(id): Path<String>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     // The role is checked before the fields, so that a 403 does not wait on a 422.
@@ -38,9 +41,20 @@ pub async fn record_event(
         let corrects = body.get("corrects").and_then(Value::as_u64);
         service::cases::authorise(&state, &user, &id, kind, corrects).await?;
     }
+    let idempotent = Idempotent::of(&headers, &user, &format!("POST /api/v1/cases/{id}/events"), &body)?;
+    if let Some(idem) = &idempotent
+        && let Some(earlier) = idem.earlier(&state, &user).await?
+    {
+        return Ok(earlier);
+    }
     let request = parse_event_request(body, None)?;
-    let (event, record) = service::cases::record(&state, &user, &id, request, "POST /api/v1/cases/{id}/events").await?;
+    let claim = idempotent.as_ref().map(Idempotent::claim);
+    let (event, record) =
+        service::cases::record(&state, &user, &id, request, "POST /api/v1/cases/{id}/events", claim).await?;
     let body = json!({"version": event.version.get(), "case": render_case(&state, &record, &user).await?});
+    if let Some(idem) = &idempotent {
+        idem.remember(&state, &body).await?;
+    }
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     response.extensions_mut().insert(AuditedInTransaction);
     Ok(response)

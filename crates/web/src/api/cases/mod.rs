@@ -5,6 +5,7 @@ pub mod create;
 pub mod documents;
 pub mod events;
 pub mod get;
+pub mod idempotency;
 pub mod list;
 pub mod papers;
 pub mod requests;

@@ -5,6 +5,7 @@
 
 pub mod chronology;
 pub mod get;
+pub mod referral;
 pub mod scoping;
 pub(crate) mod submit;
 

@@ -182,7 +182,7 @@ pub async fn record_submit(
         }
         return Ok(check_page(&page_user, &form, &data, &choices).into_response());
     }
-    match crate::service::cases::record(&state, &page_user.user, &form.record.id, request, ROUTE).await {
+    match crate::service::cases::record(&state, &page_user.user, &form.record.id, request, ROUTE, None).await {
         Ok(_) => {
             let to = format!("/cases/{}?done={}", form.record.id, form.kind.as_str());
             let mut response = Redirect::to(&to).into_response();

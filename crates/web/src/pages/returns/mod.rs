@@ -43,10 +43,20 @@ use crate::service::returns as links;
 use crate::state::AppState;
 
 /// The journey's routes, open to anyone with the link.
+/// `GET /returns/{token}/referral.docx`: the referral form behind the link; a refusal
+/// is a page, as everywhere outside `/api`.
+async fn referral(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Result<Response, PageError> {
+    Ok(crate::api::returns::referral::referral_for_link(&state, &token).await?)
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/returns/{token}", get(show))
         .route("/returns/{token}/questions", get(questions))
+        .route("/returns/{token}/referral.docx", get(referral))
         .route("/returns/{token}/chronology", get(chronology))
         .route("/returns/{token}/check", get(check))
         .route("/returns/{token}/submitted", get(submitted))
