@@ -119,6 +119,21 @@ pub(crate) async fn append_locked(
     };
     let (mut events, mut meta) = load_events(&mut tx.tx, &tx.secrets.events, case_id).await?;
     let current = events.last().map_or(0, |e| e.version.get());
+    // A history cut short is refused here too: a new event must not take the place of
+    // one that was removed.
+    let recorded: i64 = sqlx::query("SELECT version FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut *tx.tx)
+        .await?
+        .try_get("version")?;
+    if recorded != i64::from(current) {
+        return Err(AppendError::Store(crate::event_chain::tampered(
+            case_id,
+            &format!(
+                "its history ends at event {current} but the case recorded {recorded} events: the last were removed"
+            ),
+        )));
+    }
     if let Some(expected) = request.expected_version
         && expected != current
     {

@@ -152,7 +152,8 @@ impl Store {
         // One statement: the reference rides on every event's row (a case always has
         // its incident report), which saves a round trip on the hottest read.
         let rows = sqlx::query(
-            "SELECT c.reference, e.version, e.type, e.on_date, e.recorded_at, e.actor_id, e.actor_email, e.payload, e.mac
+            "SELECT c.reference, c.version AS case_version, e.version, e.type, e.on_date, e.recorded_at, e.actor_id,
+                    e.actor_email, e.payload, e.mac
              FROM cases c JOIN events e ON e.case_id = c.id WHERE c.id = $1 ORDER BY e.version",
         )
         .bind(case_id)
@@ -160,6 +161,18 @@ impl Store {
         .await?;
         let Some(first) = rows.first() else { return Ok(None) };
         let (events, meta) = events_from_rows(&rows, &self.secrets.events, case_id)?;
+        // Events cut off the end leave a valid shorter chain; the snapshot still
+        // counts them.
+        let recorded: i64 = first.try_get("case_version")?;
+        let last = events.last().map_or(0, |e| i64::from(e.version.get()));
+        if recorded != last {
+            return Err(crate::event_chain::tampered(
+                case_id,
+                &format!(
+                    "its history ends at event {last} but the case recorded {recorded} events: the last were removed"
+                ),
+            ));
+        }
         Ok(Some(CaseRecord {
             id: case_id.to_owned(),
             reference: first.try_get("reference")?,

@@ -6,8 +6,10 @@
 //! breaks the chain for anyone without the key file.
 //!
 //! Every load of a case's events checks its chain and refuses a case that does not
-//! verify ([`StoreError::Tampered`]); `audit verify` checks every case's chain and that
-//! each case's snapshot (stage, open or closed) is what its events fold to. The kept
+//! verify ([`StoreError::Tampered`]); a case read also checks that the history ends at
+//! the version its snapshot recorded (events cut off the end leave a valid shorter
+//! chain). `audit verify` checks every case's chain, and that each case's snapshot
+//! (version, stage, open or closed) is what its events fold to. The kept
 //! copies of case reads are built from a checked load, once per change, so the hot
 //! read pays nothing more.
 //!
@@ -223,7 +225,7 @@ impl Store {
     /// Checks every case's chain of events, and that its snapshot's stage and state are
     /// what its events fold to. The cases that fail, by reference.
     pub async fn verify_case_chains(&self) -> Result<Vec<BrokenCase>, StoreError> {
-        let cases = sqlx::query("SELECT id, reference, stage, state FROM cases ORDER BY reference")
+        let cases = sqlx::query("SELECT id, reference, stage, state, version FROM cases ORDER BY reference")
             .fetch_all(&self.pool)
             .await?;
         let mut broken = Vec::new();
@@ -277,6 +279,13 @@ impl Store {
 
 /// Whether the snapshot row's stage and state differ from the fold of `events`.
 fn snapshot_mismatch(case: &AnyRow, events: &[domain::events::Event]) -> Result<Option<String>, StoreError> {
+    let recorded: i64 = case.try_get("version")?;
+    let last = events.last().map_or(0, |e| i64::from(e.version.get()));
+    if recorded != last {
+        return Ok(Some(format!(
+            "its history ends at event {last} but the case recorded {recorded} events: the last were removed"
+        )));
+    }
     let state = domain::process::fold(events);
     let (stage, open): (String, String) = (case.try_get("stage")?, case.try_get("state")?);
     let folded_stage = state.stage().as_str();

@@ -105,6 +105,16 @@ async fn an_event_removed_from_a_case_s_history_is_refused_on_read_and_named(bac
     .await;
 }
 
+/// The last event cut off the end: the chain left is valid, but the case recorded more.
+async fn the_last_event_removed_is_refused_on_read_and_named(backend: store::Backend) {
+    refused_after(
+        backend,
+        "DELETE FROM events WHERE case_id = $1 AND version = 2",
+        "its history ends at event 1 but the case recorded 2 events",
+    )
+    .await;
+}
+
 /// Who recorded an event, changed after the fact.
 async fn an_event_s_actor_edited_in_the_database_is_refused_on_read_and_named(backend: store::Backend) {
     refused_after(
@@ -292,6 +302,7 @@ crate::on_both_backends!(
     an_event_s_outcome_edited_in_the_database_is_refused_on_read_and_named,
     one_byte_of_case_text_edited_in_the_database_is_refused_on_read_and_named,
     an_event_removed_from_a_case_s_history_is_refused_on_read_and_named,
+    the_last_event_removed_is_refused_on_read_and_named,
     an_event_s_actor_edited_in_the_database_is_refused_on_read_and_named,
     an_event_whose_mac_was_removed_is_refused_even_after_a_restart,
     a_case_snapshot_set_to_closed_in_the_database_is_named,
