@@ -27,7 +27,11 @@ impl DocumentThread {
         let (jobs, queue) = mpsc::channel::<Job>();
         let started = std::thread::Builder::new().name("documents".into()).spawn(move || {
             for job in queue {
-                job();
+                // A build that panics fails its own request (its answer is dropped), not
+                // every document after it.
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
+                    tracing::error!("a document build panicked");
+                }
             }
         });
         if let Err(e) = started {

@@ -65,7 +65,7 @@ const OVERRIDE_FIELDS: [Field; 3] = [
         .says("Select whether the day becomes a holiday or a working day"),
     field("name", "Name or reason", Input::Text, false).says("Enter the name of the day or the reason for the change"),
 ];
-const AGENCY_FIELDS: [Field; 4] = [
+const AGENCY_FIELDS: [Field; 5] = [
     field(
         "slug",
         "Short name (lower-case letters, digits and hyphens)",
@@ -76,6 +76,12 @@ const AGENCY_FIELDS: [Field; 4] = [
     field("name", "Name", Input::Text, false).says("Enter the agency's name"),
     field("kind", "Kind of agency (school, GP, police…)", Input::Text, false).says("Enter the kind of agency"),
     field("email", "Email for requests", Input::Text, true),
+    field(
+        "secure_email",
+        "Does the agency receive secure email? (its requests then carry the referral form attached; otherwise it reads the form through its return link)",
+        Input::YesNo,
+        true,
+    ),
 ];
 /// Whether `page_user` may use these pages: administrators, and for the deadline rules
 /// (`rules`) the Partnership Manager too.
@@ -368,7 +374,10 @@ pub async fn add_agency(State(state): State<AppState>, form: SignedForm) -> Resu
     let added = match NewAgency::new(data.get("slug"), data.get("name"), data.get("kind"), email) {
         Ok(new) => state
             .store
-            .add_agency(&new, &audited(&state, &page_user, "agency_added", None))
+            .add_agency(
+                &new.with_secure_email(data.get("secure_email") == "yes"),
+                &audited(&state, &page_user, "agency_added", None),
+            )
             .await
             .map_err(ApiError::from),
         Err(e) => Err(ApiError::Invalid(e)),

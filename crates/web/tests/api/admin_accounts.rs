@@ -157,7 +157,27 @@ async fn a_password_link_an_administrator_asks_for_goes_to_the_user_only(backend
     );
 }
 
+/// The directory says which agencies receive secure email (the referral form then goes
+/// to them attached); the administrator sets it when adding one.
+async fn an_administrator_marks_an_agency_as_receiving_secure_email(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-31").await;
+    let admin = app.browser("admin").await;
+    for (slug, secure) in [("youth-justice", "yes"), ("dental-practice", "no")] {
+        let form = format!(
+            "csrf={}&slug={slug}&name=An+agency&kind=other&email=office%40agency.example.org&secure_email={secure}",
+            admin.csrf
+        );
+        let res = app.submit(Some(&admin), "/admin/agencies", &form).await;
+        assert!(res.status.is_redirection() || res.status == 200, "{}", text(&res));
+    }
+    let agencies = app.store.list_agencies().await.unwrap();
+    let secure = |slug: &str| agencies.iter().find(|a| a.slug.as_str() == slug).unwrap().secure_email;
+    assert!(secure("youth-justice"));
+    assert!(!secure("dental-practice"));
+}
+
 crate::on_both_backends!(
+    an_administrator_marks_an_agency_as_receiving_secure_email,
     an_administrator_cannot_make_a_case_reader_quietly,
     a_password_link_an_administrator_asks_for_goes_to_the_user_only,
 );
