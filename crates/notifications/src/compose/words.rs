@@ -264,8 +264,20 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         }
     };
     let mut body = format!("Case {reference}: {sentence}\n");
+    // The return link is the agency's credential: only the agency's own address and its
+    // contacts get it. Staff told of an agency's late return (an escalation) get the
+    // case instead.
+    let to_the_agency = match (message.user_id, &message.agency) {
+        (None, Some(_)) => true,
+        (Some(id), Some(agency)) => sources
+            .store
+            .user_by_id(id)
+            .await?
+            .is_some_and(|u| u.agency.as_ref() == Some(agency)),
+        (_, None) => false,
+    };
     match &message.agency {
-        Some(agency) => {
+        Some(agency) if to_the_agency => {
             if let Some(link) = sources
                 .request(&record.id, agency)
                 .await?
@@ -274,7 +286,7 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
                 body.push_str(&format!("\nOpen your return: {link}\n"));
             }
         }
-        None => body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id))),
+        _ => body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id))),
     }
     Ok(Composed {
         subject,

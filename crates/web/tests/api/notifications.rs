@@ -529,6 +529,40 @@ mod clocks {
         assert_eq!(drain(&worker).await, 0);
     }
 
+    /// Issue 20's "the escalation hands over a credential": an agency's own reminder
+    /// carries its return link; the Partnership Manager told that the return is late
+    /// gets the case, never the agency's link.
+    pub(super) async fn an_escalation_of_a_late_return_links_the_case_not_the_agency_s_return(backend: store::Backend) {
+        let app = TestApp::new(backend, "2026-12-30").await;
+        let (case, _, _) = crate::returns::case_with_requests(&app).await;
+        let sink = SmtpSink::start();
+        let worker = worker(&app.store, &sink.url(), "2026-12-30");
+        let mut seen = drain(&worker).await;
+        let mut all = Vec::new();
+        for day in ["2027-01-07", "2027-01-08"] {
+            pass(&app, day).await;
+            let sent = drain(&worker).await;
+            all.extend(sink.wait_for(seen + sent)[seen..].to_vec());
+            seen += sent;
+        }
+        let late = |r: &&Received| r.subject.contains("overdue") && r.subject.contains("return");
+        let to_manager: Vec<&Received> = all.iter().filter(late).filter(|r| r.rcpt_tos == [user("pm")]).collect();
+        assert!(
+            !to_manager.is_empty(),
+            "{:?}",
+            all.iter().map(|r| &r.subject).collect::<Vec<_>>()
+        );
+        for m in &to_manager {
+            assert!(!m.text.contains("/returns/"), "{}", m.text);
+            assert!(m.text.contains(&format!("/cases/{case}")), "{}", m.text);
+        }
+        let to_agency = all
+            .iter()
+            .find(|r| r.rcpt_tos == [agency(AGENCIES[1])] && r.subject.contains("due today"))
+            .unwrap();
+        assert!(to_agency.text.contains("Open your return: "), "{}", to_agency.text);
+    }
+
     pub(super) async fn a_digest_reader_gets_one_email_a_day_and_the_manager_sees_what_is_still_overdue(
         backend: store::Backend,
     ) {
@@ -590,6 +624,10 @@ mod clocks {
 
 async fn reminders_go_two_working_days_before_on_the_day_and_escalate_the_day_after(backend: store::Backend) {
     clocks::reminders_go_two_working_days_before_on_the_day_and_escalate_the_day_after(backend).await;
+}
+
+async fn an_escalation_of_a_late_return_links_the_case_not_the_agency_s_return(backend: store::Backend) {
+    clocks::an_escalation_of_a_late_return_links_the_case_not_the_agency_s_return(backend).await;
 }
 
 async fn a_digest_reader_gets_one_email_a_day_and_the_manager_sees_what_is_still_overdue(backend: store::Backend) {
@@ -794,6 +832,7 @@ crate::on_both_backends!(
     an_extension_for_an_agency_moves_its_due_date_and_link_and_tells_it,
     reissuing_or_withdrawing_a_link_tells_the_agency,
     reminders_go_two_working_days_before_on_the_day_and_escalate_the_day_after,
+    an_escalation_of_a_late_return_links_the_case_not_the_agency_s_return,
     a_digest_reader_gets_one_email_a_day_and_the_manager_sees_what_is_still_overdue,
     with_the_mail_server_down_steps_record_and_messages_wait_then_go,
     only_administrators_see_the_outbox_and_a_bad_filter_is_named,
