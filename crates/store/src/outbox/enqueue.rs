@@ -122,6 +122,24 @@ struct Cause<'a> {
     at: DateTime<Utc>,
 }
 
+impl Cause<'_> {
+    /// A cause about no case (a test message, a password link, an account to check),
+    /// carrying nothing but a link.
+    fn about_no_case(key: String, notice: Notice, at: DateTime<Utc>) -> Cause<'static> {
+        Cause {
+            key,
+            notice,
+            case_id: None,
+            event_version: None,
+            step: None,
+            agency: None,
+            due_on: None,
+            enclosure: Enclosure::LinkOnly,
+            at,
+        }
+    }
+}
+
 /// Inserts the row of `cause` for `to` unless that key is there already; true if new.
 async fn insert(
     tx: &mut WriteTx<'_>,
@@ -319,17 +337,7 @@ impl Store {
     /// Queues a test message to `to`, for an administrator checking the mail settings.
     pub async fn queue_test_message(&self, to: &str, entry: &AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let cause = Cause {
-            key: format!("test:{}", random_hex()?),
-            notice: Notice::Test,
-            case_id: None,
-            event_version: None,
-            step: None,
-            agency: None,
-            due_on: None,
-            enclosure: Enclosure::LinkOnly,
-            at: entry.at,
-        };
+        let cause = Cause::about_no_case(format!("test:{}", random_hex()?), Notice::Test, entry.at);
         let recipient = Recipient {
             email: to.to_owned(),
             label: "Test email".to_owned(),
@@ -351,17 +359,11 @@ pub(crate) async fn password_link(
     name: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let cause = Cause {
-        key: format!("set_password:{user_id}:{}", random_hex()?),
-        notice: Notice::SetPassword,
-        case_id: None,
-        event_version: None,
-        step: None,
-        agency: None,
-        due_on: None,
-        enclosure: Enclosure::LinkOnly,
+    let cause = Cause::about_no_case(
+        format!("set_password:{user_id}:{}", random_hex()?),
+        Notice::SetPassword,
         at,
-    };
+    );
     let to = Recipient {
         email: email.to_owned(),
         label: name.to_owned(),
@@ -380,17 +382,7 @@ pub(crate) async fn account_review(
     subject: i64,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let cause = Cause {
-        key: format!("account_review:{review_id}"),
-        notice: Notice::AccountReview,
-        case_id: None,
-        event_version: None,
-        step: None,
-        agency: None,
-        due_on: None,
-        enclosure: Enclosure::LinkOnly,
-        at,
-    };
+    let cause = Cause::about_no_case(format!("account_review:{review_id}"), Notice::AccountReview, at);
     for to in recipients(tx, &Audience::Role(Role::PartnershipManager)).await? {
         if to.user_id == Some(subject) {
             continue;
