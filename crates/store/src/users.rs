@@ -14,12 +14,16 @@ use crate::passwords::NewPassword;
 use crate::rows::{is_lookup_text, timestamp};
 use crate::{Store, StoreError};
 
-/// Who makes an account change: the operator on the server (the command line), or an
-/// administrator through the pages, whose changes are checked by the Partnership
-/// Manager.
+/// Who makes an account change. An account that can see cases, made or enabled at the
+/// command line or through the pages, is told to the Partnership Manager to check;
+/// one made by the demo, the seeding or the tests is not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Through {
-    Operator,
+    /// The demo, seeding and tests: nobody to tell.
+    Setup,
+    /// The operator on the server.
+    CommandLine,
+    /// An administrator through the pages: never with a password of theirs choosing.
     Administration,
 }
 
@@ -183,9 +187,15 @@ pub(crate) fn user_from_row(row: &impl Columns) -> Result<User, StoreError> {
 }
 
 impl Store {
-    /// Adds a user, as the operator at the command line (or a test, or the demo).
+    /// Adds a user with nobody told: for the demo, seeding and tests.
     pub async fn add_user(&self, new: &NewUser, entry: &AuditEntry) -> Result<User, StoreError> {
-        self.insert_user(new, entry, Through::Operator).await
+        self.insert_user(new, entry, Through::Setup).await
+    }
+
+    /// Adds a user as the operator at the command line: an account that can see cases
+    /// waits for the Partnership Manager to check it.
+    pub async fn add_user_at_command_line(&self, new: &NewUser, entry: &AuditEntry) -> Result<User, StoreError> {
+        self.insert_user(new, entry, Through::CommandLine).await
     }
 
     /// Adds a user through the administration pages: with no password (an
@@ -234,9 +244,11 @@ impl Store {
             Ok(row) => {
                 let user = user_from_row(&row)?;
                 crate::account_macs::reseal_user(&mut tx, user.id).await?;
-                if through == Through::Administration {
+                if through != Through::Setup {
                     let by = entry.actor.as_deref().unwrap_or("unknown");
                     crate::account_reviews::note(&mut tx, user.id, user.role, "created", by, at).await?;
+                }
+                if through == Through::Administration {
                     crate::outbox::password_link(&mut tx, user.id, &user.email, &user.name, at).await?;
                 }
                 audit::append(
@@ -326,8 +338,21 @@ impl Store {
 
     /// Disables or enables a user. Disabling ends every session and token of theirs at
     /// once (tokens are refused while the user is disabled, and revoked for good).
+    /// Disables or enables a user with nobody told: for tests.
     pub async fn set_disabled(&self, user_id: i64, disabled: bool, entry: &AuditEntry) -> Result<(), StoreError> {
-        self.change_disabled(user_id, disabled, entry, Through::Operator).await
+        self.change_disabled(user_id, disabled, entry, Through::Setup).await
+    }
+
+    /// The same at the command line: enabling an account that can see cases waits for
+    /// the Partnership Manager to check it.
+    pub async fn set_disabled_at_command_line(
+        &self,
+        user_id: i64,
+        disabled: bool,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.change_disabled(user_id, disabled, entry, Through::CommandLine)
+            .await
     }
 
     /// The same through the administration pages: enabling an account that can see
@@ -358,7 +383,7 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?;
         crate::account_macs::reseal_user(&mut tx, user_id).await?;
-        if !disabled && through == Through::Administration {
+        if !disabled && through != Through::Setup {
             let role: String = sqlx::query("SELECT role FROM users WHERE id = $1")
                 .bind(user_id)
                 .fetch_one(&mut *tx.tx)

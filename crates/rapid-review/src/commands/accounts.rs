@@ -55,7 +55,7 @@ pub async fn users(cmd: Users, settings: &Config) -> Result<(), Failure> {
                 NewUser::new(&email, &name, &role, partner.as_deref(), agency.as_deref(), password).map_err(bad)?;
             let store = open(&database).await?;
             let user = store
-                .add_user(&new, &cli_audit("user_added", None))
+                .add_user_at_command_line(&new, &cli_audit("user_added", None))
                 .await
                 .map_err(stored)?;
             println!("added {} ({}) as {}", user.email, user.name, user.role.as_str());
@@ -116,7 +116,7 @@ async fn set_disabled(email: &str, database: &crate::cli::Database, disabled: bo
     let user = user(&store, email).await?;
     let action = if disabled { "user_disabled" } else { "user_enabled" };
     store
-        .set_disabled(user.id, disabled, &cli_audit(action, Some(&user.email)))
+        .set_disabled_at_command_line(user.id, disabled, &cli_audit(action, Some(&user.email)))
         .await?;
     if disabled {
         println!("disabled {}; every session and token of theirs has ended", user.email);

@@ -369,3 +369,40 @@ fn a_postgres_restore_refuses_while_an_instance_holds_the_service_lock() {
     let restored = run(&["restore", "--from", backup.to_str().unwrap()]);
     assert!(restored.status.success(), "{}", stderr(&restored));
 }
+
+/// Every new or re-enabled account that can see cases is told to the Partnership
+/// Manager, made at the command line too (the operator's act); a viewer's is not.
+#[test]
+fn an_account_that_can_see_cases_made_at_the_command_line_waits_for_the_manager() {
+    let db = TempDb::new();
+    let add = |email: &str, role: &str| {
+        let out = db.run(&["users", "add", "--email", email, "--name", "Someone", "--role", role]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    add("manager@example.org", "partnership_manager");
+    add("second@example.org", "business_unit");
+    add("looker@example.org", "viewer");
+    let waiting = |db: &TempDb| {
+        query_text(
+            &db.url(),
+            "SELECT CAST(COUNT(*) AS TEXT) FROM account_reviews WHERE acknowledged_at IS NULL",
+        )
+    };
+    assert_eq!(waiting(&db), "2");
+    assert_eq!(
+        query_text(
+            &db.url(),
+            "SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE notice = 'account_review' AND recipient = 'manager@example.org'"
+        ),
+        "1",
+        "the manager is emailed of the second account, not of her own"
+    );
+    for action in ["disable", "enable"] {
+        assert!(
+            db.run(&["users", action, "--email", "second@example.org"])
+                .status
+                .success()
+        );
+    }
+    assert_eq!(waiting(&db), "3");
+}
