@@ -30,9 +30,10 @@ pub use upload::{UploadError, read_chronology};
 ///
 /// Its capacity is at least 33 MiB: above the largest threshold at which glibc serves an
 /// allocation with a mapping of its own (32 MiB), so that it goes back to the system
-/// when dropped instead of staying in one thread's heap (a return of 5 MB read every
-/// way left 40 MB behind). Capacity that is never written costs no memory. The password
-/// hash's memory does the same (store `password_worker`).
+/// when dropped instead of staying in one thread's heap, and is never copied while it
+/// grows. Capacity that is never written costs no memory. The password hash's memory
+/// does the same (store `password_worker`). What the largest return still leaves behind
+/// is smaller allocations: docs/benchmarks.md, "Memory".
 pub fn large_buffer(needed: usize) -> Vec<u8> {
     const OWN_MAPPING_BYTES: usize = 33 * 1024 * 1024;
     Vec::with_capacity(needed.max(OWN_MAPPING_BYTES))
