@@ -1,11 +1,9 @@
 //! `POST /account-reviews/{id}/acknowledge`: the Partnership Manager has checked an
-//! account that can see cases, created or enabled by an administrator, and it leaves
-//! her dashboard. Audited. Only the Partnership Manager.
+//! account that can see cases, created or enabled by an administrator or at the
+//! command line, and it leaves her dashboard (`service::accounts`).
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::roles::Role;
-use store::AuditEntry;
 
 use super::signed_form::SignedForm;
 use super::{Nav, PageError};
@@ -18,15 +16,9 @@ pub struct ReviewLine {
     pub what: String,
 }
 
-/// The waiting account changes, in words, for the Partnership Manager; none for anyone
-/// else.
+/// The waiting account changes, in words, for `user` (the Partnership Manager).
 pub async fn waiting(state: &AppState, user: &store::User) -> Result<Vec<ReviewLine>, PageError> {
-    if user.role != Role::PartnershipManager {
-        return Ok(Vec::new());
-    }
-    Ok(state
-        .store
-        .pending_account_reviews(user.id)
+    Ok(crate::service::accounts::reviews_waiting(state, user)
         .await?
         .into_iter()
         .map(|r| ReviewLine {
@@ -49,31 +41,8 @@ pub async fn acknowledge(
     Path(id): Path<i64>,
     form: SignedForm,
 ) -> Result<Response, PageError> {
-    let nav = Some(Nav::from(&form.user));
-    if form.user.user.role != Role::PartnershipManager {
-        return Err(PageError::forbidden(
-            nav,
-            "You cannot do that",
-            "Only the Partnership Manager acknowledges new accounts.",
-        ));
-    }
-    let entry = AuditEntry::about(
-        state.clock.now(),
-        Some(&form.user.user.email),
-        "account_review_acknowledged",
-        Some(&format!("review {id}")),
-        "ok",
-    );
-    if !state
-        .store
-        .acknowledge_account_review(id, form.user.user.id, &entry)
-        .await?
-    {
-        return Err(PageError::not_found(
-            nav,
-            "Not found",
-            "That account change is not waiting for you.",
-        ));
-    }
+    crate::service::accounts::acknowledge_review(&state, &form.user.user, id)
+        .await
+        .map_err(|refused| PageError::from(refused).with_nav(Some(Nav::from(&form.user))))?;
     Ok(Redirect::to("/").into_response())
 }

@@ -208,7 +208,7 @@ pub async fn reset_password(
 ) -> Result<Response, PageError> {
     let user = subject(&state, &form, id).await?;
     let entry = audited(&state, &form.user, "password_link_queued", Some(&user.email));
-    state.store.send_password_link(user.id, &entry).await?;
+    crate::service::accounts::send_password_link(&state, &user, &entry).await?;
     let mut page = users_page(&state, &form.user, &FormData::default(), Vec::new()).await?;
     page.notice = Some(format!(
         "{} is emailed a link to choose a new password, at {}. It works once, for 24 hours.",

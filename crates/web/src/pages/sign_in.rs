@@ -173,7 +173,7 @@ pub async fn start(
     if stage == Stage::Done {
         set.push(format!(
             "{DEVICE_COOKIE}={}; Path=/sign-in; Max-Age={}; HttpOnly; SameSite=Strict{}",
-            state.store.device_cookie_for(&user.email)?,
+            crate::service::accounts::device_cookie(state, user)?,
             store::DEVICE_COOKIE_DAYS * 24 * 3600,
             secure_flag(state)
         ));

@@ -4,10 +4,12 @@
 //! front end turns into its own format (JSON under `/api`, a GOV.UK page elsewhere).
 //! Nothing here knows HTTP.
 
+pub mod accounts;
 pub mod agencies;
 pub mod case_read;
 pub mod cases;
 pub mod chronology;
+pub mod idempotency;
 pub mod letters;
 pub mod outbox;
 pub mod papers;

@@ -89,6 +89,23 @@ pub async fn submit(state: &AppState, request: &ReturnRequest, action: &str) -> 
     Ok(state.store.submit_return(request, ctx).await?)
 }
 
+/// Every chronology entry of `request`, oldest first.
+pub async fn entries(
+    state: &AppState,
+    request: &ReturnRequest,
+) -> Result<Vec<domain::returns::ChronologyEntry>, Refused> {
+    Ok(state.store.request_entries(&request.id).await?)
+}
+
+/// The case `request` belongs to, for what its link may show of it (the referral form).
+pub async fn case_of(state: &AppState, request: &ReturnRequest) -> Result<CaseRecord, Refused> {
+    state
+        .store
+        .case(&request.case_id)
+        .await?
+        .ok_or_else(Refused::no_such_case)
+}
+
 /// The children a return is about, as the agency's start page names them: initials
 /// and age only ("A.B., 4 years old").
 pub async fn children(state: &AppState, request: &ReturnRequest) -> Result<Vec<String>, Refused> {

@@ -82,7 +82,7 @@ async fn return_document(state: &AppState, reference: &str, request: &ReturnRequ
     state
         .documents
         .run(move || async move {
-            let entries = shared.store.request_entries(&request.id).await?;
+            let entries = crate::service::returns::entries(&shared, &request).await?;
             return_docx(&reference, &request.agency_name, &request.scoping, &entries).map_err(internal)
         })
         .await

@@ -13,6 +13,7 @@ use store::{IdempotencyClaim, User};
 
 use super::render_case;
 use crate::error::ApiError;
+use crate::service;
 use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";
@@ -60,11 +61,7 @@ impl Idempotent {
     /// The first answer, if the key was used in the last 24 hours: the same again for
     /// the same request, a 422 for another.
     pub async fn earlier(&self, state: &AppState, user: &User) -> Result<Option<Response>, ApiError> {
-        let Some(answer) = state
-            .store
-            .idempotent_answer(self.claim.actor_id, &self.claim.key, state.clock.now())
-            .await?
-        else {
+        let Some(answer) = service::idempotency::earlier(state, &self.claim).await? else {
             return Ok(None);
         };
         if answer.request_hash != self.claim.request_hash {
@@ -78,7 +75,7 @@ impl Idempotent {
             // The service stopped between the write and keeping its answer: the
             // answer is the case as it stands.
             (None, Some(case_id)) => {
-                let record = state.store.case(case_id).await?.ok_or_else(ApiError::case_not_found)?;
+                let record = service::cases::load(state, user, case_id).await?;
                 let case = render_case(state, &record, user).await?;
                 match answer.event_version {
                     Some(version) => json!({"version": version, "case": case}),
@@ -104,10 +101,6 @@ impl Idempotent {
 
     /// Keeps `body`, the first answer, for a retry.
     pub async fn remember(&self, state: &AppState, body: &Value) -> Result<(), ApiError> {
-        state
-            .store
-            .save_idempotent_response(self.claim.actor_id, &self.claim.key, &body.to_string())
-            .await?;
-        Ok(())
+        Ok(service::idempotency::remember(state, &self.claim, &body.to_string()).await?)
     }
 }

@@ -29,11 +29,7 @@ pub(crate) async fn referral_for_link(state: &AppState, token: &str) -> Result<R
         Err(e) => return audit_outcome(state, None, ACTION, Err(e)).await,
     };
     let result = async {
-        let record = state
-            .store
-            .case(&request.case_id)
-            .await?
-            .ok_or_else(ApiError::case_not_found)?;
+        let record = crate::service::returns::case_of(state, &request).await?;
         let form = referral_form(state, &record).await?;
         let bytes = documents::referral_docx(&form).map_err(|e| ApiError::Internal(e.to_string()))?;
         Ok(file(DOCX, &format!("{}-referral-form.docx", record.reference), bytes))
