@@ -188,7 +188,8 @@ impl Store {
         tx.commit().await
     }
 
-    /// Every user and token row whose MAC fails, in words (`user EMAIL …`, `token N …`).
+    /// Every user, token and return-link row whose MAC fails, in words (`user EMAIL …`,
+    /// `token N …`, `the return link of AGENCY on case REF …`).
     pub async fn verify_account_rows(&self) -> Result<Vec<String>, StoreError> {
         let key = &self.secrets.accounts;
         let mut broken = Vec::new();
@@ -220,6 +221,7 @@ impl Store {
                 ));
             }
         }
+        broken.extend(self.verify_link_rows().await?);
         Ok(broken)
     }
 }

@@ -29,6 +29,7 @@ mod event_chain;
 mod idempotency;
 mod inline_read;
 mod keys;
+mod link_macs;
 mod links;
 mod outbox;
 mod password_worker;
@@ -87,6 +88,8 @@ pub use users::{Actor, NewUser, User, is_email_address};
 
 /// The migration that gave each event, user and token its MAC.
 const EVENT_CHAIN_MIGRATION: i64 = 18;
+/// The migration that added return links' MACs: see `link_macs`.
+const LINK_MAC_MIGRATION: i64 = 22;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -238,6 +241,9 @@ impl Store {
         if before < EVENT_CHAIN_MIGRATION {
             self.seal_events_once().await?;
             self.seal_accounts_once().await?;
+        }
+        if before < LINK_MAC_MIGRATION {
+            self.seal_links_once().await?;
         }
         Ok(())
     }

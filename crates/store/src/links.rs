@@ -46,6 +46,7 @@ impl Store {
                 .execute(&mut *tx.tx)
                 .await?;
         }
+        crate::link_macs::reseal_links(&mut tx, crate::link_macs::Links::All).await?;
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, 'yes') ON CONFLICT (key) DO NOTHING")
             .bind(REKEYED)
             .execute(&mut *tx.tx)

@@ -15,6 +15,7 @@ use sqlx::any::AnyRow;
 use crate::append::{append_locked, audit_entry};
 use crate::audit::{self, AuditEntry};
 use crate::cases::{AppendError, CaseRecord, WriteContext};
+use crate::link_macs::{Links, reseal_links};
 use crate::links::token_for;
 use crate::rows::{date, opt_date, sha256_hex, timestamp};
 use crate::{Store, StoreError, WriteTx};
@@ -56,12 +57,15 @@ impl ReturnRequest {
     }
 }
 
-const REQUEST_SELECT: &str =
-    "SELECT r.id, r.case_id, c.reference, r.agency, a.name AS agency_name, r.sent_on, r.due_on,
+const REQUEST_SELECT: &str = concat!(
+    "SELECT ",
+    crate::link_macs::link_columns!(),
+    ", r.id, r.case_id, c.reference, r.agency, a.name AS agency_name, r.sent_on, r.due_on,
         r.expires_on, r.generation, r.revoked_at, r.opened_at, r.scoping, r.draft_saved_at, r.submitted_at,
         r.proceed_without_at, c.state AS case_state,
         (SELECT COUNT(*) FROM chronology_entries e WHERE e.request_id = r.id) AS entries
-    FROM agency_requests r JOIN cases c ON c.id = r.case_id LEFT JOIN agencies a ON a.slug = r.agency";
+    FROM agency_requests r JOIN cases c ON c.id = r.case_id LEFT JOIN agencies a ON a.slug = r.agency"
+);
 
 fn request_from_row(row: &AnyRow) -> Result<ReturnRequest, StoreError> {
     let scoping: String = row.try_get("scoping")?;
@@ -118,7 +122,7 @@ pub(crate) async fn insert_request(
     .bind(sha256_hex(token.as_bytes()))
     .execute(&mut *tx.tx)
     .await?;
-    Ok(())
+    reseal_links(tx, Links::One(&id)).await
 }
 
 /// Moves a request's due date to `new_due`, and its link's expiry to at least as many
@@ -143,7 +147,14 @@ pub(crate) async fn extend_request(
     .bind(agency.as_str())
     .execute(&mut *tx.tx)
     .await?;
-    Ok(())
+    reseal_links(
+        tx,
+        Links::Of {
+            case_id,
+            agency: agency.as_str(),
+        },
+    )
+    .await
 }
 
 /// The working days an agency has for its return unless the rules say otherwise, which
@@ -165,7 +176,14 @@ pub(crate) async fn mark_submitted(
     .bind(agency.as_str())
     .execute(&mut *tx.tx)
     .await?;
-    Ok(())
+    reseal_links(
+        tx,
+        Links::Of {
+            case_id,
+            agency: agency.as_str(),
+        },
+    )
+    .await
 }
 
 impl Store {
@@ -179,7 +197,13 @@ impl Store {
             .bind(sha256_hex(token.as_bytes()))
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(request_from_row).transpose()
+        match row {
+            Some(row) if !crate::link_macs::link_row_intact(&row, &self.secrets.accounts)? => {
+                tracing::error!("a return link's row failed its MAC and opens nothing");
+                Ok(None)
+            }
+            row => row.as_ref().map(request_from_row).transpose(),
+        }
     }
 
     pub async fn requests_for_case(&self, case_id: &str) -> Result<Vec<ReturnRequest>, StoreError> {
@@ -346,6 +370,7 @@ impl Store {
             .bind(&request.id)
             .execute(&mut *tx.tx)
             .await?;
+        reseal_links(&mut tx, Links::One(&request.id)).await?;
         crate::outbox::for_link(&mut tx, request, Notice::LinkReissued, generation, audit_entry.at).await?;
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
@@ -359,6 +384,7 @@ impl Store {
             .bind(&request.id)
             .execute(&mut *tx.tx)
             .await?;
+        reseal_links(&mut tx, Links::One(&request.id)).await?;
         crate::outbox::for_link(
             &mut tx,
             request,
@@ -387,6 +413,7 @@ impl Store {
             .bind(&request.id)
             .execute(&mut *tx.tx)
             .await?;
+        reseal_links(&mut tx, Links::One(&request.id)).await?;
         let (events, _) = crate::cases::load_events(&mut tx.tx, &tx.secrets.events, &request.case_id).await?;
         crate::append::update_snapshot(&mut tx, &request.case_id, &events, &ctx).await?;
         audit::append(&mut tx, audit_entry).await?;

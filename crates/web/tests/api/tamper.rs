@@ -295,7 +295,51 @@ async fn two_factor_removed_or_a_token_moved_in_the_database_gives_nothing(backe
     assert_eq!(named.len(), 2, "{named:?}");
 }
 
+/// Integrity row "every token's revocation cleared and expiry pushed to 2099", for
+/// return links: a withdrawn link revived in the database opens nothing, and the check
+/// names it; a link the service reissues afterwards works (the service re-seals it).
+async fn a_return_link_revived_in_the_database_opens_nothing_and_is_named(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-04").await;
+    let (case, school, police) = crate::returns::case_with_requests(&app).await;
+    let revoked = app
+        .post(
+            "bu",
+            &format!("/api/v1/cases/{case}/requests/county-police/revoke"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(revoked.status, 200);
+    assert!(app.store.verify_account_rows().await.unwrap().is_empty());
+    run_plain(
+        &app,
+        "UPDATE agency_requests SET revoked_at = NULL, expires_on = '2099-12-31' WHERE agency = 'county-police'",
+    )
+    .await;
+    let police_link = app.send(None, "GET", &format!("/api/v1/returns/{police}"), None).await;
+    assert_eq!(police_link.status, 404, "still withdrawn: {}", police_link.body);
+    let saved = app
+        .send(
+            None,
+            "POST",
+            &format!("/api/v1/returns/{police}/chronology"),
+            Some(json!({"entries": [{"date": "2026-12-20", "what_happened": "Seen at home."}]})),
+        )
+        .await;
+    assert_eq!(saved.status, 404, "nothing saved through it");
+    let named = app.store.verify_account_rows().await.unwrap();
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(named[0].contains("the return link of county-police"), "{}", named[0]);
+    assert_eq!(
+        app.send(None, "GET", &format!("/api/v1/returns/{school}"), None)
+            .await
+            .status,
+        200,
+        "the other agency's link is untouched"
+    );
+}
+
 crate::on_both_backends!(
+    a_return_link_revived_in_the_database_opens_nothing_and_is_named,
     a_role_raised_in_the_database_gives_nothing_and_is_named,
     a_token_revival_in_the_database_gives_nothing_and_is_named,
     two_factor_removed_or_a_token_moved_in_the_database_gives_nothing,
