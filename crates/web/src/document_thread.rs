@@ -8,12 +8,21 @@
 //! On one thread, one build at a time, the memory of a build is the next build's: the
 //! service's peak is its resting size plus one build, whatever the traffic. Requests for
 //! documents queue behind each other; every other request is untouched.
+//!
+//! When the thread has had no build for [`IDLE_BEFORE_TRIM`], it asks the allocator to
+//! give the freed memory back to the system (`crate::allocator`), so that the service
+//! returns to its resting size after a burst of builds rather than keeping the largest.
 
 use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::error::ApiError;
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// How long the documents thread waits after its last build before giving memory
+/// back: long enough that the answer it built has been written out and freed.
+const IDLE_BEFORE_TRIM: Duration = Duration::from_millis(300);
 
 /// The sending end of the documents thread; cheap to clone. The thread ends when the
 /// last clone is dropped.
@@ -26,11 +35,24 @@ impl DocumentThread {
     pub fn start() -> DocumentThread {
         let (jobs, queue) = mpsc::channel::<Job>();
         let started = std::thread::Builder::new().name("documents".into()).spawn(move || {
-            for job in queue {
-                // A build that panics fails its own request (its answer is dropped), not
-                // every document after it.
-                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
-                    tracing::error!("a document build panicked");
+            let mut built_since_trim = false;
+            loop {
+                match queue.recv_timeout(IDLE_BEFORE_TRIM) {
+                    Ok(job) => {
+                        // A build that panics fails its own request (its answer is
+                        // dropped), not every document after it.
+                        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
+                            tracing::error!("a document build panicked");
+                        }
+                        built_since_trim = true;
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if built_since_trim {
+                            crate::allocator::give_back_free_memory();
+                            built_since_trim = false;
+                        }
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
             }
         });

@@ -2,6 +2,7 @@
 //! Handlers are short: parse, authorise, call the domain and the store, render. This
 //! crate knows HTTP and nothing about SQL.
 
+mod allocator;
 pub(crate) mod api;
 mod audit;
 mod auth;

@@ -159,7 +159,7 @@ fn the_largest_allowed_return_read_every_way_keeps_the_service_under_100_mb() {
             );
             assert_eq!(status, 200);
         }
-        std::thread::sleep(Duration::from_millis(500));
+        std::thread::sleep(Duration::from_millis(1000));
         after_round.push(status_kib(pid, "VmRSS:"));
     }
     let peak = status_kib(pid, "VmHWM:");
@@ -167,15 +167,17 @@ fn the_largest_allowed_return_read_every_way_keeps_the_service_under_100_mb() {
         "memory (KiB): resting {resting}, after storing 5 MB {stored}, peak {peak}, after each round of reads {after_round:?}"
     );
     assert!(peak < 100 * 1024, "peak RSS {peak} KiB");
-    // What stays is glibc's heaps keeping freed memory for the next build: a second
-    // round of every read takes (almost) no more, and nothing grows read after read.
+    // Nothing grows read after read, and once the documents thread is idle it gives
+    // what the builds freed back to the system (`web/src/allocator.rs`): the service
+    // goes back to within a few MB of what it held before the reads (without that, it
+    // kept 24–30 MB more).
     assert!(
         after_round[1] < after_round[0] + 8 * 1024,
         "{after_round:?} KiB after each round: reads keep growing the service"
     );
     assert!(
-        after_round[1] < resting + 50 * 1024,
-        "{after_round:?} KiB after, {resting} KiB at rest"
+        after_round[1] < stored + 18 * 1024,
+        "{after_round:?} KiB after the reads, {stored} KiB before them ({resting} KiB at rest)"
     );
     assert!(server.terminate().success());
 }
