@@ -21,6 +21,7 @@ crate::keyed! {
         Requested = "requested", "Requested";
         Overdue = "overdue", "Overdue";
         Submitted = "submitted", "Submitted";
+        Stopped = "stopped", "No longer awaited";
     }
 }
 
@@ -31,6 +32,16 @@ pub struct AgencyRequestView {
     pub due: Option<NaiveDate>,
     pub received_on: Option<NaiveDate>,
     pub status: RequestStatus,
+    /// Since when, and why, the case no longer waits for this return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<crate::process::Dated<crate::events::StopBecause>>,
+}
+
+impl AgencyRequestView {
+    /// Whether the case still waits for this return.
+    pub fn awaited(&self) -> bool {
+        self.received_on.is_none() && self.stopped.is_none()
+    }
 }
 
 /// The derived view of one case on one day.
@@ -63,6 +74,7 @@ impl CaseView {
                     .find(|d| d.step == StepKey::AgencyReturn && d.agency.as_ref() == Some(&r.agency));
                 let status = match (r.received_on, deadline.map(|d| d.status)) {
                     (Some(_), _) => RequestStatus::Submitted,
+                    (None, _) if r.stopped.is_some() => RequestStatus::Stopped,
                     (None, Some(DeadlineStatus::Overdue)) => RequestStatus::Overdue,
                     (None, _) => RequestStatus::Requested,
                 };
@@ -72,6 +84,7 @@ impl CaseView {
                     due: deadline.and_then(|d| d.due),
                     received_on: r.received_on,
                     status,
+                    stopped: r.stopped,
                 }
             })
             .collect();

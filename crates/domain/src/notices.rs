@@ -38,6 +38,7 @@ crate::keyed! {
         DueToday = "due_today", "Due today";
         Overdue = "overdue", "Overdue";
         StillOverdue = "still_overdue", "Still overdue";
+        Chase = "chase", "Overdue: asked again";
         LinkReissued = "link_reissued", "A new return link";
         LinkRevoked = "link_revoked", "The return link was withdrawn";
         Digest = "digest", "Daily digest";
@@ -54,6 +55,7 @@ impl From<crate::reminders::ReminderKind> for Notice {
             K::Upcoming => Notice::Upcoming,
             K::DueToday => Notice::DueToday,
             K::Overdue => Notice::Overdue,
+            K::Chase => Notice::Chase,
         }
     }
 }
@@ -126,8 +128,12 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
         ]),
         // The partners and the Partnership Manager each give a view before the decision.
         P::AlaProposed(_) | P::AlaViewRecorded(_) => plain(vec![r(PartnershipManager), r(Role::PartnerRep)]),
-        // Recorded by the people who would be told, or the case's own housekeeping.
+        // Recorded by the people who would be told, or the case's own housekeeping. The
+        // agency of a stopped or resumed request is told through its link's own
+        // messages (`Notice::LinkRevoked`, `Notice::LinkReissued`).
         P::AgencyReturnReceived(_)
+        | P::AgencyRequestStopped(_)
+        | P::AgencyRequestResumed(_)
         | P::MeetingHeld(_)
         | P::CaseClosed(_)
         | P::EventCorrected(_)

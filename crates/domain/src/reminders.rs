@@ -3,7 +3,9 @@
 //! otherwise) and one on the due day, both to whoever acts next; and on the first
 //! working day it is overdue, an escalation to the Partnership Manager. Nothing on a
 //! weekend or bank holiday. A lapsing challenge window is nobody's duty, so it reminds
-//! no one.
+//! no one. An agency whose return is late is chased: sent its link again on the first
+//! working day after the due date and then every `chase_every` working days (2 unless
+//! the rules say otherwise), until the return is in or the case stops waiting for it.
 
 use chrono::NaiveDate;
 
@@ -19,6 +21,7 @@ crate::keyed! {
         Upcoming = "upcoming", "Due soon";
         DueToday = "due_today", "Due today";
         Overdue = "overdue", "Overdue";
+        Chase = "chase", "Overdue: asked again";
     }
 }
 
@@ -61,7 +64,32 @@ pub fn reminders(deadlines: &[Deadline], calendar: &Calendar, rules: &RuleSet, t
             to: who_is_reminded(d, kind),
         });
     }
+    out.extend(chases(deadlines, calendar, rules, today));
     out
+}
+
+/// The late agencies chased `today`: on the first working day after the due date, then
+/// every `rules.chase_every` working days.
+fn chases(deadlines: &[Deadline], calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Vec<Reminder> {
+    let every = i32::try_from(rules.chase_every).unwrap_or(0);
+    if every == 0 {
+        return Vec::new();
+    }
+    deadlines
+        .iter()
+        .filter(|d| d.step == StepKey::AgencyReturn && d.status == DeadlineStatus::Overdue)
+        .filter_map(|d| {
+            let (due, agency) = (d.due?, d.agency.clone()?);
+            let late = calendar.working_days_between(due, today);
+            (late >= 1 && (late - 1) % every == 0).then(|| Reminder {
+                step: d.step,
+                agency: Some(agency.clone()),
+                due,
+                kind: ReminderKind::Chase,
+                to: vec![Audience::Agency(agency)],
+            })
+        })
+        .collect()
 }
 
 /// Whoever acts next on the clock (the agency, for its return); the Partnership Manager
@@ -69,6 +97,9 @@ pub fn reminders(deadlines: &[Deadline], calendar: &Calendar, rules: &RuleSet, t
 pub fn who_is_reminded(deadline: &Deadline, kind: ReminderKind) -> Vec<Audience> {
     if kind == ReminderKind::Overdue {
         return vec![Audience::Role(Role::PartnershipManager)];
+    }
+    if let (ReminderKind::Chase, Some(agency)) = (kind, &deadline.agency) {
+        return vec![Audience::Agency(agency.clone())];
     }
     if let Some(agency) = &deadline.agency {
         return vec![Audience::Agency(agency.clone())];

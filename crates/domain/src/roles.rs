@@ -109,6 +109,8 @@ impl Role {
             | K::ChallengeMeetingHeld
             | K::AgencyRequestsSent
             | K::AgencyReturnReceived
+            | K::AgencyRequestStopped
+            | K::AgencyRequestResumed
             | K::MeetingScheduled
             | K::PackShared
             | K::RapidReviewSubmitted

@@ -1,6 +1,7 @@
 //! The reminder pass: once each working day, for every open case, queue the reminders
 //! and escalations the domain says are due today, the still-overdue lines for the
-//! Partnership Manager's digest, and then each user's digest. Every row is keyed by
+//! Partnership Manager's digest, and then each user's digest. A late agency is chased
+//! (sent its link again) only while that link still opens its return. Every row is keyed by
 //! (clock, kind, day, recipient), so a pass run twice queues nothing the second time.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -63,6 +64,16 @@ pub async fn run_pass(store: &Store, day: NaiveDate, at: DateTime<Utc>) -> Resul
                     .into_iter()
                     .map(|r| notice(r, true)),
             );
+            if notices.iter().any(|n| n.notice == Notice::Chase) {
+                // A late agency is chased only while its link still opens the return.
+                let requests = store.requests_for_case(&id).await?;
+                notices.retain(|n| {
+                    n.notice != Notice::Chase
+                        || requests
+                            .iter()
+                            .any(|r| Some(&r.agency) == n.agency.as_ref() && r.state().read_only_because(day).is_none())
+                });
+            }
             report.cases += 1;
             if !notices.is_empty() {
                 report.queued += store.enqueue_clock_notices(&id, day, &notices, at).await?;

@@ -142,9 +142,10 @@ pub(crate) async fn append_locked(
     let mut event = process::record(&events, request.event, ctx.today)?;
     // Only the cross-checked steps can name an agency in a warning.
     let names = match event.payload.kind() {
-        EventKind::AgencyRequestsSent | EventKind::MeetingScheduled | EventKind::DeadlineExtended => {
-            agency_names(tx).await?
-        }
+        EventKind::AgencyRequestsSent
+        | EventKind::MeetingScheduled
+        | EventKind::DeadlineExtended
+        | EventKind::PackShared => agency_names(tx).await?,
         _ => std::collections::HashMap::new(),
     };
     let agency_name = |slug: &str| names.get(slug).cloned().unwrap_or_else(|| slug.to_owned());
@@ -196,6 +197,19 @@ async fn apply_side_effects(
             }
         }
         P::AgencyReturnReceived(p) => crate::returns::mark_submitted(tx, case_id, &p.agency, ctx.at).await?,
+        // Stopping withdraws the link or records going ahead without the return;
+        // resuming gives the agency a new link, due as the clock now says.
+        P::AgencyRequestStopped(p) => crate::returns::stop_request(tx, case_id, &p.agency, p.because, ctx).await?,
+        P::AgencyRequestResumed(p) => {
+            let view = CaseView::derive(events, ctx.calendar, ctx.rules, ctx.today);
+            let due = view
+                .agency_requests
+                .iter()
+                .find(|r| r.agency == p.agency)
+                .and_then(|r| r.due)
+                .unwrap_or(event.on);
+            crate::returns::resume_request(tx, case_id, &p.agency, due, ctx).await?;
+        }
         // An agency's extension moves its link's due date, and its expiry with it.
         P::DeadlineExtended(p) => {
             if let Some(agency) = p.agency.as_ref().filter(|_| p.step == StepKey::AgencyReturn) {

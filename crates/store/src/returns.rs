@@ -3,7 +3,7 @@
 //! ahead without". Return-link tokens themselves are made in [`crate::links`].
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use domain::events::payloads::AgencyReturnReceived;
+use domain::events::payloads::{AgencyReturnReceived, StopBecause};
 use domain::events::{AgencySlug, EventPayload, EventRequest, NewEvent, Text};
 use domain::notices::Notice;
 use domain::returns::{
@@ -184,6 +184,87 @@ pub(crate) async fn mark_submitted(
         },
     )
     .await
+}
+
+/// The request of `agency` on case `case_id`, read inside `tx`.
+async fn request_in(tx: &mut WriteTx<'_>, case_id: &str, agency: &AgencySlug) -> Result<ReturnRequest, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{REQUEST_SELECT} WHERE r.case_id = $1 AND r.agency = $2"
+    )))
+    .bind(case_id)
+    .bind(agency.as_str())
+    .fetch_one(&mut *tx.tx)
+    .await?;
+    request_from_row(&row)
+}
+
+/// The table side of `agency_request_stopped`: the link is withdrawn (and the agency
+/// told), or the going-ahead-without is recorded with who decided.
+pub(crate) async fn stop_request(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    agency: &AgencySlug,
+    because: StopBecause,
+    ctx: &WriteContext<'_>,
+) -> Result<(), StoreError> {
+    let request = request_in(tx, case_id, agency).await?;
+    match because {
+        StopBecause::LinkWithdrawn => {
+            sqlx::query("UPDATE agency_requests SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+                .bind(timestamp(ctx.at))
+                .bind(&request.id)
+                .execute(&mut *tx.tx)
+                .await?;
+            if !request.revoked {
+                crate::outbox::for_link(tx, &request, Notice::LinkRevoked, request.generation, ctx.at).await?;
+            }
+        }
+        StopBecause::GoingAheadWithout => {
+            sqlx::query(
+                "UPDATE agency_requests SET proceed_without_at = COALESCE(proceed_without_at, $1),
+                     proceed_without_by = COALESCE(proceed_without_by, $2) WHERE id = $3",
+            )
+            .bind(timestamp(ctx.at))
+            .bind(&ctx.actor.email)
+            .bind(&request.id)
+            .execute(&mut *tx.tx)
+            .await?;
+        }
+    }
+    reseal_links(tx, Links::One(&request.id)).await
+}
+
+/// The table side of `agency_request_resumed`: a new link (the old one stays retired),
+/// due on `due`, open for as long as a new request's link, and sent to the agency.
+pub(crate) async fn resume_request(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    agency: &AgencySlug,
+    due: NaiveDate,
+    ctx: &WriteContext<'_>,
+) -> Result<(), StoreError> {
+    let request = request_in(tx, case_id, agency).await?;
+    let generation = request.generation + 1;
+    let token = token_for(&tx.secrets.links, &request.id, generation);
+    let slack = LINK_EXPIRY_WORKING_DAYS - RETURN_WORKING_DAYS;
+    let expires = ctx
+        .calendar
+        .add_working_days(ctx.today, LINK_EXPIRY_WORKING_DAYS)
+        .max(ctx.calendar.add_working_days(due, slack));
+    sqlx::query(
+        "UPDATE agency_requests SET generation = $1, token_hash = $2, revoked_at = NULL, due_on = $3,
+             expires_on = CASE WHEN expires_on < $4 THEN $4 ELSE expires_on END WHERE id = $5",
+    )
+    .bind(generation)
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(due.to_string())
+    .bind(expires.to_string())
+    .bind(&request.id)
+    .execute(&mut *tx.tx)
+    .await?;
+    reseal_links(tx, Links::One(&request.id)).await?;
+    let request = request_in(tx, case_id, agency).await?;
+    crate::outbox::for_link(tx, &request, Notice::LinkReissued, generation, ctx.at).await
 }
 
 impl Store {

@@ -6,7 +6,8 @@
 //! - a meeting outside the 7 to 8 working-day window after the Panel notification, or
 //!   after the 15-working-day submission date;
 //! - an immediate action due before the meeting that agreed it;
-//! - a meeting without each of the three partners present (not quorate).
+//! - a meeting without each of the three partners present (not quorate);
+//! - the papers shared while an agency's return is still awaited.
 //!
 //! And one rule of the same kind that is not a warning: a local review planned for
 //! publication after its 6-month clock needs a `publication_reason`.
@@ -36,7 +37,7 @@ pub fn warnings(
         let Some(pack) = due(StepKey::PackShared).and_then(|d| d.due) else {
             return;
         };
-        for r in view.agency_requests.iter().filter(|r| r.received_on.is_none()) {
+        for r in view.agency_requests.iter().filter(|r| r.awaited()) {
             if let Some(d) = r.due.filter(|d| *d > pack) {
                 out.push(format!(
                     "The return from {} is due on {}, after the papers pack is shared on {}",
@@ -71,6 +72,20 @@ pub fn warnings(
                 ));
             }
             late_returns(&mut out);
+        }
+        EventPayload::PackShared(_) => {
+            let awaited: Vec<String> = view
+                .agency_requests
+                .iter()
+                .filter(|r| r.awaited())
+                .map(|r| agency_name(r.agency.as_str()))
+                .collect();
+            if !awaited.is_empty() {
+                out.push(format!(
+                    "The papers are shared while returns are still awaited from {}; go ahead without them (proceed-without), or give a reason to share the papers without them",
+                    awaited.join(", ")
+                ));
+            }
         }
         EventPayload::MeetingHeld(p) => {
             for a in p.immediate_actions.iter().filter(|a| a.due < event.on) {
@@ -165,6 +180,7 @@ fn checked(payload: &mut EventPayload) -> Option<&mut Checked> {
         EventPayload::MeetingScheduled(p) => Some(&mut p.checked),
         EventPayload::MeetingHeld(p) => Some(&mut p.checked),
         EventPayload::DeadlineExtended(p) => Some(&mut p.checked),
+        EventPayload::PackShared(p) => Some(&mut p.checked),
         _ => None,
     }
 }

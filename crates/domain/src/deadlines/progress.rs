@@ -89,6 +89,8 @@ impl CaseState {
             )
             .unless(not_met),
             StepKey::AgencyReturn => match agency.and_then(|a| self.request(a)) {
+                // A request the case stopped waiting for has no clock from then on.
+                Some(r) if r.received_on.is_none() && r.stopped.is_some() => Progress::NotApplicable,
                 Some(r) => Progress::of(step.anchor(), Some(r.sent_on), r.received_on),
                 None => Progress::NotApplicable,
             },

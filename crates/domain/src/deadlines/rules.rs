@@ -14,7 +14,9 @@
 //! ```
 //!
 //! `remind_before` (default 2, 0 for none) is how many working days before the due
-//! date the people who act next are reminded.
+//! date the people who act next are reminded. `chase_every` (top level, default 2, 0
+//! for never) is how often, in working days, an agency whose return is late is sent
+//! its link again, from the first working day after the due date.
 
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +43,12 @@ pub struct RuleSet {
     pub anchor_day_is_day_one: bool,
     rules: [DueRule; 13],
     remind_before: [u32; 13],
+    /// Every how many working days a late agency is chased (0: never).
+    pub chase_every: u32,
 }
+
+/// Every how many working days a late return is chased, unless the rules say otherwise.
+pub const DEFAULT_CHASE_EVERY: u32 = 2;
 
 /// Working days before a due date that a reminder goes, unless the rules say otherwise.
 pub const DEFAULT_REMIND_BEFORE: u32 = 2;
@@ -63,6 +70,7 @@ impl Default for RuleSet {
             anchor_day_is_day_one: false,
             rules,
             remind_before: [DEFAULT_REMIND_BEFORE; 13],
+            chase_every: DEFAULT_CHASE_EVERY,
         }
     }
 }
@@ -107,10 +115,26 @@ impl RuleSet {
             ),
             message: e.message().to_owned(),
         })?;
-        RuleSet::from_steps(
+        let mut set = RuleSet::from_steps(
             file.anchor_day_is_day_one.unwrap_or(false),
             file.steps.into_iter().flatten(),
-        )
+        )?;
+        if let Some(every) = file.chase_every {
+            set.set_chase_every(every)?;
+        }
+        Ok(set)
+    }
+
+    /// Sets `chase_every`, refusing more than [`MAX_REMIND_BEFORE`] working days.
+    pub fn set_chase_every(&mut self, every: u32) -> Result<(), RulesError> {
+        if every > MAX_REMIND_BEFORE {
+            return Err(RulesError {
+                field: "chase_every".into(),
+                message: format!("chase_every must be at most {MAX_REMIND_BEFORE} working days (0 for never)"),
+            });
+        }
+        self.chase_every = every;
+        Ok(())
     }
 
     /// A rule set from the numbers given for some steps (a file's, or a form's row by
@@ -162,7 +186,10 @@ impl RuleSet {
 
     /// The whole rule set as TOML, every step spelt out.
     pub fn to_toml(&self) -> String {
-        let mut out = format!("anchor_day_is_day_one = {}\n\n[steps]\n", self.anchor_day_is_day_one);
+        let mut out = format!(
+            "anchor_day_is_day_one = {}\nchase_every = {}\n\n[steps]\n",
+            self.anchor_day_is_day_one, self.chase_every
+        );
         for &step in StepKey::ALL {
             let shape = match self.rule(step) {
                 DueRule::WorkingDaysAfter(n) => format!("{{ working_days = {n} }}"),
@@ -184,6 +211,7 @@ impl RuleSet {
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     anchor_day_is_day_one: Option<bool>,
+    chase_every: Option<u32>,
     steps: Option<std::collections::BTreeMap<StepKey, StepRule>>,
 }
 
@@ -350,5 +378,16 @@ mod tests {
         assert_eq!(rules.remind_before(StepKey::PanelNotification), 2);
         let err = RuleSet::from_toml("[steps]\nagency_return = { remind_before = 99 }\n").unwrap_err();
         assert_eq!(err.field, "steps.agency_return");
+    }
+
+    #[test]
+    fn chase_every_defaults_to_two_reads_from_the_top_of_the_file_and_survives_a_round_trip() {
+        assert_eq!(RuleSet::default().chase_every, 2);
+        let rules = RuleSet::from_toml("chase_every = 3\n").unwrap();
+        assert_eq!(rules.chase_every, 3);
+        assert_eq!(RuleSet::from_toml(&rules.to_toml()).unwrap(), rules);
+        assert_eq!(RuleSet::from_toml("chase_every = 0\n").unwrap().chase_every, 0);
+        let err = RuleSet::from_toml("chase_every = 99\n").unwrap_err();
+        assert_eq!(err.field, "chase_every");
     }
 }

@@ -89,6 +89,8 @@ event_types! {
     ReferralSubmitted => "referral_submitted", "Submit the referral form", "Referral form submitted";
     AgencyRequestsSent => "agency_requests_sent", "Ask the agencies for information", "Agencies asked for information";
     AgencyReturnReceived => "agency_return_received", "Record an agency's return", "Agency return received";
+    AgencyRequestStopped => "agency_request_stopped", "Stop waiting for an agency's return", "Agency request stopped";
+    AgencyRequestResumed => "agency_request_resumed", "Ask the agency again, with a new link", "Agency request resumed";
     MeetingScheduled => "meeting_scheduled", "Schedule the Rapid Review meeting", "Rapid Review meeting scheduled";
     PackShared => "pack_shared", "Share the papers with those attending", "Papers shared";
     MeetingHeld => "meeting_held", "Record the Rapid Review meeting", "Rapid Review meeting held";

@@ -294,6 +294,34 @@ pub struct AgencyReturnReceived {
 impl Validate for AgencyReturnReceived {}
 
 crate::keyed! {
+    /// Why the case stopped waiting for an agency's return.
+    pub enum StopBecause {
+        LinkWithdrawn = "link_withdrawn", "The return link was withdrawn";
+        GoingAheadWithout = "going_ahead_without", "The review goes ahead without this return";
+    }
+}
+
+/// The case stops waiting for one agency's return: its clock, reminders, chasing and
+/// escalations end, and the papers no longer wait for it. Recorded by the Business
+/// Unit's "withdraw the link" and "go ahead without" (or directly, with the same effect).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRequestStopped {
+    pub agency: AgencySlug,
+    pub because: StopBecause,
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub reason: OptionalText,
+}
+impl Validate for AgencyRequestStopped {}
+
+/// A request stopped because its link was withdrawn runs again, with a new link: its
+/// clock starts again from this day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRequestResumed {
+    pub agency: AgencySlug,
+}
+impl Validate for AgencyRequestResumed {}
+
+crate::keyed! {
     pub enum MeetingKind {
         StandingGroup = "standing_group", "Standing group";
         Extraordinary = "extraordinary", "Extraordinary meeting";
@@ -343,7 +371,10 @@ impl Validate for MeetingScheduled {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PackShared {}
+pub struct PackShared {
+    #[serde(flatten)]
+    pub checked: Checked,
+}
 impl Validate for PackShared {}
 
 crate::keyed! {

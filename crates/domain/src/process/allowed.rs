@@ -215,6 +215,26 @@ impl CaseState {
                 }
                 Ok(None)
             }
+            K::AgencyRequestStopped => {
+                if self.requests.iter().any(|r| r.received_on.is_none()) {
+                    Ok(None)
+                } else {
+                    Err(Refusal::now(
+                        "no agency's return is outstanding, so there is nothing to stop waiting for",
+                    ))
+                }
+            }
+            K::AgencyRequestResumed => {
+                if self.requests.iter().any(|r| {
+                    r.received_on.is_none() && r.stopped.is_some_and(|s| s.value == StopBecause::LinkWithdrawn)
+                }) {
+                    Ok(None)
+                } else {
+                    Err(Refusal::now(
+                        "no request was stopped by withdrawing its link; reissue a link that is still running instead",
+                    ))
+                }
+            }
             K::MeetingScheduled => {
                 self.on_serious_harm_path("the Rapid Review meeting")?;
                 let notified = needs(
@@ -377,6 +397,12 @@ impl CaseState {
         }
     }
 
+    /// The request to `agency`, or a 422 naming `agency` if it was never asked.
+    fn asked(&self, agency: &AgencySlug) -> Result<&super::state::AgencyRequest, Refusal> {
+        self.request(agency)
+            .ok_or_else(|| Refusal::invalid("agency", format!("{agency} was not sent a request on this case")))
+    }
+
     /// The rules of an event's own fields in this case's context (the step itself is
     /// open): `Ok(Some(date))` names a date the step must not precede.
     fn payload_rules(&self, event: &NewEvent, today: NaiveDate) -> Check {
@@ -414,6 +440,36 @@ impl CaseState {
                     )));
                 }
                 Ok(Some(request.sent_on))
+            }
+            EventPayload::AgencyRequestStopped(p) => {
+                let request = self.asked(&p.agency)?;
+                if let Some(received) = request.received_on {
+                    return Err(Refusal::now(format!(
+                        "the return from {} was already recorded on {received}",
+                        p.agency
+                    )));
+                }
+                match request.stopped {
+                    Some(stopped) if stopped.value == p.because => Err(Refusal::now(format!(
+                        "the request to {} was already stopped on {} ({})",
+                        p.agency,
+                        stopped.on,
+                        stopped.value.label().to_lowercase()
+                    ))),
+                    _ => Ok(Some(request.sent_on)),
+                }
+            }
+            EventPayload::AgencyRequestResumed(p) => {
+                let request = self.asked(&p.agency)?;
+                match request.stopped {
+                    Some(stopped) if request.received_on.is_none() && stopped.value == StopBecause::LinkWithdrawn => {
+                        Ok(Some(stopped.on))
+                    }
+                    _ => Err(Refusal::now(format!(
+                        "the request to {} was not stopped by withdrawing its link, so there is nothing to resume",
+                        p.agency
+                    ))),
+                }
             }
             EventPayload::MeetingScheduled(p) => {
                 if p.meeting_on < on {

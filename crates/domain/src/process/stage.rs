@@ -91,7 +91,7 @@ impl CaseState {
             return Stage::AgencyRequests;
         }
         if self.meeting_held.is_none() {
-            let returns_out = self.requests.iter().any(|r| r.received_on.is_none());
+            let returns_out = self.requests.iter().any(|r| r.awaited());
             return if returns_out && self.meeting.is_none() {
                 Stage::AgencyReturns
             } else {

@@ -9,7 +9,7 @@ use crate::deadlines::StepKey;
 use crate::events::*;
 
 /// A value with the business date it was recorded for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Dated<T> {
     pub on: NaiveDate,
     pub value: T,
@@ -79,6 +79,15 @@ pub struct AgencyRequest {
     /// A return date given when the request was sent, instead of the rule's.
     pub returns_due: Option<NaiveDate>,
     pub received_on: Option<NaiveDate>,
+    /// Since when, and why, the case no longer waits for this return.
+    pub stopped: Option<Dated<StopBecause>>,
+}
+
+impl AgencyRequest {
+    /// Whether the case still waits for this return: asked, not received, not stopped.
+    pub fn awaited(&self) -> bool {
+        self.received_on.is_none() && self.stopped.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,6 +293,7 @@ impl CaseState {
                             sent_on: on,
                             returns_due: p.returns_due,
                             received_on: None,
+                            stopped: None,
                         });
                     }
                 }
@@ -291,6 +301,19 @@ impl CaseState {
             EventPayload::AgencyReturnReceived(p) => {
                 if let Some(r) = self.requests.iter_mut().find(|r| r.agency == p.agency) {
                     r.received_on = Some(on);
+                }
+            }
+            EventPayload::AgencyRequestStopped(p) => {
+                if let Some(r) = self.requests.iter_mut().find(|r| r.agency == p.agency) {
+                    r.stopped = Some(Dated { on, value: p.because });
+                }
+            }
+            EventPayload::AgencyRequestResumed(p) => {
+                // The clock starts again from the new link, with the rule's working days.
+                if let Some(r) = self.requests.iter_mut().find(|r| r.agency == p.agency) {
+                    r.stopped = None;
+                    r.sent_on = on;
+                    r.returns_due = None;
                 }
             }
             EventPayload::MeetingScheduled(p) => {

@@ -147,3 +147,52 @@ fn after_its_escalation_an_overdue_clock_comes_back_each_working_day_for_the_dig
     assert_eq!(on("2027-01-04"), 1);
     assert_eq!(on("2027-01-05"), 1);
 }
+
+/// `events` with one more step recorded on `on`.
+fn then(events: &[Event], on: &str, body: serde_json::Value) -> Vec<Event> {
+    let mut body = body;
+    body["on"] = serde_json::json!(on);
+    let request = crate::events::parse_event_request(body, None).unwrap();
+    let event = crate::process::record(events, request.event, d("2099-01-01")).unwrap();
+    let mut out = events.to_vec();
+    out.push(event);
+    out
+}
+
+#[test]
+fn a_request_the_case_stopped_waiting_for_is_neither_reminded_nor_escalated_until_it_resumes() {
+    let sent = case_before("2026-12-01", EventKind::AgencyReturnReceived);
+    let agency = crate::process::fold(&sent).requests[0].agency.clone();
+    let on = crate::process::fold(&sent).requests[0].sent_on;
+    let stopped = then(
+        &sent,
+        &on.to_string(),
+        serde_json::json!({"type": "agency_request_stopped", "agency": agency, "because": "link_withdrawn"}),
+    );
+    let view = CaseView::derive(&stopped, &calendar(), &RuleSet::default(), d("2027-02-01"));
+    let clock = view
+        .deadlines
+        .iter()
+        .find(|x| x.step == StepKey::AgencyReturn && x.agency.as_ref() == Some(&agency))
+        .unwrap();
+    assert_eq!(clock.status, crate::deadlines::DeadlineStatus::NotApplicable);
+    let all = reminders_between(&stopped, &RuleSet::default(), &on.to_string(), "2027-02-01");
+    assert!(all.iter().all(|(_, r)| r.agency.as_ref() != Some(&agency)), "{all:?}");
+    assert!(
+        still_overdue(&view.deadlines, &calendar(), d("2027-02-01"))
+            .iter()
+            .all(|r| r.agency.as_ref() != Some(&agency))
+    );
+
+    let resumed = then(
+        &stopped,
+        "2027-01-11",
+        serde_json::json!({"type": "agency_request_resumed", "agency": agency}),
+    );
+    let all = reminders_between(&resumed, &RuleSet::default(), "2027-01-11", "2027-02-01");
+    assert!(
+        all.iter()
+            .any(|(day, r)| r.agency.as_ref() == Some(&agency) && *day > d("2027-01-11")),
+        "the clock runs again from the new link: {all:?}"
+    );
+}

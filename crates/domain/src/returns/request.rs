@@ -13,6 +13,8 @@ crate::keyed! {
         Draft = "draft", "In progress";
         Submitted = "submitted", "Submitted";
         Overdue = "overdue", "Overdue";
+        Withdrawn = "withdrawn", "Link withdrawn: no longer awaited";
+        ProceededWithout = "proceeded_without", "Going ahead without it";
     }
 }
 
@@ -35,6 +37,10 @@ impl ReturnState {
     pub fn status(&self, today: NaiveDate) -> ReturnStatus {
         if self.submitted {
             ReturnStatus::Submitted
+        } else if self.proceed_without {
+            ReturnStatus::ProceededWithout
+        } else if self.revoked {
+            ReturnStatus::Withdrawn
         } else if today > self.due {
             ReturnStatus::Overdue
         } else if self.has_draft {

@@ -15,7 +15,9 @@ use super::{ComposeError, Composed, Sources, enclosures, long_date, working_days
 pub(super) async fn compose(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
     let composed = match message.notice {
         Notice::Event => event(sources, message).await?,
-        Notice::Upcoming | Notice::DueToday | Notice::Overdue | Notice::StillOverdue => clock(sources, message).await?,
+        Notice::Upcoming | Notice::DueToday | Notice::Overdue | Notice::StillOverdue | Notice::Chase => {
+            clock(sources, message).await?
+        }
         Notice::LinkReissued | Notice::LinkRevoked => link(sources, message).await?,
         Notice::Digest => digest(sources, message).await?,
         Notice::SetPassword => set_password(sources, message).await?,
@@ -169,7 +171,7 @@ async fn what_it_means(
         },
         EventPayload::PackShared(_) => match message.agency {
             None => format!(
-                "The papers pack for the Rapid Review meeting is ready in the service: {}/api/v1/cases/{}/pack.zip\n",
+                "The papers pack for the Rapid Review meeting is ready in the service: {}/cases/{}/pack\n",
                 sources.settings.public_url, record.id
             ),
             Some(_) => {
@@ -254,6 +256,13 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         Notice::StillOverdue => (
             format!("{reference}: still overdue: {what}"),
             format!("{what} was due on {} and is still overdue.", long_date(due)),
+        ),
+        Notice::Chase => (
+            format!("{reference}: overdue, please send it now: {what}"),
+            format!(
+                "{what} was due on {} and has not come in. Please send it as soon as you can: the Rapid Review meeting relies on it.",
+                long_date(due)
+            ),
         ),
         _ => {
             let ahead = i32::try_from(sources.rules.remind_before(step)).unwrap_or(0).max(1);

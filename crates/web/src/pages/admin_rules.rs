@@ -46,6 +46,9 @@ pub struct RulesPage {
     pub notice: Option<String>,
     pub rows: Vec<RuleRow>,
     pub day_one: bool,
+    /// Every how many working days a late agency is sent its link again, as typed.
+    pub chase_every: String,
+    pub chase_error: Option<String>,
     pub toml: String,
     /// The import went wrong, so its box is shown open.
     pub import_open: bool,
@@ -121,6 +124,11 @@ fn page(
         csrf: page_user.csrf.clone(),
         rows: rows(rules, rows_typed, &errors),
         day_one: rows_typed.map_or(rules.anchor_day_is_day_one, |d| d.get("anchor_day_is_day_one") == "yes"),
+        chase_every: rows_typed.map_or_else(|| rules.chase_every.to_string(), |d| d.get("chase_every").to_owned()),
+        chase_error: errors
+            .iter()
+            .find(|(anchor, _)| anchor == "chase_every")
+            .map(|(_, m)| m.clone()),
         toml: imported.map_or_else(|| rules.to_toml(), |d| d.raw("rules").to_owned()),
         import_open: errors.iter().any(|(anchor, _)| anchor == "rules"),
         errors,
@@ -162,8 +170,9 @@ pub async fn export(State(state): State<AppState>, page_user: PageUser) -> Resul
         .into_response())
 }
 
-/// The form's rows as a rule set, or every number that cannot be read.
-fn from_form(data: &FormData) -> Result<RuleSet, Vec<(String, String)>> {
+/// The form's rows as a rule set, or every number that cannot be read. A form without
+/// `chase_every` keeps `current_chase`.
+fn from_form(data: &FormData, current_chase: u32) -> Result<RuleSet, Vec<(String, String)>> {
     let mut steps = Vec::new();
     let mut errors = Vec::new();
     for &step in StepKey::ALL {
@@ -191,11 +200,31 @@ fn from_form(data: &FormData) -> Result<RuleSet, Vec<(String, String)>> {
         }
         steps.push((step, numbers));
     }
+    let typed_chase = data.get("chase_every").trim().to_owned();
+    let chase = if typed_chase.is_empty() {
+        Some(current_chase)
+    } else {
+        let read = typed_chase.parse::<u32>().ok();
+        if read.is_none() {
+            errors.push((
+                "chase_every".to_owned(),
+                "Chasing a late return: enter a whole number of working days, like 2 (0 for never)".to_owned(),
+            ));
+        }
+        read
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
     let day_one = data.get("anchor_day_is_day_one") == "yes";
-    RuleSet::from_steps(day_one, steps).map_err(|e| vec![row_error(&e)])
+    let mut rules = RuleSet::from_steps(day_one, steps).map_err(|e| vec![row_error(&e)])?;
+    rules.set_chase_every(chase.unwrap_or(current_chase)).map_err(|e| {
+        vec![(
+            "chase_every".to_owned(),
+            format!("Chasing a late return: {}", e.message),
+        )]
+    })?;
+    Ok(rules)
 }
 
 /// A rules error on the row and box it is about.
@@ -233,7 +262,7 @@ pub async fn save(State(state): State<AppState>, form: SignedForm) -> Result<Res
         RuleSet::from_toml(data.raw("rules"))
             .map_err(|e| vec![("rules".to_owned(), format!("The rules were not saved: {e}"))])
     } else {
-        from_form(&data)
+        from_form(&data, state.settings().rules.chase_every)
     };
     match rules {
         Ok(rules) => {

@@ -1,5 +1,6 @@
 //! The papers pack's rule: it is built once every agency asked has returned, or the
-//! Business Unit has decided to go ahead without those that have not.
+//! Business Unit has decided to go ahead without those that have not (or withdrew
+//! their links: the case no longer waits for them), or has shared the papers.
 
 use store::ReturnRequest;
 
@@ -9,20 +10,22 @@ use super::Refused;
 pub fn waiting_for(requests: &[ReturnRequest]) -> Vec<String> {
     requests
         .iter()
-        .filter(|r| r.submitted_on.is_none() && !r.proceed_without)
+        .filter(|r| r.submitted_on.is_none() && !r.proceed_without && !r.revoked)
         .map(|r| r.agency_name.clone())
         .collect()
 }
 
-/// Whether the pack can be built now, and if not, what must happen first.
-pub fn ready(requests: &[ReturnRequest]) -> Result<(), Refused> {
+/// Whether the pack can be built now, and if not, what must happen first. Once the
+/// papers were shared (`pack_shared`, with a reason where returns were still awaited),
+/// the pack is built from what is in, so the link in the email opens it.
+pub fn ready(requests: &[ReturnRequest], shared: bool) -> Result<(), Refused> {
     if requests.is_empty() {
         return Err(Refused::NotNow(
             "send the agency requests (agency_requests_sent) before building the papers pack".into(),
         ));
     }
     let waiting = waiting_for(requests);
-    if waiting.is_empty() {
+    if waiting.is_empty() || shared {
         Ok(())
     } else {
         Err(Refused::NotNow(format!(

@@ -1,8 +1,16 @@
 //! Agency requests as the Business Unit manages them: each request with its return link
 //! (for those who hand links out), reissuing a link (the old one stops), withdrawing
 //! one, and going ahead without a late return.
+//!
+//! Withdrawing a link or going ahead without a return that is still outstanding
+//! records `agency_request_stopped` on the case, and a new link for a request stopped
+//! by withdrawal records `agency_request_resumed`: the case's clocks, reminders,
+//! chasing, escalations, digests, dashboards and reports all follow its events, so a
+//! stopped request drops out of every one of them from that day.
 
 use chrono::NaiveDate;
+use domain::events::payloads::{AgencyRequestResumed, AgencyRequestStopped, StopBecause};
+use domain::events::{EventPayload, EventRequest, NewEvent};
 use domain::returns::LINK_EXPIRY_WORKING_DAYS;
 use store::{AuditEntry, ReturnRequest, User};
 
@@ -98,6 +106,34 @@ pub fn may(action: LinkAction, request: &ReturnRequest) -> Result<(), Refused> {
     }
 }
 
+/// The step `action` records on the case, if it changes whether the case waits for
+/// the return: withdrawing or going ahead without stops an outstanding request, and a
+/// new link for a request stopped by withdrawal resumes it. Otherwise (a return already
+/// in, a closed case, a link reissued while it runs) only the link changes.
+fn step_of(action: LinkAction, request: &ReturnRequest) -> Option<EventPayload> {
+    if request.submitted_on.is_some() || request.case_closed {
+        return None;
+    }
+    let agency = request.agency.clone();
+    let stop = |because| {
+        Some(EventPayload::AgencyRequestStopped(AgencyRequestStopped {
+            agency: agency.clone(),
+            because,
+            reason: None,
+        }))
+    };
+    match action {
+        LinkAction::Revoke if !request.revoked && !request.proceed_without => stop(StopBecause::LinkWithdrawn),
+        LinkAction::ProceedWithout if !request.proceed_without => stop(StopBecause::GoingAheadWithout),
+        LinkAction::Reissue if request.revoked && !request.proceed_without => {
+            Some(EventPayload::AgencyRequestResumed(AgencyRequestResumed {
+                agency: agency.clone(),
+            }))
+        }
+        _ => None,
+    }
+}
+
 /// Does `action` to `agency`'s request on case `case_id`, audited as `route`.
 pub async fn manage(
     state: &AppState,
@@ -109,6 +145,22 @@ pub async fn manage(
 ) -> Result<Managed, Refused> {
     let request = managed_request(state, user, case_id, agency).await?;
     may(action, &request)?;
+    if let Some(payload) = step_of(action, &request) {
+        let today = state.clock.today();
+        let step = EventRequest {
+            event: NewEvent { on: today, payload },
+            expected_version: None,
+        };
+        super::cases::record(state, user, case_id, step, route, None).await?;
+        let request = managed_request(state, user, case_id, agency).await?;
+        let new_link = (action == LinkAction::Reissue).then(|| {
+            (
+                state.return_link(&state.store.return_token(&request)),
+                request.expires_on,
+            )
+        });
+        return Ok(Managed { request, new_link });
+    }
     let entry = AuditEntry {
         at: state.clock.now(),
         actor: Some(user.email.clone()),

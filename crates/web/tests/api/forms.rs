@@ -142,6 +142,18 @@ async fn the_deadline_rules_are_a_form_row_by_row_and_toml_still_moves_them(back
     assert_eq!(export.status, 200);
     let toml = html(&export);
     assert!(toml.contains("panel_notification = { working_days = 6 }"), "{toml}");
+    assert!(toml.contains("chase_every = 2"), "a form without it keeps it: {toml}");
+    // How often a late agency is chased is a number on the same form.
+    let chased = app
+        .submit(Some(&pm), "/admin/rules", &format!("{sent}&chase_every=3"))
+        .await;
+    assert_eq!(chased.status, 303, "{}", html(&chased));
+    assert!(html(&app.page(Some(&pm), "/admin/rules.toml").await).contains("chase_every = 3"));
+    let refused = app
+        .submit(Some(&pm), "/admin/rules", &format!("{sent}&chase_every=often"))
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(html(&refused).contains("href=\"#chase_every\""), "{}", html(&refused));
     // A number out of range is refused on its own row, and nothing changes.
     let wrong = sent.replace(
         "panel_notification-working_days=6",

@@ -15,6 +15,7 @@ mod calendar;
 mod case_page;
 mod closed;
 mod concurrency;
+mod correspondence;
 mod dashboard;
 mod errors;
 mod forms;

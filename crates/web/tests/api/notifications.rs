@@ -63,7 +63,7 @@ async fn every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names(b
     let sink = SmtpSink::start();
     // Sequence 0: reported by a partner agency, forwarded; two agencies asked, the
     // first of which referred it.
-    let (_, reference) = record_journey(&app, Journey::SeriousHarm, 0).await;
+    let (case, reference) = record_journey(&app, Journey::SeriousHarm, 0).await;
     let sent = drain(&worker(&app.store, &sink.url(), TODAY)).await;
     let received = sink.wait_for(sent);
     assert_eq!(received.len(), sent);
@@ -115,7 +115,9 @@ async fn every_step_of_a_serious_harm_case_emails_exactly_whom_the_table_names(b
         .find(|r| r.subject.ends_with(EventKind::PackShared.done_label()) && r.rcpt_tos == [user("chair")])
         .unwrap();
     assert!(
-        pack.text.contains("/pack.zip") && pack.attachments.is_empty(),
+        pack.text.contains(&format!("/cases/{case}/pack"))
+            && !pack.text.contains("pack.zip")
+            && pack.attachments.is_empty(),
         "{}",
         pack.text
     );

@@ -110,7 +110,8 @@ pub async fn pack(
 ) -> Result<Response, ApiError> {
     let record = case(&state, &user, &id).await?;
     let requests = state.store.requests_for_case(&id).await?;
-    crate::service::papers::ready(&requests)?;
+    let shared = domain::process::fold(&record.events).pack_shared_on.is_some();
+    crate::service::papers::ready(&requests, shared)?;
     // A file at a time, each built on the documents thread and compressed into the
     // pack at once: a case's returns may hold 5 MB of text each.
     let mut pack = PackWriter::new(&record.reference);

@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/requests", tag = "returns",
     params(("id" = String, Path, description = "The case id")),
-    responses((status = 200, description = "{\"requests\": [...]}: each agency's return status (requested, opened, draft, submitted, overdue) and, for the Business Unit, its link", body = Object),
+    responses((status = 200, description = "{\"requests\": [...]}: each agency's return status (requested, opened, draft, submitted, overdue, withdrawn, proceeded_without) and, for the Business Unit, its link", body = Object),
               (status = 404, description = "No such case")))]
 pub async fn list_requests(
     State(state): State<AppState>,

@@ -33,7 +33,8 @@ pub async fn pack(
         .await
         .map_err(|r| super::refused(&page_user, r))?;
     let requests = state.store.requests_for_case(&record.id).await?;
-    if crate::service::papers::ready(&requests).is_ok() {
+    let shared = domain::process::fold(&record.events).pack_shared_on.is_some();
+    if crate::service::papers::ready(&requests, shared).is_ok() {
         return Ok(Redirect::to(&format!("/api/v1/cases/{}/pack.zip", record.id)).into_response());
     }
     let today = state.clock.today();

@@ -266,7 +266,7 @@ pub async fn show(
         notice: q.get("done").and_then(|d| done_notice(d)),
         case_id: record.id.clone(),
         csrf: token.to_owned(),
-        requests: lines.iter().map(|l| view(l, today, manages)).collect(),
+        requests: lines.iter().map(|l| view(l, record, today, manages)).collect(),
         has_meeting: folded.meeting.is_some(),
         serious_harm: folded.path() == domain::process::Path::SeriousHarm,
         letters_to: if folded.meeting_held.is_some() {

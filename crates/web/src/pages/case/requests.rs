@@ -24,6 +24,8 @@ pub struct RequestView {
     pub due: String,
     pub entries: i64,
     pub proceed_without: bool,
+    /// Why the case no longer waits for this return, who decided and when, in words.
+    pub stopped: Option<String>,
     /// Submitted, so the case roles can read it.
     pub submitted: bool,
     pub link: Option<String>,
@@ -38,10 +40,33 @@ fn tag_class(status: ReturnStatus) -> &'static str {
         ReturnStatus::Draft => "govuk-tag--blue",
         ReturnStatus::Opened => "govuk-tag--light-blue",
         ReturnStatus::Requested => "govuk-tag--grey",
+        ReturnStatus::Withdrawn | ReturnStatus::ProceededWithout => "govuk-tag--yellow",
     }
 }
 
-pub fn view(line: &RequestLine, today: chrono::NaiveDate, manages: bool) -> RequestView {
+/// Why the case stopped waiting for `agency`'s return, who decided and when: the last
+/// `agency_request_stopped` for it, unless a new link resumed it since.
+fn stopped_note(record: &store::CaseRecord, agency: &domain::events::AgencySlug) -> Option<String> {
+    use domain::events::EventPayload as P;
+    let mut note = None;
+    for (event, meta) in record.events.iter().zip(&record.meta) {
+        match &event.payload {
+            P::AgencyRequestStopped(p) if &p.agency == agency => {
+                note = Some(format!(
+                    "No longer awaited: {} ({}, {}).",
+                    p.because.label().to_lowercase(),
+                    meta.actor,
+                    long_date(event.on)
+                ));
+            }
+            P::AgencyRequestResumed(p) if &p.agency == agency => note = None,
+            _ => {}
+        }
+    }
+    note
+}
+
+pub fn view(line: &RequestLine, record: &store::CaseRecord, today: chrono::NaiveDate, manages: bool) -> RequestView {
     let r = &line.request;
     let status = r.state().status(today);
     let open = r.submitted_on.is_none();
@@ -63,6 +88,7 @@ pub fn view(line: &RequestLine, today: chrono::NaiveDate, manages: bool) -> Requ
         due: long_date(r.due),
         entries: r.entries,
         proceed_without: r.proceed_without,
+        stopped: stopped_note(record, &r.agency).filter(|_| r.submitted_on.is_none()),
         submitted: r.submitted_on.is_some(),
         link: line.link.clone().filter(|_| open && !r.revoked),
         manage: !actions.is_empty(),

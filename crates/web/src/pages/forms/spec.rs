@@ -141,7 +141,8 @@ impl Options {
 }
 
 /// The fields of the form that records `kind`, or `None` for a step with no form of
-/// its own (the incident report has its own page; corrections go through the API).
+/// its own (the incident report has its own page; corrections go through the API; a
+/// request is stopped and resumed by its own buttons).
 /// The match names every event type, so a new one cannot be left without a decision.
 /// (It is a table, one arm per event type, which is why it is longer than a function
 /// should be; splitting it would only scatter the table.)
@@ -343,12 +344,14 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
         K::ForwardedToLa
         | K::DecisionFedBack
         | K::ReferralSubmitted
-        | K::PackShared
         | K::RapidReviewSubmitted
         | K::OutcomeCommunicated
         | K::LcsprSentToPanel
         | K::LcsprPublished => Vec::new(),
-        K::IncidentReported | K::EventCorrected => return None,
+        K::PackShared => vec![WARNING_REASON],
+        // The request's own buttons on the case page record these (withdraw the link,
+        // go ahead without, send a new link).
+        K::IncidentReported | K::EventCorrected | K::AgencyRequestStopped | K::AgencyRequestResumed => return None,
     });
     Some(fields)
 }

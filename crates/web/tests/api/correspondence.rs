@@ -1,0 +1,301 @@
+//! Correspondence a Partnership Manager can rely on (the correspondence issue): each
+//! row of its table, recorded through the API, with the outbox sent by the real worker
+//! to a real SMTP server (aiosmtpd) and the clock passes run day by day.
+
+use serde_json::json;
+
+use crate::mail::{Received, SmtpSink, drain, worker};
+use crate::support::TestApp;
+
+fn user(key: &str) -> String {
+    format!("{key}@example.org")
+}
+
+fn agency(slug: &str) -> String {
+    format!("{slug}@agencies.example.org")
+}
+
+async fn pass(app: &TestApp, day: &str) {
+    notifications::reminders::run_pass(&app.store, day.parse().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap();
+}
+
+/// Runs the clock pass on each of `days` and sends what it queued; everything the
+/// SMTP server received from then on.
+async fn days(app: &TestApp, sink: &SmtpSink, days: &[&str]) -> Vec<Received> {
+    let worker = worker(&app.store, &sink.url(), days[0]);
+    let seen = drain(&worker).await;
+    let mut total = seen;
+    for day in days {
+        pass(app, day).await;
+        total += drain(&worker).await;
+    }
+    sink.wait_for(total)[seen..].to_vec()
+}
+
+/// Row "a withdrawn return keeps running": after `revoke` and `proceed-without`, the
+/// two requests stop. Neither agency is reminded or chased, the Partnership Manager is
+/// not escalated and her digest has no line for them, the request says why it stopped
+/// and who decided, its clock does not apply, the reports do not count it overdue, and
+/// the papers no longer wait for it.
+async fn a_withdrawn_or_gone_ahead_without_return_drops_out_of_every_clock(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-30").await;
+    let (case, _, _) = crate::returns::case_with_requests(&app).await;
+    let sink = SmtpSink::start();
+    for (slug, action) in [("county-police", "revoke"), ("northfield-primary", "proceed-without")] {
+        let done = app
+            .post(
+                "bu",
+                &format!("/api/v1/cases/{case}/requests/{slug}/{action}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(done.status, 200, "{}", done.body);
+    }
+    let read = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    let statuses: Vec<(String, String)> = read["agency_requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["agency"].as_str().unwrap().to_owned(),
+                r["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&("county-police".into(), "withdrawn".into())),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&("northfield-primary".into(), "proceeded_without".into())),
+        "{statuses:?}"
+    );
+    let kinds: Vec<&str> = read["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "agency_request_stopped").count(),
+        2,
+        "{kinds:?}"
+    );
+    for d in read["deadlines"].as_array().unwrap() {
+        if d["step"] == "agency_return" {
+            assert_eq!(d["status"], "not_applicable", "{d}");
+        }
+    }
+
+    // Through the due date (6 January), the day after and a week later.
+    let received = days(
+        &app,
+        &sink,
+        &[
+            "2027-01-04",
+            "2027-01-05",
+            "2027-01-06",
+            "2027-01-07",
+            "2027-01-08",
+            "2027-01-11",
+            "2027-01-14",
+        ],
+    )
+    .await;
+    for r in &received {
+        assert!(
+            !r.rcpt_tos.contains(&agency("county-police")) && !r.rcpt_tos.contains(&agency("northfield-primary")),
+            "an agency no longer asked was written to: {} {:?}",
+            r.subject,
+            r.rcpt_tos
+        );
+        assert!(
+            !(r.subject.contains("return") && r.subject.to_lowercase().contains("overdue")),
+            "{}: {}",
+            r.subject,
+            r.text
+        );
+        assert!(!r.text.contains("Agency return"), "{}: {}", r.subject, r.text);
+    }
+    let report = app
+        .get("pm", "/api/v1/reports/timeliness?from=2026-04-01&to=2027-03-31")
+        .await
+        .body;
+    let returns = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "agency_return")
+        .unwrap();
+    assert_eq!(returns["open_overdue"], 0, "{returns}");
+    let page = app
+        .page(Some(&app.browser("pm").await), &format!("/cases/{case}"))
+        .await;
+    let html = page.body.as_str().unwrap();
+    assert!(
+        html.contains("No longer awaited: the return link was withdrawn (bu@example.org"),
+        "{html}"
+    );
+    assert!(html.contains("No longer awaited: the review goes ahead without this return (bu@example.org"));
+    assert_eq!(
+        app.get("bu", &format!("/api/v1/cases/{case}/pack.zip")).await.status,
+        200,
+        "the papers no longer wait for them"
+    );
+
+    // A new link for the withdrawn request asks the agency again, and its clock runs.
+    let again = app
+        .post(
+            "bu",
+            &format!("/api/v1/cases/{case}/requests/county-police/reissue"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    let token = crate::returns::link_token(&again.body["return_link"]);
+    assert_eq!(
+        app.send(None, "GET", &format!("/api/v1/returns/{token}"), None)
+            .await
+            .status,
+        200
+    );
+    let read = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    let police = read["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["step"] == "agency_return" && d["agency"] == "county-police")
+        .unwrap();
+    assert_eq!(police["status"], "due", "{police}");
+}
+
+/// Row "the pack is shared before it exists": `pack_shared` while returns are awaited
+/// is a 422 naming `warning_reason` and the agencies; with a reason it is recorded,
+/// and the emailed link opens the pack for each attendee who may see cases.
+async fn the_papers_are_shared_only_when_they_exist_and_the_email_link_opens_them(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-06").await;
+    let (case, _, _) = crate::returns::case_with_requests(&app).await;
+    app.record(
+        "bu",
+        &case,
+        json!({"type": "meeting_scheduled", "on": "2027-01-05", "meeting_on": "2027-01-08",
+               "meeting_kind": "standing_group", "warning_reason": "The standing group meets on Fridays."}),
+    )
+    .await;
+    let events = format!("/api/v1/cases/{case}/events");
+    let refused = app
+        .post("bu", &events, json!({"type": "pack_shared", "on": "2027-01-06"}))
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.body["error"]["field"], "warning_reason", "{}", refused.body);
+    let message = refused.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Agency northfield-primary") && message.contains("Agency county-police"),
+        "{message}"
+    );
+    let sink = SmtpSink::start();
+    let worker = worker(&app.store, &sink.url(), "2027-01-06");
+    let before = drain(&worker).await;
+    let shared = app
+        .post(
+            "bu",
+            &events,
+            json!({"type": "pack_shared", "on": "2027-01-06", "warning_reason": "The police return comes to the meeting."}),
+        )
+        .await;
+    assert_eq!(shared.status, 201, "{}", shared.body);
+    let sent = drain(&worker).await;
+    let received = sink.wait_for(before + sent)[before..].to_vec();
+    for key in ["chair", "rep_health", "pm"] {
+        let mail = received
+            .iter()
+            .find(|r| r.rcpt_tos == [user(key)])
+            .unwrap_or_else(|| panic!("{key} was not told: {received:?}"));
+        let link = mail
+            .text
+            .split_whitespace()
+            .find(|w| w.contains("/pack"))
+            .unwrap_or_else(|| panic!("{}", mail.text));
+        let path = link.trim_start_matches(crate::mail::PUBLIC_URL);
+        let page = app.page(Some(&app.browser(key).await), path).await;
+        assert_eq!(page.status, 303, "{key}: {path}");
+        let zip = page.headers["location"].to_str().unwrap().to_owned();
+        let (status, content_type, _) = crate::returns::bytes(&app, Some(key), &zip).await;
+        assert_eq!((status, content_type.as_str()), (200, "application/zip"), "{key}");
+    }
+}
+
+/// Row "overdue agencies are not chased": from the first working day after the due
+/// date (Thursday 7 January 2027) and then every `chase_every` (2) working days, each
+/// late agency is sent its own link again, until its return comes in; the chases are
+/// on the case page's list of who was told.
+async fn a_late_agency_is_chased_with_its_own_link_until_its_return_is_in(backend: store::Backend) {
+    let app = TestApp::new(backend, "2027-01-14").await;
+    let (case, _, _) = crate::returns::case_with_requests(&app).await;
+    let sink = SmtpSink::start();
+    let worker = worker(&app.store, &sink.url(), "2027-01-06");
+    let mut seen = drain(&worker).await;
+    let mut chased: Vec<(String, String)> = Vec::new();
+    for day in [
+        "2027-01-06",
+        "2027-01-07",
+        "2027-01-08",
+        "2027-01-11",
+        "2027-01-12",
+        "2027-01-13",
+        "2027-01-14",
+    ] {
+        if day == "2027-01-13" {
+            app.record(
+                "bu",
+                &case,
+                json!({"type": "agency_return_received", "on": day, "agency": "northfield-primary"}),
+            )
+            .await;
+        }
+        pass(&app, day).await;
+        let sent = drain(&worker).await;
+        for r in &sink.wait_for(seen + sent)[seen..] {
+            if r.subject.contains("please send it now") {
+                assert_eq!(r.rcpt_tos.len(), 1);
+                let to = r.rcpt_tos[0].clone();
+                // The agency's address, and its contact (an agency user of the school).
+                assert!(
+                    to.ends_with("@agencies.example.org") || to == user("contact"),
+                    "only the agency is chased: {to}"
+                );
+                assert!(r.text.contains("Open your return: "), "{}", r.text);
+                if to != user("contact") {
+                    chased.push((day.to_owned(), to));
+                }
+                chased.sort();
+            }
+        }
+        seen += sent;
+    }
+    let (school_address, police_address) = (agency("northfield-primary"), agency("county-police"));
+    assert_eq!(
+        chased,
+        vec![
+            ("2027-01-08".to_owned(), police_address.clone()),
+            ("2027-01-08".to_owned(), school_address.clone()),
+            ("2027-01-12".to_owned(), police_address.clone()),
+            ("2027-01-12".to_owned(), school_address),
+            ("2027-01-14".to_owned(), police_address),
+        ],
+        "chased on the first working day late and every second one after, until the return is in"
+    );
+    let page = app
+        .page(Some(&app.browser("pm").await), &format!("/cases/{case}"))
+        .await;
+    assert!(page.body.as_str().unwrap().contains("Overdue: asked again"));
+}
+
+crate::on_both_backends!(
+    a_late_agency_is_chased_with_its_own_link_until_its_return_is_in,
+    a_withdrawn_or_gone_ahead_without_return_drops_out_of_every_clock,
+    the_papers_are_shared_only_when_they_exist_and_the_email_link_opens_them
+);
