@@ -39,6 +39,8 @@ crate::keyed! {
         Overdue = "overdue", "Overdue";
         StillOverdue = "still_overdue", "Still overdue";
         Chase = "chase", "Overdue: asked again";
+        ChallengeDiscussion = "challenge_discussion", "A new message in the discussion of the threshold decision";
+        AlaDiscussion = "ala_discussion", "A new view on the proposed Alternative Learning Activity";
         LinkReissued = "link_reissued", "A new return link";
         LinkRevoked = "link_revoked", "The return link was withdrawn";
         Digest = "digest", "Daily digest";
@@ -147,6 +149,17 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
         }
     }
     once
+}
+
+/// Who hears of a new message in a case's discussion (the threshold decision's, or the
+/// views on an Alternative Learning Activity): the other deciders, the three partner
+/// representatives and the Partnership Manager. The author is left out where the
+/// message is queued.
+pub fn told_of_discussion() -> Vec<Audience> {
+    vec![
+        Audience::Role(Role::PartnerRep),
+        Audience::Role(Role::PartnershipManager),
+    ]
 }
 
 /// The Rapid Review meeting's attendees: the chair, the partner reps, the Partnership

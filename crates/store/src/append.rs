@@ -52,7 +52,15 @@ impl Store {
         .await?;
         insert_event(&mut tx, &id, &event, &ctx).await?;
         update_snapshot(&mut tx, &id, std::slice::from_ref(&event), &ctx).await?;
-        crate::outbox::for_event(&mut tx, &id, &event, std::slice::from_ref(&event), ctx.at).await?;
+        crate::outbox::for_event(
+            &mut tx,
+            &id,
+            &event,
+            std::slice::from_ref(&event),
+            (ctx.actor.id > 0).then_some(ctx.actor.id),
+            ctx.at,
+        )
+        .await?;
         if let Some(key) = ctx.idempotency {
             crate::idempotency::claim(&mut tx, key, &id, None, 201, ctx.at).await?;
         }
@@ -160,7 +168,15 @@ pub(crate) async fn append_locked(
     });
     apply_side_effects(tx, case_id, &event, &events, ctx).await?;
     update_snapshot(tx, case_id, &events, ctx).await?;
-    crate::outbox::for_event(tx, case_id, &event, &events, ctx.at).await?;
+    crate::outbox::for_event(
+        tx,
+        case_id,
+        &event,
+        &events,
+        (ctx.actor.id > 0).then_some(ctx.actor.id),
+        ctx.at,
+    )
+    .await?;
     Ok((
         event,
         CaseRecord {

@@ -1,9 +1,11 @@
 //! Discussions on a case: the partner representatives' and the Partnership Manager's
 //! thread about a threshold decision, and each one's view on a proposed Alternative
-//! Learning Activity. Each message is written with its audit row.
+//! Learning Activity. Each message is written with its audit row, and the other
+//! deciders are told of it (never what it says; never its author).
 
 use chrono::{DateTime, Utc};
 use domain::events::Text;
+use domain::notices::Notice;
 use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
@@ -33,11 +35,12 @@ impl Store {
         audit_entry: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO discussions (id, case_id, topic, author_email, author_name, author_role, partner, position, body, at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&id)
         .bind(case_id)
         .bind(topic)
         .bind(&author.email)
@@ -49,6 +52,14 @@ impl Store {
         .bind(timestamp(audit_entry.at))
         .execute(&mut *tx.tx)
         .await?;
+        let notice = match topic {
+            "challenge" => Some(Notice::ChallengeDiscussion),
+            "ala" => Some(Notice::AlaDiscussion),
+            _ => None,
+        };
+        if let Some(notice) = notice {
+            crate::outbox::for_discussion(&mut tx, case_id, notice, &id, author.id, audit_entry.at).await?;
+        }
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await
     }

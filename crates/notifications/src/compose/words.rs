@@ -19,6 +19,7 @@ pub(super) async fn compose(sources: &mut Sources<'_>, message: &OutboxMessage) 
             clock(sources, message).await?
         }
         Notice::LinkReissued | Notice::LinkRevoked => link(sources, message).await?,
+        Notice::ChallengeDiscussion | Notice::AlaDiscussion => discussion(sources, message).await?,
         Notice::Digest => digest(sources, message).await?,
         Notice::SetPassword => set_password(sources, message).await?,
         Notice::AccountReview => Composed {
@@ -78,6 +79,25 @@ fn reference(message: &OutboxMessage, record: &CaseRecord) -> String {
         .case_reference
         .clone()
         .unwrap_or_else(|| record.reference.clone())
+}
+
+/// A new message in a case's discussion: where to read it, never what it says.
+async fn discussion(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
+    let record = sources.case(message).await?;
+    let reference = reference(message, &record);
+    let (about, anchor) = match message.notice {
+        Notice::AlaDiscussion => ("the proposed Alternative Learning Activity", "ala"),
+        _ => ("the threshold decision", "challenge"),
+    };
+    Ok(Composed {
+        subject: format!("{reference}: {}", message.notice.label().to_lowercase()),
+        body: format!(
+            "Case {reference}: a partner representative or the Partnership Manager added to the discussion of {about}. \
+             Read it, and reply if you need to, in the service: {}#{anchor}\n",
+            sources.case_link(&record.id)
+        ),
+        attachments: Vec::new(),
+    })
 }
 
 async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
@@ -361,10 +381,27 @@ async fn digest(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Co
                     .unwrap_or_else(|| "a step was recorded".to_owned()),
                 Err(_) => continue,
             },
+            // A clock's line names its step, the agency it concerns, the due date and
+            // how late it is; any other names what happened.
             notice => {
-                let what = item.step.map_or("A step", StepKey::label);
-                let due = item.due_on.map(long_date).unwrap_or_default();
-                format!("{what}: {} (due {due})", notice.label().to_lowercase())
+                let mut what = item
+                    .step
+                    .map_or_else(|| notice.label().to_owned(), |s| s.label().to_owned());
+                if let Some(agency) = &item.agency {
+                    what = format!("{what} from {}", sources.agency_name(agency));
+                }
+                match (item.step, item.due_on) {
+                    (Some(_), Some(due)) => {
+                        let late = sources.calendar.working_days_between(due, day);
+                        let when = if late > 0 {
+                            format!("due {}, {} late", long_date(due), working_days(late))
+                        } else {
+                            format!("due {}", long_date(due))
+                        };
+                        format!("{what}: {} ({when})", notice.label().to_lowercase())
+                    }
+                    _ => what,
+                }
             }
         };
         body.push_str(&format!("\n- {reference}: {line}"));

@@ -182,11 +182,14 @@ fn status_for(to: &Recipient) -> OutboxStatus {
 }
 
 /// Queues the messages of `event` (the last of `history`), inside its transaction.
+/// Queues the messages about `event`. Nobody is told of a step they recorded
+/// themselves: `author`, the user who recorded it, is left out.
 pub(crate) async fn for_event(
     tx: &mut WriteTx<'_>,
     case_id: &str,
     event: &Event,
     history: &[Event],
+    author: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     for (audience, enclosure) in told_of(event, history) {
@@ -211,7 +214,41 @@ pub(crate) async fn for_event(
             at,
         };
         for to in recipients(tx, &audience).await? {
+            if author.is_some() && to.user_id == author {
+                continue;
+            }
             insert(tx, &cause, &to, status_for(&to)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Tells the other deciders of a new message (`message_id`) in a case's discussion:
+/// never its author, and never what it says.
+pub(crate) async fn for_discussion(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    notice: Notice,
+    message_id: &str,
+    author: i64,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let cause = Cause {
+        key: format!("{}:{message_id}", notice.as_str()),
+        notice,
+        case_id: Some(case_id),
+        event_version: None,
+        step: None,
+        agency: None,
+        due_on: None,
+        enclosure: Enclosure::LinkOnly,
+        at,
+    };
+    for audience in domain::notices::told_of_discussion() {
+        for to in recipients(tx, &audience).await? {
+            if to.user_id != Some(author) {
+                insert(tx, &cause, &to, status_for(&to)).await?;
+            }
         }
     }
     Ok(())

@@ -239,6 +239,7 @@ async fn a_late_agency_is_chased_with_its_own_link_until_its_return_is_in(backen
     let worker = worker(&app.store, &sink.url(), "2027-01-06");
     let mut seen = drain(&worker).await;
     let mut chased: Vec<(String, String)> = Vec::new();
+    let mut digests: Vec<(String, Received)> = Vec::new();
     for day in [
         "2027-01-06",
         "2027-01-07",
@@ -259,6 +260,9 @@ async fn a_late_agency_is_chased_with_its_own_link_until_its_return_is_in(backen
         pass(&app, day).await;
         let sent = drain(&worker).await;
         for r in &sink.wait_for(seen + sent)[seen..] {
+            if r.subject.starts_with("Rapid Review digest") {
+                digests.push((day.to_owned(), r.clone()));
+            }
             if r.subject.contains("please send it now") {
                 assert_eq!(r.rcpt_tos.len(), 1);
                 let to = r.rcpt_tos[0].clone();
@@ -292,9 +296,82 @@ async fn a_late_agency_is_chased_with_its_own_link_until_its_return_is_in(backen
         .page(Some(&app.browser("pm").await), &format!("/cases/{case}"))
         .await;
     assert!(page.body.as_str().unwrap().contains("Overdue: asked again"));
+    // Row "digest lines … without naming the agency": each line names the case, the
+    // step, the agency, the due date and how late it is.
+    let (_, digest) = digests
+        .iter()
+        .find(|(day, r)| day == "2027-01-12" && r.rcpt_tos == [user("pm")])
+        .unwrap_or_else(|| panic!("no digest for the manager on 12 January: {digests:?}"));
+    assert!(
+        digest.text.contains(
+            "Agency return from Agency county-police: still overdue (due 7 January 2027, 3 working days late)"
+        ),
+        "{}",
+        digest.text
+    );
+    assert!(
+        digest
+            .text
+            .contains("Agency return from Agency northfield-primary: still overdue")
+    );
+}
+
+/// Rows "discussion posts are silent" and "people told of their own step": a post in
+/// the threshold discussion tells the other deciders (never its author, never what it
+/// says), and a partner rep who records their own position is not emailed about it.
+async fn the_other_deciders_hear_of_a_discussion_post_and_nobody_of_their_own_step(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-23").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    app.record(
+        "la",
+        &case,
+        json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "not_met", "rationale": "Accidental."}),
+    )
+    .await;
+    app.record("la", &case, json!({"type": "decision_fed_back", "on": "2026-12-22"}))
+        .await;
+    let sink = SmtpSink::start();
+    let worker = worker(&app.store, &sink.url(), "2026-12-23");
+    let before = drain(&worker).await;
+    let health = app.browser("rep_health").await;
+    let posted = app
+        .submit(
+            Some(&health),
+            &format!("/cases/{case}/discuss/challenge"),
+            &format!("csrf={}&message=Synthetic+concern+about+the+bruising", health.csrf),
+        )
+        .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let sent = drain(&worker).await;
+    let received = sink.wait_for(before + sent)[before..].to_vec();
+    let mut told: Vec<String> = received.iter().map(|r| r.rcpt_tos[0].clone()).collect();
+    told.sort();
+    assert_eq!(told, vec![user("pm"), user("rep_la"), user("rep_police")]);
+    for r in &received {
+        assert!(!r.text.contains("bruising"), "no message text in email: {}", r.text);
+        assert!(r.text.contains(&format!("/cases/{case}#challenge")), "{}", r.text);
+    }
+
+    let seen = before + sent;
+    app.record(
+        "rep_health",
+        &case,
+        json!({"type": "challenge_view_recorded", "on": "2026-12-23", "position": "challenge", "reason": "Synthetic."}),
+    )
+    .await;
+    let sent = drain(&worker).await;
+    let received = sink.wait_for(seen + sent)[seen..].to_vec();
+    assert!(!received.is_empty());
+    assert!(
+        received.iter().all(|r| r.rcpt_tos != [user("rep_health")]),
+        "the rep who recorded it is not told: {:?}",
+        received.iter().map(|r| &r.rcpt_tos).collect::<Vec<_>>()
+    );
+    assert!(received.iter().any(|r| r.rcpt_tos == [user("rep_la")]));
 }
 
 crate::on_both_backends!(
+    the_other_deciders_hear_of_a_discussion_post_and_nobody_of_their_own_step,
     a_late_agency_is_chased_with_its_own_link_until_its_return_is_in,
     a_withdrawn_or_gone_ahead_without_return_drops_out_of_every_clock,
     the_papers_are_shared_only_when_they_exist_and_the_email_link_opens_them

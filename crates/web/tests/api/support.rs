@@ -248,7 +248,13 @@ impl TestApp {
 
     /// Opens a synthetic case as the Partnership Manager; returns its id.
     pub async fn open_case(&self, route: &str, aware_on: &str) -> String {
-        let res = self.post("pm", "/api/v1/cases", incident(route, aware_on)).await;
+        self.open_case_as("pm", route, aware_on).await
+    }
+
+    /// The same, reported by `who` (nobody is told of a step they recorded: a test
+    /// of who hears of the report has someone outside its audience report it).
+    pub async fn open_case_as(&self, who: &str, route: &str, aware_on: &str) -> String {
+        let res = self.post(who, "/api/v1/cases", incident(route, aware_on)).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
         res.body["id"].as_str().unwrap().to_owned()
     }
