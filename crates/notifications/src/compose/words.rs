@@ -81,6 +81,27 @@ fn reference(message: &OutboxMessage, record: &CaseRecord) -> String {
         .unwrap_or_else(|| record.reference.clone())
 }
 
+/// Whether the message's reader may open cases. A viewer (the Executive group) may
+/// not: their messages link the reports, never a case page that would refuse them.
+async fn sees_cases(sources: &Sources<'_>, message: &OutboxMessage) -> Result<bool, ComposeError> {
+    Ok(match message.user_id {
+        Some(id) => sources
+            .store
+            .user_by_id(id)
+            .await?
+            .is_none_or(|u| u.role.may_see_cases()),
+        None => true,
+    })
+}
+
+/// Where a reader who may not open cases follows the work: the partnership's reports.
+fn reports_line(sources: &Sources<'_>) -> String {
+    format!(
+        "\nThe partnership's reports show the reviews' progress and outcomes: {}/reports\n",
+        sources.settings.public_url
+    )
+}
+
 /// A new message in a case's discussion: where to read it, never what it says.
 async fn discussion(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
     let record = sources.case(message).await?;
@@ -131,8 +152,12 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
     }
     body.push_str(&what_it_means(sources, message, &record, history).await?);
     if message.agency.is_none() {
-        body.push_str(&next_steps(sources, &record));
-        body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id)));
+        if sees_cases(sources, message).await? {
+            body.push_str(&next_steps(sources, &record));
+            body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id)));
+        } else {
+            body.push_str(&reports_line(sources));
+        }
     }
     Ok(Composed {
         subject: format!("{reference}: {done}"),
@@ -411,9 +436,14 @@ async fn digest(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Co
             case_ids.push((id.clone(), reference));
         }
     }
-    body.push_str("\n\nThe cases:\n");
-    for (id, reference) in &case_ids {
-        body.push_str(&format!("- {reference}: {}\n", sources.case_link(id)));
+    if sees_cases(sources, message).await? {
+        body.push_str("\n\nThe cases:\n");
+        for (id, reference) in &case_ids {
+            body.push_str(&format!("- {reference}: {}\n", sources.case_link(id)));
+        }
+    } else {
+        body.push('\n');
+        body.push_str(&reports_line(sources));
     }
     let count = items.len();
     Ok(Composed {

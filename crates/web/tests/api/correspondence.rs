@@ -370,7 +370,73 @@ async fn the_other_deciders_hear_of_a_discussion_post_and_nobody_of_their_own_st
     assert!(received.iter().any(|r| r.rcpt_tos == [user("rep_la")]));
 }
 
+/// Every link in `text` to the service, as a path.
+fn links(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter_map(|w| w.strip_prefix(crate::mail::PUBLIC_URL))
+        .map(|p| p.trim_end_matches(['.', ',', ')']).to_owned())
+        .collect()
+}
+
+/// Row "links that do not open", and "credentials go to their owner only": three whole
+/// journeys (met, challenged and overturned, an ALA); every link in every message is
+/// followed as its recipient and opens (200, or a redirect to the file it offers), and
+/// a return link reaches only the agency it belongs to.
+async fn every_link_in_every_message_opens_for_whoever_received_it(backend: store::Backend) {
+    use domain::synthetic::Journey;
+    let app = TestApp::new(backend, "2027-02-26").await;
+    let sink = SmtpSink::start();
+    for journey in [
+        Journey::SeriousHarm,
+        Journey::ChallengeOverturned,
+        Journey::AlternativeLearning,
+    ] {
+        app.record_journey_until(journey, 0, None).await;
+    }
+    let sent = drain(&worker(&app.store, &sink.url(), "2027-02-26")).await;
+    let received = sink.wait_for(sent);
+    let mut browsers = std::collections::HashMap::new();
+    let mut followed = 0;
+    for r in &received {
+        let to = &r.rcpt_tos[0];
+        for path in links(&r.text) {
+            if path.starts_with("/returns/") {
+                // A return link: only its agency's address or contact gets it.
+                assert!(
+                    to.ends_with("@agencies.example.org") || to == &user("contact"),
+                    "{to} was sent a return link: {}",
+                    r.subject
+                );
+                let page = app.page(None, &path).await;
+                assert_eq!(page.status, 200, "{to}: {path}");
+            } else {
+                let key = to.trim_end_matches("@example.org").to_owned();
+                assert!(!to.ends_with("@agencies.example.org"), "{to} was sent {path}");
+                if !browsers.contains_key(&key) {
+                    browsers.insert(key.clone(), app.browser(&key).await);
+                }
+                let page = app.page(browsers.get(&key), &path).await;
+                assert!(
+                    page.status == 200 || page.status == 303,
+                    "{to} cannot open {path} ({}) from \"{}\"",
+                    page.status,
+                    r.subject
+                );
+            }
+            followed += 1;
+        }
+    }
+    assert!(followed > 50, "{followed} links followed");
+    assert!(
+        received
+            .iter()
+            .any(|r| r.rcpt_tos == [user("viewer")] && r.text.contains("/reports")),
+        "viewers are sent the reports"
+    );
+}
+
 crate::on_both_backends!(
+    every_link_in_every_message_opens_for_whoever_received_it,
     the_other_deciders_hear_of_a_discussion_post_and_nobody_of_their_own_step,
     a_late_agency_is_chased_with_its_own_link_until_its_return_is_in,
     a_withdrawn_or_gone_ahead_without_return_drops_out_of_every_clock,
