@@ -153,6 +153,9 @@ pub async fn load(store: &Store, clock: Clock) -> anyhow::Result<()> {
             }
         }
     }
+    // The seeded history happened before the service started: nobody is emailed it.
+    // Only what happens from now on (steps, reminders, digests) is sent.
+    store.mark_history_told(&audit("demo_history_marked_told")).await?;
     println!(
         "Loaded the demo partnership: {} agencies, {} users, {} cases.",
         AGENCIES.len(),

@@ -415,6 +415,15 @@ fn serve_demo_loads_a_synthetic_partnership_once() {
     let (status, body) = server.get("/api/v1/cases", Some(&token));
     assert_eq!(status, 200);
     assert_eq!(body.matches(r#""reference":"RR-"#).count(), 8, "{body}");
+    // The seeded history is marked as already told: no message about a seeded step
+    // waits to be sent (today's reminders may).
+    let admin = db.run(&["tokens", "issue", "--email", "admin@demo.rapid-review.test"]);
+    let admin = stdout(&admin).lines().last().unwrap().to_owned();
+    let (status, waiting) = server.get("/api/v1/outbox?status=queued", Some(&admin));
+    assert_eq!(status, 200, "{waiting}");
+    assert!(!waiting.contains(r#""notice":"event""#), "{waiting}");
+    let (_, told) = server.get("/api/v1/outbox?status=sent", Some(&admin));
+    assert!(told.contains("seeded history"), "{told}");
     assert!(server.terminate().success());
     // A second start finds data and adds nothing.
     let server = Server::start(&db, &["--demo", "--today", "2026-11-27"]);

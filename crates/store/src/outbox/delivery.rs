@@ -94,6 +94,24 @@ impl Store {
         tx.commit().await
     }
 
+    /// Marks every message still waiting (queued or held for a digest) as already
+    /// told, without sending it: for the demo's seeded history, which happened before
+    /// the service started and must not be emailed. Audited once; returns how many.
+    pub async fn mark_history_told(&self, entry: &AuditEntry) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'sent', reply = 'not sent: seeded history, marked as already told',
+                 sent_at = $1, claimed_until = NULL WHERE status IN ('queued', 'held')",
+        )
+        .bind(timestamp(entry.at))
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        audit::append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
     /// Records a failed attempt: tried again at `retry_at`, or failed for good with none.
     pub async fn mark_send_failed(
         &self,
