@@ -6,6 +6,7 @@
 mod chronology;
 mod docx;
 mod ics;
+mod outcome;
 mod pack;
 mod papers_in;
 mod referral;
@@ -16,6 +17,9 @@ mod upload;
 pub use chronology::{MergedEntry, chronology_csv, chronology_template_xlsx, chronology_xlsx};
 pub use docx::{return_docx, scoping_template_docx};
 pub use ics::{Invitation, meeting_ics};
+pub use outcome::{
+    Addressed, DEFAULT_PARTNERSHIP, DecisionLetter, NoLetter, RecipientLetter, decision_letter_docx, recipient_letter,
+};
 pub use pack::PackWriter;
 pub use papers_in::{MAX_PAPER_BYTES, PaperType, paper_type};
 pub use referral::{ReferralForm, describe_child, referral_docx, referral_form};

@@ -25,6 +25,8 @@ crate::keyed! {
         ReturnRequest = "return_request", "The return link, the referral form and the templates";
         /// The meeting's calendar invitation.
         MeetingInvitation = "meeting_invitation", "The meeting invitation";
+        /// The recipient's own outcome letter (on the not-met path, the decision letter).
+        OutcomeLetter = "outcome_letter", "The outcome letter";
         /// Nothing but the link to the case.
         LinkOnly = "none", "A link to the case";
     }
@@ -109,10 +111,12 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
         P::RapidReviewSubmitted(_) | P::PanelResponseReceived(_) => {
             plain(vec![r(PartnershipManager), r(Role::PartnerRep), r(JcrChair)])
         }
-        P::OutcomeCommunicated(p) if !p.recipients.is_empty() => {
-            plain(p.recipients.iter().cloned().map(Agency).collect())
-        }
-        P::OutcomeCommunicated(_) => plain(outcome_recipients(history).into_iter().map(Agency).collect()),
+        // Each recipient told now, with its own letter attached.
+        P::OutcomeCommunicated(p) => p
+            .recipients
+            .iter()
+            .map(|a| (Agency(a.clone()), Enclosure::OutcomeLetter))
+            .collect(),
         P::EsgRecommendationMade(_)
         | P::AlaDecided(_)
         | P::AlaCompleted(_)
@@ -189,15 +193,10 @@ pub fn asked(history: &[Event]) -> Vec<AgencySlug> {
     out
 }
 
-/// Who may be told a Rapid Review's outcome: each agency asked, then the referrer.
+/// Who may be told a Rapid Review's outcome: each agency asked, then the referrer (on
+/// the not-met path, the referrer alone, of the decision).
 pub fn outcome_recipients(history: &[Event]) -> Vec<AgencySlug> {
-    let mut out = asked(history);
-    if let Some(r) = referrer(history)
-        && !out.contains(&r)
-    {
-        out.push(r);
-    }
-    out
+    crate::process::fold(history).outcome_recipients()
 }
 
 /// The agency that referred the incident.

@@ -158,6 +158,8 @@ pub struct MailSettings {
     pub max_attempts: u32,
     /// How long a claimed batch is the worker's before other instances may take it.
     pub lease: Duration,
+    /// How the attached letters name the partnership (`RAPID_REVIEW_PARTNERSHIP_NAME`).
+    pub partnership: String,
 }
 
 /// The sender unless `RAPID_REVIEW_MAIL_FROM` says otherwise.
@@ -178,6 +180,7 @@ impl MailSettings {
             retry_after: Duration::from_secs(30),
             max_attempts: 8,
             lease: Duration::from_secs(60),
+            partnership: documents::DEFAULT_PARTNERSHIP.to_owned(),
         })
     }
 

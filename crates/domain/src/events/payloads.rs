@@ -540,8 +540,13 @@ impl Validate for RapidReviewSubmitted {}
 /// and the referrer); left out, it is filled with all of them when recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeCommunicated {
+    /// Who was told now: agencies asked for a return, and the referring agency. Left
+    /// out (with no `closing_reason`), everyone not yet told.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recipients: Vec<AgencySlug>,
+    /// The Partnership Manager closes the list without telling the rest, and why.
+    #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
+    pub closing_reason: OptionalText,
 }
 
 impl Validate for OutcomeCommunicated {

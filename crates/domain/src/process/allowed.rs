@@ -265,9 +265,35 @@ impl CaseState {
                 Ok(Some(held))
             }
             K::OutcomeCommunicated => {
-                let submitted = self.submitted("telling agencies the outcome")?;
-                once(self.outcome_communicated_on, "communicating the outcome")?;
-                Ok(Some(submitted))
+                let since = match self.path() {
+                    Path::SeriousHarm => self.submitted("telling agencies the outcome")?,
+                    Path::NoSeriousHarm => {
+                        let fed_back = needs(
+                            self.fed_back_on,
+                            "feed back the threshold decision (decision_fed_back) before telling the referring agency",
+                        )?;
+                        if self.challenge.raised_on.is_some() && self.challenge.resolved.is_none() {
+                            return Err(Refusal::now(
+                                "resolve the challenge (challenge_resolved) before telling the referring agency the decision",
+                            ));
+                        }
+                        self.challenge
+                            .resolved
+                            .as_ref()
+                            .map_or(fed_back, |r| r.on.max(fed_back))
+                    }
+                    Path::Undecided => {
+                        return Err(Refusal::now(
+                            "record the threshold decision (threshold_decided) before telling anyone the outcome",
+                        ));
+                    }
+                };
+                if let Some(done) = self.outcome_communicated_on {
+                    return Err(Refusal::now(format!(
+                        "everyone was told the outcome, or the list was closed, on {done}"
+                    )));
+                }
+                Ok(Some(since))
             }
             K::PanelResponseReceived => {
                 let submitted = self.submitted("recording the Panel's response")?;
@@ -441,6 +467,31 @@ impl CaseState {
                 }
                 Ok(Some(request.sent_on))
             }
+            EventPayload::OutcomeCommunicated(p) => {
+                let allowed = self.outcome_recipients();
+                for (i, r) in p.recipients.iter().enumerate() {
+                    if !allowed.contains(r) {
+                        return Err(Refusal::invalid(
+                            format!("recipients[{i}]"),
+                            match self.path() {
+                                Path::SeriousHarm => {
+                                    format!("{r} was neither asked for a return on this case nor referred it")
+                                }
+                                _ => format!(
+                                    "{r} did not refer this case: on the not-met path only the referring agency is told the decision"
+                                ),
+                            },
+                        ));
+                    }
+                    if let Some(told) = self.outcome_told.iter().find(|t| &t.value == r) {
+                        return Err(Refusal::invalid(
+                            "recipients",
+                            format!("{r} was already told on {}", told.on),
+                        ));
+                    }
+                }
+                Ok(None)
+            }
             EventPayload::AgencyRequestStopped(p) => {
                 let request = self.asked(&p.agency)?;
                 if let Some(received) = request.received_on {
@@ -554,7 +605,6 @@ impl CaseState {
             | EventPayload::CaseReopened(_)
             | EventPayload::MeetingHeld(_)
             | EventPayload::RapidReviewSubmitted(_)
-            | EventPayload::OutcomeCommunicated(_)
             | EventPayload::PanelResponseReceived(_)
             | EventPayload::EsgRecommendationMade(_)
             | EventPayload::AlaProposed(_)

@@ -48,17 +48,12 @@ pub fn record(history: &[Event], new: NewEvent, today: NaiveDate) -> Result<Even
         on: new.on,
         payload: new.payload,
     };
-    if let EventPayload::OutcomeCommunicated(p) = &mut event.payload {
-        let allowed = crate::notices::outcome_recipients(history);
-        if let Some((i, stranger)) = p.recipients.iter().enumerate().find(|(_, r)| !allowed.contains(r)) {
-            return Err(Refusal::Invalid(FieldError::new(
-                format!("recipients[{i}]"),
-                format!("{stranger} was neither asked for a return on this case nor referred it"),
-            )));
-        }
-        if p.recipients.is_empty() {
-            p.recipients = allowed;
-        }
+    // Left out, the recipients are everyone not told yet (unless the list is closed).
+    if let EventPayload::OutcomeCommunicated(p) = &mut event.payload
+        && p.recipients.is_empty()
+        && p.closing_reason.is_none()
+    {
+        p.recipients = state.outcome_owed();
     }
     if let EventPayload::EventCorrected(c) = &event.payload {
         let Some(target) = history.iter().find(|e| e.version == c.corrects) else {

@@ -156,7 +156,13 @@ pub struct CaseState {
     pub pack_shared_on: Option<NaiveDate>,
     pub meeting_held: Option<Dated<Recommendation>>,
     pub submitted_on: Option<NaiveDate>,
+    /// When the outcome communication was complete: every recipient told, or the
+    /// list closed by the Partnership Manager.
     pub outcome_communicated_on: Option<NaiveDate>,
+    /// Each recipient told the outcome (or, on the not-met path, the decision), when.
+    pub outcome_told: Vec<Dated<AgencySlug>>,
+    /// The agency that referred the incident.
+    pub referrer: Option<AgencySlug>,
     pub panel_response_on: Option<NaiveDate>,
     pub esg_recommendation_on: Option<NaiveDate>,
     pub ala: Ala,
@@ -189,6 +195,29 @@ impl CaseState {
 
     pub fn is_closed(&self) -> bool {
         self.closed_on.is_some()
+    }
+
+    /// Who is told the outcome: on the serious harm path, each agency asked for a
+    /// return and then the referrer; on the not-met path, the referrer (of the decision).
+    pub fn outcome_recipients(&self) -> Vec<AgencySlug> {
+        let mut out: Vec<AgencySlug> = match self.path() {
+            Path::SeriousHarm => self.requests.iter().map(|r| r.agency.clone()).collect(),
+            _ => Vec::new(),
+        };
+        if let Some(r) = &self.referrer
+            && !out.contains(r)
+        {
+            out.push(r.clone());
+        }
+        out
+    }
+
+    /// The outcome's recipients not told yet.
+    pub fn outcome_owed(&self) -> Vec<AgencySlug> {
+        self.outcome_recipients()
+            .into_iter()
+            .filter(|r| !self.outcome_told.iter().any(|t| &t.value == r))
+            .collect()
     }
 
     /// Not met, unless a challenge overturned it.
@@ -260,6 +289,7 @@ impl CaseState {
         self.version = Some(version);
         match payload {
             EventPayload::IncidentReported(p) => {
+                self.referrer = Some(p.referring_agency.clone());
                 self.opened = Some(Opened {
                     on,
                     route: p.route,
@@ -352,7 +382,18 @@ impl CaseState {
                 }
             }
             EventPayload::RapidReviewSubmitted(_) => self.submitted_on = Some(on),
-            EventPayload::OutcomeCommunicated(_) => self.outcome_communicated_on = Some(on),
+            EventPayload::OutcomeCommunicated(p) => {
+                for r in &p.recipients {
+                    if !self.outcome_told.iter().any(|t| &t.value == r) {
+                        self.outcome_told.push(Dated { on, value: r.clone() });
+                    }
+                }
+                if self.outcome_communicated_on.is_none()
+                    && (p.closing_reason.is_some() || self.outcome_owed().is_empty())
+                {
+                    self.outcome_communicated_on = Some(on);
+                }
+            }
             EventPayload::PanelResponseReceived(_) => self.panel_response_on = Some(on),
             EventPayload::EsgRecommendationMade(_) => self.esg_recommendation_on = Some(on),
             EventPayload::AlaProposed(_) => self.ala.proposed_on = Some(on),

@@ -738,3 +738,90 @@ fn a_correction_cannot_rewrite_what_the_service_filled_in() {
                         "fields": {"reason": "Spelt right."}});
     assert!(record(&events, new(reason), d(FAR_FUTURE)).is_ok());
 }
+
+fn outcome(events: &[Event], on: &str, body: Value) -> Result<Event, Refusal> {
+    let mut body = body;
+    body["type"] = json!("outcome_communicated");
+    body["on"] = json!(on);
+    record(events, new(body), d(FAR_FUTURE))
+}
+
+#[test]
+fn the_outcome_is_told_recipient_by_recipient_and_its_clock_ends_when_all_are_told_or_the_list_is_closed() {
+    // Sequence 1: asks three agencies, the second of which referred it.
+    let mut events = first_events(Journey::SeriousHarm, "2026-12-21", 1, EventKind::OutcomeCommunicated);
+    let state = fold(&events);
+    let all = state.outcome_recipients();
+    assert_eq!(all.len(), 3, "{all:?}");
+    let submitted = state.submitted_on.unwrap().to_string();
+    let first = outcome(&events, &submitted, json!({"recipients": [all[0]]})).unwrap();
+    events.push(first);
+    assert_eq!(fold(&events).outcome_communicated_on, None, "two still to tell");
+    // Telling someone twice names `recipients`.
+    let again = outcome(&events, &submitted, json!({"recipients": [all[0]]})).unwrap_err();
+    assert!(
+        matches!(&again, Refusal::Invalid(e) if e.field == "recipients"),
+        "{again:?}"
+    );
+    // A stranger names its place in the list.
+    let stranger = outcome(&events, &submitted, json!({"recipients": ["nobody-asked"]})).unwrap_err();
+    assert!(
+        matches!(&stranger, Refusal::Invalid(e) if e.field == "recipients[0]"),
+        "{stranger:?}"
+    );
+    // Closing the list ends the clock without telling the rest.
+    let mut closed = events.clone();
+    closed.push(
+        outcome(
+            &events,
+            &submitted,
+            json!({"closing_reason": "The police are told in person."}),
+        )
+        .unwrap(),
+    );
+    assert!(fold(&closed).outcome_communicated_on.is_some());
+    assert_eq!(fold(&closed).outcome_owed().len(), 2);
+    // Left out, the recipients are the rest, and then the clock is done.
+    let rest = outcome(&events, &submitted, json!({})).unwrap();
+    let EventPayload::OutcomeCommunicated(p) = &rest.payload else {
+        unreachable!()
+    };
+    assert_eq!(p.recipients, all[1..].to_vec());
+    events.push(rest);
+    let v = view(&events, FAR_FUTURE);
+    assert_eq!(deadline(&v, StepKey::OutcomeCommunication).status, DeadlineStatus::Done);
+    assert!(matches!(
+        outcome(&events, &submitted, json!({})),
+        Err(Refusal::NotAllowedNow(_))
+    ));
+}
+
+#[test]
+fn on_the_not_met_path_only_the_referrer_is_told_the_decision_once_any_challenge_is_resolved() {
+    let events = first_events(
+        Journey::ChallengeOverturned,
+        "2026-03-02",
+        1,
+        EventKind::ThresholdChallenged,
+    );
+    let state = fold(&events);
+    let referrer = state.referrer.clone().unwrap();
+    assert_eq!(state.outcome_recipients(), vec![referrer.clone()]);
+    let fed_back = state.fed_back_on.unwrap().to_string();
+    let told = outcome(&events, &fed_back, json!({"recipients": [referrer]})).unwrap();
+    let mut after = events.clone();
+    after.push(told);
+    assert!(fold(&after).outcome_communicated_on.is_some());
+    // While a challenge is open, the decision may still change.
+    let challenged = first_events(
+        Journey::ChallengeOverturned,
+        "2026-03-02",
+        1,
+        EventKind::ChallengeResolved,
+    );
+    let refused = outcome(&challenged, &fed_back, json!({})).unwrap_err();
+    assert!(
+        matches!(&refused, Refusal::NotAllowedNow(m) if m.contains("challenge_resolved")),
+        "{refused:?}"
+    );
+}

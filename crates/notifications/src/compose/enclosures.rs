@@ -105,3 +105,38 @@ pub(super) fn invitation(sources: &Sources<'_>, record: &CaseRecord, meeting_on:
         bytes: ics.into_bytes(),
     }
 }
+
+/// The recipient's own letter: the outcome letter, or on the not-met path the decision
+/// letter, as `GET /api/v1/cases/{id}/outcome-letter.docx?agency=` gives it.
+pub(super) fn recipient_letter(
+    sources: &Sources<'_>,
+    message: &OutboxMessage,
+    record: &CaseRecord,
+    history: &[Event],
+) -> Result<File, ComposeError> {
+    let agency = message
+        .agency
+        .as_ref()
+        .ok_or_else(|| ComposeError::Unsendable("a letter names its agency".into()))?;
+    let name = sources.agency_name(agency);
+    let addressed = documents::Addressed {
+        agency,
+        agency_name: &name,
+        partnership: &sources.settings.partnership,
+        date: sources.today,
+    };
+    let letter = documents::recipient_letter(&record.reference, history, addressed)
+        .map_err(|e| ComposeError::Unsendable(format!("no letter for {agency}: {e:?}")))?;
+    let bytes = letter
+        .docx()
+        .map_err(|e| ComposeError::Unsendable(format!("a document failed: {e}")))?;
+    let what = match letter {
+        documents::RecipientLetter::Outcome(_) => "outcome-letter",
+        documents::RecipientLetter::Decision(_) => "decision-letter",
+    };
+    Ok(File {
+        name: format!("{}-{what}-{agency}.docx", record.reference),
+        content_type: DOCX,
+        bytes,
+    })
+}

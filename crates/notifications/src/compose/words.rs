@@ -61,6 +61,10 @@ fn footer(sources: &Sources<'_>, message: &OutboxMessage) -> String {
         out.push_str(
             "This email carries the referral form, which holds case details, because your agency receives secure email.\n",
         );
+    } else if message.enclosure == Enclosure::OutcomeLetter {
+        out.push_str(
+            "The attached letter holds case details (the decision and its reasons): keep it to those in your agency who need it.\n",
+        );
     } else {
         out.push_str("This email holds no case details: sign in to Rapid Review to see them.\n");
     }
@@ -148,6 +152,11 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
                 attachments.push(enclosures::invitation(sources, &record, meeting.meeting_on));
             }
         }
+        Enclosure::OutcomeLetter => {
+            let file = enclosures::recipient_letter(sources, message, &record, history)?;
+            body.push_str(&format!("Your agency's letter is attached: {}.\n\n", file.name));
+            attachments.push(file);
+        }
         Enclosure::LinkOnly => {}
     }
     body.push_str(&what_it_means(sources, message, &record, history).await?);
@@ -226,10 +235,7 @@ async fn what_it_means(
                     + "\n"
             }
         },
-        EventPayload::OutcomeCommunicated(_) => {
-            "The Rapid Review's outcome is decided. The Business Unit will send your agency the outcome letter.\n"
-                .to_owned()
-        }
+        EventPayload::OutcomeCommunicated(_) => String::new(),
         _ => String::new(),
     })
 }

@@ -24,6 +24,9 @@ pub fn mail_settings(settings: &Config, default_public_url: &str) -> Result<Mail
         }
         mail.retry_after = std::time::Duration::from_secs(seconds);
     }
+    if let Some(name) = settings.partnership_name.as_deref().filter(|n| !n.trim().is_empty()) {
+        mail.partnership = name.to_owned();
+    }
     Ok(mail)
 }
 

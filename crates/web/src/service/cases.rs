@@ -116,6 +116,14 @@ pub async fn record(
             "only the Partnership Manager decides that the Rapid Review goes without a partner's sign-off (without_sign_off_reason)".into(),
         ));
     }
+    if let EventPayload::OutcomeCommunicated(p) = &request.event.payload
+        && p.closing_reason.is_some()
+        && user.role != Role::PartnershipManager
+    {
+        return Err(Refused::Forbidden(
+            "only the Partnership Manager closes the list of those told the outcome (closing_reason)".into(),
+        ));
+    }
     let corrects = match &request.event.payload {
         EventPayload::EventCorrected(c) => Some(u64::from(c.corrects.get())),
         _ => None,

@@ -3,9 +3,8 @@
 //! agency, each with names (not keys) and dates resolved from the case.
 
 use chrono::NaiveDate;
-use documents::{CaseHeading, OutcomeLetter, PanelLetter, SignOffLine, TemplateDocument};
+use documents::{Addressed, CaseHeading, NoLetter, PanelLetter, RecipientLetter, SignOffLine, TemplateDocument};
 use domain::events::{AgencySlug, Event, EventPayload, MeetingHeld, RapidReviewSubmitted};
-use domain::process;
 use domain::roles::Partner;
 use domain::template::Section;
 use store::{CaseRecord, User};
@@ -15,7 +14,7 @@ use super::{Refused, agencies};
 use crate::state::AppState;
 
 /// How the letters name the partnership unless `partnership_name` is set.
-pub const PARTNERSHIP: &str = "The Safeguarding Children Partnership";
+pub const PARTNERSHIP: &str = documents::DEFAULT_PARTNERSHIP;
 
 /// Case `id`'s template at `version` (the latest when `None`), as a document.
 pub async fn template_document(
@@ -65,59 +64,33 @@ pub async fn panel_letter(state: &AppState, user: &User, id: &str) -> Result<(Ca
     Ok((read.record, letter))
 }
 
-/// The outcome letter to `agency`: one asked for a return, or the referrer.
+/// The letter to `agency`, one of the case's outcome recipients: after the Rapid
+/// Review, its outcome letter; on the not-met path, the referrer's decision letter.
 pub async fn outcome_letter(
     state: &AppState,
     user: &User,
     id: &str,
     agency: &str,
-) -> Result<(CaseRecord, OutcomeLetter), Refused> {
+) -> Result<(CaseRecord, RecipientLetter), Refused> {
     let record = super::cases::load(state, user, id).await?;
-    let meeting = held(&record.events)?;
     let slug = AgencySlug::try_from(agency).map_err(|message| domain::events::FieldError::new("agency", message))?;
-    let asked = process::fold(&record.events).request(&slug).is_some();
-    let referred = process::corrected_incident(&record.events).is_some_and(|i| i.referring_agency == slug);
-    if !asked && !referred {
-        return Err(Refused::Invalid(domain::events::FieldError::new(
-            "agency",
-            format!("{agency} was neither asked for a return on this case nor referred it"),
-        )));
-    }
     let names = agencies::names(state).await?;
-    let letter = OutcomeLetter {
-        case: heading(&record),
-        partnership: state.partnership.to_string(),
-        agency: agencies::name_of(&names, agency),
-        referred,
-        asked,
+    let name = agencies::name_of(&names, agency);
+    let addressed = Addressed {
+        agency: &slug,
+        agency_name: &name,
+        partnership: state.partnership.as_ref(),
         date: state.clock.today(),
-        recommendation: meeting.recommendation.label().to_owned(),
-        rationale: meeting.rationale.to_string(),
-        submitted_on: submission(&record.events).map(|(on, _)| on),
-        immediate_actions: meeting
-            .immediate_actions
-            .iter()
-            .map(|a| (a.action.to_string(), a.owner.to_string(), a.due))
-            .collect(),
     };
-    Ok((record, letter))
+    match documents::recipient_letter(&record.reference, &record.events, addressed) {
+        Ok(letter) => Ok((record, letter)),
+        Err(NoLetter::NotARecipient(why)) => Err(Refused::Invalid(domain::events::FieldError::new("agency", why))),
+        Err(NoLetter::NotYet(why)) => Err(Refused::NotNow(why)),
+    }
 }
 
 fn heading(record: &CaseRecord) -> CaseHeading {
-    let state = process::fold(&record.events);
-    CaseHeading {
-        reference: record.reference.clone(),
-        notification_reference: record.events.iter().find_map(|e| match &e.payload {
-            EventPayload::PanelNotified(p) => Some(p.reference.to_string()),
-            _ => None,
-        }),
-        aware_on: state.aware_on(),
-        meeting_on: state
-            .meeting_held
-            .as_ref()
-            .map(|m| m.on)
-            .or(state.meeting.as_ref().map(|m| m.meeting_on)),
-    }
+    CaseHeading::of(&record.reference, &record.events)
 }
 
 fn sign_off_lines(read: &TemplateRead) -> Vec<SignOffLine> {

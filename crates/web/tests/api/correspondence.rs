@@ -435,7 +435,197 @@ async fn every_link_in_every_message_opens_for_whoever_received_it(backend: stor
     );
 }
 
+/// The words of the DOCX file at `path` (a saved attachment).
+fn docx_words(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    crate::returns::zip_text(&mut crate::returns::unzip(&bytes), "word/document.xml")
+}
+
+/// Row "outcome letters are never sent": `outcome_communicated` is recorded recipient
+/// by recipient, each recipient's own letter attached to their email; telling one
+/// twice names `recipients`; the clock is done when all are told, or when the
+/// Partnership Manager (only she) closes the list; the case page lists who was sent
+/// what and when.
+async fn outcome_letters_go_recipient_by_recipient_and_the_clock_ends_when_all_are_told(backend: store::Backend) {
+    use domain::events::EventKind;
+    use domain::synthetic::Journey;
+    let app = TestApp::new(backend, "2027-12-31").await;
+    let (case, reference) = app
+        .record_journey_until(Journey::SeriousHarm, 1, Some(EventKind::OutcomeCommunicated))
+        .await;
+    let read = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    let asked: Vec<String> = read["agency_requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["agency"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(asked.len(), 3, "{asked:?}");
+    let on = read["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "rapid_review_submitted")
+        .unwrap()["on"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sink = SmtpSink::start();
+    let worker = worker(&app.store, &sink.url(), "2027-12-31");
+    let before = drain(&worker).await;
+    let events = format!("/api/v1/cases/{case}/events");
+    let first = app
+        .post(
+            "bu",
+            &events,
+            json!({"type": "outcome_communicated", "on": on, "recipients": [asked[0]]}),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let clock = |case: &serde_json::Value| {
+        case["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["step"] == "outcome_communication")
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_ne!(clock(&first.body["case"]), "done", "two agencies still to tell");
+    let sent = drain(&worker).await;
+    let received = sink.wait_for(before + sent)[before..].to_vec();
+    let letter = received
+        .iter()
+        .find(|r| r.rcpt_tos == [agency(&asked[0])])
+        .unwrap_or_else(|| panic!("{received:?}"));
+    assert_eq!(letter.attachments.len(), 1, "{:?}", letter.attachments);
+    let (name, content_type, saved) = &letter.attachments[0];
+    assert_eq!(name, &format!("{reference}-outcome-letter-{}.docx", asked[0]));
+    assert!(
+        content_type.starts_with("application/vnd.openxmlformats"),
+        "{content_type}"
+    );
+    assert!(docx_words(saved).contains(&format!("Outcome of Rapid Review {reference}")));
+    assert!(
+        letter.text.contains("The attached letter holds case details"),
+        "{}",
+        letter.text
+    );
+    assert!(
+        received.iter().all(|r| r.rcpt_tos != [agency(&asked[1])]),
+        "only those told now"
+    );
+
+    let twice = app
+        .post(
+            "bu",
+            &events,
+            json!({"type": "outcome_communicated", "on": on, "recipients": [asked[0]]}),
+        )
+        .await;
+    assert_eq!(twice.status, 422, "{}", twice.body);
+    assert_eq!(twice.body["error"]["field"], "recipients");
+    let second = app
+        .post(
+            "bu",
+            &events,
+            json!({"type": "outcome_communicated", "on": on, "recipients": [asked[1]]}),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    let closing =
+        json!({"type": "outcome_communicated", "on": on, "closing_reason": "The police were told in person."});
+    assert_eq!(app.post("bu", &events, closing.clone()).await.status, 403);
+    let closed = app.post("pm", &events, closing).await;
+    assert_eq!(closed.status, 201, "{}", closed.body);
+    assert_eq!(clock(&closed.body["case"]), "done");
+    drain(&worker).await;
+    let page = app
+        .page(Some(&app.browser("pm").await), &format!("/cases/{case}"))
+        .await;
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains("Who is told the outcome"), "{html}");
+    assert_eq!(html.matches("Told on ").count(), 2, "{html}");
+    assert!(html.contains("Not told yet"));
+    assert!(html.contains("The outcome letter to"), "{html}");
+}
+
+/// Row "the referrer on the not-met path is never told": after the decision is fed
+/// back, the referring agency is told in a decision letter of its own, tracked the
+/// same way, and the letter downloads.
+async fn on_the_not_met_path_the_referrer_is_sent_the_decision_letter(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-23").await;
+    let case = app.open_case("children_services", "2026-12-21").await;
+    app.record(
+        "la",
+        &case,
+        json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "not_met", "rationale": "An accident, seen by two adults."}),
+    )
+    .await;
+    let events = format!("/api/v1/cases/{case}/events");
+    let early = app
+        .post(
+            "bu",
+            &events,
+            json!({"type": "outcome_communicated", "on": "2026-12-22"}),
+        )
+        .await;
+    assert_eq!(early.status, 409, "{}", early.body);
+    app.record("la", &case, json!({"type": "decision_fed_back", "on": "2026-12-22"}))
+        .await;
+    let stranger = app
+        .post(
+            "bu",
+            &events,
+            json!({"type": "outcome_communicated", "on": "2026-12-23", "recipients": ["county-police"]}),
+        )
+        .await;
+    assert_eq!(stranger.status, 422, "{}", stranger.body);
+    assert_eq!(stranger.body["error"]["field"], "recipients[0]");
+    let sink = SmtpSink::start();
+    let worker = worker(&app.store, &sink.url(), "2026-12-23");
+    let before = drain(&worker).await;
+    let told = app
+        .post(
+            "bu",
+            &events,
+            json!({"type": "outcome_communicated", "on": "2026-12-23", "recipients": ["northfield-primary"]}),
+        )
+        .await;
+    assert_eq!(told.status, 201, "{}", told.body);
+    let sent = drain(&worker).await;
+    let received = sink.wait_for(before + sent)[before..].to_vec();
+    let letter = received
+        .iter()
+        .find(|r| r.rcpt_tos == [agency("northfield-primary")])
+        .unwrap_or_else(|| panic!("{received:?}"));
+    assert_eq!(letter.attachments.len(), 1);
+    assert!(letter.attachments[0].0.contains("decision-letter-northfield-primary"));
+    assert!(docx_words(&letter.attachments[0].2).contains("the Serious Harm threshold is not met"));
+    let (status, _, docx) = crate::returns::bytes(
+        &app,
+        Some("bu"),
+        &format!("/api/v1/cases/{case}/outcome-letter.docx?agency=northfield-primary"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        crate::returns::zip_text(&mut crate::returns::unzip(&docx), "word/document.xml").contains("Decision on case")
+    );
+    let page = app
+        .page(Some(&app.browser("pm").await), &format!("/cases/{case}"))
+        .await;
+    assert!(
+        page.body
+            .as_str()
+            .unwrap()
+            .contains("Decision letter to Agency northfield-primary")
+    );
+}
+
 crate::on_both_backends!(
+    outcome_letters_go_recipient_by_recipient_and_the_clock_ends_when_all_are_told,
+    on_the_not_met_path_the_referrer_is_sent_the_decision_letter,
     every_link_in_every_message_opens_for_whoever_received_it,
     the_other_deciders_hear_of_a_discussion_post_and_nobody_of_their_own_step,
     a_late_agency_is_chased_with_its_own_link_until_its_return_is_in,

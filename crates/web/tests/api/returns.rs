@@ -97,11 +97,11 @@ pub fn multipart(name: &str, content: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-fn unzip(bytes: &[u8]) -> zip::ZipArchive<Cursor<Vec<u8>>> {
+pub fn unzip(bytes: &[u8]) -> zip::ZipArchive<Cursor<Vec<u8>>> {
     zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap()
 }
 
-fn zip_text(archive: &mut zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> String {
+pub fn zip_text(archive: &mut zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> String {
     let mut text = String::new();
     archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
     text

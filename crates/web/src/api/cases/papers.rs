@@ -65,7 +65,7 @@ pub async fn outcome_letter(
         ));
     };
     let (record, letter) = letters::outcome_letter(&state, &user, &id, agency).await?;
-    let bytes = documents::outcome_letter_docx(&letter).map_err(internal)?;
+    let bytes = letter.docx().map_err(internal)?;
     Ok(file(
         DOCX,
         &format!("{}-outcome-letter-{agency}.docx", record.reference),

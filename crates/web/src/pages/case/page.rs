@@ -19,6 +19,83 @@ use crate::auth::PrefetchedStamp;
 use crate::page_cache::Lookup;
 use crate::state::AppState;
 
+/// One recipient of the outcome (or of the not-met decision): their letter, and
+/// whether and when they were sent it.
+pub struct OutcomeLine {
+    pub slug: String,
+    pub agency: String,
+    /// "Outcome letter" or "Decision letter".
+    pub letter: &'static str,
+    /// Told on, and where each of their messages is (with its id), once told.
+    pub told: Option<(String, Vec<String>)>,
+}
+
+/// Each outcome recipient's line, once there is a letter to send.
+fn told_outcome(
+    record: &CaseRecord,
+    folded: &CaseState,
+    messages: &[OutboxMessage],
+    agency_name: &dyn Fn(&str) -> String,
+) -> Vec<OutcomeLine> {
+    let serious_harm = folded.path() == domain::process::Path::SeriousHarm;
+    let ready = if serious_harm {
+        folded.meeting_held.is_some()
+    } else {
+        folded.fed_back_on.is_some()
+    };
+    if !ready {
+        return Vec::new();
+    }
+    let told_in: Vec<(u32, &domain::events::AgencySlug)> = record
+        .events
+        .iter()
+        .filter_map(|e| match &e.payload {
+            domain::events::EventPayload::OutcomeCommunicated(p) => {
+                Some(p.recipients.iter().map(move |r| (e.version.get(), r)))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    folded
+        .outcome_recipients()
+        .into_iter()
+        .map(|slug| {
+            let told = folded.outcome_told.iter().find(|t| t.value == slug).map(|t| {
+                let versions: Vec<u32> = told_in.iter().filter(|(_, r)| **r == slug).map(|(v, _)| *v).collect();
+                let sent = messages
+                    .iter()
+                    .filter(|o| {
+                        o.notice == Notice::Event
+                            && o.agency.as_ref() == Some(&slug)
+                            && o.event_version.is_some_and(|v| versions.contains(&v))
+                    })
+                    .map(|o| {
+                        format!(
+                            "{} to {}: {} (message {})",
+                            o.enclosure.label(),
+                            o.recipient,
+                            delivery(o),
+                            o.id
+                        )
+                    })
+                    .collect();
+                (long_date(t.on), sent)
+            });
+            OutcomeLine {
+                agency: agency_name(slug.as_str()),
+                slug: slug.to_string(),
+                letter: if serious_harm {
+                    "Outcome letter"
+                } else {
+                    "Decision letter"
+                },
+                told,
+            }
+        })
+        .collect()
+}
+
 pub struct TimelineLine {
     pub what: String,
     pub on: String,
@@ -56,6 +133,9 @@ pub struct CasePage {
     pub serious_harm: bool,
     /// Once the meeting is held: each agency an outcome letter goes to, as (key, name).
     pub letters_to: Vec<(String, String)>,
+    /// Who is told the outcome (on the not-met path, the referrer the decision), each
+    /// with their letter and where its email is.
+    pub told_outcome: Vec<OutcomeLine>,
     pub threads: Vec<Thread>,
     /// Reminders, escalations and link messages: (what, who, when).
     pub other_messages: Vec<(String, String, String)>,
@@ -277,6 +357,7 @@ pub async fn show(
         } else {
             Vec::new()
         },
+        told_outcome: told_outcome(record, folded, messages, &agency_name),
         papers: papers(&record.id, &parts.papers),
         can_upload_papers: folded.lcspr.commissioned_on.is_some() && manages,
         paper_kinds: domain::events::ReviewPaper::choices(),
