@@ -16,6 +16,9 @@ pub enum Audience {
     PartnerRep(Partner),
     /// An agency: its directory address and its agency contacts.
     Agency(AgencySlug),
+    /// The Child Safeguarding Practice Review Panel, at the address the settings give
+    /// (`RAPID_REVIEW_PANEL_EMAIL`); nobody when it is not set.
+    NationalPanel,
 }
 
 crate::keyed! {
@@ -25,6 +28,8 @@ crate::keyed! {
         ReturnRequest = "return_request", "The return link, the referral form and the templates";
         /// The meeting's calendar invitation.
         MeetingInvitation = "meeting_invitation", "The meeting invitation";
+        /// The Rapid Review Template as submitted and the covering letter to the Panel.
+        PanelSubmission = "panel_submission", "The Rapid Review Template and the covering letter";
         /// The recipient's own outcome letter (on the not-met path, the decision letter).
         OutcomeLetter = "outcome_letter", "The outcome letter";
         /// Nothing but the link to the case.
@@ -108,9 +113,15 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
             .map(|a| (a, Enclosure::MeetingInvitation))
             .collect(),
         P::PackShared(_) => plain(attendees(history)),
-        P::RapidReviewSubmitted(_) | P::PanelResponseReceived(_) => {
-            plain(vec![r(PartnershipManager), r(Role::PartnerRep), r(JcrChair)])
-        }
+        // The submission goes to the Panel with its papers, the Partnership Manager in
+        // copy (with the same papers).
+        P::RapidReviewSubmitted(_) => vec![
+            (Audience::NationalPanel, Enclosure::PanelSubmission),
+            (r(PartnershipManager), Enclosure::PanelSubmission),
+            (r(Role::PartnerRep), Enclosure::LinkOnly),
+            (r(JcrChair), Enclosure::LinkOnly),
+        ],
+        P::PanelResponseReceived(_) => plain(vec![r(PartnershipManager), r(Role::PartnerRep), r(JcrChair)]),
         // Each recipient told now, with its own letter attached.
         P::OutcomeCommunicated(p) => p
             .recipients

@@ -18,5 +18,5 @@ pub mod schedule;
 pub mod settings;
 pub mod worker;
 
-pub use settings::{MailSettings, Security, SmtpUrl};
+pub use settings::{MailSettings, Security, SmtpUrl, is_email_address};
 pub use worker::Worker;

@@ -165,6 +165,11 @@ pub struct MailSettings {
 /// The sender unless `RAPID_REVIEW_MAIL_FROM` says otherwise.
 pub const DEFAULT_FROM: &str = "Rapid Review <rapid-review@localhost>";
 
+/// Whether `text` is one email address (as the National Panel's address must be).
+pub fn is_email_address(text: &str) -> bool {
+    text.parse::<lettre::Address>().is_ok()
+}
+
 impl MailSettings {
     /// Settings from the values of the environment variables (None: unset).
     pub fn new(smtp_url: Option<&str>, from: Option<&str>, public_url: &str) -> Result<MailSettings, String> {

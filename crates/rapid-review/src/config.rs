@@ -58,6 +58,8 @@ pub struct Config {
     pub outbox_retry_seconds: Option<u64>,
     /// The partnership's name, as its letters and documents give it.
     pub partnership_name: Option<String>,
+    /// Where `rapid_review_submitted` sends the Template and the covering letter.
+    pub panel_email: Option<String>,
 }
 
 /// How log lines are written (the flag's values, checked here so that a bad value is
@@ -70,7 +72,7 @@ pub enum LogFormat {
 }
 
 /// The settings' names, which are also their variables after the prefix.
-const NAMES: [&str; 13] = [
+const NAMES: [&str; 14] = [
     "database_url",
     "key_file",
     "listen",
@@ -84,6 +86,7 @@ const NAMES: [&str; 13] = [
     "mail_from",
     "outbox_retry_seconds",
     "partnership_name",
+    "panel_email",
 ];
 
 impl Config {
@@ -118,6 +121,7 @@ impl Config {
             &mut self.smtp_url,
             &mut self.mail_from,
             &mut self.partnership_name,
+            &mut self.panel_email,
         ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 *value = None;

@@ -12,6 +12,9 @@ use crate::{Store, StoreError};
 
 const RULES_KEY: &str = "deadline_rules";
 
+/// The settings row holding the National Panel's address (`RAPID_REVIEW_PANEL_EMAIL`).
+pub(crate) const PANEL_ADDRESS_KEY: &str = "panel_email";
+
 impl Store {
     /// Every override, oldest first (later ones win).
     pub async fn calendar_overrides(&self) -> Result<Vec<Override>, StoreError> {
@@ -100,6 +103,37 @@ impl Store {
         bump_settings_version(&mut tx).await?;
         audit::append(&mut tx, entry).await?;
         tx.commit().await
+    }
+
+    /// Records where `rapid_review_submitted` sends the Template and the covering letter
+    /// (`None`: by hand). Audited when it changes.
+    pub async fn set_panel_address(&self, address: Option<&str>, entry: &AuditEntry) -> Result<(), StoreError> {
+        if self.panel_address().await?.as_deref() == address {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(PANEL_ADDRESS_KEY)
+            .execute(&mut *tx.tx)
+            .await?;
+        if let Some(address) = address {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+                .bind(PANEL_ADDRESS_KEY)
+                .bind(address)
+                .execute(&mut *tx.tx)
+                .await?;
+        }
+        audit::append(&mut tx, entry).await?;
+        tx.commit().await
+    }
+
+    /// Where the National Panel receives submissions, if set.
+    pub async fn panel_address(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(PANEL_ADDRESS_KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("value")).transpose()?)
     }
 
     /// The counter every change to the calendar, the rules, the agency directory or the

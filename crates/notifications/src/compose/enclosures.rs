@@ -140,3 +140,72 @@ pub(super) fn recipient_letter(
         bytes,
     })
 }
+
+/// The papers of a Rapid Review submission: the Template as submitted and the covering
+/// letter to the National Panel, as `rapid_review_template.docx` and
+/// `panel-letter.docx` give them.
+pub(super) async fn panel_submission(
+    sources: &Sources<'_>,
+    record: &CaseRecord,
+    history: &[Event],
+) -> Result<Vec<File>, ComposeError> {
+    use domain::events::EventPayload;
+    use domain::roles::Partner;
+    let unsendable = |e: documents::DocumentError| ComposeError::Unsendable(format!("a document failed: {e}"));
+    let Some((submitted_on, submitted)) = history.iter().rev().find_map(|e| match &e.payload {
+        EventPayload::RapidReviewSubmitted(p) => Some((e.on, p.clone())),
+        _ => None,
+    }) else {
+        return Err(ComposeError::Unsendable("the case was not submitted".into()));
+    };
+    let meeting = domain::template::meeting_held(history)
+        .ok_or_else(|| ComposeError::Unsendable("the meeting was not held".into()))?;
+    let case = documents::CaseHeading::of(&record.reference, history);
+    let saved = sources.store.template(&record.id, submitted.template_version).await?;
+    let sign_offs: Vec<documents::SignOffLine> = Partner::ALL
+        .iter()
+        .map(|p| documents::SignOffLine {
+            partner: p.label().to_owned(),
+            signed: saved
+                .iter()
+                .flat_map(|s| &s.sign_offs)
+                .find(|o| o.partner == *p)
+                .map(|o| (o.by.clone(), o.at.date_naive())),
+        })
+        .collect();
+    let mut files = Vec::with_capacity(2);
+    if let Some(saved) = &saved {
+        let template = documents::TemplateDocument {
+            case: case.clone(),
+            version: saved.version,
+            saved: Some((saved.saved_by.clone(), saved.saved_at.date_naive())),
+            sections: domain::template::Section::ALL
+                .iter()
+                .map(|s| (s.label().to_owned(), saved.sections.text(*s).to_owned()))
+                .collect(),
+            sign_offs: sign_offs.clone(),
+            submitted_on: Some(submitted_on),
+        };
+        files.push(File {
+            name: format!("{}-rapid-review-template-v{}.docx", record.reference, saved.version),
+            content_type: DOCX,
+            bytes: documents::rapid_review_template_docx(&template).map_err(unsendable)?,
+        });
+    }
+    let letter = documents::PanelLetter {
+        case,
+        partnership: sources.settings.partnership.clone(),
+        submitted_on: Some(submitted_on),
+        template_version: submitted.template_version,
+        recommendation: meeting.recommendation.label().to_owned(),
+        rationale: meeting.rationale.to_string(),
+        sign_offs,
+        without_sign_off_reason: submitted.without_sign_off_reason.map(String::from),
+    };
+    files.push(File {
+        name: format!("{}-panel-letter.docx", record.reference),
+        content_type: DOCX,
+        bytes: documents::panel_letter_docx(&letter).map_err(unsendable)?,
+    });
+    Ok(files)
+}

@@ -61,6 +61,10 @@ fn footer(sources: &Sources<'_>, message: &OutboxMessage) -> String {
         out.push_str(
             "This email carries the referral form, which holds case details, because your agency receives secure email.\n",
         );
+    } else if message.enclosure == Enclosure::PanelSubmission {
+        out.push_str(
+            "The attached Template and covering letter hold case details: keep them to those who need them.\n",
+        );
     } else if message.enclosure == Enclosure::OutcomeLetter {
         out.push_str(
             "The attached letter holds case details (the decision and its reasons): keep it to those in your agency who need it.\n",
@@ -152,6 +156,31 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
                 attachments.push(enclosures::invitation(sources, &record, meeting.meeting_on));
             }
         }
+        Enclosure::PanelSubmission => {
+            let files = enclosures::panel_submission(sources, &record, history).await?;
+            let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+            if message.user_id.is_none() {
+                body.push_str(&format!(
+                    "The {} submits its Rapid Review of case {reference} to the Child Safeguarding Practice Review Panel. \
+                     Attached: {}.\n\n",
+                    sources.settings.partnership,
+                    names.join(" and ")
+                ));
+            } else {
+                match sources.store.panel_address().await? {
+                    Some(panel) => body.push_str(&format!(
+                        "The Template and the covering letter were sent to the National Panel at {panel}; your copy is attached: {}.\n\n",
+                        names.join(" and ")
+                    )),
+                    None => body.push_str(&format!(
+                        "The service has no address for the National Panel (RAPID_REVIEW_PANEL_EMAIL), so the Template and the \
+                         covering letter must go to the Panel by hand. They are attached: {}.\n\n",
+                        names.join(" and ")
+                    )),
+                }
+            }
+            attachments.extend(files);
+        }
         Enclosure::OutcomeLetter => {
             let file = enclosures::recipient_letter(sources, message, &record, history)?;
             body.push_str(&format!("Your agency's letter is attached: {}.\n\n", file.name));
@@ -160,7 +189,9 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         Enclosure::LinkOnly => {}
     }
     body.push_str(&what_it_means(sources, message, &record, history).await?);
-    if message.agency.is_none() {
+    // The National Panel gets the papers, not a link to a service it cannot sign in to.
+    let to_the_panel = message.enclosure == Enclosure::PanelSubmission && message.user_id.is_none();
+    if message.agency.is_none() && !to_the_panel {
         if sees_cases(sources, message).await? {
             body.push_str(&next_steps(sources, &record));
             body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id)));

@@ -30,6 +30,26 @@ pub fn mail_settings(settings: &Config, default_public_url: &str) -> Result<Mail
     Ok(mail)
 }
 
+/// Keeps the store's record of the National Panel's address (`panel_email`) as the
+/// settings say, so that a submission recorded on any instance is sent there.
+pub async fn record_panel_address(
+    store: &store::Store,
+    settings: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Failure> {
+    let address = settings.panel_email.as_deref().map(str::trim);
+    if let Some(a) = address
+        && !notifications::is_email_address(a)
+    {
+        return Err(Failure::BadArguments(format!(
+            "panel_email (RAPID_REVIEW_PANEL_EMAIL): {a:?} is not an email address"
+        )));
+    }
+    let entry = store::AuditEntry::about(now, Some("operator"), "panel_address_set", None, "ok");
+    store.set_panel_address(address, &entry).await?;
+    Ok(())
+}
+
 pub async fn reminders(cmd: Reminders) -> Result<(), Failure> {
     match cmd {
         Reminders::Run { today, database } => {

@@ -55,6 +55,7 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
     let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let two_factor = two_factor_mode(settings.two_factor.as_deref(), demo)?;
     let mail = super::notifications::mail_settings(settings, &public_url)?;
+    super::notifications::record_panel_address(&store, settings, clock.now()).await?;
     let state = AppState::load(store.clone(), clock)
         .await?
         .with_mail(&mail.smtp.as_ref().map(ToString::to_string).unwrap_or_default())

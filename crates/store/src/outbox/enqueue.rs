@@ -45,6 +45,7 @@ async fn recipients(tx: &mut WriteTx<'_>, audience: &Audience) -> Result<Vec<Rec
                 .await?
             }
             Audience::Agency(agency) => return agency_recipients(tx, agency).await,
+            Audience::NationalPanel => return panel_recipients(tx).await,
         };
     rows.iter()
         .map(|row| {
@@ -65,6 +66,23 @@ async fn recipients(tx: &mut WriteTx<'_>, audience: &Audience) -> Result<Vec<Rec
             })
         })
         .collect()
+}
+
+/// The National Panel's address, if the settings give one.
+async fn panel_recipients(tx: &mut WriteTx<'_>) -> Result<Vec<Recipient>, StoreError> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(crate::calendar::PANEL_ADDRESS_KEY)
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+    Ok(match row {
+        Some(row) => vec![Recipient {
+            email: row.try_get("value")?,
+            label: "The Child Safeguarding Practice Review Panel".to_owned(),
+            user_id: None,
+            digest: false,
+        }],
+        None => Vec::new(),
+    })
 }
 
 /// An agency's directory address and its agency contacts; agencies are always told at once.
@@ -195,7 +213,7 @@ pub(crate) async fn for_event(
     for (audience, enclosure) in told_of(event, history) {
         let agency = match &audience {
             Audience::Agency(a) => Some(a),
-            Audience::Role(_) | Audience::PartnerRep(_) => None,
+            Audience::Role(_) | Audience::PartnerRep(_) | Audience::NationalPanel => None,
         };
         // Agencies may share a directory address; each still gets its own message.
         let cause = Cause {

@@ -623,7 +623,62 @@ async fn on_the_not_met_path_the_referrer_is_sent_the_decision_letter(backend: s
     );
 }
 
+/// Row "the Panel submission is not sent": with `RAPID_REVIEW_PANEL_EMAIL` set,
+/// `rapid_review_submitted` sends the Template and the covering letter to the Panel,
+/// the Partnership Manager in copy; without it, her copy says they must go by hand.
+async fn the_submission_is_sent_to_the_panel_with_its_papers_or_said_to_go_by_hand(backend: store::Backend) {
+    use domain::events::EventKind;
+    use domain::synthetic::Journey;
+    for panel in [Some("submissions@panel.example.org"), None] {
+        let app = TestApp::new(backend, "2027-12-31").await;
+        let entry = store::AuditEntry::about(chrono::Utc::now(), Some("operator"), "panel_address_set", None, "ok");
+        app.store.set_panel_address(panel, &entry).await.unwrap();
+        let sink = SmtpSink::start();
+        let worker = worker(&app.store, &sink.url(), "2027-12-31");
+        let (_, reference) = app
+            .record_journey_until(Journey::SeriousHarm, 0, Some(EventKind::OutcomeCommunicated))
+            .await;
+        let sent = drain(&worker).await;
+        let received = sink.wait_for(sent);
+        let submitted = |to: &str| {
+            received
+                .iter()
+                .find(|r| {
+                    r.rcpt_tos == [to.to_owned()] && r.subject.ends_with(EventKind::RapidReviewSubmitted.done_label())
+                })
+                .unwrap_or_else(|| panic!("{to} was not told of the submission"))
+        };
+        let names = |r: &Received| -> Vec<String> { r.attachments.iter().map(|a| a.0.clone()).collect() };
+        let copy = submitted(&user("pm"));
+        let papers = vec![
+            format!("{reference}-rapid-review-template-v1.docx"),
+            format!("{reference}-panel-letter.docx"),
+        ];
+        assert_eq!(names(copy), papers, "{}", copy.text);
+        assert!(docx_words(&copy.attachments[1].2).contains(&reference));
+        match panel {
+            Some(address) => {
+                let to_panel = submitted(address);
+                assert_eq!(names(to_panel), papers);
+                assert!(
+                    !to_panel.text.contains("/cases/"),
+                    "no link the Panel cannot open: {}",
+                    to_panel.text
+                );
+                assert!(
+                    copy.text.contains(&format!("sent to the National Panel at {address}")),
+                    "{}",
+                    copy.text
+                );
+            }
+            None => assert!(copy.text.contains("must go to the Panel by hand"), "{}", copy.text),
+        }
+        assert!(submitted(&user("rep_health")).attachments.is_empty());
+    }
+}
+
 crate::on_both_backends!(
+    the_submission_is_sent_to_the_panel_with_its_papers_or_said_to_go_by_hand,
     outcome_letters_go_recipient_by_recipient_and_the_clock_ends_when_all_are_told,
     on_the_not_met_path_the_referrer_is_sent_the_decision_letter,
     every_link_in_every_message_opens_for_whoever_received_it,

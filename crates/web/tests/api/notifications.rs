@@ -337,9 +337,16 @@ async fn no_message_carries_the_incident_the_children_a_rationale_or_chronology_
         );
         // The words say what it carries: nothing, or (an outcome or decision letter
         // attached) that the attachment holds case details.
-        let carries_letter = r.attachments.iter().any(|(name, _, _)| name.contains("-letter-"));
-        if carries_letter {
-            assert!(shown.contains("The attached letter holds case details"), "{shown}");
+        let carries_case_papers = r
+            .attachments
+            .iter()
+            .any(|(name, _, _)| name.contains("-letter") || name.contains("-rapid-review-template-"));
+        if carries_case_papers {
+            assert!(
+                shown.contains("The attached letter holds case details")
+                    || shown.contains("The attached Template and covering letter hold case details"),
+                "{shown}"
+            );
         } else {
             assert!(shown.contains("This email holds no case details"), "{shown}");
         }
