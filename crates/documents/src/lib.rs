@@ -5,6 +5,7 @@
 
 mod chronology;
 mod docx;
+pub mod file_names;
 mod ics;
 mod outcome;
 mod pack;

@@ -114,6 +114,7 @@ mod tests {
             rules: domain::deadlines::RuleSet::default(),
             agencies: Vec::new(),
             themes: Vec::new(),
+            secure_email: Vec::new(),
         })
     }
 

@@ -3,17 +3,80 @@
 
 use chrono::NaiveDate;
 use domain::case::CaseView;
+use domain::notices::Notice;
 use domain::roles::Role;
 use serde_json::{Map, Value, json};
-use store::{CaseRecord, User};
+use store::{CaseRecord, OutboxMessage, OutboxStatus, User};
 
 pub use crate::service::requests::RequestLine;
+
+/// One entry of the case's `correspondence` per message sent or waiting: to whom,
+/// about what (the step recorded, or the reminder, chase or link message), where it is,
+/// and the files it carries.
+pub fn correspondence(record: &CaseRecord, messages: &[OutboxMessage], secure_email: &[String]) -> Vec<Value> {
+    let folded = domain::process::fold(&record.events);
+    let not_met = folded.path() == domain::process::Path::NoSeriousHarm;
+    let template_version = record.events.iter().find_map(|e| match &e.payload {
+        domain::events::EventPayload::RapidReviewSubmitted(p) => p.template_version,
+        _ => None,
+    });
+    messages
+        .iter()
+        .filter(|m| m.notice != Notice::Digest)
+        .map(|m| {
+            let about = match (m.notice, m.event_version) {
+                (Notice::Event, Some(v)) => record
+                    .events
+                    .iter()
+                    .find(|e| e.version.get() == v)
+                    .map_or("event", |e| e.payload.kind().as_str()),
+                (notice, _) => notice.as_str(),
+            };
+            let status = match m.status {
+                OutboxStatus::Sent | OutboxStatus::Digested => "sent",
+                OutboxStatus::Failed => "failed",
+                OutboxStatus::Queued | OutboxStatus::Held => "queued",
+            };
+            let attachments = documents::file_names::enclosed(
+                m.enclosure,
+                documents::file_names::Enclosed {
+                    reference: &record.reference,
+                    agency: m.agency.as_ref(),
+                    secure_email: m
+                        .agency
+                        .as_ref()
+                        .is_some_and(|a| secure_email.iter().any(|s| s == a.as_str())),
+                    not_met,
+                    template_version,
+                },
+            );
+            let mut entry = json!({
+                "id": m.id,
+                "to": m.recipient,
+                "about": about,
+                "status": status,
+                "attachments": attachments,
+            });
+            if let Some(agency) = &m.agency {
+                entry["agency"] = json!(agency);
+            }
+            if let Some(step) = m.step {
+                entry["step"] = json!(step);
+            }
+            if let (true, Some(at)) = (status == "sent", m.sent_at) {
+                entry["sent_at"] = json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            }
+            entry
+        })
+        .collect()
+}
 
 pub fn case_json(
     record: &CaseRecord,
     view: &CaseView,
     viewer: &User,
     requests: &[RequestLine],
+    correspondence: Vec<Value>,
     today: NaiveDate,
 ) -> Value {
     let events: Vec<Value> = record
@@ -69,5 +132,6 @@ pub fn case_json(
         "events": events,
         "deadlines": view.deadlines,
         "agency_requests": requests,
+        "correspondence": correspondence,
     })
 }

@@ -37,19 +37,22 @@ pub struct Settings {
     pub agencies: Vec<(String, String)>,
     /// Every learning theme, by name.
     pub themes: Vec<String>,
+    /// The agencies that receive secure email (the referral form travels attached).
+    pub secure_email: Vec<String>,
 }
 
 impl Settings {
     async fn read(store: &Store) -> Result<Settings, StoreError> {
+        let directory = store.list_agencies().await?;
         Ok(Settings {
             calendar: store.calendar().await?,
             rules: store.rules().await?,
-            agencies: store
-                .list_agencies()
-                .await?
-                .into_iter()
-                .map(|a| (a.slug.to_string(), a.name))
+            secure_email: directory
+                .iter()
+                .filter(|a| a.secure_email)
+                .map(|a| a.slug.to_string())
                 .collect(),
+            agencies: directory.into_iter().map(|a| (a.slug.to_string(), a.name)).collect(),
             themes: store.themes().await?,
         })
     }

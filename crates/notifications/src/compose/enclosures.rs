@@ -64,19 +64,19 @@ pub(super) async fn return_request(
         }))
         .map_err(unsendable)?;
         files.push(File {
-            name: format!("{}-referral-form.docx", record.reference),
+            name: documents::file_names::referral_form(&record.reference),
             content_type: DOCX,
             bytes: referral,
         });
     }
     files.extend([
         File {
-            name: "initial-scoping-and-information-sharing-template.docx".to_owned(),
+            name: documents::file_names::SCOPING_TEMPLATE.to_owned(),
             content_type: DOCX,
             bytes: documents::scoping_template_docx().map_err(unsendable)?,
         },
         File {
-            name: "chronology-template.xlsx".to_owned(),
+            name: documents::file_names::CHRONOLOGY_TEMPLATE.to_owned(),
             content_type: XLSX,
             bytes: documents::chronology_template_xlsx().map_err(unsendable)?,
         },
@@ -100,7 +100,7 @@ pub(super) fn invitation(sources: &Sources<'_>, record: &CaseRecord, meeting_on:
     });
     let ics = documents::meeting_ics(&invitation, sources.now);
     File {
-        name: format!("{}-meeting.ics", record.reference),
+        name: documents::file_names::meeting_invitation(&record.reference),
         content_type: "text/calendar; charset=utf-8; method=REQUEST",
         bytes: ics.into_bytes(),
     }
@@ -130,12 +130,9 @@ pub(super) fn recipient_letter(
     let bytes = letter
         .docx()
         .map_err(|e| ComposeError::Unsendable(format!("a document failed: {e}")))?;
-    let what = match letter {
-        documents::RecipientLetter::Outcome(_) => "outcome-letter",
-        documents::RecipientLetter::Decision(_) => "decision-letter",
-    };
+    let decision = matches!(letter, documents::RecipientLetter::Decision(_));
     Ok(File {
-        name: format!("{}-{what}-{agency}.docx", record.reference),
+        name: documents::file_names::recipient_letter(&record.reference, agency, decision),
         content_type: DOCX,
         bytes,
     })
@@ -187,7 +184,7 @@ pub(super) async fn panel_submission(
             submitted_on: Some(submitted_on),
         };
         files.push(File {
-            name: format!("{}-rapid-review-template-v{}.docx", record.reference, saved.version),
+            name: documents::file_names::submitted_template(&record.reference, saved.version),
             content_type: DOCX,
             bytes: documents::rapid_review_template_docx(&template).map_err(unsendable)?,
         });
@@ -203,7 +200,7 @@ pub(super) async fn panel_submission(
         without_sign_off_reason: submitted.without_sign_off_reason.map(String::from),
     };
     files.push(File {
-        name: format!("{}-panel-letter.docx", record.reference),
+        name: documents::file_names::panel_letter(&record.reference),
         content_type: DOCX,
         bytes: documents::panel_letter_docx(&letter).map_err(unsendable)?,
     });

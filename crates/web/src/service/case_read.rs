@@ -19,7 +19,7 @@ use super::Refused;
 use super::requests::RequestLine;
 use crate::auth::PrefetchedStamp;
 use crate::case_cache::Stamp;
-use crate::case_json::case_json;
+use crate::case_json::{case_json, correspondence};
 use crate::encoding::Encoding;
 use crate::state::AppState;
 
@@ -31,6 +31,9 @@ pub struct CaseRead {
     pub folded: CaseState,
     pub view: CaseView,
     pub lines: Vec<RequestLine>,
+    /// Every message about the case (its correspondence), read with the copy: sending
+    /// one moves the case's revision, so the copy is never behind its messages.
+    pub messages: Vec<OutboxMessage>,
     json: OnceLock<Json>,
     page: tokio::sync::OnceCell<PageParts>,
 }
@@ -121,12 +124,14 @@ pub async fn read(
     let folded = domain::process::fold(&record.events);
     let view = CaseView::of_state(&folded, &stamp.settings.calendar, &stamp.settings.rules, stamp.today);
     let lines = super::requests::lines(state, id, user).await?;
+    let messages = super::cases::messages(state, id).await?;
     let read = Arc::new(CaseRead {
         stamp,
         record,
         folded,
         view,
         lines,
+        messages,
         json: OnceLock::new(),
         page: tokio::sync::OnceCell::new(),
     });
@@ -140,7 +145,8 @@ impl CaseRead {
         if let Some(json) = self.json.get() {
             return Ok(json);
         }
-        let value = case_json(&self.record, &self.view, viewer, &self.lines, self.stamp.today);
+        let told = correspondence(&self.record, &self.messages, &self.stamp.settings.secure_email);
+        let value = case_json(&self.record, &self.view, viewer, &self.lines, told, self.stamp.today);
         let body = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
         let digest = Sha256::digest(&body);
         let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
@@ -166,7 +172,7 @@ impl CaseRead {
                     .as_ref()
                     .is_some_and(|t| t.value == ThresholdOutcome::NotMet);
                 Ok::<_, Refused>(PageParts {
-                    messages: state.store.case_messages(id).await?,
+                    messages: self.messages.clone(),
                     themes: state.store.case_themes(id).await?,
                     papers: if folded.lcspr.commissioned_on.is_some() {
                         state.store.review_papers(id).await?

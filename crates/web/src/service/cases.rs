@@ -56,6 +56,11 @@ pub async fn open(
     Ok(state.store.create_case(request.event, ctx).await?)
 }
 
+/// Every message about case `id`, oldest first: what the case's correspondence lists.
+pub async fn messages(state: &AppState, id: &str) -> Result<Vec<store::OutboxMessage>, Refused> {
+    Ok(state.store.case_messages(id).await?)
+}
+
 /// Whether `user` may record a step of `kind` on case `id`: the role's rule, and for a
 /// correction, also whoever recorded the event it corrects (`corrects`).
 pub async fn authorise(

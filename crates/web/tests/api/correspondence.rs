@@ -515,6 +515,18 @@ async fn outcome_letters_go_recipient_by_recipient_and_the_clock_ends_when_all_a
         received.iter().all(|r| r.rcpt_tos != [agency(&asked[1])]),
         "only those told now"
     );
+    // The case's correspondence says who was sent what, and where it is.
+    let read = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    let entry = read["correspondence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["about"] == "outcome_communicated" && m["to"] == agency(&asked[0]).as_str())
+        .unwrap_or_else(|| panic!("{}", read["correspondence"]));
+    assert_eq!(entry["agency"], asked[0].as_str());
+    assert_eq!(entry["status"], "sent", "{entry}");
+    assert!(entry["sent_at"].is_string(), "{entry}");
+    assert_eq!(entry["attachments"], json!([name]));
 
     let twice = app
         .post(

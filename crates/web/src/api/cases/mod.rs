@@ -15,7 +15,7 @@ pub mod template;
 use serde_json::Value;
 use store::{CaseRecord, User};
 
-use crate::case_json::case_json;
+use crate::case_json::{case_json, correspondence};
 use crate::error::ApiError;
 use crate::service;
 use crate::state::AppState;
@@ -25,5 +25,7 @@ use crate::state::AppState;
 pub(crate) async fn render_case(state: &AppState, record: &CaseRecord, viewer: &User) -> Result<Value, ApiError> {
     let view = service::cases::view_of(state, record);
     let lines = service::requests::lines(state, &record.id, viewer).await?;
-    Ok(case_json(record, &view, viewer, &lines, state.clock.today()))
+    let messages = service::cases::messages(state, &record.id).await?;
+    let told = correspondence(record, &messages, &state.settings().secure_email);
+    Ok(case_json(record, &view, viewer, &lines, told, state.clock.today()))
 }
