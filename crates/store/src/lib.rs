@@ -28,6 +28,7 @@ mod ethnicity_codes;
 mod event_chain;
 mod idempotency;
 mod inline_read;
+mod invitees;
 mod keys;
 mod link_macs;
 mod links;

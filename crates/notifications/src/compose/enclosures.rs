@@ -84,11 +84,17 @@ pub(super) async fn return_request(
     Ok((text, files))
 }
 
-/// The meeting's invitation, as the API serves it.
-pub(super) fn invitation(sources: &Sources<'_>, record: &CaseRecord, meeting_on: NaiveDate) -> File {
+/// The meeting's invitation, as the API serves it: the same date, start time, place,
+/// video link and attendees.
+pub(super) async fn invitation(
+    sources: &Sources<'_>,
+    record: &CaseRecord,
+    history: &[Event],
+    meeting_on: NaiveDate,
+) -> Result<File, ComposeError> {
     let uid = format!("{}@rapid-review", record.id);
-    let invitation = documents::Invitation::of_case(&uid, &record.reference, &record.events).unwrap_or_else(|| {
-        documents::Invitation {
+    let mut invitation =
+        documents::Invitation::of_case(&uid, &record.reference, history).unwrap_or_else(|| documents::Invitation {
             uid: uid.clone(),
             case_reference: record.reference.clone(),
             meeting_on,
@@ -96,14 +102,14 @@ pub(super) fn invitation(sources: &Sources<'_>, record: &CaseRecord, meeting_on:
             place: None,
             video_link: None,
             attendees: Vec::new(),
-        }
-    });
+        });
+    invitation.attendees = sources.store.meeting_invitees(&domain::notices::asked(history)).await?;
     let ics = documents::meeting_ics(&invitation, sources.now);
-    File {
+    Ok(File {
         name: documents::file_names::meeting_invitation(&record.reference),
         content_type: "text/calendar; charset=utf-8; method=REQUEST",
         bytes: ics.into_bytes(),
-    }
+    })
 }
 
 /// The recipient's own letter: the outcome letter, or on the not-met path the decision

@@ -153,7 +153,7 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
                     "The Rapid Review meeting is on {}. The invitation is attached: add it to your calendar.\n\n",
                     long_date(meeting.meeting_on)
                 ));
-                attachments.push(enclosures::invitation(sources, &record, meeting.meeting_on));
+                attachments.push(enclosures::invitation(sources, &record, history, meeting.meeting_on).await?);
             }
         }
         Enclosure::PanelSubmission => {

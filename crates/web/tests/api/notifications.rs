@@ -311,6 +311,14 @@ async fn links_open_the_right_case_and_return_and_the_attachments_open(backend: 
     );
     let ics = std::fs::read_to_string(path).unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains(&reference), "{ics}");
+    // Row "meeting invitations are partial": the emailed file names its attendees, as
+    // the API's `meeting.ics` does (long lines are folded).
+    let ics = ics.replace("\r\n ", "");
+    assert!(
+        ics.contains("ATTENDEE") && ics.contains("mailto:chair@example.org"),
+        "{ics}"
+    );
+    assert!(ics.contains(&format!("mailto:{}", agency(AGENCIES[0]))), "{ics}");
 }
 
 async fn no_message_carries_the_incident_the_children_a_rationale_or_chronology_text(backend: store::Backend) {

@@ -165,22 +165,8 @@ pub async fn pack(
 /// representatives and the Partnership Manager (active accounts), and each agency asked
 /// for a return, at its directory address.
 async fn invited(state: &AppState, record: &CaseRecord) -> Result<Vec<(String, String)>, ApiError> {
-    use domain::roles::Role;
-    let mut out: Vec<(String, String)> = state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .filter(|u| !u.disabled && matches!(u.role, Role::JcrChair | Role::PartnerRep | Role::PartnershipManager))
-        .map(|u| (u.name, u.email))
-        .collect();
     let asked = domain::notices::asked(&record.events);
-    for agency in state.store.list_agencies().await? {
-        if let Some(email) = agency.email.filter(|_| asked.contains(&agency.slug)) {
-            out.push((agency.name, email));
-        }
-    }
-    Ok(out)
+    Ok(state.store.meeting_invitees(&asked).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/meeting.ics", tag = "documents",
