@@ -67,7 +67,29 @@ test('a case page says who was told of each step', async () => {
   const told = page.locator('summary', { hasText: /Who was told/ }).first()
   await told.waitFor()
   await told.click()
-  assert.match(await page.locator('details[open]').first().innerText(), /@demo\.rapid-review\.test\): (emailed|waiting)/)
+  assert.match(await page.locator('details[open]').first().innerText(), /@demo\.rapid-review\.test\): (emailed|waiting|not emailed: the demo's seeded history)/)
   assert.deepEqual(await axeViolations(page), [])
+  await page.context().close()
+})
+
+test('a case page lists who is told the outcome, with each letter and where its email is', async () => {
+  const page = await as('manager@demo.rapid-review.test')
+  await page.goto(`${server.url}/cases`)
+  const hrefs = await page.locator('tbody a').evaluateAll(links => links.map(a => a.getAttribute('href')))
+  let found = false
+  for (const href of hrefs) {
+    await page.goto(`${server.url}${href}`)
+    if (await page.getByRole('heading', { name: 'Who is told the outcome' }).count() > 0) {
+      found = true
+      break
+    }
+  }
+  assert.ok(found, 'a demo case has told agencies its outcome')
+  const section = await page.locator('#outcome + .govuk-summary-list').innerText()
+  assert.match(section, /Told on \d+ \w+ \d{4}/)
+  assert.match(section, /The outcome letter to .+ \(message \d+\)/)
+  assert.ok(await page.getByRole('link', { name: /Outcome letter to .+ \(DOCX\)/ }).count() > 0)
+  assert.deepEqual(await axeViolations(page), [])
+  assert.equal(await checkNarrow(page, 'case-outcome-told'), 0)
   await page.context().close()
 })

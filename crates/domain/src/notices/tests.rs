@@ -130,18 +130,25 @@ fn the_meeting_invitation_goes_to_the_chair_the_reps_the_manager_and_every_agenc
 }
 
 #[test]
-fn the_submission_and_the_panel_s_response_tell_the_manager_the_reps_and_the_chair() {
-    for kind in [EventKind::RapidReviewSubmitted, EventKind::PanelResponseReceived] {
-        assert_eq!(
-            audiences(Journey::SeriousHarm, 0, kind),
-            vec![
-                role(Role::PartnershipManager),
-                role(Role::PartnerRep),
-                role(Role::JcrChair)
-            ],
-            "{kind:?}"
-        );
-    }
+fn the_submission_goes_to_the_panel_with_the_manager_in_copy_and_the_response_tells_the_manager_the_reps_and_the_chair()
+{
+    assert_eq!(
+        audiences(Journey::SeriousHarm, 0, EventKind::RapidReviewSubmitted),
+        vec![
+            Audience::NationalPanel,
+            role(Role::PartnershipManager),
+            role(Role::PartnerRep),
+            role(Role::JcrChair)
+        ]
+    );
+    assert_eq!(
+        audiences(Journey::SeriousHarm, 0, EventKind::PanelResponseReceived),
+        vec![
+            role(Role::PartnershipManager),
+            role(Role::PartnerRep),
+            role(Role::JcrChair)
+        ]
+    );
 }
 
 #[test]

@@ -174,6 +174,10 @@ fn timeline(record: &CaseRecord, messages: &[OutboxMessage]) -> Vec<TimelineLine
 /// Where a message is: when it was sent, or why not yet.
 fn delivery(o: &OutboxMessage) -> String {
     match (o.status, o.sent_at) {
+        // The demo's seeded history is marked as told, never emailed.
+        (OutboxStatus::Sent, _) if o.reply.as_deref().is_some_and(|r| r.starts_with("not sent")) => {
+            "not emailed: the demo's seeded history".to_owned()
+        }
         (OutboxStatus::Sent, Some(at)) => format!("emailed {} UTC", domain::dates::long_with_time(at.naive_utc())),
         (OutboxStatus::Digested, _) => "in their daily digest".to_owned(),
         (OutboxStatus::Held, _) => "waiting for their daily digest".to_owned(),
