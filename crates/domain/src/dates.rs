@@ -4,7 +4,7 @@
 //! request can make the service walk the calendar across centuries, and the cost of
 //! every date calculation stays the same however far apart its dates are.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 use serde::{Deserialize, Deserializer};
 
 /// The first date the service accepts.
@@ -85,6 +85,42 @@ pub fn deserialize_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDa
         .map_err(serde::de::Error::custom)
 }
 
+fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
+    let first_of_next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    let last = first_of_next.pred_opt()?;
+    let back = last.weekday().num_days_from_sunday();
+    last.checked_sub_signed(Duration::days(i64::from(back)))
+}
+
+/// London's offset from UTC at `at`: one hour in summer time (from 01:00 UTC on the
+/// last Sunday of March to 01:00 UTC on the last Sunday of October), none otherwise.
+pub fn london_offset(at: DateTime<Utc>) -> Duration {
+    let year = at.year();
+    let change = |month| {
+        last_sunday(year, month)
+            .and_then(|d| d.and_hms_opt(1, 0, 0))
+            .map(|t| Utc.from_utc_datetime(&t))
+    };
+    match (change(3), change(10)) {
+        (Some(start), Some(end)) if at >= start && at < end => Duration::hours(1),
+        _ => Duration::zero(),
+    }
+}
+
+/// London's wall-clock time at `at`.
+pub fn london_time(at: DateTime<Utc>) -> NaiveDateTime {
+    at.naive_utc() + london_offset(at)
+}
+
+/// The business date at `at`: the date in Europe/London, which partnerships work in.
+pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
+    london_time(at).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +157,13 @@ mod tests {
             parse("0001-01-01").unwrap_err(),
             "must be a date from 1995-01-01 to 2100-12-31 (got 0001-01-01)"
         );
+    }
+
+    #[test]
+    fn the_business_date_is_london_s_so_half_past_midnight_in_summer_is_already_the_next_day() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(london_date(at("2026-07-01T23:30:00Z")).to_string(), "2026-07-02");
+        assert_eq!(london_date(at("2026-12-07T23:30:00Z")).to_string(), "2026-12-07");
+        assert_eq!(london_date(at("2026-03-29T00:59:59Z")).to_string(), "2026-03-29");
     }
 }

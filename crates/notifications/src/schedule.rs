@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use store::Store;
 
 use crate::reminders::run_pass;
@@ -14,35 +14,7 @@ use crate::worker::Clock;
 /// The hour of the pass, London time.
 pub const PASS_HOUR: u32 = 7;
 
-fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
-    let first_of_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)?
-    };
-    let last = first_of_next.pred_opt()?;
-    let back = last.weekday().num_days_from_sunday();
-    last.checked_sub_signed(Duration::days(i64::from(back)))
-}
-
-/// London's offset from UTC at `at`: one hour in summer time, none otherwise.
-pub fn london_offset(at: DateTime<Utc>) -> Duration {
-    let year = at.year();
-    let change = |month| {
-        last_sunday(year, month)
-            .and_then(|d| d.and_hms_opt(1, 0, 0))
-            .map(|t| Utc.from_utc_datetime(&t))
-    };
-    match (change(3), change(10)) {
-        (Some(start), Some(end)) if at >= start && at < end => Duration::hours(1),
-        _ => Duration::zero(),
-    }
-}
-
-/// London's wall-clock time at `at`.
-pub fn london_time(at: DateTime<Utc>) -> chrono::NaiveDateTime {
-    at.naive_utc() + london_offset(at)
-}
+pub use domain::dates::{london_offset, london_time};
 
 /// The instant of 07:00 London time on `day`.
 pub fn pass_time(day: NaiveDate) -> DateTime<Utc> {
@@ -111,6 +83,7 @@ pub async fn run(store: Store, clock: Clock, shutdown: impl Future<Output = ()>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()

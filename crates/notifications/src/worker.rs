@@ -36,7 +36,8 @@ pub struct Clock {
 
 impl Clock {
     pub fn today(&self) -> NaiveDate {
-        self.frozen_today.unwrap_or_else(|| (self.now)().date_naive())
+        self.frozen_today
+            .unwrap_or_else(|| domain::dates::london_date((self.now)()))
     }
 }
 

@@ -20,9 +20,11 @@ impl Clock {
         (self.now)()
     }
 
-    /// The business date: frozen, or today's date in UTC.
+    /// The business date: frozen, or today's date in Europe/London (between midnight
+    /// and 01:00 in summer, UTC is still on the day before).
     pub fn today(&self) -> NaiveDate {
-        self.frozen_today.unwrap_or_else(|| self.now().date_naive())
+        self.frozen_today
+            .unwrap_or_else(|| domain::dates::london_date(self.now()))
     }
 }
 
