@@ -71,7 +71,7 @@ impl Store {
             reference,
             events: vec![event],
             meta: vec![StoredEvent {
-                recorded_at: ctx.at,
+                recorded_at: recorded_at(&ctx),
                 actor_id: Some(ctx.actor.id),
                 actor: ctx.actor.email.clone(),
             }],
@@ -162,7 +162,7 @@ pub(crate) async fn append_locked(
     insert_event(tx, case_id, &event, ctx).await?;
     events.push(event.clone());
     meta.push(StoredEvent {
-        recorded_at: ctx.at,
+        recorded_at: recorded_at(ctx),
         actor_id: Some(ctx.actor.id),
         actor: ctx.actor.email.clone(),
     });
@@ -265,6 +265,18 @@ async fn apply_side_effects(
     Ok(())
 }
 
+/// When an event was recorded, on the business date: the moment of the write, or under
+/// a business date of its own (`serve --today`), that date at the same time of day, so
+/// that what the case shows and its letters list agree with the day it was recorded.
+/// The audit row and the outbox keep the real moment.
+pub(crate) fn recorded_at(ctx: &WriteContext<'_>) -> chrono::DateTime<chrono::Utc> {
+    if domain::dates::london_date(ctx.at) == ctx.today {
+        ctx.at
+    } else {
+        ctx.today.and_time(ctx.at.time()).and_utc()
+    }
+}
+
 pub(crate) fn audit_entry(ctx: &WriteContext<'_>, case_id: &str, outcome: &str) -> AuditEntry {
     AuditEntry {
         at: ctx.at,
@@ -283,7 +295,11 @@ async fn insert_event(
     ctx: &WriteContext<'_>,
 ) -> Result<(), StoreError> {
     let payload = serde_json::Value::Object(event.payload.fields()).to_string();
-    let (version, on_date, recorded_at) = (i64::from(event.version.get()), event.on.to_string(), timestamp(ctx.at));
+    let (version, on_date, recorded_at) = (
+        i64::from(event.version.get()),
+        event.on.to_string(),
+        timestamp(recorded_at(ctx)),
+    );
     let actor_id = (ctx.actor.id > 0).then_some(ctx.actor.id);
     let prev = crate::event_chain::prev_mac(tx, case_id, version).await?;
     let mac = crate::event_chain::EventColumns {

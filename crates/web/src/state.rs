@@ -20,6 +20,19 @@ impl Clock {
         (self.now)()
     }
 
+    /// The moment a record of the case is made (a step's "recorded at", a template
+    /// save, a sign-off, a return's entries): now, or under a frozen business date
+    /// (`serve --today`), that date at the wall clock's time of day, so that a letter
+    /// dated on the business day never lists its sign-offs on another. Sign-in,
+    /// sessions, tokens and links keep the real time.
+    pub fn recorded_now(&self) -> DateTime<Utc> {
+        let now = self.now();
+        match self.frozen_today {
+            Some(day) => day.and_time(now.time()).and_utc(),
+            None => now,
+        }
+    }
+
     /// The business date: frozen, or today's date in Europe/London (between midnight
     /// and 01:00 in summer, UTC is still on the day before).
     pub fn today(&self) -> NaiveDate {

@@ -36,7 +36,7 @@ pub async fn upload(
     let paper_type = documents::paper_type(bytes).map_err(|m| FieldError::new("file", m))?;
     let name = clean_name(file_name, kind, paper_type.extension);
     let entry = AuditEntry {
-        at: state.clock.now(),
+        at: state.clock.recorded_now(),
         actor: Some(user.email.clone()),
         action: action.to_owned(),
         subject: None,

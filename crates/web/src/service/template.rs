@@ -132,7 +132,7 @@ async fn draft(state: &AppState, record: &CaseRecord) -> Result<Sections, Refuse
 
 fn audit(state: &AppState, user: &User, id: &str, action: &str) -> AuditEntry {
     AuditEntry {
-        at: state.clock.now(),
+        at: state.clock.recorded_now(),
         actor: Some(user.email.clone()),
         action: action.to_owned(),
         subject: None,

@@ -689,7 +689,33 @@ async fn the_submission_is_sent_to_the_panel_with_its_papers_or_said_to_go_by_ha
     }
 }
 
+/// Row "two clocks": under a business date of its own (`serve --today`), what the case
+/// records (a step's "recorded at", a template save, each sign-off) is dated on that
+/// day, so a Panel letter never lists sign-offs from another.
+async fn steps_saves_and_sign_offs_are_dated_on_the_business_day(backend: store::Backend) {
+    use domain::events::EventKind;
+    use domain::synthetic::Journey;
+    let app = TestApp::new(backend, "2027-01-07").await;
+    let (case, _) = app
+        .record_journey_until(Journey::SeriousHarm, 1, Some(EventKind::RapidReviewSubmitted))
+        .await;
+    app.sign_template(&case).await;
+    let read = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    for e in read["events"].as_array().unwrap() {
+        assert!(e["recorded_at"].as_str().unwrap().starts_with("2027-01-07T"), "{e}");
+    }
+    let template = app.get("pm", &format!("/api/v1/cases/{case}/template")).await.body;
+    assert!(
+        template["saved_at"].as_str().unwrap().starts_with("2027-01-07"),
+        "{template}"
+    );
+    for s in template["sign_offs"].as_array().unwrap() {
+        assert!(s["at"].as_str().unwrap().starts_with("2027-01-07"), "{s}");
+    }
+}
+
 crate::on_both_backends!(
+    steps_saves_and_sign_offs_are_dated_on_the_business_day,
     the_submission_is_sent_to_the_panel_with_its_papers_or_said_to_go_by_hand,
     outcome_letters_go_recipient_by_recipient_and_the_clock_ends_when_all_are_told,
     on_the_not_met_path_the_referrer_is_sent_the_decision_letter,
