@@ -88,6 +88,7 @@ async fn users_page(
             .map(|a| (a.slug.to_string(), a.name))
             .collect(),
         outstanding: Vec::new(),
+        owed: Vec::new(),
     };
     Ok(UsersPage {
         nav: Some(Nav::from(page_user)),

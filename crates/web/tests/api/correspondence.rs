@@ -714,7 +714,41 @@ async fn steps_saves_and_sign_offs_are_dated_on_the_business_day(backend: store:
     }
 }
 
+/// The outcome's form on the case page offers the recipients not told yet, as
+/// checkboxes; ticking one tells that one.
+async fn the_outcome_form_tells_the_recipients_ticked(backend: store::Backend) {
+    use domain::events::EventKind;
+    use domain::synthetic::Journey;
+    let app = TestApp::new(backend, "2027-12-31").await;
+    let (case, _) = app
+        .record_journey_until(Journey::SeriousHarm, 1, Some(EventKind::OutcomeCommunicated))
+        .await;
+    let bu = app.browser("bu").await;
+    let path = format!("/cases/{case}/record/outcome_communicated");
+    let form = app.page(Some(&bu), &path).await;
+    let html = form.body.as_str().unwrap();
+    assert!(
+        html.contains("name=\"recipients\" type=\"checkbox\" value=\"county-police\""),
+        "{html}"
+    );
+    let recorded = app
+        .submit(
+            Some(&bu),
+            &path,
+            &format!(
+                "csrf={}&on-day=31&on-month=12&on-year=2027&recipients=county-police",
+                bu.csrf
+            ),
+        )
+        .await;
+    assert_eq!(recorded.status, 303, "{}", recorded.body);
+    let read = app.get("bu", &format!("/api/v1/cases/{case}")).await.body;
+    let last = read["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["recipients"], json!(["county-police"]), "{last}");
+}
+
 crate::on_both_backends!(
+    the_outcome_form_tells_the_recipients_ticked,
     steps_saves_and_sign_offs_are_dated_on_the_business_day,
     the_submission_is_sent_to_the_panel_with_its_papers_or_said_to_go_by_hand,
     outcome_letters_go_recipient_by_recipient_and_the_clock_ends_when_all_are_told,

@@ -114,7 +114,7 @@ pub fn to_json(fields: &[Field], data: &FormData) -> Result<Value, FieldError> {
                 let v = data.get(&id(f.name));
                 (!v.is_empty()).then(|| Value::String(v.to_owned()))
             }
-            Input::Checkboxes(_) | Input::Agencies => Some(Value::Array(
+            Input::Checkboxes(_) | Input::Agencies | Input::OwedRecipients => Some(Value::Array(
                 data.all(&id(f.name))
                     .into_iter()
                     .map(|v| Value::String(v.to_owned()))

@@ -77,6 +77,8 @@ pub struct CheckPage {
 pub struct Choices {
     pub agencies: Vec<(String, String)>,
     pub outstanding: Vec<(String, String)>,
+    /// The outcome's recipients not told yet, as (key, name).
+    pub owed: Vec<(String, String)>,
 }
 
 pub(crate) fn views(
@@ -100,6 +102,7 @@ pub(crate) fn views(
                 Input::Agencies => ("checkboxes", choices.agencies.clone()),
                 Input::Agency => ("radios", choices.agencies.clone()),
                 Input::OutstandingAgency => ("radios", choices.outstanding.clone()),
+                Input::OwedRecipients => ("checkboxes", choices.owed.clone()),
             };
             let chosen = data.all(&base);
             let error_anchor = if f.input == Input::Date {
@@ -214,7 +217,9 @@ pub(crate) fn problems(fields: &[Field], data: &FormData, draft: bool) -> Vec<(S
                     Ok(d) => (anchor, d.is_none()),
                 }
             }
-            Input::Checkboxes(_) | Input::Agencies => (base.clone(), data.all(&base).is_empty()),
+            Input::Checkboxes(_) | Input::Agencies | Input::OwedRecipients => {
+                (base.clone(), data.all(&base).is_empty())
+            }
             Input::Number => {
                 let v = data.get(&base);
                 if !v.is_empty() && v.parse::<u64>().is_err() {
@@ -242,20 +247,32 @@ fn date_problem(f: &Field, e: &FieldError) -> String {
 
 pub(crate) async fn choices(state: &AppState, record: Option<&CaseRecord>) -> Result<Choices, Refused> {
     let agencies = crate::service::agencies::names(state).await?;
-    let outstanding = record
-        .map(|r| domain::process::fold(&r.events))
+    let folded = record.map(|r| domain::process::fold(&r.events));
+    let named = |slug: &domain::events::AgencySlug| {
+        (
+            slug.to_string(),
+            crate::service::agencies::name_of(&agencies, slug.as_str()),
+        )
+    };
+    let outstanding = folded
+        .as_ref()
         .map(|s| {
             s.requests
                 .iter()
                 .filter(|r| r.received_on.is_none())
-                .map(|r| {
-                    let name = crate::service::agencies::name_of(&agencies, r.agency.as_str());
-                    (r.agency.to_string(), name)
-                })
+                .map(|r| named(&r.agency))
                 .collect()
         })
         .unwrap_or_default();
-    Ok(Choices { agencies, outstanding })
+    let owed = folded
+        .as_ref()
+        .map(|s| s.outcome_owed().iter().map(named).collect())
+        .unwrap_or_default();
+    Ok(Choices {
+        agencies,
+        outstanding,
+        owed,
+    })
 }
 
 pub(crate) fn today_defaults(state: &AppState, names: &[&str]) -> FormData {
@@ -279,6 +296,7 @@ pub(crate) fn answer(f: &Field, data: &FormData, choices: &Choices) -> String {
             Input::YesNo => vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
             Input::Agencies | Input::Agency => choices.agencies.clone(),
             Input::OutstandingAgency => choices.outstanding.clone(),
+            Input::OwedRecipients => choices.owed.clone(),
             _ => Vec::new(),
         };
         options
@@ -288,7 +306,7 @@ pub(crate) fn answer(f: &Field, data: &FormData, choices: &Choices) -> String {
     };
     match f.input {
         Input::Date => body::date(data, f.name).ok().flatten().unwrap_or_default(),
-        Input::Checkboxes(_) | Input::Agencies => data
+        Input::Checkboxes(_) | Input::Agencies | Input::OwedRecipients => data
             .all(&base)
             .iter()
             .map(|v| label_of(v))

@@ -19,6 +19,8 @@ pub enum Input {
     Agencies,
     /// Radios of the agencies with an outstanding request.
     OutstandingAgency,
+    /// Checkboxes of the outcome's recipients not told yet.
+    OwedRecipients,
     /// Radios of the directory's agencies.
     Agency,
     Number,
@@ -345,10 +347,21 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
         | K::DecisionFedBack
         | K::ReferralSubmitted
         | K::RapidReviewSubmitted
-        | K::OutcomeCommunicated
         | K::LcsprSentToPanel
         | K::LcsprPublished => Vec::new(),
         K::PackShared => vec![WARNING_REASON],
+        K::OutcomeCommunicated => vec![
+            opt(
+                "recipients",
+                "Who is told now, each sent their own letter (none ticked: everyone not told yet)",
+                OwedRecipients,
+            ),
+            opt(
+                "closing_reason",
+                "Or close the list without telling the rest: why (Partnership Manager only)",
+                TextArea,
+            ),
+        ],
         // The request's own buttons on the case page record these (withdraw the link,
         // go ahead without, send a new link).
         K::IncidentReported | K::EventCorrected | K::AgencyRequestStopped | K::AgencyRequestResumed => return None,
