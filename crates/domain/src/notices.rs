@@ -204,12 +204,6 @@ pub fn asked(history: &[Event]) -> Vec<AgencySlug> {
     out
 }
 
-/// Who may be told a Rapid Review's outcome: each agency asked, then the referrer (on
-/// the not-met path, the referrer alone, of the decision).
-pub fn outcome_recipients(history: &[Event]) -> Vec<AgencySlug> {
-    crate::process::fold(history).outcome_recipients()
-}
-
 /// The agency that referred the incident.
 pub fn referrer(history: &[Event]) -> Option<AgencySlug> {
     history.iter().find_map(|e| match &e.payload {

@@ -65,6 +65,16 @@ pub(crate) enum Links<'a> {
     All,
 }
 
+impl<'a> Links<'a> {
+    /// The request of `agency` on case `case_id`.
+    pub(crate) fn of(case_id: &'a str, agency: &'a domain::events::AgencySlug) -> Links<'a> {
+        Links::Of {
+            case_id,
+            agency: agency.as_str(),
+        }
+    }
+}
+
 /// Re-seals `which` requests after a write of their covered columns.
 pub(crate) async fn reseal_links(tx: &mut WriteTx<'_>, which: Links<'_>) -> Result<(), StoreError> {
     let (filter, first, second) = match which {

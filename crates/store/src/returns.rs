@@ -147,14 +147,7 @@ pub(crate) async fn extend_request(
     .bind(agency.as_str())
     .execute(&mut *tx.tx)
     .await?;
-    reseal_links(
-        tx,
-        Links::Of {
-            case_id,
-            agency: agency.as_str(),
-        },
-    )
-    .await
+    reseal_links(tx, Links::of(case_id, agency)).await
 }
 
 /// The working days an agency has for its return unless the rules say otherwise, which
@@ -176,14 +169,7 @@ pub(crate) async fn mark_submitted(
     .bind(agency.as_str())
     .execute(&mut *tx.tx)
     .await?;
-    reseal_links(
-        tx,
-        Links::Of {
-            case_id,
-            agency: agency.as_str(),
-        },
-    )
-    .await
+    reseal_links(tx, Links::of(case_id, agency)).await
 }
 
 /// The request of `agency` on case `case_id`, read inside `tx`.

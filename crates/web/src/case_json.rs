@@ -13,8 +13,12 @@ pub use crate::service::requests::RequestLine;
 /// One entry of the case's `correspondence` per message sent or waiting: to whom,
 /// about what (the step recorded, or the reminder, chase or link message), where it is,
 /// and the files it carries.
-pub fn correspondence(record: &CaseRecord, messages: &[OutboxMessage], secure_email: &[String]) -> Vec<Value> {
-    let folded = domain::process::fold(&record.events);
+pub fn correspondence(
+    record: &CaseRecord,
+    folded: &domain::process::CaseState,
+    messages: &[OutboxMessage],
+    secure_email: &[String],
+) -> Vec<Value> {
     let not_met = folded.path() == domain::process::Path::NoSeriousHarm;
     let template_version = record.events.iter().find_map(|e| match &e.payload {
         domain::events::EventPayload::RapidReviewSubmitted(p) => p.template_version,

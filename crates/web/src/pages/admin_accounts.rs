@@ -192,10 +192,7 @@ pub async fn set_disabled(
     }
     let action_name = if disable { "user_disabled" } else { "user_enabled" };
     let entry = audited(&state, &form.user, action_name, Some(&user.email));
-    state
-        .store
-        .set_disabled_by_administrator(user.id, disable, &entry)
-        .await?;
+    crate::service::accounts::set_disabled(&state, user.id, disable, &entry).await?;
     Ok(Redirect::to(&format!("/admin/users?done={action}")).into_response())
 }
 

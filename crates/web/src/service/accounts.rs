@@ -9,6 +9,12 @@ use store::{AccountReview, AuditEntry, User};
 use super::Refused;
 use crate::state::AppState;
 
+/// Disables or enables user `id` as an administrator does it: an account that can see
+/// cases and is enabled again waits for the Partnership Manager to check.
+pub async fn set_disabled(state: &AppState, id: i64, disable: bool, entry: &AuditEntry) -> Result<(), Refused> {
+    Ok(state.store.set_disabled_by_administrator(id, disable, entry).await?)
+}
+
 /// Emails `user` a single-use link to choose a password; `entry` audits the request.
 pub async fn send_password_link(state: &AppState, user: &User, entry: &AuditEntry) -> Result<(), Refused> {
     Ok(state.store.send_password_link(user.id, entry).await?)

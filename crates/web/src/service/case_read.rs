@@ -145,7 +145,12 @@ impl CaseRead {
         if let Some(json) = self.json.get() {
             return Ok(json);
         }
-        let told = correspondence(&self.record, &self.messages, &self.stamp.settings.secure_email);
+        let told = correspondence(
+            &self.record,
+            &self.folded,
+            &self.messages,
+            &self.stamp.settings.secure_email,
+        );
         let value = case_json(&self.record, &self.view, viewer, &self.lines, told, self.stamp.today);
         let body = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
         let digest = Sha256::digest(&body);

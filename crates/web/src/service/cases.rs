@@ -9,10 +9,10 @@ use store::{CaseRecord, IdempotencyClaim, User, WriteContext};
 use super::Refused;
 use crate::state::AppState;
 
-/// The derived view of a stored case on the service's business date.
-pub fn view_of(state: &AppState, record: &CaseRecord) -> CaseView {
+/// The derived view of a case's folded state on the service's business date.
+pub fn view_of(state: &AppState, folded: &domain::process::CaseState) -> CaseView {
     let settings = state.settings();
-    CaseView::derive(&record.events, &settings.calendar, &settings.rules, state.clock.today())
+    CaseView::of_state(folded, &settings.calendar, &settings.rules, state.clock.today())
 }
 
 /// The case `id` for `user`: refused for a role that sees no cases, not found when

@@ -64,6 +64,13 @@ pub async fn panel_letter(state: &AppState, user: &User, id: &str) -> Result<(Ca
     Ok((read.record, letter))
 }
 
+/// (name, email) of everyone the case's meeting invitation names: the same list the
+/// emailed invitation carries.
+pub async fn meeting_invitees(state: &AppState, record: &CaseRecord) -> Result<Vec<(String, String)>, Refused> {
+    let asked = domain::notices::asked(&record.events);
+    Ok(state.store.meeting_invitees(&asked).await?)
+}
+
 /// The letter to `agency`, one of the case's outcome recipients: after the Rapid
 /// Review, its outcome letter; on the not-met path, the referrer's decision letter.
 pub async fn outcome_letter(

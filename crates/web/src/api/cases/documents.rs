@@ -109,9 +109,8 @@ pub async fn pack(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let record = case(&state, &user, &id).await?;
-    let requests = state.store.requests_for_case(&id).await?;
-    let shared = domain::process::fold(&record.events).pack_shared_on.is_some();
-    crate::service::papers::ready(&requests, shared)?;
+    let (requests, ready) = crate::service::papers::readiness(&state, &record).await?;
+    ready?;
     // A file at a time, each built on the documents thread and compressed into the
     // pack at once: a case's returns may hold 5 MB of text each.
     let mut pack = PackWriter::new(&record.reference);
@@ -164,11 +163,6 @@ pub async fn pack(
 /// Who the meeting invites, by name and email: the JCR chair, the partner
 /// representatives and the Partnership Manager (active accounts), and each agency asked
 /// for a return, at its directory address.
-async fn invited(state: &AppState, record: &CaseRecord) -> Result<Vec<(String, String)>, ApiError> {
-    let asked = domain::notices::asked(&record.events);
-    Ok(state.store.meeting_invitees(&asked).await?)
-}
-
 #[utoipa::path(get, path = "/api/v1/cases/{id}/meeting.ics", tag = "documents",
     params(("id" = String, Path, description = "The case id")),
     responses((status = 200, description = "The Rapid Review meeting invitation (iCalendar)"),
@@ -185,7 +179,7 @@ pub async fn meeting(
             "schedule the Rapid Review meeting (meeting_scheduled) first".into(),
         ));
     };
-    invitation.attendees = invited(&state, &record).await?;
+    invitation.attendees = crate::service::letters::meeting_invitees(&state, &record).await?;
     let ics = meeting_ics(&invitation, state.clock.now());
     let disposition = format!("attachment; filename=\"{}-meeting.ics\"", record.reference);
     Ok((

@@ -32,15 +32,16 @@ pub async fn pack(
     let record = crate::service::cases::load(&state, &page_user.user, &id)
         .await
         .map_err(|r| super::refused(&page_user, r))?;
-    let requests = state.store.requests_for_case(&record.id).await?;
-    let shared = domain::process::fold(&record.events).pack_shared_on.is_some();
-    if crate::service::papers::ready(&requests, shared).is_ok() {
+    let (requests, ready) = crate::service::papers::readiness(&state, &record)
+        .await
+        .map_err(|r| super::refused(&page_user, r))?;
+    if ready.is_ok() {
         return Ok(Redirect::to(&format!("/api/v1/cases/{}/pack.zip", record.id)).into_response());
     }
     let today = state.clock.today();
     let missing = requests
         .iter()
-        .filter(|r| r.submitted_on.is_none() && !r.proceed_without)
+        .filter(|r| crate::service::papers::awaited(r))
         .map(|r| {
             (
                 r.agency_name.clone(),

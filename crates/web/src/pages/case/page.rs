@@ -131,8 +131,8 @@ pub struct CasePage {
     pub waiting: Vec<String>,
     /// The Rapid Review Template belongs to a case on the serious harm path.
     pub serious_harm: bool,
-    /// Once the meeting is held: each agency an outcome letter goes to, as (key, name).
-    pub letters_to: Vec<(String, String)>,
+    /// Once the meeting is held: the covering letter to the National Panel.
+    pub panel_letter: bool,
     /// Who is told the outcome (on the not-met path, the referrer the decision), each
     /// with their letter and where its email is.
     pub told_outcome: Vec<OutcomeLine>,
@@ -353,14 +353,7 @@ pub async fn show(
         requests: lines.iter().map(|l| view(l, record, today, manages)).collect(),
         has_meeting: folded.meeting.is_some(),
         serious_harm: folded.path() == domain::process::Path::SeriousHarm,
-        letters_to: if folded.meeting_held.is_some() {
-            domain::notices::outcome_recipients(&record.events)
-                .iter()
-                .map(|a| (a.to_string(), agency_name(a.as_str())))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        panel_letter: folded.meeting_held.is_some() && !folded.outcome_recipients().is_empty(),
         told_outcome: told_outcome(record, folded, messages, &agency_name),
         papers: papers(&record.id, &parts.papers),
         can_upload_papers: folded.lcspr.commissioned_on.is_some() && manages,
