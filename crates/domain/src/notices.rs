@@ -19,6 +19,29 @@ pub enum Audience {
     /// The Child Safeguarding Practice Review Panel, at the address the settings give
     /// (`RAPID_REVIEW_PANEL_EMAIL`); nobody when it is not set.
     NationalPanel,
+    /// Whoever a case's record names in its own words (an immediate action's owner):
+    /// the agency or user of that name or address, else the role or partner it names
+    /// ([`Audience::of_words`]), else the Partnership Manager.
+    Named(String),
+}
+
+impl Audience {
+    /// The role or partner some words name ("Business Unit", "the police"), if any.
+    pub fn of_words(words: &str) -> Option<Audience> {
+        let words = words
+            .trim()
+            .trim_start_matches("the ")
+            .trim_start_matches("The ")
+            .trim();
+        let same = |label: &str| label.eq_ignore_ascii_case(words);
+        if let Some(role) = Role::ALL.iter().find(|r| same(r.label())) {
+            return Some(Audience::Role(*role));
+        }
+        Partner::ALL
+            .iter()
+            .find(|p| same(p.label()) || same(p.as_str()))
+            .map(|p| Audience::PartnerRep(*p))
+    }
 }
 
 crate::keyed! {

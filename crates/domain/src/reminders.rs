@@ -6,6 +6,9 @@
 //! no one. An agency whose return is late is chased: sent its link again on the first
 //! working day after the due date and then every `chase_every` working days (2 unless
 //! the rules say otherwise), until the return is in or the case stops waiting for it.
+//! The case's actions have clocks of their own ([`action_clocks`]).
+
+pub mod action_clocks;
 
 use chrono::NaiveDate;
 
@@ -46,14 +49,7 @@ pub fn reminders(deadlines: &[Deadline], calendar: &Calendar, rules: &RuleSet, t
         let (true, Some(due)) = (running && d.step != StepKey::ChallengeWindow, d.due) else {
             continue;
         };
-        let before = i32::try_from(rules.remind_before(d.step)).unwrap_or(0);
-        let kind = if due == today {
-            ReminderKind::DueToday
-        } else if before > 0 && due > today && calendar.add_working_days(due, -before) == today {
-            ReminderKind::Upcoming
-        } else if due < today && calendar.add_working_days(due, 1) == today {
-            ReminderKind::Overdue
-        } else {
+        let Some(kind) = kind_of(due, rules.remind_before(d.step), calendar, today) else {
             continue;
         };
         out.push(Reminder {
@@ -66,6 +62,21 @@ pub fn reminders(deadlines: &[Deadline], calendar: &Calendar, rules: &RuleSet, t
     }
     out.extend(chases(deadlines, calendar, rules, today));
     out
+}
+
+/// Which reminder a clock due on `due` brings `today` (a working day): `before` working
+/// days ahead, on the day, or on the first working day overdue.
+fn kind_of(due: NaiveDate, before: u32, calendar: &Calendar, today: NaiveDate) -> Option<ReminderKind> {
+    let before = i32::try_from(before).unwrap_or(0);
+    if due == today {
+        Some(ReminderKind::DueToday)
+    } else if before > 0 && due > today && calendar.add_working_days(due, -before) == today {
+        Some(ReminderKind::Upcoming)
+    } else if due < today && calendar.add_working_days(due, 1) == today {
+        Some(ReminderKind::Overdue)
+    } else {
+        None
+    }
 }
 
 /// The late agencies chased `today`: on the first working day after the due date, then

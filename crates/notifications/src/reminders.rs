@@ -1,14 +1,17 @@
 //! The reminder pass: once each working day, for every open case, queue the reminders
 //! and escalations the domain says are due today, the still-overdue lines for the
 //! Partnership Manager's digest, and then each user's digest. A late agency is chased
-//! (sent its link again) only while that link still opens its return. Every row is keyed by
+//! (sent its link again) only while that link still opens its return. The case's open
+//! actions are reminded to their owners and escalated the same way
+//! (`domain::reminders::action_clocks`). Every row is keyed by
 //! (clock, kind, day, recipient), so a pass run twice queues nothing the second time.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::CaseView;
 use domain::notices::Notice;
+use domain::reminders::action_clocks::{ActionReminder, action_reminders};
 use domain::reminders::{Reminder, reminders, still_overdue};
-use store::{ClockNotice, Store, StoreError};
+use store::{Clock, ClockNotice, Store, StoreError};
 
 /// What a pass did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,11 +33,26 @@ fn notice(r: Reminder, digest_only: bool) -> ClockNotice {
         } else {
             r.kind.into()
         },
-        step: r.step,
+        clock: Clock::Step(r.step),
         agency: r.agency,
         due: r.due,
         to: r.to,
         digest_only,
+    }
+}
+
+fn action_notice(r: ActionReminder) -> ClockNotice {
+    ClockNotice {
+        notice: if r.digest_only {
+            Notice::StillOverdue
+        } else {
+            r.kind.into()
+        },
+        clock: Clock::Action(r.action),
+        agency: None,
+        due: r.due,
+        to: r.to,
+        digest_only: r.digest_only,
     }
 }
 
@@ -63,6 +81,11 @@ pub async fn run_pass(store: &Store, day: NaiveDate, at: DateTime<Utc>) -> Resul
                 still_overdue(&view.deadlines, &calendar, day)
                     .into_iter()
                     .map(|r| notice(r, true)),
+            );
+            notices.extend(
+                action_reminders(&record.events, &calendar, day)
+                    .into_iter()
+                    .map(action_notice),
             );
             if notices.iter().any(|n| n.notice == Notice::Chase) {
                 // A late agency is chased only while its link still opens the return.

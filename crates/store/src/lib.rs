@@ -72,7 +72,7 @@ pub use error::StoreError;
 pub use event_chain::BrokenCase;
 pub use idempotency::{IDEMPOTENCY_HOURS, IdempotencyClaim, IdempotentAnswer};
 pub use keys::{Keys, default_key_path};
-pub use outbox::{Claim, ClockNotice, NotifyMode, OUTBOX_PAGE, OutboxCount, OutboxMessage, OutboxStatus};
+pub use outbox::{Claim, Clock, ClockNotice, NotifyMode, OUTBOX_PAGE, OutboxCount, OutboxMessage, OutboxStatus};
 pub use passwords::{MIN_PASSWORD_CHARS, NewPassword, RESET_LINK_HOURS};
 pub use retention::RetentionItem;
 pub use returns::ReturnRequest;

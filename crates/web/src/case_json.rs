@@ -67,6 +67,9 @@ pub fn correspondence(
             if let Some(step) = m.step {
                 entry["step"] = json!(step);
             }
+            if let Some(action) = m.action {
+                entry["action"] = json!(action.to_string());
+            }
             if let (true, Some(at)) = (status == "sent", m.sent_at) {
                 entry["sent_at"] = json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
             }

@@ -9,5 +9,5 @@ pub mod step;
 
 pub use compute::{Deadline, DeadlineStatus, Explanation, ExtendedBy, deadline, deadline_in_brief, deadlines};
 pub use progress::Progress;
-pub use rules::{DueRule, RuleSet, RulesError, StepRule};
+pub use rules::{DEFAULT_REMIND_BEFORE, DueRule, RuleSet, RulesError, StepRule};
 pub use step::{Anchor, StepKey};

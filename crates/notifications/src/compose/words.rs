@@ -318,12 +318,16 @@ fn clock_line(sources: &Sources<'_>, d: &Deadline) -> String {
 async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
     let record = sources.case(message).await?;
     let reference = reference(message, &record);
-    let (Some(step), Some(due)) = (message.step, message.due_on) else {
+    let (Some(about), Some(due)) = (message.clock_label(), message.due_on) else {
         return Err(ComposeError::Unsendable("the reminder names no step".into()));
     };
     let what = match &message.agency {
-        Some(agency) => format!("{} from {}", step.label(), sources.agency_name(agency)),
-        None => step.label().to_owned(),
+        Some(agency) => format!("{about} from {}", sources.agency_name(agency)),
+        None => about,
+    };
+    let ahead = match message.step {
+        Some(step) => sources.rules.remind_before(step),
+        None => domain::deadlines::DEFAULT_REMIND_BEFORE,
     };
     // Worded for the day the reminder was due to go, whenever it is read.
     let (subject, sentence) = match message.notice {
@@ -347,7 +351,7 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
             ),
         ),
         _ => {
-            let ahead = i32::try_from(sources.rules.remind_before(step)).unwrap_or(0).max(1);
+            let ahead = i32::try_from(ahead).unwrap_or(0).max(1);
             (
                 format!("{reference}: due in {}: {what}", working_days(ahead)),
                 format!("{what} is due on {}, in {}.", long_date(due), working_days(ahead)),
@@ -355,6 +359,14 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         }
     };
     let mut body = format!("Case {reference}: {sentence}\n");
+    if message.action.is_some() {
+        body.push_str(&action_lines(sources, message, &record).await?);
+        return Ok(Composed {
+            subject,
+            body,
+            attachments: Vec::new(),
+        });
+    }
     // The return link is the agency's credential: only the agency's own address and its
     // contacts get it. Staff told of an agency's late return (an escalation) get the
     // case instead.
@@ -384,6 +396,36 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         body,
         attachments: Vec::new(),
     })
+}
+
+/// What the reader of an action's reminder does: whoever may open the case finds the
+/// action on its page; an agency or a reader who may not open cases tells the Business
+/// Unit when it is done, and what shows it. The action's words stay in the service.
+async fn action_lines(
+    sources: &Sources<'_>,
+    message: &OutboxMessage,
+    record: &CaseRecord,
+) -> Result<String, ComposeError> {
+    let owner = if message.notice == Notice::Overdue || message.notice == Notice::StillOverdue {
+        ""
+    } else {
+        "You are named as its owner. "
+    };
+    if message.user_id.is_some() && sees_cases(sources, message).await? {
+        let anchor = match message.action.map(|a| a.plan) {
+            Some(domain::events::ActionPlan::Learning) => "learning-actions",
+            _ => "actions",
+        };
+        Ok(format!(
+            "{owner}The action and its progress are on the case: {}#{anchor}\n",
+            sources.case_link(&record.id)
+        ))
+    } else {
+        Ok(format!(
+            "{owner}When it is done, tell the {} Business Unit, with what shows it was done, so that they can record it.\n",
+            sources.settings.partnership
+        ))
+    }
 }
 
 async fn link(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Composed, ComposeError> {
@@ -446,13 +488,12 @@ async fn digest(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Co
             // A clock's line names its step, the agency it concerns, the due date and
             // how late it is; any other names what happened.
             notice => {
-                let mut what = item
-                    .step
-                    .map_or_else(|| notice.label().to_owned(), |s| s.label().to_owned());
+                let clock = item.clock_label();
+                let mut what = clock.clone().unwrap_or_else(|| notice.label().to_owned());
                 if let Some(agency) = &item.agency {
                     what = format!("{what} from {}", sources.agency_name(agency));
                 }
-                match (item.step, item.due_on) {
+                match (clock, item.due_on) {
                     (Some(_), Some(due)) => {
                         let late = sources.calendar.working_days_between(due, day);
                         let when = if late > 0 {

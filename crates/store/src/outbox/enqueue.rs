@@ -6,10 +6,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::deadlines::StepKey;
 use domain::events::{AgencySlug, Event};
 use domain::notices::{Audience, Enclosure, Notice, told_of};
+use domain::reminders::action_clocks::ActionRef;
 use domain::roles::{Partner, Role};
 use sqlx::Row;
 
-use super::{ClockNotice, NotifyMode, OutboxStatus};
+use super::{Clock, ClockNotice, NotifyMode, OutboxStatus};
 use crate::audit::{self, AuditEntry};
 use crate::returns::ReturnRequest;
 use crate::rows::{random_hex, timestamp};
@@ -46,26 +47,55 @@ async fn recipients(tx: &mut WriteTx<'_>, audience: &Audience) -> Result<Vec<Rec
             }
             Audience::Agency(agency) => return agency_recipients(tx, agency).await,
             Audience::NationalPanel => return panel_recipients(tx).await,
+            Audience::Named(words) => return Box::pin(named_recipients(tx, words)).await,
         };
-    rows.iter()
-        .map(|row| {
-            let role: String = row.try_get("role")?;
-            let name: String = row.try_get("name")?;
-            let notify: String = row.try_get("notify")?;
-            let partner: Option<String> = row.try_get("partner")?;
-            let role = Role::parse(&role).map_or("user", Role::label);
-            let label = match partner.as_deref().and_then(Partner::parse) {
-                Some(p) => format!("{name}, {role} ({})", p.label()),
-                None => format!("{name}, {role}"),
-            };
-            Ok(Recipient {
-                email: row.try_get("email")?,
-                label,
-                user_id: Some(row.try_get("id")?),
-                digest: NotifyMode::parse(&notify) == Some(NotifyMode::Digest),
-            })
-        })
-        .collect()
+    rows.iter().map(user_recipient).collect()
+}
+
+/// A user's row (id, email, name, role, partner, notify) as a recipient.
+fn user_recipient(row: &sqlx::any::AnyRow) -> Result<Recipient, StoreError> {
+    let role: String = row.try_get("role")?;
+    let name: String = row.try_get("name")?;
+    let notify: String = row.try_get("notify")?;
+    let partner: Option<String> = row.try_get("partner")?;
+    let role = Role::parse(&role).map_or("user", Role::label);
+    let label = match partner.as_deref().and_then(Partner::parse) {
+        Some(p) => format!("{name}, {role} ({})", p.label()),
+        None => format!("{name}, {role}"),
+    };
+    Ok(Recipient {
+        email: row.try_get("email")?,
+        label,
+        user_id: Some(row.try_get("id")?),
+        digest: NotifyMode::parse(&notify) == Some(NotifyMode::Digest),
+    })
+}
+
+/// Whoever `words` name (an immediate action's owner, as the meeting wrote it): the
+/// agency whose key or name they are, else the active user whose address or name they
+/// are, else the role or partner they name, else the Partnership Manager, so that an
+/// owner the service cannot find is still somebody's to follow.
+async fn named_recipients(tx: &mut WriteTx<'_>, words: &str) -> Result<Vec<Recipient>, StoreError> {
+    let agency = sqlx::query("SELECT slug FROM agencies WHERE LOWER(slug) = LOWER($1) OR LOWER(name) = LOWER($1)")
+        .bind(words.trim())
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+    if let Some(row) = agency {
+        let slug = AgencySlug::try_from(row.try_get::<String, _>("slug")?).map_err(StoreError::corrupt)?;
+        return agency_recipients(tx, &slug).await;
+    }
+    let user = sqlx::query(
+        "SELECT id, email, name, role, partner, notify FROM users
+         WHERE (LOWER(email) = LOWER($1) OR LOWER(name) = LOWER($1)) AND disabled = 0 ORDER BY id",
+    )
+    .bind(words.trim())
+    .fetch_all(&mut *tx.tx)
+    .await?;
+    if !user.is_empty() {
+        return user.iter().map(user_recipient).collect();
+    }
+    let audience = Audience::of_words(words).unwrap_or(Audience::Role(Role::PartnershipManager));
+    Box::pin(recipients(tx, &audience)).await
 }
 
 /// The National Panel's address, if the settings give one.
@@ -134,6 +164,7 @@ struct Cause<'a> {
     case_id: Option<&'a str>,
     event_version: Option<u32>,
     step: Option<StepKey>,
+    action: Option<ActionRef>,
     agency: Option<&'a AgencySlug>,
     due_on: Option<NaiveDate>,
     enclosure: Enclosure,
@@ -150,6 +181,7 @@ impl Cause<'_> {
             case_id: None,
             event_version: None,
             step: None,
+            action: None,
             agency: None,
             due_on: None,
             enclosure: Enclosure::LinkOnly,
@@ -168,8 +200,8 @@ async fn insert(
     let now = timestamp(cause.at);
     let done = sqlx::query(
         "INSERT INTO outbox (dedupe_key, notice, case_id, event_version, step, agency, due_on, enclosure, recipient,
-             recipient_label, user_id, status, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13)
+             recipient_label, user_id, status, attempts, next_attempt_at, created_at, action)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13, $14)
          ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(format!("{}:{}", cause.key, to.email.to_lowercase()))
@@ -185,6 +217,7 @@ async fn insert(
     .bind(to.user_id)
     .bind(status.as_str())
     .bind(now)
+    .bind(cause.action.map(|a| a.to_string()))
     .execute(&mut *tx.tx)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -213,7 +246,7 @@ pub(crate) async fn for_event(
     for (audience, enclosure) in told_of(event, history) {
         let agency = match &audience {
             Audience::Agency(a) => Some(a),
-            Audience::Role(_) | Audience::PartnerRep(_) | Audience::NationalPanel => None,
+            Audience::Role(_) | Audience::PartnerRep(_) | Audience::NationalPanel | Audience::Named(_) => None,
         };
         // Agencies may share a directory address; each still gets its own message.
         let cause = Cause {
@@ -226,6 +259,7 @@ pub(crate) async fn for_event(
             case_id: Some(case_id),
             event_version: Some(event.version.get()),
             step: None,
+            action: None,
             agency,
             due_on: None,
             enclosure,
@@ -257,6 +291,7 @@ pub(crate) async fn for_discussion(
         case_id: Some(case_id),
         event_version: None,
         step: None,
+        action: None,
         agency: None,
         due_on: None,
         enclosure: Enclosure::LinkOnly,
@@ -286,6 +321,7 @@ pub(crate) async fn for_link(
         case_id: Some(&request.case_id),
         event_version: None,
         step: Some(StepKey::AgencyReturn),
+        action: None,
         agency: Some(&request.agency),
         due_on: Some(request.due),
         enclosure: Enclosure::LinkOnly,
@@ -311,17 +347,21 @@ impl Store {
         let mut added = 0;
         for n in notices {
             let agency = n.agency.as_ref().map_or("", AgencySlug::as_str);
+            let (step, action) = match n.clock {
+                Clock::Step(step) => (Some(step), None),
+                Clock::Action(action) => (None, Some(action)),
+            };
+            let clock = match n.clock {
+                Clock::Step(step) => step.as_str().to_owned(),
+                Clock::Action(action) => format!("action-{action}"),
+            };
             let cause = Cause {
-                key: format!(
-                    "{}:{case_id}:{}:{agency}:{}:{day}",
-                    n.notice.as_str(),
-                    n.step.as_str(),
-                    n.due
-                ),
+                key: format!("{}:{case_id}:{clock}:{agency}:{}:{day}", n.notice.as_str(), n.due),
                 notice: n.notice,
                 case_id: Some(case_id),
                 event_version: None,
-                step: Some(n.step),
+                step,
+                action,
                 agency: n.agency.as_ref(),
                 due_on: Some(n.due),
                 enclosure: Enclosure::LinkOnly,
@@ -367,6 +407,7 @@ impl Store {
                 case_id: None,
                 event_version: None,
                 step: None,
+                action: None,
                 agency: None,
                 due_on: Some(day),
                 enclosure: Enclosure::LinkOnly,

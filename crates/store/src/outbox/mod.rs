@@ -19,6 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::deadlines::StepKey;
 use domain::events::AgencySlug;
 use domain::notices::{Audience, Enclosure, Notice};
+use domain::reminders::action_clocks::ActionRef;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -57,6 +58,8 @@ pub struct OutboxMessage {
     pub case_reference: Option<String>,
     pub event_version: Option<u32>,
     pub step: Option<StepKey>,
+    /// The action a reminder is about, where it is about one.
+    pub action: Option<ActionRef>,
     pub agency: Option<AgencySlug>,
     pub due_on: Option<NaiveDate>,
     pub enclosure: Enclosure,
@@ -78,18 +81,37 @@ pub struct OutboxMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClockNotice {
     pub notice: Notice,
-    pub step: StepKey,
+    pub clock: Clock,
     pub agency: Option<AgencySlug>,
     pub due: NaiveDate,
     pub to: Vec<Audience>,
     pub digest_only: bool,
 }
 
+/// What a clock's message is about: a step of the process, or one of the case's actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Step(StepKey),
+    Action(ActionRef),
+}
+
+impl OutboxMessage {
+    /// The clock the message is about, in words: the step ("Agency return"), or the
+    /// action ("Immediate action 2").
+    pub fn clock_label(&self) -> Option<String> {
+        match (self.step, self.action) {
+            (Some(step), _) => Some(step.label().to_owned()),
+            (None, Some(action)) => Some(action.label()),
+            (None, None) => None,
+        }
+    }
+}
+
 /// `SELECT` of whole outbox rows (`o`) with their case's reference, then `$rest`.
 macro_rules! select_messages {
     ($rest:literal) => {
         concat!(
-            "SELECT o.id, o.notice, o.case_id, c.reference, o.event_version, o.step, o.agency, o.due_on,
+            "SELECT o.id, o.notice, o.case_id, c.reference, o.event_version, o.step, o.action, o.agency, o.due_on,
                 o.enclosure, o.recipient, o.recipient_label, o.user_id, o.status, o.attempts, o.next_attempt_at,
                 o.last_error, o.reply, o.digest_id, o.created_at, o.sent_at
              FROM outbox o LEFT JOIN cases c ON c.id = o.case_id ",
@@ -106,6 +128,7 @@ fn keyed<T>(text: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
 fn message_from_row(row: &AnyRow) -> Result<OutboxMessage, StoreError> {
     let agency: Option<String> = row.try_get("agency")?;
     let step: Option<String> = row.try_get("step")?;
+    let action: Option<String> = row.try_get("action")?;
     let version: Option<i64> = row.try_get("event_version")?;
     let sent_at: Option<String> = row.try_get("sent_at")?;
     Ok(OutboxMessage {
@@ -115,6 +138,7 @@ fn message_from_row(row: &AnyRow) -> Result<OutboxMessage, StoreError> {
         case_reference: row.try_get("reference")?,
         event_version: version.and_then(|v| u32::try_from(v).ok()),
         step: step.as_deref().map(|s| keyed(s, StepKey::parse)).transpose()?,
+        action: action.as_deref().map(|a| keyed(a, ActionRef::parse)).transpose()?,
         agency: agency
             .map(AgencySlug::try_from)
             .transpose()

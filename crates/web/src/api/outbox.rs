@@ -25,7 +25,8 @@ fn message_json(m: &OutboxMessage) -> Value {
     json!({
         "id": m.id, "status": m.status.as_str(), "notice": m.notice.as_str(),
         "case_id": m.case_id, "case_reference": m.case_reference, "event_version": m.event_version,
-        "step": m.step.map(|s| s.as_str()), "agency": m.agency, "due_on": m.due_on,
+        "step": m.step.map(|s| s.as_str()), "action": m.action.map(|a| a.to_string()),
+        "agency": m.agency, "due_on": m.due_on,
         "recipient": m.recipient, "recipient_label": m.recipient_label,
         "attempts": m.attempts, "next_attempt_at": m.next_attempt_at, "last_error": m.last_error,
         "reply": m.reply, "created_at": m.created_at, "sent_at": m.sent_at,

@@ -50,8 +50,8 @@ pub struct OutboxPage {
 
 /// What a message is about, in words: the case, the kind of notice, the step.
 fn about(m: &OutboxMessage) -> String {
-    let what = match m.step {
-        Some(step) => format!("{}: {}", m.notice.label(), step.label()),
+    let what = match m.clock_label() {
+        Some(clock) => format!("{}: {clock}", m.notice.label()),
         None => m.notice.label().to_owned(),
     };
     match &m.case_reference {

@@ -163,7 +163,168 @@ async fn a_local_review_published_after_its_six_month_clock_needs_a_reason(backe
     assert_eq!(event["publication_reason"], "The criminal trial is listed for January.");
 }
 
+/// (to, subject, text) of a message received.
+type Mail = (String, String, String);
+
+/// Row "learning actions have no clock": the meeting's immediate action (owned by
+/// "Business Unit") and a learning action (owned by the school) are reminded to their
+/// owners two working days before and on the day, escalated to the Partnership Manager
+/// on the first working day overdue, and then a line in her digest until done. The
+/// school's reminder carries no link it cannot open; the staff's link the case.
+async fn an_action_is_reminded_to_its_owner_escalated_when_late_and_kept_in_the_digest_until_done(
+    backend: store::Backend,
+) {
+    use crate::mail::{SmtpSink, drain, worker};
+    let app = TestApp::new(backend, TODAY).await;
+    let case = case_after_the_meeting(&app).await;
+    let read = app.get("bu", &format!("/api/v1/cases/{case}")).await.body;
+    let held = read["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "meeting_held")
+        .unwrap()
+        .clone();
+    let due: chrono::NaiveDate = held["immediate_actions"][0]["due"].as_str().unwrap().parse().unwrap();
+    app.record(
+        "bu",
+        &case,
+        json!({"type": "learning_action_added", "on": held["on"], "action": "Train the team",
+               "owner_agency": "northfield-primary", "due": due.to_string()}),
+    )
+    .await;
+    let calendar = domain::calendar::Calendar::england_and_wales();
+    let day = |n: i32| calendar.add_working_days(due, n).to_string();
+    let sink = SmtpSink::start();
+    let worker = worker(&app.store, &sink.url(), &day(-2));
+    let mut seen = drain(&worker).await;
+    let mut by_day: Vec<(i32, Vec<Mail>)> = Vec::new();
+    for n in -2..=3 {
+        if n == 2 {
+            app.record(
+                "bu",
+                &case,
+                json!({"type": "action_updated", "on": day(2), "plan": "immediate", "number": 1,
+                       "status": "done", "evidence": "Shared with the school"}),
+            )
+            .await;
+        }
+        crate::correspondence::pass(&app, &day(n)).await;
+        let sent = drain(&worker).await;
+        let got = sink.wait_for(seen + sent)[seen..]
+            .iter()
+            .filter(|r| r.subject.contains(" action ") || r.subject.starts_with("Rapid Review digest"))
+            .map(|r| (r.rcpt_tos[0].clone(), r.subject.clone(), r.text.clone()))
+            .collect();
+        by_day.push((n, got));
+        seen += sent;
+    }
+    let subjects = |n: i32| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = by_day
+            .iter()
+            .find(|(d, _)| *d == n)
+            .unwrap()
+            .1
+            .iter()
+            .map(|(to, subject, _)| (to.clone(), subject.split_once(": ").unwrap().1.to_owned()))
+            .collect();
+        out.sort();
+        out
+    };
+    let pair = |to: &str, subject: &str| (to.to_owned(), subject.to_owned());
+    let (bu, school, contact, pm) = (
+        "bu@example.org",
+        "northfield-primary@agencies.example.org",
+        "contact@example.org",
+        "pm@example.org",
+    );
+    assert_eq!(
+        subjects(-2),
+        vec![
+            pair(bu, "due in 2 working days: Immediate action 1"),
+            pair(contact, "due in 2 working days: Learning action 1"),
+            pair(school, "due in 2 working days: Learning action 1"),
+        ]
+    );
+    assert!(subjects(-1).is_empty(), "{:?}", subjects(-1));
+    assert_eq!(
+        subjects(0),
+        vec![
+            pair(bu, "due today: Immediate action 1"),
+            pair(contact, "due today: Learning action 1"),
+            pair(school, "due today: Learning action 1"),
+        ]
+    );
+    assert_eq!(
+        subjects(1),
+        vec![
+            pair(pm, "overdue: Immediate action 1"),
+            pair(pm, "overdue: Learning action 1")
+        ]
+    );
+    // From the second working day late, the manager's digest lists each open action.
+    let digest = |n: i32| -> String {
+        by_day
+            .iter()
+            .find(|(d, _)| *d == n)
+            .unwrap()
+            .1
+            .iter()
+            .find(|(to, subject, _)| to == pm && subject.starts_with("Rapid Review digest"))
+            .map(|(_, _, text)| text.clone())
+            .unwrap_or_default()
+    };
+    // Done on the second working day late: only the learning action is left.
+    assert!(
+        digest(2).contains("Learning action 1: still overdue") && !digest(2).contains("Immediate action 1"),
+        "{}",
+        digest(2)
+    );
+    assert!(
+        digest(3).contains(&format!(
+            "Learning action 1: still overdue (due {}",
+            due.format("%-d %B %Y")
+        )),
+        "{}",
+        digest(3)
+    );
+    // The owner on the staff finds the action on the case; the school, who cannot open
+    // the case, is told whom to tell when it is done.
+    let text_of = |to: &str| {
+        by_day[0]
+            .1
+            .iter()
+            .find(|(t, _, _)| t == to)
+            .map(|(_, _, text)| text.clone())
+            .unwrap()
+    };
+    assert!(
+        text_of(bu).contains(&format!("/cases/{case}#actions")),
+        "{}",
+        text_of(bu)
+    );
+    assert!(!text_of(school).contains("/cases/"), "{}", text_of(school));
+    assert!(text_of(school).contains("tell the"), "{}", text_of(school));
+    assert!(
+        !text_of(school).contains("Train the team"),
+        "no case words: {}",
+        text_of(school)
+    );
+    // Each is in the case's correspondence, naming its action.
+    let read = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    assert!(
+        read["correspondence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["action"] == "learning-1" && m["about"] == "due_today" && m["to"] == school),
+        "{}",
+        read["correspondence"]
+    );
+}
+
 crate::on_both_backends!(
+    an_action_is_reminded_to_its_owner_escalated_when_late_and_kept_in_the_digest_until_done,
     a_learning_action_stays_on_the_dashboard_until_it_is_done_with_its_evidence,
     a_case_with_an_open_learning_action_closes_only_with_a_reason,
     a_local_review_published_after_its_six_month_clock_needs_a_reason,

@@ -15,7 +15,7 @@ fn agency(slug: &str) -> String {
     format!("{slug}@agencies.example.org")
 }
 
-async fn pass(app: &TestApp, day: &str) {
+pub(crate) async fn pass(app: &TestApp, day: &str) {
     notifications::reminders::run_pass(&app.store, day.parse().unwrap(), chrono::Utc::now())
         .await
         .unwrap();

@@ -192,8 +192,8 @@ fn other_messages(messages: &[OutboxMessage]) -> Vec<(String, String, String)> {
         .iter()
         .filter(|o| o.notice != Notice::Event)
         .map(|o| {
-            let what = match o.step {
-                Some(step) => format!("{}: {}", o.notice.label(), step.label()),
+            let what = match o.clock_label() {
+                Some(clock) => format!("{}: {clock}", o.notice.label()),
                 None => o.notice.label().to_owned(),
             };
             (what, format!("{} ({})", o.recipient_label, o.recipient), delivery(o))
