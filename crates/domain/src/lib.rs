@@ -8,6 +8,7 @@
 #[macro_use]
 pub mod keyed;
 pub mod actions;
+pub mod addresses;
 pub mod calendar;
 pub mod case;
 pub mod crosscheck;

@@ -23,6 +23,8 @@ pub enum Audience {
     /// the agency or user of that name or address, else the role or partner it names
     /// ([`Audience::of_words`]), else the Partnership Manager.
     Named(String),
+    /// Someone the meeting invites by address, who need not use the service.
+    Invitee { name: String, email: String },
 }
 
 impl Audience {
@@ -131,8 +133,13 @@ pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {
             .iter()
             .map(|a| (Agency(a.clone()), Enclosure::LinkOnly))
             .collect(),
-        P::MeetingScheduled(_) => attendees(history)
+        // The people the process invites, and those the meeting invites by address.
+        P::MeetingScheduled(p) => attendees(history)
             .into_iter()
+            .chain(p.invitees.iter().map(|i| Audience::Invitee {
+                name: i.name.as_str().to_owned(),
+                email: i.email.as_str().to_owned(),
+            }))
             .map(|a| (a, Enclosure::MeetingInvitation))
             .collect(),
         P::PackShared(_) => plain(attendees(history)),
@@ -210,6 +217,23 @@ pub fn attendees(history: &[Event]) -> Vec<Audience> {
     ];
     out.extend(asked(history).into_iter().map(Audience::Agency));
     out
+}
+
+/// (name, email) of each person the latest `meeting_scheduled` invites by address.
+pub fn invited(history: &[Event]) -> Vec<(String, String)> {
+    history
+        .iter()
+        .rev()
+        .find_map(|e| match &e.payload {
+            EventPayload::MeetingScheduled(p) => Some(
+                p.invitees
+                    .iter()
+                    .map(|i| (i.name.as_str().to_owned(), i.email.as_str().to_owned()))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// Every agency asked for a return, in the order they were asked.

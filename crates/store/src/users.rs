@@ -44,15 +44,7 @@ pub struct User {
 /// The user behind a request.
 pub type Actor = User;
 
-/// Whether `email` looks like an address: one `@` with something either side, a host
-/// that neither starts nor ends with a dot, no spaces, at most 254 characters.
-pub fn is_email_address(email: &str) -> bool {
-    email.split_once('@').is_some_and(|(user, host)| {
-        !user.is_empty() && !host.is_empty() && !host.contains('@') && !host.starts_with('.') && !host.ends_with('.')
-    }) && !email.contains(char::is_whitespace)
-        && !email.contains(char::is_control)
-        && email.len() <= 254
-}
+pub use domain::addresses::is_email_address;
 
 /// A user to add, validated field by field.
 #[derive(Clone)]

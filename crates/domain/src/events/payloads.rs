@@ -350,12 +350,45 @@ pub struct MeetingScheduled {
     pub place: OptionalText,
     #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
     pub video_link: OptionalText,
+    /// People to invite who do not use the service (a GP, a head teacher): each is
+    /// sent the invitation at this address and named in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invitees: Vec<Invitee>,
     #[serde(flatten)]
     pub checked: Checked,
 }
 
+/// Someone invited to the meeting by address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invitee {
+    pub name: Text,
+    pub email: Text,
+}
+
+/// The most people a meeting invites by address.
+pub const MAX_INVITEES: usize = 20;
+
 impl Validate for MeetingScheduled {
     fn validate(&self) -> Result<(), FieldError> {
+        if self.invitees.len() > MAX_INVITEES {
+            return Err(FieldError::new(
+                "invitees",
+                format!("may name at most {MAX_INVITEES} people"),
+            ));
+        }
+        for (i, invitee) in self.invitees.iter().enumerate() {
+            if !crate::addresses::is_email_address(invitee.email.as_str()) {
+                return Err(FieldError::new(
+                    format!("invitees[{i}].email"),
+                    "must be an email address, like name@example.org",
+                ));
+            }
+            let same = |other: &Invitee| other.email.as_str().eq_ignore_ascii_case(invitee.email.as_str());
+            if self.invitees[..i].iter().any(same) {
+                return Err(FieldError::new(format!("invitees[{i}].email"), "is listed twice"));
+            }
+        }
         if let Some(t) = &self.starts_at
             && chrono::NaiveTime::parse_from_str(t.as_str(), "%H:%M").is_err()
         {

@@ -103,7 +103,10 @@ pub(super) async fn invitation(
             video_link: None,
             attendees: Vec::new(),
         });
-    invitation.attendees = sources.store.meeting_invitees(&domain::notices::asked(history)).await?;
+    invitation.attendees = sources
+        .store
+        .meeting_invitees(&domain::notices::asked(history), domain::notices::invited(history))
+        .await?;
     let ics = documents::meeting_ics(&invitation, sources.now);
     Ok(File {
         name: documents::file_names::meeting_invitation(&record.reference),

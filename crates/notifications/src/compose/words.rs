@@ -69,6 +69,8 @@ fn footer(sources: &Sources<'_>, message: &OutboxMessage) -> String {
         out.push_str(
             "The attached letter holds case details (the decision and its reasons): keep it to those in your agency who need it.\n",
         );
+    } else if outside(message) && !matches!(message.notice, Notice::Test) {
+        out.push_str("This email holds no case details.\n");
     } else {
         out.push_str("This email holds no case details: sign in to Rapid Review to see them.\n");
     }
@@ -79,6 +81,12 @@ fn footer(sources: &Sources<'_>, message: &OutboxMessage) -> String {
         ));
     }
     out
+}
+
+/// Whether the message goes to an address outside the service: neither a user's nor an
+/// agency's (the National Panel, someone invited to the meeting by address).
+fn outside(message: &OutboxMessage) -> bool {
+    message.user_id.is_none() && message.agency.is_none()
 }
 
 /// The case's reference, from the row or the case.
@@ -189,9 +197,9 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         Enclosure::LinkOnly => {}
     }
     body.push_str(&what_it_means(sources, message, &record, history).await?);
-    // The National Panel gets the papers, not a link to a service it cannot sign in to.
-    let to_the_panel = message.enclosure == Enclosure::PanelSubmission && message.user_id.is_none();
-    if message.agency.is_none() && !to_the_panel {
+    // The National Panel and the meeting's invitees by address get what is attached,
+    // not a link to a service they cannot sign in to.
+    if !outside(message) {
         if sees_cases(sources, message).await? {
             body.push_str(&next_steps(sources, &record));
             body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id)));

@@ -48,6 +48,14 @@ async fn recipients(tx: &mut WriteTx<'_>, audience: &Audience) -> Result<Vec<Rec
             Audience::Agency(agency) => return agency_recipients(tx, agency).await,
             Audience::NationalPanel => return panel_recipients(tx).await,
             Audience::Named(words) => return Box::pin(named_recipients(tx, words)).await,
+            Audience::Invitee { name, email } => {
+                return Ok(vec![Recipient {
+                    email: email.clone(),
+                    label: format!("{name}, invited to the meeting"),
+                    user_id: None,
+                    digest: false,
+                }]);
+            }
         };
     rows.iter().map(user_recipient).collect()
 }
@@ -246,7 +254,11 @@ pub(crate) async fn for_event(
     for (audience, enclosure) in told_of(event, history) {
         let agency = match &audience {
             Audience::Agency(a) => Some(a),
-            Audience::Role(_) | Audience::PartnerRep(_) | Audience::NationalPanel | Audience::Named(_) => None,
+            Audience::Role(_)
+            | Audience::PartnerRep(_)
+            | Audience::NationalPanel
+            | Audience::Named(_)
+            | Audience::Invitee { .. } => None,
         };
         // Agencies may share a directory address; each still gets its own message.
         let cause = Cause {

@@ -68,7 +68,8 @@ pub async fn panel_letter(state: &AppState, user: &User, id: &str) -> Result<(Ca
 /// emailed invitation carries.
 pub async fn meeting_invitees(state: &AppState, record: &CaseRecord) -> Result<Vec<(String, String)>, Refused> {
     let asked = domain::notices::asked(&record.events);
-    Ok(state.store.meeting_invitees(&asked).await?)
+    let invited = domain::notices::invited(&record.events);
+    Ok(state.store.meeting_invitees(&asked, invited).await?)
 }
 
 /// The letter to `agency`, one of the case's outcome recipients: after the Rapid

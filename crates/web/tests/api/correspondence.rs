@@ -747,7 +747,84 @@ async fn the_outcome_form_tells_the_recipients_ticked(backend: store::Backend) {
     assert_eq!(last["recipients"], json!(["county-police"]), "{last}");
 }
 
+/// Row "meeting invitations are partial", second half: someone the meeting invites by
+/// address (a GP who does not use the service) is sent the invitation there, named in
+/// its ATTENDEE lines as in the API's `meeting.ics`, with no link into the service; a
+/// wrong address is refused naming it, and the form takes an invitee too.
+async fn someone_invited_by_address_gets_the_invitation_there(backend: store::Backend) {
+    use domain::events::EventKind;
+    use domain::synthetic::Journey;
+    let app = TestApp::new(backend, "2026-07-31").await;
+    let (case, reference) = app
+        .record_journey_until(Journey::SeriousHarm, 1, Some(EventKind::MeetingScheduled))
+        .await;
+    let sink = SmtpSink::start();
+    let worker = worker(&app.store, &sink.url(), "2026-07-31");
+    let before = drain(&worker).await;
+    let meeting = json!({"type": "meeting_scheduled", "on": "2026-06-09", "meeting_on": "2026-06-16",
+        "meeting_kind": "extraordinary", "starts_at": "10:00"});
+    let mut wrong = meeting.clone();
+    wrong["invitees"] = json!([{"name": "Dr A Synthetic", "email": "not an address"}]);
+    let refused = app.post("bu", &format!("/api/v1/cases/{case}/events"), wrong).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.body["error"]["field"], "invitees[0].email", "{}", refused.body);
+    let mut body = meeting.clone();
+    body["invitees"] = json!([{"name": "Dr A Synthetic", "email": "gp@surgery.example.org"}]);
+    app.record("bu", &case, body).await;
+    let sent = drain(&worker).await;
+    let received = sink.wait_for(before + sent)[before..].to_vec();
+    let gp: Vec<_> = received
+        .iter()
+        .filter(|r| r.rcpt_tos == ["gp@surgery.example.org"])
+        .collect();
+    assert_eq!(gp.len(), 1, "the invitee gets one message");
+    let message = gp[0];
+    assert!(
+        !message.text.contains("/cases/"),
+        "no link they cannot open: {}",
+        message.text
+    );
+    assert!(
+        message.text.contains("Dr A Synthetic, invited to the meeting"),
+        "{}",
+        message.text
+    );
+    let (name, _, path) = &message.attachments[0];
+    assert_eq!(name, &format!("{reference}-meeting.ics"));
+    let emailed = std::fs::read_to_string(path).unwrap().replace("\r\n ", "");
+    assert!(emailed.contains("mailto:gp@surgery.example.org"), "{emailed}");
+    assert!(emailed.contains("T100000"), "the start time: {emailed}");
+    let api = app.get("chair", &format!("/api/v1/cases/{case}/meeting.ics")).await;
+    let api = api.body.as_str().unwrap().replace("\r\n ", "");
+    assert!(api.contains("mailto:gp@surgery.example.org"), "{api}");
+    // The form takes an invitee as well.
+    let bu = app.browser("bu").await;
+    let path = format!("/cases/{case}/record/meeting_scheduled");
+    let form = app.page(Some(&bu), &path).await;
+    assert!(form.body.as_str().unwrap().contains("name=\"invitees-0-email\""));
+    let recorded = app
+        .submit(
+            Some(&bu),
+            &path,
+            &format!(
+                "csrf={}&on-day=10&on-month=6&on-year=2026&meeting_on-day=16&meeting_on-month=6&meeting_on-year=2026\
+                 &meeting_kind=extraordinary&invitees-0-name=Head+Teacher&invitees-0-email=head%40school.example.org",
+                bu.csrf
+            ),
+        )
+        .await;
+    assert_eq!(recorded.status, 303, "{}", recorded.body);
+    let read = app.get("bu", &format!("/api/v1/cases/{case}")).await.body;
+    let last = read["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last["invitees"],
+        json!([{"name": "Head Teacher", "email": "head@school.example.org"}]),
+        "{last}"
+    );
+}
+
 crate::on_both_backends!(
+    someone_invited_by_address_gets_the_invitation_there,
     the_outcome_form_tells_the_recipients_ticked,
     steps_saves_and_sign_offs_are_dated_on_the_business_day,
     the_submission_is_sent_to_the_panel_with_its_papers_or_said_to_go_by_hand,

@@ -84,8 +84,10 @@ pub fn date(data: &FormData, name: &str) -> Result<Option<String>, FieldError> {
 /// Whether a field's answer counts: one in an optional group (an immediate action, a
 /// second child) counts only when the group's first box is filled in.
 pub fn counts(f: &Field, data: &FormData) -> bool {
-    const GROUPS: [(&str, &str); 5] = [
+    const GROUPS: [(&str, &str); 7] = [
         ("immediate_actions.0.", "immediate_actions.0.action"),
+        ("invitees.0.", "invitees.0.name"),
+        ("invitees.1.", "invitees.1.name"),
         ("children.1.", "children.1.initials"),
         ("attendees.0.", "attendees.0.agency"),
         ("attendees.1.", "attendees.1.agency"),

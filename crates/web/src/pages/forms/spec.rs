@@ -193,6 +193,18 @@ pub fn fields(kind: EventKind) -> Option<Vec<Field>> {
             opt("starts_at", "Start time (optional), for example 14:30", Text),
             opt("place", "Place (optional)", Text),
             opt("video_link", "Video call link (optional), starting https://", Text),
+            opt(
+                "invitees.0.name",
+                "Someone else to invite who does not use the service (optional): name",
+                Text,
+            ),
+            opt(
+                "invitees.0.email",
+                "Their email address, where the invitation is sent",
+                Text,
+            ),
+            opt("invitees.1.name", "Another person to invite (optional): name", Text),
+            opt("invitees.1.email", "Their email address", Text),
             WARNING_REASON,
         ],
         K::MeetingHeld => vec![
