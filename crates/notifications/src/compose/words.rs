@@ -199,7 +199,7 @@ async fn event(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
     body.push_str(&what_it_means(sources, message, &record, history).await?);
     // The National Panel and the meeting's invitees by address get what is attached,
     // not a link to a service they cannot sign in to.
-    if !outside(message) {
+    if message.agency.is_none() && !outside(message) {
         if sees_cases(sources, message).await? {
             body.push_str(&next_steps(sources, &record));
             body.push_str(&format!("\nOpen the case: {}\n", sources.case_link(&record.id)));

@@ -378,13 +378,16 @@ fn links(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Row "links that do not open", and "credentials go to their owner only": three whole
-/// journeys (met, challenged and overturned, an ALA); every link in every message is
-/// followed as its recipient and opens (200, or a redirect to the file it offers), and
-/// a return link reaches only the agency it belongs to.
-async fn every_link_in_every_message_opens_for_whoever_received_it(backend: store::Backend) {
+/// The acceptance walk, and rows "links that do not open" and "credentials go to their
+/// owner only": the met path, an overturned challenge, an ALA, a not-met decision whose
+/// challenge is upheld (with its referrer's letter) and a withdrawn return, then the
+/// clock passes of a week (reminders, chases, escalations, action clocks, digests).
+/// Every message the SMTP server received is read: each goes to whom it should, every
+/// link in it opens for its recipient (a staff page as that user, a return link as the
+/// agency it names), and no message carries another party's link.
+async fn every_path_s_messages_reach_the_right_people_and_every_link_opens_for_its_recipient(backend: store::Backend) {
     use domain::synthetic::Journey;
-    let app = TestApp::new(backend, "2027-02-26").await;
+    let app = TestApp::new(backend, "2027-01-05").await;
     let sink = SmtpSink::start();
     for journey in [
         Journey::SeriousHarm,
@@ -393,25 +396,109 @@ async fn every_link_in_every_message_opens_for_whoever_received_it(backend: stor
     ] {
         app.record_journey_until(journey, 0, None).await;
     }
-    let sent = drain(&worker(&app.store, &sink.url(), "2027-02-26")).await;
-    let received = sink.wait_for(sent);
+    // Not met; challenged; the challenge upheld; the referrer told.
+    let upheld = app.open_case("partner_agency", "2026-12-21").await;
+    for (who, body) in [
+        (
+            "la",
+            json!({"type": "threshold_decided", "on": "2026-12-22", "outcome": "not_met", "rationale": "An accident."}),
+        ),
+        ("la", json!({"type": "decision_fed_back", "on": "2026-12-22"})),
+        (
+            "rep_health",
+            json!({"type": "threshold_challenged", "on": "2026-12-23", "grounds": "Synthetic grounds."}),
+        ),
+    ] {
+        app.record(who, &upheld, body).await;
+    }
+    app.all_four_record(
+        &upheld,
+        json!({"type": "challenge_view_recorded", "on": "2026-12-24", "position": "agree_with_decision", "reason": "Synthetic."}),
+    )
+    .await;
+    let resolved =
+        json!({"type": "challenge_resolved", "on": "2026-12-24", "outcome": "upheld", "rationale": "Synthetic."});
+    app.record(
+        crate::support::recorder(domain::events::EventKind::ChallengeResolved, &resolved),
+        &upheld,
+        resolved,
+    )
+    .await;
+    app.record(
+        "bu",
+        &upheld,
+        json!({"type": "outcome_communicated", "on": "2026-12-30", "recipients": ["northfield-primary"]}),
+    )
+    .await;
+    // A return withdrawn before it was due.
+    let (withdrawn, _, _) = crate::returns::case_with_requests(&app).await;
+    let revoked = app
+        .post(
+            "bu",
+            &format!("/api/v1/cases/{withdrawn}/requests/county-police/revoke"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    // Everything the journeys sent, then a week of clock passes.
+    let worker = worker(&app.store, &sink.url(), "2027-01-05");
+    let mut total = drain(&worker).await;
+    for day in [
+        "2027-01-05",
+        "2027-01-06",
+        "2027-01-07",
+        "2027-01-08",
+        "2027-01-11",
+        "2027-01-12",
+    ] {
+        pass(&app, day).await;
+        total += drain(&worker).await;
+    }
+    let received = sink.wait_for(total);
     let mut browsers = std::collections::HashMap::new();
     let mut followed = 0;
     for r in &received {
+        assert_eq!(r.rcpt_tos.len(), 1, "one recipient a message: {}", r.subject);
         let to = &r.rcpt_tos[0];
+        // The agency a recipient speaks for: an agency's address, or its contact.
+        let agency_of = if to == &user("contact") {
+            Some("northfield-primary".to_owned())
+        } else {
+            to.strip_suffix("@agencies.example.org").map(str::to_owned)
+        };
+        for (name, _, _) in &r.attachments {
+            for letter in ["outcome-letter-", "decision-letter-"] {
+                if let Some((_, rest)) = name.split_once(letter) {
+                    let slug = rest.trim_end_matches(".docx");
+                    assert_eq!(agency_of.as_deref(), Some(slug), "{to} was sent {name}");
+                }
+            }
+        }
         for path in links(&r.text) {
             if path.starts_with("/returns/") {
-                // A return link: only its agency's address or contact gets it.
-                assert!(
-                    to.ends_with("@agencies.example.org") || to == &user("contact"),
-                    "{to} was sent a return link: {}",
-                    r.subject
-                );
+                // A return link: only its own agency gets it, and it opens that
+                // agency's return (the withdrawn one no longer opens).
+                let agency = agency_of
+                    .clone()
+                    .unwrap_or_else(|| panic!("{to} was sent a return link: {}", r.subject));
                 let page = app.page(None, &path).await;
-                assert_eq!(page.status, 200, "{to}: {path}");
+                if page.status == 200 {
+                    let html = page.body.as_str().unwrap();
+                    assert!(
+                        html.contains(&format!("Return for Agency {agency}")),
+                        "{to} was sent another's link"
+                    );
+                } else {
+                    assert_eq!(agency, "county-police", "{to}: {path} answers {}", page.status);
+                }
             } else {
                 let key = to.trim_end_matches("@example.org").to_owned();
-                assert!(!to.ends_with("@agencies.example.org"), "{to} was sent {path}");
+                assert!(
+                    agency_of.is_none() || to == &user("contact"),
+                    "{to} was sent {path} in \"{}\": {}",
+                    r.subject,
+                    r.text
+                );
                 if !browsers.contains_key(&key) {
                     browsers.insert(key.clone(), app.browser(&key).await);
                 }
@@ -427,12 +514,69 @@ async fn every_link_in_every_message_opens_for_whoever_received_it(backend: stor
         }
     }
     assert!(followed > 50, "{followed} links followed");
+    let got = |to: &str, subject: &str| {
+        received
+            .iter()
+            .any(|r| r.rcpt_tos == [to.to_owned()] && r.subject.contains(subject))
+    };
+    // Who got what.
+    assert!(got(&user("viewer"), ""), "viewers hear of the learning");
     assert!(
         received
             .iter()
-            .any(|r| r.rcpt_tos == [user("viewer")] && r.text.contains("/reports")),
-        "viewers are sent the reports"
+            .filter(|r| r.rcpt_tos == [user("viewer")])
+            .all(|r| !r.text.contains("/cases/")),
+        "viewers are sent the reports, never a case"
     );
+    assert!(
+        received.iter().any(|r| r.rcpt_tos == [agency("northfield-primary")]
+            && r.attachments
+                .iter()
+                .any(|(n, _, _)| n.contains("decision-letter-northfield-primary"))),
+        "the referrer of the upheld decision is sent its letter"
+    );
+    assert!(got(&agency("county-police"), "your return link was withdrawn"));
+    let after_withdrawal = received
+        .iter()
+        .skip_while(|r| !(r.rcpt_tos == [agency("county-police")] && r.subject.contains("withdrawn")))
+        .filter(|r| r.rcpt_tos == [agency("county-police")])
+        .filter(|r| r.subject.contains("Agency return"))
+        .count();
+    assert_eq!(
+        after_withdrawal, 0,
+        "the withdrawn return is neither reminded nor chased"
+    );
+    assert!(
+        got(&agency("northfield-primary"), "please send it now"),
+        "the late school is chased"
+    );
+    assert!(
+        got(&user("pm"), "overdue: Agency return from Agency northfield-primary"),
+        "escalated"
+    );
+    assert!(got(&user("pm"), "Rapid Review digest"), "the manager's digest");
+    assert!(
+        received
+            .iter()
+            .any(|r| r.rcpt_tos == [user("pm")] && r.text.contains("Immediate action 1: still overdue")),
+        "the overturned case's late action is in the manager's digest"
+    );
+    // Each decider hears of the three other views on the upheld challenge, never of
+    // their own; the LA decision maker, who gave none, of all four.
+    let views = domain::events::EventKind::ChallengeViewRecorded.done_label();
+    for (who, expected) in [
+        ("rep_la", 3),
+        ("rep_health", 3),
+        ("rep_police", 3),
+        ("pm", 3),
+        ("la", 4),
+    ] {
+        let heard = received
+            .iter()
+            .filter(|r| r.rcpt_tos == [user(who)] && r.subject.ends_with(views) && r.text.contains(&upheld))
+            .count();
+        assert_eq!(heard, expected, "{who} heard of {heard} views");
+    }
 }
 
 /// The words of the DOCX file at `path` (a saved attachment).
@@ -830,7 +974,7 @@ crate::on_both_backends!(
     the_submission_is_sent_to_the_panel_with_its_papers_or_said_to_go_by_hand,
     outcome_letters_go_recipient_by_recipient_and_the_clock_ends_when_all_are_told,
     on_the_not_met_path_the_referrer_is_sent_the_decision_letter,
-    every_link_in_every_message_opens_for_whoever_received_it,
+    every_path_s_messages_reach_the_right_people_and_every_link_opens_for_its_recipient,
     the_other_deciders_hear_of_a_discussion_post_and_nobody_of_their_own_step,
     a_late_agency_is_chased_with_its_own_link_until_its_return_is_in,
     a_withdrawn_or_gone_ahead_without_return_drops_out_of_every_clock,
