@@ -11,7 +11,10 @@ let server, smtp, browser
 
 before(async () => {
   smtp = await startSmtp()
-  server = await startServer('2026-11-27', { RAPID_REVIEW_SMTP_URL: smtp.url })
+  server = await startServer('2026-11-27', {
+    RAPID_REVIEW_SMTP_URL: smtp.url,
+    RAPID_REVIEW_PANEL_EMAIL: 'submissions@panel.example.org'
+  })
   browser = await launch()
 })
 
@@ -89,6 +92,13 @@ test('a case page lists who is told the outcome, with each letter and where its 
   assert.match(section, /Told on \d+ \w+ \d{4}/)
   assert.match(section, /The outcome letter to .+ \(message \d+\)/)
   assert.ok(await page.getByRole('link', { name: /Outcome letter to .+ \(DOCX\)/ }).count() > 0)
+  // The submission's "who was told": the National Panel, with the Template and the
+  // covering letter, and the Partnership Manager in copy.
+  const submitted = page.locator('.app-timeline__item', { hasText: 'Rapid Review submitted to the National Panel' })
+  await submitted.locator('summary').click()
+  const told = await submitted.locator('details').innerText()
+  assert.match(told, /The Child Safeguarding Practice Review Panel \(submissions@panel\.example\.org\): .+, with the Rapid Review Template and the covering letter/)
+  assert.match(told, /Partnership Manager \(manager@demo\.rapid-review\.test\): .+, with the Rapid Review Template and the covering letter/)
   assert.deepEqual(await axeViolations(page), [])
   assert.equal(await checkNarrow(page, 'case-outcome-told'), 0)
   await page.context().close()

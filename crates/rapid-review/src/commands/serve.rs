@@ -38,6 +38,8 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
         now: crate::now,
         frozen_today: today,
     };
+    // Before the demo loads, so that its seeded submissions show the Panel as told.
+    super::notifications::record_panel_address(&store, settings, clock.now()).await?;
     if demo {
         if store.is_empty().await? {
             crate::demo::load(&store, clock)
@@ -55,7 +57,6 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
     let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let two_factor = two_factor_mode(settings.two_factor.as_deref(), demo)?;
     let mail = super::notifications::mail_settings(settings, &public_url)?;
-    super::notifications::record_panel_address(&store, settings, clock.now()).await?;
     let state = AppState::load(store.clone(), clock)
         .await?
         .with_mail(&mail.smtp.as_ref().map(ToString::to_string).unwrap_or_default())

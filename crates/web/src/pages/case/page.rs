@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
-use domain::notices::Notice;
+use domain::notices::{Enclosure, Notice};
 use domain::process::CaseState;
 use store::{CaseRecord, OutboxMessage, OutboxStatus, StoredPaper};
 
@@ -165,7 +165,13 @@ fn timeline(record: &CaseRecord, messages: &[OutboxMessage]) -> Vec<TimelineLine
             told: messages
                 .iter()
                 .filter(|o| o.notice == Notice::Event && o.event_version == Some(e.version.get()))
-                .map(|o| (format!("{} ({})", o.recipient_label, o.recipient), delivery(o)))
+                .map(|o| {
+                    let with = match o.enclosure {
+                        Enclosure::LinkOnly => String::new(),
+                        e => format!(", with {}", e.label().replacen("The ", "the ", 1)),
+                    };
+                    (format!("{} ({})", o.recipient_label, o.recipient), delivery(o) + &with)
+                })
                 .collect(),
         })
         .collect()
