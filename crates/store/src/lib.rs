@@ -30,6 +30,7 @@ mod idempotency;
 mod inline_read;
 mod invitees;
 mod keys;
+mod legacy_stops;
 mod link_macs;
 mod links;
 mod outbox;
@@ -91,6 +92,8 @@ pub use users::{Actor, NewUser, User, is_email_address};
 const EVENT_CHAIN_MIGRATION: i64 = 18;
 /// The migration that added return links' MACs: see `link_macs`.
 const LINK_MAC_MIGRATION: i64 = 22;
+/// The first migration after stopping a request became a step (`legacy_stops`).
+const LEGACY_STOPS_MIGRATION: i64 = 23;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -245,6 +248,11 @@ impl Store {
         }
         if before < LINK_MAC_MIGRATION {
             self.seal_links_once().await?;
+        }
+        // An existing database from before stopping a request was a step: see
+        // `legacy_stops`, which records them once the service has a clock.
+        if before > 0 && before < LEGACY_STOPS_MIGRATION {
+            self.mark_legacy_stops_pending().await?;
         }
         Ok(())
     }

@@ -54,5 +54,10 @@ pub(crate) async fn open(database: &Database) -> anyhow::Result<Store> {
             "warning: the connection to PostgreSQL is not encrypted (the server offered no TLS); use sslmode=require unless the network is trusted"
         );
     }
+    // Once, after an upgrade across migration 0023 (store `legacy_stops`).
+    let recorded = store.record_legacy_stops(crate::now()).await?;
+    if recorded > 0 {
+        eprintln!("recorded {recorded} agency request(s) stopped before the upgrade as agency_request_stopped steps");
+    }
     Ok(store)
 }

@@ -967,7 +967,79 @@ async fn someone_invited_by_address_gets_the_invitation_there(backend: store::Ba
     );
 }
 
+/// Row "a withdrawn return keeps running", for data from before the fix: a return
+/// gone ahead without, and one whose link was withdrawn, when only their rows changed
+/// (as the service did then) are recorded as stopped once, after the upgrade, dated the
+/// day they stopped, by whoever decided; then their clocks no longer run.
+async fn requests_stopped_before_the_upgrade_are_recorded_as_stopped_once(backend: store::Backend) {
+    use sqlx::Connection;
+    let app = TestApp::new(backend, "2027-01-11").await;
+    let (case, _, _) = crate::returns::case_with_requests(&app).await;
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
+    for sql in [
+        "UPDATE agency_requests SET proceed_without_at = '2027-01-04T10:00:00.000Z', proceed_without_by = 'bu@example.org'
+         WHERE agency = 'northfield-primary'",
+        "UPDATE agency_requests SET revoked_at = '2027-01-05T10:00:00.000Z' WHERE agency = 'county-police'",
+        // What migration 0023 leaves on an upgraded database.
+        "INSERT INTO settings (key, value) VALUES ('legacy_stops_pending', '1')",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+    let before = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    assert!(
+        before["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["step"] == "agency_return" && d["status"] == "overdue"),
+        "before the upgrade's step, the clocks still run: {}",
+        before["deadlines"]
+    );
+    let at = chrono::Utc::now();
+    assert_eq!(app.store.record_legacy_stops(at).await.unwrap(), 2);
+    assert_eq!(app.store.record_legacy_stops(at).await.unwrap(), 0, "once");
+    let after = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    let stops: Vec<(String, String, String, String)> = after["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "agency_request_stopped")
+        .map(|e| {
+            (
+                e["agency"].as_str().unwrap().to_owned(),
+                e["because"].as_str().unwrap().to_owned(),
+                e["on"].as_str().unwrap().to_owned(),
+                e["actor"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stops,
+        vec![
+            (
+                "northfield-primary".into(),
+                "going_ahead_without".into(),
+                "2027-01-04".into(),
+                "bu@example.org".into()
+            ),
+            (
+                "county-police".into(),
+                "link_withdrawn".into(),
+                "2027-01-05".into(),
+                "pm@example.org".into()
+            ),
+        ]
+    );
+    for d in after["deadlines"].as_array().unwrap() {
+        if d["step"] == "agency_return" {
+            assert_eq!(d["status"], "not_applicable", "{d}");
+        }
+    }
+}
+
 crate::on_both_backends!(
+    requests_stopped_before_the_upgrade_are_recorded_as_stopped_once,
     someone_invited_by_address_gets_the_invitation_there,
     the_outcome_form_tells_the_recipients_ticked,
     steps_saves_and_sign_offs_are_dated_on_the_business_day,
