@@ -121,6 +121,18 @@ pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
     london_time(at).date()
 }
 
+/// The moment `at`, dated on the business day `today` where the two differ (a service
+/// run with a date of its own): the wall clock's time of day on that day. What the
+/// service writes as "when" (recorded at, saved, signed, sent) is dated this way, so
+/// that it agrees with the business date; the audit trail keeps the real moment.
+pub fn on_business_day(at: DateTime<Utc>, today: NaiveDate) -> DateTime<Utc> {
+    if london_date(at) == today {
+        at
+    } else {
+        today.and_time(at.time()).and_utc()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

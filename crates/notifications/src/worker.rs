@@ -222,7 +222,10 @@ impl Worker {
             }
         }
         let marks: Vec<(&OutboxMessage, String)> = accepted.iter().map(|(m, r)| (m, r.clone())).collect();
-        self.store.mark_all_sent(&marks, at).await?;
+        // "Sent at" is dated on the business day, as every other "when" the service
+        // writes; retries and the audit row keep the real moment.
+        let sent_at = domain::dates::on_business_day(at, self.clock.today());
+        self.store.mark_all_sent(&marks, at, sent_at).await?;
         drained.sent += accepted.len();
         Ok(())
     }

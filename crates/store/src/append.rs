@@ -270,11 +270,7 @@ async fn apply_side_effects(
 /// that what the case shows and its letters list agree with the day it was recorded.
 /// The audit row and the outbox keep the real moment.
 pub(crate) fn recorded_at(ctx: &WriteContext<'_>) -> chrono::DateTime<chrono::Utc> {
-    if domain::dates::london_date(ctx.at) == ctx.today {
-        ctx.at
-    } else {
-        ctx.today.and_time(ctx.at.time()).and_utc()
-    }
+    domain::dates::on_business_day(ctx.at, ctx.today)
 }
 
 pub(crate) fn audit_entry(ctx: &WriteContext<'_>, case_id: &str, outcome: &str) -> AuditEntry {

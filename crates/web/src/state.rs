@@ -26,11 +26,7 @@ impl Clock {
     /// dated on the business day never lists its sign-offs on another. Sign-in,
     /// sessions, tokens and links keep the real time.
     pub fn recorded_now(&self) -> DateTime<Utc> {
-        let now = self.now();
-        match self.frozen_today {
-            Some(day) => day.and_time(now.time()).and_utc(),
-            None => now,
-        }
+        domain::dates::on_business_day(self.now(), self.today())
     }
 
     /// The business date: frozen, or today's date in Europe/London (between midnight

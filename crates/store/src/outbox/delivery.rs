@@ -61,12 +61,18 @@ impl Store {
 
     /// Records that the SMTP server accepted `message`, with its reply; audited.
     pub async fn mark_sent(&self, message: &OutboxMessage, reply: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.mark_all_sent(&[(message, reply.to_owned())], at).await
+        self.mark_all_sent(&[(message, reply.to_owned())], at, at).await
     }
 
     /// Records, in one transaction, that the SMTP server accepted each message, with
-    /// its reply; each is audited.
-    pub async fn mark_all_sent(&self, sent: &[(&OutboxMessage, String)], at: DateTime<Utc>) -> Result<(), StoreError> {
+    /// its reply; each is audited at `at`, and shown as sent at `sent_at` (the same
+    /// moment, dated on the business day).
+    pub async fn mark_all_sent(
+        &self,
+        sent: &[(&OutboxMessage, String)],
+        at: DateTime<Utc>,
+        sent_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         if sent.is_empty() {
             return Ok(());
         }
@@ -77,7 +83,7 @@ impl Store {
                      claimed_until = NULL, last_error = NULL WHERE id = $3",
             )
             .bind(reply.chars().take(500).collect::<String>())
-            .bind(timestamp(at))
+            .bind(timestamp(sent_at))
             .bind(message.id)
             .execute(&mut *tx.tx)
             .await?;

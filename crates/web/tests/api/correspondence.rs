@@ -856,6 +856,20 @@ async fn steps_saves_and_sign_offs_are_dated_on_the_business_day(backend: store:
     for s in template["sign_offs"].as_array().unwrap() {
         assert!(s["at"].as_str().unwrap().starts_with("2027-01-07"), "{s}");
     }
+    // And what the mail worker (on the same business date) sends is "sent" that day.
+    let sink = SmtpSink::start();
+    assert!(drain(&worker(&app.store, &sink.url(), "2027-01-07")).await > 0);
+    let read = app.get("pm", &format!("/api/v1/cases/{case}")).await.body;
+    let sent: Vec<&str> = read["correspondence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["sent_at"].as_str())
+        .collect();
+    assert!(
+        !sent.is_empty() && sent.iter().all(|at| at.starts_with("2027-01-07T")),
+        "{sent:?}"
+    );
 }
 
 /// The outcome's form on the case page offers the recipients not told yet, as
