@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
 use crate::rows::{date, timestamp};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 const RULES_KEY: &str = "deadline_rules";
 
@@ -87,19 +87,10 @@ impl Store {
         }
     }
 
-    /// Replaces the deadline rules.
     /// Replaces the deadline rules, with the audit row.
     pub async fn set_rules(&self, rules: &RuleSet, entry: &AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM settings WHERE key = $1")
-            .bind(RULES_KEY)
-            .execute(&mut *tx.tx)
-            .await?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-            .bind(RULES_KEY)
-            .bind(rules.to_toml())
-            .execute(&mut *tx.tx)
-            .await?;
+        put_setting(&mut tx, RULES_KEY, Some(&rules.to_toml())).await?;
         bump_settings_version(&mut tx).await?;
         audit::append(&mut tx, entry).await?;
         tx.commit().await
@@ -112,17 +103,7 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM settings WHERE key = $1")
-            .bind(PANEL_ADDRESS_KEY)
-            .execute(&mut *tx.tx)
-            .await?;
-        if let Some(address) = address {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-                .bind(PANEL_ADDRESS_KEY)
-                .bind(address)
-                .execute(&mut *tx.tx)
-                .await?;
-        }
+        put_setting(&mut tx, PANEL_ADDRESS_KEY, address).await?;
         audit::append(&mut tx, entry).await?;
         tx.commit().await
     }
@@ -150,5 +131,21 @@ pub(crate) async fn bump_settings_version(tx: &mut crate::WriteTx<'_>) -> Result
     sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 2")
         .execute(&mut *tx.tx)
         .await?;
+    Ok(())
+}
+
+/// Sets the setting `key` to `value`, or removes it (`None`), in `tx`.
+pub(crate) async fn put_setting(tx: &mut WriteTx<'_>, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM settings WHERE key = $1")
+        .bind(key)
+        .execute(&mut *tx.tx)
+        .await?;
+    if let Some(value) = value {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx.tx)
+            .await?;
+    }
     Ok(())
 }

@@ -30,14 +30,7 @@ impl Store {
     /// Marks that the requests stopped before migration 0023 are to be recorded.
     pub(crate) async fn mark_legacy_stops_pending(&self) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM settings WHERE key = $1")
-            .bind(PENDING_KEY)
-            .execute(&mut *tx.tx)
-            .await?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, '1')")
-            .bind(PENDING_KEY)
-            .execute(&mut *tx.tx)
-            .await?;
+        crate::calendar::put_setting(&mut tx, PENDING_KEY, Some("1")).await?;
         tx.commit().await
     }
 
@@ -118,10 +111,9 @@ impl Store {
                 Err(e) => tracing::warn!("a request stopped before the upgrade could not be recorded as a step: {e}"),
             }
         }
-        sqlx::query("DELETE FROM settings WHERE key = $1")
-            .bind(PENDING_KEY)
-            .execute(&self.pool)
-            .await?;
+        let mut tx = self.begin_write().await?;
+        crate::calendar::put_setting(&mut tx, PENDING_KEY, None).await?;
+        tx.commit().await?;
         Ok(recorded)
     }
 }
