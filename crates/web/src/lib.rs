@@ -12,6 +12,8 @@ mod document_thread;
 mod encoding;
 mod error;
 mod json;
+#[cfg(test)]
+mod layer_rules;
 pub mod metrics;
 mod page_cache;
 mod pages;

@@ -22,11 +22,11 @@ pub async fn own_agency_requests(
     };
     let today = state.clock.today();
     let mut requests = Vec::new();
-    for r in state.store.requests_for_agency(agency).await? {
+    for r in crate::service::returns::requests_for_agency(&state, agency).await? {
         let link = if r.revoked {
             None
         } else {
-            Some(state.return_link(&state.store.return_token(&r)))
+            Some(state.return_link(&crate::service::returns::return_token(&state, &r)))
         };
         requests.push(json!({
             "id": r.id, "case_reference": r.case_reference, "agency": r.agency, "sent_on": r.sent_on, "due": r.due,

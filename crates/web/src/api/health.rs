@@ -11,7 +11,7 @@ use crate::state::AppState;
     responses((status = 200, description = "The service and its database answer", body = Object),
               (status = 503, description = "The database does not answer")))]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.store.is_empty().await {
+    match crate::service::health::is_empty(&state).await {
         Ok(_) => (StatusCode::OK, Json(json!({"status": "ok", "database": "ok"}))),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
@@ -26,8 +26,8 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
 /// `GET /readyz`: ready for traffic once the database answers with every migration this
 /// build knows applied (a load balancer sends nothing before).
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let known = state.store.known_schema_version();
-    match state.store.schema_version().await {
+    let known = crate::service::health::known_schema_version(&state);
+    match crate::service::health::schema_version(&state).await {
         Ok(applied) if applied == known => (StatusCode::OK, Json(json!({"ready": true, "schema": applied}))),
         Ok(applied) => (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -2,11 +2,11 @@
 //! for administrators: queued (with the last error while it retries), held for a
 //! digest, sent (with the server's reply), failed (with the error). Never the words.
 
+use crate::service::types::OutboxMessage;
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::OutboxMessage;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;

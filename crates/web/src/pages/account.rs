@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::{AuditEntry, NewPassword};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use store::{AuditEntry, NewPassword};
 
 use super::credentials::CredentialField;
 use super::signed_form::SignedForm;
@@ -71,9 +71,7 @@ fn when(at: chrono::DateTime<chrono::Utc>) -> String {
 
 async fn account_page(state: &AppState, page_user: &PageUser) -> Result<AccountPage, PageError> {
     let user = &page_user.user;
-    let sessions = state
-        .store
-        .sessions_of(user.id, &page_user.cookie)
+    let sessions = crate::service::sessions::sessions_of(state, user.id, &page_user.cookie)
         .await?
         .into_iter()
         .map(|s| SessionLine {
@@ -91,13 +89,16 @@ async fn account_page(state: &AppState, page_user: &PageUser) -> Result<AccountP
         email: user.email.clone(),
         role: user.role.label().to_owned(),
         two_factor: user.two_factor,
-        recovery_codes_left: state.store.recovery_codes_left(user.id).await?,
+        recovery_codes_left: crate::service::me::recovery_codes_left(state, user.id).await?,
         password_fields: password_fields(),
         sessions,
         errors: Vec::new(),
         notice: None,
         warning: None,
-        notify: state.store.notify_mode(user.id).await?.label().to_owned(),
+        notify: crate::service::me::notify_mode(state, user.id)
+            .await?
+            .label()
+            .to_owned(),
     })
 }
 
@@ -148,10 +149,9 @@ pub async fn change_password(State(state): State<AppState>, form: SignedForm) ->
     let result = match checked {
         Ok(new) => {
             let entry = audit(&state, &page_user, "password_changed");
-            let changed = state
-                .store
-                .change_password(user, data.raw("current"), &new, &page_user.cookie, &entry)
-                .await?;
+            let changed =
+                crate::service::me::change_password(&state, user, data.raw("current"), &new, &page_user.cookie, &entry)
+                    .await?;
             if changed {
                 return Ok(Redirect::to("/account?done=password").into_response());
             }
@@ -175,11 +175,7 @@ pub async fn end_session(
 ) -> Result<Response, PageError> {
     let page_user = &form.user;
     let entry = audit(&state, page_user, "session_ended");
-    if state
-        .store
-        .end_session_by_id(page_user.user.id, &id, &page_user.cookie, &entry)
-        .await?
-    {
+    if crate::service::sessions::end_session_by_id(&state, page_user.user.id, &id, &page_user.cookie, &entry).await? {
         Ok(Redirect::to("/account?done=session").into_response())
     } else {
         Err(PageError::not_found(
@@ -194,10 +190,7 @@ pub async fn end_session(
 pub async fn end_other_sessions(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
     let page_user = &form.user;
     let entry = audit(&state, page_user, "other_sessions_ended");
-    state
-        .store
-        .end_other_sessions(page_user.user.id, &page_user.cookie, &entry)
-        .await?;
+    crate::service::sessions::end_other_sessions(&state, page_user.user.id, &page_user.cookie, &entry).await?;
     Ok(Redirect::to("/account?done=sessions").into_response())
 }
 
@@ -208,7 +201,7 @@ pub async fn new_recovery_codes(State(state): State<AppState>, form: SignedForm)
         return Ok(Redirect::to("/account/two-factor").into_response());
     }
     let entry = audit(&state, page_user, "recovery_codes_renewed");
-    let codes = state.store.new_recovery_codes(&page_user.user, &entry).await?;
+    let codes = crate::service::me::new_recovery_codes(&state, &page_user.user, &entry).await?;
     Ok(RecoveryCodesPage {
         nav: Some(Nav::from(page_user)),
         heading: "New recovery codes made".into(),

@@ -17,7 +17,7 @@ pub struct ReviewLine {
 }
 
 /// The waiting account changes, in words, for `user` (the Partnership Manager).
-pub async fn waiting(state: &AppState, user: &store::User) -> Result<Vec<ReviewLine>, PageError> {
+pub async fn waiting(state: &AppState, user: &crate::service::types::User) -> Result<Vec<ReviewLine>, PageError> {
     Ok(crate::service::accounts::reviews_waiting(state, user)
         .await?
         .into_iter()

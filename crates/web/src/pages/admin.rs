@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::NewAgency;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Query, State};
@@ -14,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use domain::calendar::{DayKind, Override, parse_gov_uk_feed};
 use domain::events::FieldError;
-use store::NewAgency;
 
 use super::forms::body::{FormData, date};
 use super::forms::spec::{Field, Input, Options};
@@ -103,8 +103,8 @@ pub(super) fn audited(
     page_user: &PageUser,
     action: &str,
     subject: Option<&str>,
-) -> store::AuditEntry {
-    store::AuditEntry::about(state.clock.now(), Some(&page_user.user.email), action, subject, "ok")
+) -> crate::service::types::AuditEntry {
+    crate::service::types::AuditEntry::about(state.clock.now(), Some(&page_user.user.email), action, subject, "ok")
 }
 
 fn page(page_user: &PageUser, heading: &str) -> AdminPage {
@@ -130,15 +130,14 @@ pub async fn home(page_user: PageUser) -> Result<Response, PageError> {
 pub(super) async fn apply_settings(state: &AppState) -> Result<(), ApiError> {
     state.reload_settings().await?;
     let settings = state.settings();
-    state
-        .store
-        .refresh_snapshots(
-            &settings.calendar,
-            &settings.rules,
-            state.clock.today(),
-            state.clock.now(),
-        )
-        .await?;
+    crate::service::administration::refresh_snapshots(
+        state,
+        &settings.calendar,
+        &settings.rules,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -254,7 +253,7 @@ pub async fn add_override(State(state): State<AppState>, form: SignedForm) -> Re
                 "calendar_changed",
                 Some(&format!("{} {}", change.date, data.get("kind"))),
             );
-            state.store.add_calendar_overrides(&[change], &entry).await?;
+            crate::service::administration::add_calendar_overrides(&state, &[change], &entry).await?;
             apply_settings(&state).await?;
             Ok(Redirect::to(&format!("/admin/calendar?year={shown}&done=override")).into_response())
         }
@@ -292,18 +291,17 @@ pub async fn import(
         .and_then(|text| parse_gov_uk_feed(text).map_err(|e| format!("The file was not imported: {e}")));
     match parsed {
         Ok(overrides) => {
-            state
-                .store
-                .add_calendar_overrides(
-                    &overrides,
-                    &audited(
-                        &state,
-                        &page_user,
-                        "calendar_imported",
-                        Some(&format!("{} days", overrides.len())),
-                    ),
-                )
-                .await?;
+            crate::service::administration::add_calendar_overrides(
+                &state,
+                &overrides,
+                &audited(
+                    &state,
+                    &page_user,
+                    "calendar_imported",
+                    Some(&format!("{} days", overrides.len())),
+                ),
+            )
+            .await?;
             apply_settings(&state).await?;
             Ok(Redirect::to(&format!("/admin/calendar?year={year}&done=import")).into_response())
         }
@@ -328,9 +326,7 @@ async fn agencies_page(
     let mut p = page(page_user, "Agencies");
     p.caption = "The agencies that can be asked for returns".into();
     p.headers = vec!["Short name".into(), "Name".into(), "Kind".into(), "Email".into()];
-    p.table = state
-        .store
-        .list_agencies()
+    p.table = crate::service::administration::list_agencies(state)
         .await?
         .into_iter()
         .map(|a| vec![a.slug.to_string(), a.name, a.kind, a.email.unwrap_or_default()])
@@ -372,14 +368,13 @@ pub async fn add_agency(State(state): State<AppState>, form: SignedForm) -> Resu
     }
     let email = Some(data.get("email")).filter(|e| !e.is_empty());
     let added = match NewAgency::new(data.get("slug"), data.get("name"), data.get("kind"), email) {
-        Ok(new) => state
-            .store
-            .add_agency(
-                &new.with_secure_email(data.get("secure_email") == "yes"),
-                &audited(&state, &page_user, "agency_added", None),
-            )
-            .await
-            .map_err(ApiError::from),
+        Ok(new) => crate::service::administration::add_agency(
+            &state,
+            &new.with_secure_email(data.get("secure_email") == "yes"),
+            &audited(&state, &page_user, "agency_added", None),
+        )
+        .await
+        .map_err(ApiError::from),
         Err(e) => Err(ApiError::Invalid(e)),
     };
     match added {

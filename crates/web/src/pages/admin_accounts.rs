@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::{NewUser, User};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use store::{NewUser, User};
 
 use super::admin::{allowed, audited, field};
 use super::forms::body::FormData;
@@ -60,9 +60,7 @@ async fn users_page(
     data: &FormData,
     errors: Vec<(String, String)>,
 ) -> Result<UsersPage, PageError> {
-    let users = state
-        .store
-        .list_users()
+    let users = crate::service::administration::list_users(state)
         .await?
         .into_iter()
         .map(|u| UserLine {
@@ -80,9 +78,7 @@ async fn users_page(
         })
         .collect();
     let choices = Choices {
-        agencies: state
-            .store
-            .list_agencies()
+        agencies: crate::service::administration::list_agencies(state)
             .await?
             .into_iter()
             .map(|a| (a.slug.to_string(), a.name))
@@ -140,11 +136,13 @@ pub async fn add_user(State(state): State<AppState>, form: SignedForm) -> Result
         some("agency"),
         None,
     ) {
-        Ok(new) => state
-            .store
-            .add_user_by_administrator(&new, &audited(&state, &page_user, "user_added", None))
-            .await
-            .map_err(crate::error::ApiError::from),
+        Ok(new) => crate::service::administration::add_user_by_administrator(
+            &state,
+            &new,
+            &audited(&state, &page_user, "user_added", None),
+        )
+        .await
+        .map_err(crate::error::ApiError::from),
         Err(e) => Err(crate::error::ApiError::Invalid(e)),
     };
     match added {
@@ -164,9 +162,7 @@ pub async fn add_user(State(state): State<AppState>, form: SignedForm) -> Result
 /// The user an action names, for an administrator.
 async fn subject(state: &AppState, form: &SignedForm, id: i64) -> Result<User, PageError> {
     allowed(&form.user, false)?;
-    state
-        .store
-        .user_by_id(id)
+    crate::service::administration::user_by_id(state, id)
         .await?
         .ok_or_else(|| PageError::not_found(Some(Nav::from(&form.user)), "User not found", "There is no such user."))
 }
@@ -243,9 +239,7 @@ pub async fn tokens(
     allowed(&page_user, false)?;
     let now = state.clock.now();
     let day = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %B %Y").to_string();
-    let tokens = state
-        .store
-        .list_tokens(None)
+    let tokens = crate::service::administration::list_tokens(&state, None)
         .await?
         .into_iter()
         .map(|t| TokenLine {
@@ -282,7 +276,7 @@ pub async fn revoke_token(
 ) -> Result<Response, PageError> {
     allowed(&form.user, false)?;
     let entry = audited(&state, &form.user, "token_revoked", None);
-    if state.store.revoke_token(id, &entry).await? {
+    if crate::service::administration::revoke_token(&state, id, &entry).await? {
         Ok(Redirect::to("/admin/tokens?done=1").into_response())
     } else {
         Err(PageError::not_found(

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::{OutboxMessage, OutboxStatus};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use store::{OutboxMessage, OutboxStatus};
 
 use super::pager::Pager;
 use super::signed_form::SignedForm;
@@ -119,7 +119,12 @@ fn page(state: &AppState, page_user: &PageUser, view: &OutboxView) -> OutboxPage
             None => format!("All messages ({shown})"),
         },
         rows: view.messages.iter().map(line).collect(),
-        pager: Pager::new(shown, store::OUTBOX_PAGE, Some(&view.page.to_string()), &base),
+        pager: Pager::new(
+            shown,
+            crate::service::types::OUTBOX_PAGE,
+            Some(&view.page.to_string()),
+            &base,
+        ),
         notice: None,
         errors: Vec::new(),
         to: page_user.user.email.clone(),

@@ -267,9 +267,7 @@ pub async fn save(State(state): State<AppState>, form: SignedForm) -> Result<Res
     match rules {
         Ok(rules) => {
             let action = if importing { "rules_imported" } else { "rules_changed" };
-            state
-                .store
-                .set_rules(&rules, &audited(&state, &page_user, action, None))
+            crate::service::administration::set_rules(&state, &rules, &audited(&state, &page_user, action, None))
                 .await?;
             apply_settings(&state).await?;
             Ok(Redirect::to("/admin/rules?done=1").into_response())

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::{DashboardQuery, DashboardRow};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -16,7 +17,6 @@ use domain::deadlines::StepKey;
 use domain::process::Stage;
 use domain::returns::ReturnStatus;
 use domain::roles::Role;
-use store::{DashboardQuery, DashboardRow};
 
 use super::case::steps::working_days;
 use super::pager::Pager;
@@ -143,9 +143,7 @@ async fn agency_requests(
     };
     let today = state.clock.today();
     let calendar = &state.settings().calendar;
-    Ok(state
-        .store
-        .requests_for_agency(agency)
+    Ok(crate::service::returns::requests_for_agency(state, agency)
         .await?
         .into_iter()
         .filter(|r| !r.revoked)
@@ -159,7 +157,7 @@ async fn agency_requests(
                 _ => tag(calendar, today, Some(r.due)),
             };
             (
-                format!("/returns/{}", state.store.return_token(&r)),
+                format!("/returns/{}", crate::service::returns::return_token(state, &r)),
                 format!("Case {}", r.case_reference),
                 format!("{} ({})", when(calendar, today, Some(r.due)), status.label()),
                 tag,
@@ -197,10 +195,10 @@ pub async fn dashboard(
     };
     // The page asked for, unless there are fewer pages: then the last one.
     let wanted = Pager::new(i64::MAX / 2, PAGE, requested, "/?").offset();
-    let mut answers = state.store.dashboard(&ask(wanted)).await?;
+    let mut answers = crate::service::dashboard::dashboard(&state, &ask(wanted)).await?;
     let pager = Pager::new(answers.counts.open, PAGE, requested, "/?");
     if pager.offset() != wanted {
-        answers = state.store.dashboard(&ask(pager.offset())).await?;
+        answers = crate::service::dashboard::dashboard(&state, &ask(pager.offset())).await?;
     }
     // Kept rendered per user while the answers, the date and the rules stand (an agency
     // contact's page also lists their agency's requests, read apart: never kept).

@@ -2,9 +2,9 @@
 //! (403 refused, 404 unknown, 409 not possible now, 500 our fault), never JSON. A 500
 //! logs its cause and shows none of it.
 
+use crate::service::types::StoreError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use store::StoreError;
 
 use super::{MessagePage, Nav};
 use crate::error::ApiError;
@@ -150,8 +150,8 @@ impl From<StoreError> for PageError {
     }
 }
 
-impl From<store::AppendError> for PageError {
-    fn from(e: store::AppendError) -> Self {
+impl From<crate::service::types::AppendError> for PageError {
+    fn from(e: crate::service::types::AppendError) -> Self {
         ApiError::from(e).into()
     }
 }

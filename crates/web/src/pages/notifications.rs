@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::{AuditEntry, NotifyMode};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use store::{AuditEntry, NotifyMode};
 
 use super::signed_form::SignedForm;
 use super::{Nav, PageError, PageUser};
@@ -55,7 +55,7 @@ pub async fn show(
     page_user: PageUser,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let mode = state.store.notify_mode(page_user.user.id).await?;
+    let mode = crate::service::me::notify_mode(&state, page_user.user.id).await?;
     let mut shown = page(&page_user, Some(mode));
     shown.notice = q
         .contains_key("done")
@@ -78,6 +78,6 @@ pub async fn save(State(state): State<AppState>, form: SignedForm) -> Result<Res
         Some(mode.as_str()),
         "ok",
     );
-    state.store.set_notify_mode(page_user.user.id, mode, &entry).await?;
+    crate::service::me::set_notify_mode(&state, page_user.user.id, mode, &entry).await?;
     Ok(Redirect::to("/account/notifications?done=1").into_response())
 }

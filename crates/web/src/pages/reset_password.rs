@@ -2,10 +2,10 @@
 //! opening it lets the user choose a new password, which ends every session of theirs.
 //! An unknown, used or expired link gets one page that says so.
 
+use crate::service::types::{AuditEntry, NewPassword};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use store::{AuditEntry, NewPassword};
 
 use super::PageError;
 use super::credentials::{CredentialField, CredentialsPage};
@@ -41,7 +41,7 @@ fn link_not_working() -> PageError {
 
 /// `GET /reset-password/{token}`
 pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
-    match state.store.reset_token_user(&token, state.clock.now()).await? {
+    match crate::service::me::reset_token_user(&state, &token, state.clock.now()).await? {
         Some(_) => Ok(form_page(&token).into_response()),
         None => Err(link_not_working()),
     }
@@ -53,7 +53,7 @@ pub async fn submit(
     Path(token): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    let Some(user) = state.store.reset_token_user(&token, state.clock.now()).await? else {
+    let Some(user) = crate::service::me::reset_token_user(&state, &token, state.clock.now()).await? else {
         return Err(link_not_working());
     };
     let data = FormData::parse(&body);
@@ -77,7 +77,7 @@ pub async fn submit(
         }
     };
     let entry = AuditEntry::about(state.clock.now(), Some(&user.email), "password_reset_used", None, "ok");
-    match state.store.use_reset_token(&token, &new, &entry).await? {
+    match crate::service::me::use_reset_token(&state, &token, &new, &entry).await? {
         Some(_) => Ok(super::MessagePage {
             nav: None,
             title: "Your password is set".into(),

@@ -9,6 +9,7 @@
 //! and they have none) to set it up. Signing in again in the same browser ends the
 //! session it had.
 
+use crate::service::types::{Attempt, AuditEntry, Stage, User};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, State};
@@ -16,7 +17,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use store::{Attempt, AuditEntry, Stage, User};
 
 use super::Nav;
 use super::forms::body::FormData;
@@ -37,7 +37,7 @@ pub struct SignInPage {
 }
 
 fn page(state: &AppState, status: StatusCode, email: String, error: Option<String>) -> Result<Response, PageError> {
-    let token = state.store.fresh_token()?;
+    let token = crate::service::sessions::fresh_token(state)?;
     let cookie = format!(
         "{SIGN_IN_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Strict{}",
         secure_flag(state)
@@ -109,16 +109,15 @@ pub async fn submit(
         );
     }
     let now = state.clock.now();
-    let user = match state
-        .store
-        .sign_in_with_password(
-            &email,
-            form.raw("password"),
-            &address,
-            cookie(&headers, DEVICE_COOKIE),
-            now,
-        )
-        .await?
+    let user = match crate::service::sessions::sign_in_with_password(
+        &state,
+        &email,
+        form.raw("password"),
+        &address,
+        cookie(&headers, DEVICE_COOKIE),
+        now,
+    )
+    .await?
     {
         Attempt::Accepted(user) => user,
         Attempt::Wait(until) => {
@@ -154,10 +153,8 @@ pub async fn start(
     user_agent: Option<&str>,
     replacing: Option<&str>,
 ) -> Result<Response, PageError> {
-    let session = state
-        .store
-        .start_session(user, stage, user_agent, replacing, state.clock.now())
-        .await?;
+    let session =
+        crate::service::sessions::start_session(state, user, stage, user_agent, replacing, state.clock.now()).await?;
     let next = match stage {
         Stage::Done => "/",
         Stage::Password => "/sign-in/two-factor",
@@ -174,7 +171,7 @@ pub async fn start(
         set.push(format!(
             "{DEVICE_COOKIE}={}; Path=/sign-in; Max-Age={}; HttpOnly; SameSite=Strict{}",
             crate::service::accounts::device_cookie(state, user)?,
-            store::DEVICE_COOKIE_DAYS * 24 * 3600,
+            crate::service::types::DEVICE_COOKIE_DAYS * 24 * 3600,
             secure_flag(state)
         ));
     }
@@ -188,17 +185,12 @@ pub async fn start(
 
 /// Signs out: the session ends, and the audit says so.
 pub async fn sign_out(State(state): State<AppState>, form: SignedForm) -> Result<Response, PageError> {
-    state.store.end_session(&form.user.cookie).await?;
-    state
-        .store
-        .audit(&AuditEntry::about(
-            state.clock.now(),
-            Some(&form.user.user.email),
-            "sign_out",
-            None,
-            "ok",
-        ))
-        .await?;
+    crate::service::sessions::end_session(&state, &form.user.cookie).await?;
+    crate::service::sessions::audit(
+        &state,
+        &AuditEntry::about(state.clock.now(), Some(&form.user.user.email), "sign_out", None, "ok"),
+    )
+    .await?;
     Ok(signed_out())
 }
 

@@ -6,12 +6,12 @@
 //! QR code and as text, takes a first code to prove the app works, and then shows ten
 //! recovery codes once. Finishing either step starts a fresh session (a new cookie).
 
+use crate::service::types::{Attempt, AuditEntry, Stage, User};
 use axum::extract::{FromRequestParts, State};
 use axum::http::header::{self, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use store::{Attempt, AuditEntry, Stage, User};
 
 use super::credentials::{CredentialField, CredentialsPage};
 use super::forms::body::FormData;
@@ -115,16 +115,15 @@ pub async fn code_submit(
     }
     let now = state.clock.now();
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
-    match state
-        .store
-        .sign_in_with_second_factor(
-            &p.user,
-            given,
-            &address,
-            crate::auth::cookie(&headers, super::sign_in::DEVICE_COOKIE),
-            now,
-        )
-        .await?
+    match crate::service::sessions::sign_in_with_second_factor(
+        &state,
+        &p.user,
+        given,
+        &address,
+        crate::auth::cookie(&headers, super::sign_in::DEVICE_COOKIE),
+        now,
+    )
+    .await?
     {
         Attempt::Accepted(user) => start(&state, &user, Stage::Done, user_agent, Some(&p.cookie)).await,
         Attempt::AcceptedWithRecoveryCode { user, left } => {
@@ -164,16 +163,16 @@ fn setup_page(s: &SettingUp, key: String) -> CredentialsPage {
 
 /// `GET /account/two-factor`: the key to scan, made now if none is waiting.
 pub async fn setup_form(State(state): State<AppState>, s: SettingUp) -> Result<Response, PageError> {
-    let key = match state.store.pending_totp(&s.user).await? {
+    let key = match crate::service::me::pending_totp(&state, &s.user).await? {
         Some(key) => key,
-        None => state.store.begin_totp_setup(&s.user).await?,
+        None => crate::service::me::begin_totp_setup(&state, &s.user).await?,
     };
     Ok(setup_page(&s, key.text).into_response())
 }
 
 /// `GET /account/two-factor/qr.svg`: the waiting key as a QR code.
 pub async fn qr(State(state): State<AppState>, s: SettingUp) -> Result<Response, PageError> {
-    let Some(key) = state.store.pending_totp(&s.user).await? else {
+    let Some(key) = crate::service::me::pending_totp(&state, &s.user).await? else {
         return Err(PageError::no_such_page(nav(&s)));
     };
     let code = qrcode::QrCode::new(key.uri.as_bytes()).map_err(|e| PageError::internal(e.to_string()))?;
@@ -197,7 +196,7 @@ pub async fn setup_submit(
     if form.raw("csrf") != s.csrf {
         return Err(PageError::form_expired(nav(&s)));
     }
-    let Some(key) = state.store.pending_totp(&s.user).await? else {
+    let Some(key) = crate::service::me::pending_totp(&state, &s.user).await? else {
         return Ok(Redirect::to("/account/two-factor").into_response());
     };
     let given = form.get("code");
@@ -206,7 +205,7 @@ pub async fn setup_submit(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let entry = AuditEntry::about(state.clock.now(), Some(&s.user.email), "two_factor_set_up", None, "ok");
-    let Some(codes) = state.store.confirm_totp(&s.user, given, &entry).await? else {
+    let Some(codes) = crate::service::me::confirm_totp(&state, &s.user, given, &entry).await? else {
         let message = "The code is not right: check the app shows Rapid Review, and enter the code it shows now";
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -5,19 +5,27 @@
 //! Nothing here knows HTTP.
 
 pub mod accounts;
+pub mod administration;
 pub mod agencies;
+pub mod case_list;
 pub mod case_read;
 pub mod cases;
 pub mod chronology;
+pub mod dashboard;
+pub mod discussions;
+pub mod health;
 pub mod idempotency;
 pub mod letters;
+pub mod me;
 pub mod outbox;
 pub mod papers;
 pub mod reports;
 pub mod requests;
 pub mod returns;
 pub mod review_papers;
+pub mod sessions;
 pub mod template;
+pub mod types;
 
 use domain::events::FieldError;
 use store::{AppendError, StoreError};

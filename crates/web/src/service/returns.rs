@@ -2,8 +2,11 @@
 //! retired or withdrawn link is not found; an expired one says only that), whether it
 //! may still change the return, the audit of every use, and submission.
 
+use chrono::{DateTime, Utc};
+use domain::events::AgencySlug;
+use domain::returns::{ChronologyEntry, Scoping};
 use domain::roles::Role;
-use store::{AuditEntry, CaseRecord, ReturnRequest, User, WriteContext};
+use store::{AuditEntry, CaseRecord, ReturnRequest, StoreError, User, WriteContext};
 
 use super::Refused;
 use crate::state::AppState;
@@ -147,4 +150,62 @@ pub async fn contacts(state: &AppState) -> Result<Vec<(String, String)>, Refused
     } else {
         business_unit
     })
+}
+
+/// Notes that an agency opened its return link (the first time).
+pub async fn mark_opened(state: &AppState, request_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    state.store.mark_opened(request_id, at).await
+}
+
+/// One page of an agency's chronology entries.
+pub async fn request_entries_page(
+    state: &AppState,
+    request_id: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ChronologyEntry>, StoreError> {
+    state.store.request_entries_page(request_id, offset, limit).await
+}
+
+/// Saves an agency's scoping answers as a draft; audited.
+pub async fn save_scoping(
+    state: &AppState,
+    request_id: &str,
+    scoping: &Scoping,
+    audit_entry: &AuditEntry,
+) -> Result<(), StoreError> {
+    state.store.save_scoping(request_id, scoping, audit_entry).await
+}
+
+/// Adds entries to an agency's chronology; audited. How many it holds now.
+pub async fn add_entries(
+    state: &AppState,
+    request_id: &str,
+    entries: &[ChronologyEntry],
+    audit_entry: &AuditEntry,
+) -> Result<i64, StoreError> {
+    state.store.add_entries(request_id, entries, audit_entry).await
+}
+
+/// The case's agency requests.
+pub async fn requests_for_case(state: &AppState, case_id: &str) -> Result<Vec<ReturnRequest>, StoreError> {
+    state.store.requests_for_case(case_id).await
+}
+
+/// Every agency's chronology entries on the case, in date order.
+pub async fn merged_chronology(
+    state: &AppState,
+    case_id: &str,
+) -> Result<Vec<(AgencySlug, ChronologyEntry)>, StoreError> {
+    state.store.merged_chronology(case_id).await
+}
+
+/// An agency's requests, on every case.
+pub async fn requests_for_agency(state: &AppState, agency: &AgencySlug) -> Result<Vec<ReturnRequest>, StoreError> {
+    state.store.requests_for_agency(agency).await
+}
+
+/// The working token of a request's return link.
+pub fn return_token(state: &AppState, request: &store::ReturnRequest) -> String {
+    state.store.return_token(request)
 }

@@ -2,13 +2,13 @@
 //! pack (ZIP) and the meeting invitation (ICS). Content is built from the events and
 //! returns; nothing is stored twice.
 
+use crate::service::types::{CaseRecord, ReturnRequest};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use documents::{
     Invitation, MergedEntry, PackWriter, ReferralForm, chronology_xlsx, meeting_ics, referral_docx, return_docx,
 };
-use store::{CaseRecord, ReturnRequest};
 
 use crate::auth::CaseUser;
 use crate::error::ApiError;
@@ -33,7 +33,7 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(e.to_string())
 }
 
-async fn case(state: &AppState, user: &store::User, id: &str) -> Result<CaseRecord, ApiError> {
+async fn case(state: &AppState, user: &crate::service::types::User, id: &str) -> Result<CaseRecord, ApiError> {
     Ok(crate::service::cases::load(state, user, id).await?)
 }
 
@@ -89,9 +89,7 @@ async fn return_document(state: &AppState, reference: &str, request: &ReturnRequ
 }
 
 async fn request_of(state: &AppState, id: &str, agency: &str) -> Result<ReturnRequest, ApiError> {
-    state
-        .store
-        .requests_for_case(id)
+    crate::service::returns::requests_for_case(state, id)
         .await?
         .into_iter()
         .find(|r| r.agency.as_str() == agency)
@@ -130,9 +128,7 @@ pub async fn pack(
             ));
         }
     }
-    let merged: Vec<MergedEntry> = state
-        .store
-        .merged_chronology(&id)
+    let merged: Vec<MergedEntry> = crate::service::returns::merged_chronology(&state, &id)
         .await?
         .into_iter()
         .map(|(agency, entry)| MergedEntry {

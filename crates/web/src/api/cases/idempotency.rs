@@ -4,12 +4,12 @@
 //! the first answer again (with `Idempotent-Replayed: true`); with another request it
 //! is a 422 naming the header.
 
+use crate::service::types::{IdempotencyClaim, User};
 use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use sha2::Digest;
-use store::{IdempotencyClaim, User};
 
 use super::render_case;
 use crate::error::ApiError;

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::{CaseFilter, CaseSummary};
 use axum::Json;
 use axum::extract::{Query, State};
 use domain::case::OpenOrClosed;
 use domain::process::Stage;
-use store::{CaseFilter, CaseSummary};
 
 use crate::auth::CaseUser;
 use crate::error::ApiError;
@@ -31,7 +31,7 @@ pub async fn list_cases(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<CaseList>, ApiError> {
     let filter = parse_filter(&query)?;
-    let cases = state.store.list_cases(&filter, state.clock.today()).await?;
+    let cases = crate::service::case_list::list_cases(&state, &filter, state.clock.today()).await?;
     Ok(Json(CaseList { cases }))
 }
 

@@ -12,8 +12,8 @@ pub mod requests;
 pub mod review_papers;
 pub mod template;
 
+use crate::service::types::{CaseRecord, User};
 use serde_json::Value;
-use store::{CaseRecord, User};
 
 use crate::case_json::{case_json, correspondence};
 use crate::error::ApiError;

@@ -1,12 +1,12 @@
 //! The Business Unit's view of a case's agency requests: status of each return and its
 //! link, reissuing or withdrawing a link, and going ahead without a late return.
 
+use crate::service::types::User;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use store::User;
 
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::StoredPaper;
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::header::CONTENT_TYPE;
@@ -11,7 +12,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use documents::MAX_PAPER_BYTES;
 use serde_json::{Value, json};
-use store::StoredPaper;
 
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;

@@ -48,7 +48,7 @@ pub async fn post_chronology(
         }
     };
     let entry = audit_entry(&state, &request, ACTION, StatusCode::CREATED);
-    let count = match state.store.add_entries(&request.id, &entries, &entry).await {
+    let count = match crate::service::returns::add_entries(&state, &request.id, &entries, &entry).await {
         Ok(count) => count,
         Err(e) => return audit_outcome(&state, Some(&request), ACTION, Err(e.into())).await,
     };

@@ -3,10 +3,10 @@
 use axum::Json;
 use std::collections::HashMap;
 
+use crate::service::types::ReturnRequest;
 use axum::extract::{Path, Query, State};
 use domain::returns::{COLUMNS, SCOPING_QUESTIONS};
 use serde_json::{Value, json};
-use store::ReturnRequest;
 
 use super::{audit_outcome, open};
 use crate::error::ApiError;
@@ -32,7 +32,7 @@ pub async fn get_return(
         Err(e) => return audit_outcome(&state, None, ACTION, Err(e)).await,
     };
     let result = async {
-        state.store.mark_opened(&request.id, state.clock.now()).await?;
+        crate::service::returns::mark_opened(&state, &request.id, state.clock.now()).await?;
         request.opened = true;
         let page = match query.get("page") {
             None => 1,
@@ -44,10 +44,8 @@ pub async fn get_return(
                 .ok_or_else(|| ApiError::invalid("page", "must be a whole number from 1"))?,
         };
         let offset = (page - 1) * ENTRIES_PER_PAGE;
-        let entries = state
-            .store
-            .request_entries_page(&request.id, offset, ENTRIES_PER_PAGE)
-            .await?;
+        let entries =
+            crate::service::returns::request_entries_page(&state, &request.id, offset, ENTRIES_PER_PAGE).await?;
         let mut body = request_json(&state, &request, &entries);
         body["entries_page"] = json!(page);
         body["entries_pages"] = json!(((request.entries + ENTRIES_PER_PAGE - 1) / ENTRIES_PER_PAGE).max(1));

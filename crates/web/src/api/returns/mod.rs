@@ -9,8 +9,8 @@ pub mod referral;
 pub mod scoping;
 pub(crate) mod submit;
 
+use crate::service::types::{AuditEntry, ReturnRequest};
 use axum::http::StatusCode;
-use store::{AuditEntry, ReturnRequest};
 
 use crate::error::ApiError;
 use crate::service;

@@ -35,13 +35,12 @@ pub async fn put_scoping(
         Ok(s) => s,
         Err(e) => return audit_outcome(&state, Some(&request), ACTION, Err(e)).await,
     };
-    state
-        .store
-        .save_scoping(
-            &request.id,
-            &scoping,
-            &audit_entry(&state, &request, ACTION, StatusCode::OK),
-        )
-        .await?;
+    crate::service::returns::save_scoping(
+        &state,
+        &request.id,
+        &scoping,
+        &audit_entry(&state, &request, ACTION, StatusCode::OK),
+    )
+    .await?;
     Ok(Json(json!({"saved": true, "scoping": scoping})))
 }

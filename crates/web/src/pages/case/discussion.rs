@@ -3,13 +3,13 @@
 //! proposed Alternative Learning Activity. They inform decisions, which are recorded as
 //! events; they are not events themselves.
 
+use crate::service::types::{Message, User};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::events::{AlaDecider, AlaDecision, ThresholdOutcome};
 use domain::process::CaseState;
 use domain::roles::{Partner, Role};
-use store::{Message, User};
 
 use super::super::signed_form::SignedForm;
 use super::super::{Nav, PageError, label_of};
@@ -153,7 +153,7 @@ pub async fn discuss(
             "Write your message, then post it.",
         ));
     };
-    let entry = store::AuditEntry {
+    let entry = crate::service::types::AuditEntry {
         at: state.clock.now(),
         actor: Some(page_user.user.email.clone()),
         action: "POST /cases/{id}/discuss/{topic}".into(),
@@ -161,9 +161,7 @@ pub async fn discuss(
         case_id: Some(id.clone()),
         outcome: "303".into(),
     };
-    state
-        .store
-        .add_message(&id, thread.topic, &page_user.user, position, &text, &entry)
+    crate::service::discussions::add_message(&state, &id, thread.topic, &page_user.user, position, &text, &entry)
         .await?;
     let mut response = Redirect::to(&format!("/cases/{id}?done=discussion#{}", thread.topic)).into_response();
     response.extensions_mut().insert(AuditedInTransaction);

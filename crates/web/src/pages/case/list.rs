@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::service::types::CaseFilter;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -9,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use domain::case::OpenOrClosed;
 use domain::deadlines::StepKey;
 use domain::process::Stage;
-use store::CaseFilter;
 
 use super::super::{Nav, PageError, PageUser, label_of, long_date};
 use crate::state::AppState;
@@ -53,9 +53,7 @@ pub async fn list(
         limit: 200,
         ..CaseFilter::default()
     };
-    let cases = state
-        .store
-        .list_cases(&filter, state.clock.today())
+    let cases = crate::service::case_list::list_cases(&state, &filter, state.clock.today())
         .await?
         .into_iter()
         .map(|c| CaseLine {

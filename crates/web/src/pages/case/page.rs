@@ -3,13 +3,13 @@
 //! form of each step the signed-in role may record now. Under each step of the timeline,
 //! who was told of it and when.
 
+use crate::service::types::{CaseRecord, OutboxMessage, OutboxStatus, StoredPaper};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use domain::notices::{Enclosure, Notice};
 use domain::process::CaseState;
-use store::{CaseRecord, OutboxMessage, OutboxStatus, StoredPaper};
 
 use super::super::{Nav, PageError, PageUser, long_date};
 use super::discussion::{Thread, threads_of};

@@ -46,7 +46,7 @@ fn tag_class(status: ReturnStatus) -> &'static str {
 
 /// Why the case stopped waiting for `agency`'s return, who decided and when: the last
 /// `agency_request_stopped` for it, unless a new link resumed it since.
-fn stopped_note(record: &store::CaseRecord, agency: &domain::events::AgencySlug) -> Option<String> {
+fn stopped_note(record: &crate::service::types::CaseRecord, agency: &domain::events::AgencySlug) -> Option<String> {
     use domain::events::EventPayload as P;
     let mut note = None;
     for (event, meta) in record.events.iter().zip(&record.meta) {
@@ -66,7 +66,12 @@ fn stopped_note(record: &store::CaseRecord, agency: &domain::events::AgencySlug)
     note
 }
 
-pub fn view(line: &RequestLine, record: &store::CaseRecord, today: chrono::NaiveDate, manages: bool) -> RequestView {
+pub fn view(
+    line: &RequestLine,
+    record: &crate::service::types::CaseRecord,
+    today: chrono::NaiveDate,
+    manages: bool,
+) -> RequestView {
     let r = &line.request;
     let status = r.state().status(today);
     let open = r.submitted_on.is_none();

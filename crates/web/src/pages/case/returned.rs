@@ -44,7 +44,7 @@ pub async fn returned(
     let record = crate::service::cases::load(&state, &page_user.user, &id)
         .await
         .map_err(|r| super::refused(&page_user, r))?;
-    let requests = state.store.requests_for_case(&record.id).await?;
+    let requests = crate::service::returns::requests_for_case(&state, &record.id).await?;
     let Some(request) = requests.into_iter().find(|r| r.agency.as_str() == agency) else {
         return Err(PageError::not_found(
             nav,
@@ -68,10 +68,8 @@ pub async fn returned(
     };
     let base = format!("/cases/{}/returns/{}?", record.id, request.agency);
     let pager = Pager::new(request.entries, PER_PAGE, query.get("page").map(String::as_str), &base);
-    let entries = state
-        .store
-        .request_entries_page(&request.id, pager.offset(), pager.size)
-        .await?;
+    let entries =
+        crate::service::returns::request_entries_page(&state, &request.id, pager.offset(), pager.size).await?;
     let page = ReturnedPage {
         nav,
         case_id: record.id.clone(),

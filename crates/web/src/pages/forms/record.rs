@@ -3,12 +3,12 @@
 //! same service call. The threshold and meeting decisions are shown on a "check your
 //! answers" page first.
 
+use crate::service::types::CaseRecord;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::events::{EventKind, EventRequest, parse_event_request};
 use serde_json::Value;
-use store::CaseRecord;
 
 use super::body::{FormData, to_json};
 use super::spec::{Field, checked_before_recording, fields};

@@ -4,6 +4,7 @@
 //! says what is wrong; what was typed stays in the boxes. Read-only once the return
 //! cannot change.
 
+use crate::service::types::ReturnRequest;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
@@ -14,7 +15,6 @@ use documents::{UploadError, read_chronology};
 use domain::events::FieldError;
 use domain::returns::{ChronologyEntry, parse_entries_json};
 use serde_json::json;
-use store::ReturnRequest;
 
 use super::{Header, Notice, Use, go, header, notice_text, open_for_change, open_to_read};
 use crate::pages::forms::body::{FormData, to_json};
@@ -57,10 +57,7 @@ async fn page(
         page,
         &format!("/returns/{token}/chronology?"),
     );
-    let entries = state
-        .store
-        .request_entries_page(&request.id, pager.offset(), pager.size)
-        .await?;
+    let entries = crate::service::returns::request_entries_page(state, &request.id, pager.offset(), pager.size).await?;
     let typed = typed.cloned().unwrap_or_default();
     Ok(ChronologyPage {
         nav: None,
@@ -116,9 +113,9 @@ async fn add(
         Err(errors) => return refused(state, link, request, typed, errors, unprocessable).await,
     };
     let entry = links::audit_entry(state, Some(request), link.action, StatusCode::SEE_OTHER.as_u16());
-    match state.store.add_entries(&request.id, &entries, &entry).await {
+    match crate::service::returns::add_entries(state, &request.id, &entries, &entry).await {
         Ok(_) => Ok(go(link.token, "/chronology", done)),
-        Err(store::StoreError::Conflict { message, .. }) => {
+        Err(crate::service::types::StoreError::Conflict { message, .. }) => {
             let field = if done == "upload" { "file" } else { "date-day" };
             let errors = vec![(field.to_owned(), message)];
             refused(state, link, request, typed, errors, unprocessable).await

@@ -31,11 +31,11 @@ pub use chronology::{add_entry, chronology, upload};
 pub use questions::{questions, save_scoping};
 pub use start::show;
 
+use crate::service::types::ReturnRequest;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use store::ReturnRequest;
 
 use super::{PageError, long_date};
 use crate::service::Refused;

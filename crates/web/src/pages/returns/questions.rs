@@ -52,7 +52,7 @@ fn scoping_data(scoping: &Scoping) -> FormData {
 pub(super) fn page(
     state: &AppState,
     token: &str,
-    request: &store::ReturnRequest,
+    request: &crate::service::types::ReturnRequest,
     typed: Option<&FormData>,
     errors: Vec<(String, String)>,
     notice: Option<String>,
@@ -101,7 +101,7 @@ pub async fn save_scoping(
     match to_json(&fields, &data).and_then(Scoping::parse) {
         Ok(scoping) => {
             let entry = links::audit_entry(&state, Some(&request), link.action, StatusCode::SEE_OTHER.as_u16());
-            state.store.save_scoping(&request.id, &scoping, &entry).await?;
+            crate::service::returns::save_scoping(&state, &request.id, &scoping, &entry).await?;
             Ok(go(&token, "/chronology", "scoping"))
         }
         Err(e) => {

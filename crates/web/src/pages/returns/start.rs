@@ -3,12 +3,12 @@
 //! carry on). Once the return is read-only it shows the answers given, with a link to
 //! the chronology.
 
+use crate::service::types::ReturnRequest;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use store::ReturnRequest;
 
 use super::{Header, Use, header, open};
 use crate::pages::{Nav, PageError};
@@ -53,7 +53,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
     const VIEW: &str = "GET /returns/{token}";
     let link = Use::of(&token, VIEW);
     let mut request = opened!(open(&state, link));
-    state.store.mark_opened(&request.id, state.clock.now()).await?;
+    crate::service::returns::mark_opened(&state, &request.id, state.clock.now()).await?;
     request.opened = true;
     links::audit(&state, Some(&request), VIEW, StatusCode::OK.as_u16()).await?;
     Ok(page(&state, &token, &request, Vec::new()).await?.into_response())
