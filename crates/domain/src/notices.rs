@@ -82,18 +82,6 @@ crate::keyed! {
     }
 }
 
-impl From<crate::reminders::ReminderKind> for Notice {
-    fn from(kind: crate::reminders::ReminderKind) -> Notice {
-        use crate::reminders::ReminderKind as K;
-        match kind {
-            K::Upcoming => Notice::Upcoming,
-            K::DueToday => Notice::DueToday,
-            K::Overdue => Notice::Overdue,
-            K::Chase => Notice::Chase,
-        }
-    }
-}
-
 /// The audiences told of `event`, the last of `history` (which includes it), and what
 /// their message carries. Each audience appears once.
 pub fn told_of(event: &Event, history: &[Event]) -> Vec<(Audience, Enclosure)> {

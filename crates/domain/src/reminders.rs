@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::deadlines::{Deadline, DeadlineStatus, RuleSet, StepKey};
 use crate::events::AgencySlug;
-use crate::notices::Audience;
+use crate::notices::{Audience, Notice};
 use crate::roles::Role;
 
 crate::keyed! {
@@ -25,6 +25,20 @@ crate::keyed! {
         DueToday = "due_today", "Due today";
         Overdue = "overdue", "Overdue";
         Chase = "chase", "Overdue: asked again";
+    }
+}
+
+/// The notice a reminder goes as (reminders know notices; notices know nothing of
+/// reminders).
+impl From<ReminderKind> for Notice {
+    fn from(kind: ReminderKind) -> Notice {
+        use ReminderKind as K;
+        match kind {
+            K::Upcoming => Notice::Upcoming,
+            K::DueToday => Notice::DueToday,
+            K::Overdue => Notice::Overdue,
+            K::Chase => Notice::Chase,
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use domain::case::CaseView;
 use domain::notices::Notice;
 use domain::reminders::action_clocks::{ActionReminder, action_reminders};
 use domain::reminders::{Reminder, reminders, still_overdue};
-use store::{Clock, ClockNotice, Store, StoreError};
+use store::{ClockNotice, ClockOf, Store, StoreError};
 
 /// What a pass did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,7 @@ fn notice(r: Reminder, digest_only: bool) -> ClockNotice {
         } else {
             r.kind.into()
         },
-        clock: Clock::Step(r.step),
+        clock: ClockOf::Step(r.step),
         agency: r.agency,
         due: r.due,
         to: r.to,
@@ -48,7 +48,7 @@ fn action_notice(r: ActionReminder) -> ClockNotice {
         } else {
             r.kind.into()
         },
-        clock: Clock::Action(r.action),
+        clock: ClockOf::Action(r.action),
         agency: None,
         due: r.due,
         to: r.to,

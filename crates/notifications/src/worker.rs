@@ -7,7 +7,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::{PoolConfig, response::Response};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -26,20 +25,7 @@ const IN_FLIGHT: usize = 16;
 /// How long the worker rests when there is nothing to send.
 const IDLE: Duration = Duration::from_millis(500);
 
-/// Where "now" and "today" come from: the binary's clock, with the business date
-/// frozen for demonstrations and tests.
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    pub now: fn() -> DateTime<Utc>,
-    pub frozen_today: Option<NaiveDate>,
-}
-
-impl Clock {
-    pub fn today(&self) -> NaiveDate {
-        self.frozen_today
-            .unwrap_or_else(|| domain::dates::london_date((self.now)()))
-    }
-}
+pub use store::Clock;
 
 /// What one round of sending did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -20,7 +20,7 @@ pub const SESSION_HOURS: i64 = 12;
 
 /// How far sign-in has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
+pub enum SignInStage {
     /// The password was right; the second factor is still to come.
     Password,
     /// The password was right, and two-factor sign-in must be set up first.
@@ -29,20 +29,20 @@ pub enum Stage {
     Done,
 }
 
-impl Stage {
+impl SignInStage {
     fn as_str(self) -> &'static str {
         match self {
-            Stage::Password => "password",
-            Stage::SetUp => "setup",
-            Stage::Done => "done",
+            SignInStage::Password => "password",
+            SignInStage::SetUp => "setup",
+            SignInStage::Done => "done",
         }
     }
 
-    fn parse(s: &str) -> Stage {
+    fn parse(s: &str) -> SignInStage {
         match s {
-            "password" => Stage::Password,
-            "setup" => Stage::SetUp,
-            _ => Stage::Done,
+            "password" => SignInStage::Password,
+            "setup" => SignInStage::SetUp,
+            _ => SignInStage::Done,
         }
     }
 }
@@ -52,7 +52,7 @@ impl Stage {
 pub struct Session {
     pub user: User,
     pub csrf: String,
-    pub stage: Stage,
+    pub stage: SignInStage,
     /// The stamp of the case the request reads, when asked for (`session_reading`).
     pub case_stamp: Option<CaseStamp>,
 }
@@ -125,7 +125,7 @@ struct SessionRow {
     csrf: String,
     created: DateTime<Utc>,
     last_seen: DateTime<Utc>,
-    stage: Stage,
+    stage: SignInStage,
     user: User,
     case_stamp: Option<CaseStamp>,
 }
@@ -140,7 +140,7 @@ impl SessionRow {
             csrf: row.text("csrf")?,
             created: parse_timestamp(&row.text("created_at")?)?,
             last_seen: parse_timestamp(&row.text("last_seen_at")?)?,
-            stage: Stage::parse(&row.text("stage")?),
+            stage: SignInStage::parse(&row.text("stage")?),
             user,
             case_stamp: stamp_from_row(row)?,
         }))
@@ -151,13 +151,13 @@ impl Store {
     /// Starts a session at `stage`; `replacing` (the cookie the browser already had, if
     /// any) ends, so that signing in again never leaves the old session alive.
     pub async fn create_session(&self, user: &User, at: DateTime<Utc>) -> Result<NewSession, StoreError> {
-        self.start_session(user, Stage::Done, None, None, at).await
+        self.start_session(user, SignInStage::Done, None, None, at).await
     }
 
     pub async fn start_session(
         &self,
         user: &User,
-        stage: Stage,
+        stage: SignInStage,
         user_agent: Option<&str>,
         replacing: Option<&str>,
         at: DateTime<Utc>,

@@ -17,7 +17,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::roles::Role;
-use store::{Stage, User};
+use store::{SignInStage, User};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -44,7 +44,7 @@ pub struct SessionCookie(pub String);
 pub struct PendingSignIn {
     pub user: User,
     pub csrf: String,
-    pub stage: Stage,
+    pub stage: SignInStage,
     pub cookie: String,
 }
 
@@ -115,7 +115,7 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
             .session_reading(&value, state.clock.now(), idle, reads.as_deref())
             .await
         {
-            Ok(Some(session)) if session.stage == Stage::Done => {
+            Ok(Some(session)) if session.stage == SignInStage::Done => {
                 // A browser changing data through the API must prove it is our page.
                 let unsafe_method = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
                 let sent = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok());
@@ -263,8 +263,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
                 cookie: cookie.clone(),
             }),
             _ => Err(match ext.get::<PendingSignIn>().map(|p| p.stage) {
-                Some(Stage::Password) => Redirect::to("/sign-in/two-factor").into_response(),
-                Some(Stage::SetUp) => Redirect::to("/account/two-factor").into_response(),
+                Some(SignInStage::Password) => Redirect::to("/sign-in/two-factor").into_response(),
+                Some(SignInStage::SetUp) => Redirect::to("/account/two-factor").into_response(),
                 _ => Redirect::to("/sign-in").into_response(),
             }),
         }

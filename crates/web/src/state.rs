@@ -2,40 +2,11 @@
 
 use std::sync::{Arc, RwLock};
 
-use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::Calendar;
 use domain::deadlines::RuleSet;
 use store::{Store, StoreError};
 
-/// Where "now" and "today" come from. The binary passes the system clock; `--today`
-/// freezes the business date for demonstrations, training and tests.
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    pub now: fn() -> DateTime<Utc>,
-    pub frozen_today: Option<NaiveDate>,
-}
-
-impl Clock {
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.now)()
-    }
-
-    /// The moment a record of the case is made (a step's "recorded at", a template
-    /// save, a sign-off, a return's entries): now, or under a frozen business date
-    /// (`serve --today`), that date at the wall clock's time of day, so that a letter
-    /// dated on the business day never lists its sign-offs on another. Sign-in,
-    /// sessions, tokens and links keep the real time.
-    pub fn recorded_now(&self) -> DateTime<Utc> {
-        domain::dates::on_business_day(self.now(), self.today())
-    }
-
-    /// The business date: frozen, or today's date in Europe/London (between midnight
-    /// and 01:00 in summer, UTC is still on the day before).
-    pub fn today(&self) -> NaiveDate {
-        self.frozen_today
-            .unwrap_or_else(|| domain::dates::london_date(self.now()))
-    }
-}
+pub use store::Clock;
 
 /// The calendar and deadline rules in force, and the agency directory and themes list
 /// as pages show them: read once, shared, and read again when the store's settings

@@ -2,7 +2,6 @@
 //! and serves until SIGTERM or Ctrl-C, finishing the requests in flight.
 
 use anyhow::Context;
-use chrono::NaiveDate;
 use tracing_subscriber::EnvFilter;
 use web::{AppState, Clock, TwoFactor};
 
@@ -76,7 +75,7 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
             if demo { " for this demo" } else { "" }
         );
     }
-    let background = start_notifications(&store, mail, today)?;
+    let background = start_notifications(&store, mail, clock)?;
     // Another instance's calendar or rules change shows here within a second.
     let watcher = state.watch_settings(std::time::Duration::from_millis(500));
     // SQLite's log is copied into the database beside the reads, not inside a commit.
@@ -127,16 +126,12 @@ struct Background {
 fn start_notifications(
     store: &store::Store,
     settings: notifications::MailSettings,
-    today: Option<NaiveDate>,
+    clock: Clock,
 ) -> Result<Background, Failure> {
     match &settings.smtp {
         Some(url) => println!("Email goes through {url}."),
         None => println!("No RAPID_REVIEW_SMTP_URL: messages wait in the outbox (Administration, Outbox)."),
     }
-    let clock = notifications::worker::Clock {
-        now: crate::now,
-        frozen_today: today,
-    };
     let worker = notifications::Worker::new(store.clone(), settings, clock).map_err(Failure::BadArguments)?;
     let (stop, stopped) = tokio::sync::watch::channel(());
     let until_stopped = |mut rx: tokio::sync::watch::Receiver<()>| async move {

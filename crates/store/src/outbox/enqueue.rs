@@ -10,7 +10,7 @@ use domain::reminders::action_clocks::ActionRef;
 use domain::roles::{Partner, Role};
 use sqlx::Row;
 
-use super::{Clock, ClockNotice, NotifyMode, OutboxStatus};
+use super::{ClockNotice, ClockOf, NotifyMode, OutboxStatus};
 use crate::audit::{self, AuditEntry};
 use crate::returns::ReturnRequest;
 use crate::rows::{random_hex, timestamp};
@@ -360,12 +360,12 @@ impl Store {
         for n in notices {
             let agency = n.agency.as_ref().map_or("", AgencySlug::as_str);
             let (step, action) = match n.clock {
-                Clock::Step(step) => (Some(step), None),
-                Clock::Action(action) => (None, Some(action)),
+                ClockOf::Step(step) => (Some(step), None),
+                ClockOf::Action(action) => (None, Some(action)),
             };
             let clock = match n.clock {
-                Clock::Step(step) => step.as_str().to_owned(),
-                Clock::Action(action) => format!("action-{action}"),
+                ClockOf::Step(step) => step.as_str().to_owned(),
+                ClockOf::Action(action) => format!("action-{action}"),
             };
             let cause = Cause {
                 key: format!("{}:{case_id}:{clock}:{agency}:{}:{day}", n.notice.as_str(), n.due),

@@ -81,7 +81,7 @@ pub struct OutboxMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClockNotice {
     pub notice: Notice,
-    pub clock: Clock,
+    pub clock: ClockOf,
     pub agency: Option<AgencySlug>,
     pub due: NaiveDate,
     pub to: Vec<Audience>,
@@ -90,7 +90,7 @@ pub struct ClockNotice {
 
 /// What a clock's message is about: a step of the process, or one of the case's actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
+pub enum ClockOf {
     Step(StepKey),
     Action(ActionRef),
 }

@@ -9,7 +9,7 @@
 //! and they have none) to set it up. Signing in again in the same browser ends the
 //! session it had.
 
-use crate::service::types::{Attempt, AuditEntry, Stage, User};
+use crate::service::types::{Attempt, AuditEntry, SignInStage, User};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, State};
@@ -133,11 +133,11 @@ pub async fn submit(
         }
     };
     let stage = if user.two_factor {
-        Stage::Password
+        SignInStage::Password
     } else if state.two_factor == TwoFactor::Required {
-        Stage::SetUp
+        SignInStage::SetUp
     } else {
-        Stage::Done
+        SignInStage::Done
     };
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let replacing = cookie(&headers, SESSION_COOKIE);
@@ -149,16 +149,16 @@ pub async fn submit(
 pub async fn start(
     state: &AppState,
     user: &User,
-    stage: Stage,
+    stage: SignInStage,
     user_agent: Option<&str>,
     replacing: Option<&str>,
 ) -> Result<Response, PageError> {
     let session =
         crate::service::sessions::start_session(state, user, stage, user_agent, replacing, state.clock.now()).await?;
     let next = match stage {
-        Stage::Done => "/",
-        Stage::Password => "/sign-in/two-factor",
-        Stage::SetUp => "/account/two-factor",
+        SignInStage::Done => "/",
+        SignInStage::Password => "/sign-in/two-factor",
+        SignInStage::SetUp => "/account/two-factor",
     };
     let mut response = Redirect::to(next).into_response();
     let mut set = vec![
@@ -167,7 +167,7 @@ pub async fn start(
     ];
     // Signed in in full: this browser is now one the account knows (see store
     // `devices`), and a stranger's failures will not make it wait.
-    if stage == Stage::Done {
+    if stage == SignInStage::Done {
         set.push(format!(
             "{DEVICE_COOKIE}={}; Path=/sign-in; Max-Age={}; HttpOnly; SameSite=Strict{}",
             crate::service::accounts::device_cookie(state, user)?,

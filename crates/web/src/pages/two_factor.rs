@@ -6,7 +6,7 @@
 //! QR code and as text, takes a first code to prove the app works, and then shows ten
 //! recovery codes once. Finishing either step starts a fresh session (a new cookie).
 
-use crate::service::types::{Attempt, AuditEntry, Stage, User};
+use crate::service::types::{Attempt, AuditEntry, SignInStage, User};
 use axum::extract::{FromRequestParts, State};
 use axum::http::header::{self, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -35,7 +35,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SettingUp {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let ext = &parts.extensions;
-        if let Some(p) = ext.get::<PendingSignIn>().filter(|p| p.stage == Stage::SetUp) {
+        if let Some(p) = ext.get::<PendingSignIn>().filter(|p| p.stage == SignInStage::SetUp) {
             return Ok(SettingUp {
                 user: p.user.clone(),
                 csrf: p.csrf.clone(),
@@ -88,7 +88,7 @@ fn code_page(csrf: &str) -> CredentialsPage {
 /// `GET /sign-in/two-factor`
 pub async fn code_form(pending: Option<axum::Extension<PendingSignIn>>) -> Response {
     match pending {
-        Some(axum::Extension(p)) if p.stage == Stage::Password => code_page(&p.csrf).into_response(),
+        Some(axum::Extension(p)) if p.stage == SignInStage::Password => code_page(&p.csrf).into_response(),
         _ => Redirect::to("/sign-in").into_response(),
     }
 }
@@ -101,7 +101,7 @@ pub async fn code_submit(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    let Some(axum::Extension(p)) = pending.filter(|p| p.stage == Stage::Password) else {
+    let Some(axum::Extension(p)) = pending.filter(|p| p.stage == SignInStage::Password) else {
         return Ok(Redirect::to("/sign-in").into_response());
     };
     let form = FormData::parse(&body);
@@ -125,9 +125,9 @@ pub async fn code_submit(
     )
     .await?
     {
-        Attempt::Accepted(user) => start(&state, &user, Stage::Done, user_agent, Some(&p.cookie)).await,
+        Attempt::Accepted(user) => start(&state, &user, SignInStage::Done, user_agent, Some(&p.cookie)).await,
         Attempt::AcceptedWithRecoveryCode { user, left } => {
-            let mut response = start(&state, &user, Stage::Done, user_agent, Some(&p.cookie)).await?;
+            let mut response = start(&state, &user, SignInStage::Done, user_agent, Some(&p.cookie)).await?;
             if let Ok(to) = format!("/account?recovery_codes_left={left}").parse() {
                 response.headers_mut().insert(header::LOCATION, to);
             }
@@ -228,7 +228,7 @@ pub async fn setup_submit(
     }
     // The sign-in is finished: a fresh session replaces the half-finished one.
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
-    let mut started = start(&state, &s.user, Stage::Done, user_agent, Some(&s.cookie)).await?;
+    let mut started = start(&state, &s.user, SignInStage::Done, user_agent, Some(&s.cookie)).await?;
     let mut response = page.into_response();
     for cookie in started.headers_mut().get_all(header::SET_COOKIE) {
         response.headers_mut().append(header::SET_COOKIE, cookie.clone());

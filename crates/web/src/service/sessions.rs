@@ -3,7 +3,7 @@
 //! here so that the pages and the API never hold the store themselves.
 
 use chrono::{DateTime, Utc};
-use store::{Attempt, AuditEntry, NewSession, SessionInfo, Stage, StoreError, User};
+use store::{Attempt, AuditEntry, NewSession, SessionInfo, SignInStage, StoreError, User};
 
 use crate::state::AppState;
 
@@ -46,7 +46,7 @@ pub async fn sign_in_with_second_factor(
 pub async fn start_session(
     state: &AppState,
     user: &User,
-    stage: Stage,
+    stage: SignInStage,
     user_agent: Option<&str>,
     replacing: Option<&str>,
     at: DateTime<Utc>,

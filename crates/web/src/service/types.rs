@@ -6,5 +6,5 @@
 pub use store::{
     AppendError, Attempt, AuditEntry, CaseFilter, CaseRecord, CaseSummary, DEVICE_COOKIE_DAYS, DashboardQuery,
     DashboardRow, IdempotencyClaim, Message, NewAgency, NewPassword, NewUser, NotifyMode, OUTBOX_PAGE, OutboxMessage,
-    OutboxStatus, ReturnRequest, Stage, StoreError, StoredPaper, User,
+    OutboxStatus, ReturnRequest, SignInStage, StoreError, StoredPaper, User,
 };
