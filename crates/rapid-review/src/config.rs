@@ -60,6 +60,9 @@ pub struct Config {
     pub partnership_name: Option<String>,
     /// Where `rapid_review_submitted` sends the Template and the covering letter.
     pub panel_email: Option<String>,
+    /// Where each setting given came from (`two_factor in /etc/…`, or its variable).
+    #[serde(skip)]
+    pub origins: std::collections::BTreeMap<&'static str, String>,
 }
 
 /// How log lines are written (the flag's values, checked here so that a bad value is
@@ -108,8 +111,38 @@ impl Config {
         let environment = Env::prefixed(PREFIX)
             .only(&NAMES)
             .filter(|key| env_value(&format!("{PREFIX}{}", key.as_str().to_uppercase())).is_some());
-        let config: Config = figment.merge(environment).extract().map_err(explain)?;
-        Ok(config.without_blanks())
+        let figment = figment.merge(environment);
+        let mut config: Config = figment.extract().map_err(explain)?;
+        config.origins = NAMES
+            .iter()
+            .filter_map(|name| Some((*name, place(name, &figment.find_metadata(name)?.clone()))))
+            .collect();
+        let config = config.without_blanks();
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Where setting `name` came from, to name it in a message: `two_factor in FILE`,
+    /// or its variable; a flag's name when neither gave it.
+    pub fn origin(&self, name: &str) -> String {
+        self.origins.get(name).cloned().unwrap_or_else(|| match name {
+            "database_url" => "--database".to_owned(),
+            other => other.to_owned(),
+        })
+    }
+
+    /// The values whose shape only the service knows, checked here so that a bad one is
+    /// named with the file or variable it came from rather than a flag.
+    fn check(&self) -> Result<(), String> {
+        if let Some(url) = &self.database_url {
+            url.parse::<store::DatabaseUrl>()
+                .map_err(|e| format!("the settings are not valid: {}: {e}", self.origin("database_url")))?;
+        }
+        if let Some(mode) = &self.two_factor {
+            mode.parse::<web::TwoFactor>()
+                .map_err(|e| format!("the settings are not valid: {}: {e}", self.origin("two_factor")))?;
+        }
+        Ok(())
     }
 
     /// A blank value in the file counts as unset, as an empty variable does.
@@ -172,14 +205,21 @@ pub fn with_flag_defaults(mut command: clap::Command, defaults: &[(&'static str,
 /// What is wrong, with the key and the file or variable it came from.
 fn explain(error: figment::Error) -> String {
     let key = error.path.last().map(|k| k.to_lowercase()).unwrap_or_default();
-    let metadata = error.metadata.as_ref();
-    let place = match metadata.and_then(|m| m.source.as_ref()) {
-        Some(figment::Source::File(path)) if key.is_empty() => path.display().to_string(),
-        Some(figment::Source::File(path)) => format!("{key} in {}", path.display()),
-        _ if metadata.is_some_and(|m| m.name.contains("environment")) => format!("{PREFIX}{}", key.to_uppercase()),
-        _ => key,
+    let place = match &error.metadata {
+        Some(metadata) => place(&key, metadata),
+        None => key,
     };
     format!("the settings are not valid: {place}: {}", error.kind)
+}
+
+/// Where `key` came from, in words: `key in FILE`, or its environment variable.
+fn place(key: &str, metadata: &figment::Metadata) -> String {
+    match metadata.source.as_ref() {
+        Some(figment::Source::File(path)) if key.is_empty() => path.display().to_string(),
+        Some(figment::Source::File(path)) => format!("{key} in {}", path.display()),
+        _ if metadata.name.contains("environment") => format!("{PREFIX}{}", key.to_uppercase()),
+        _ => key.to_owned(),
+    }
 }
 
 /// An environment variable's value, unless it is unset or blank.

@@ -196,3 +196,34 @@ fn the_retention_rule_and_the_listen_address_take_the_file_as_their_default() {
     let out = dir.run(&["serve", "--help"], &[]);
     assert!(text(&out.stdout).contains("127.0.0.1:9999"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn a_bad_value_is_named_with_the_file_or_variable_it_came_from_never_a_flag() {
+    let dir = WorkDir::new("origins");
+    dir.write("rapid-review.toml", "two_factor = \"sometimes\"\n");
+    let out = dir.run(&["migrate"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("two_factor in rapid-review.toml: must be required or optional"),
+        "{said}"
+    );
+    assert!(!said.contains("RAPID_REVIEW_TWO_FACTOR"), "{said}");
+    dir.write("rapid-review.toml", "");
+    let out = dir.run(&["migrate"], &[("RAPID_REVIEW_TWO_FACTOR", "sometimes")]);
+    assert!(
+        text(&out.stderr).contains("RAPID_REVIEW_TWO_FACTOR: must be required or optional"),
+        "{}",
+        text(&out.stderr)
+    );
+    dir.write("rapid-review.toml", "database_url = \"mysql://x\"\n");
+    let out = dir.run(&["migrate"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("database_url in rapid-review.toml: unsupported"),
+        "{said}"
+    );
+    assert!(said.contains("unsupported database URL scheme \"mysql\""), "{said}");
+    assert!(!said.contains("--database"), "{said}");
+}

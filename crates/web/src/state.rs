@@ -57,7 +57,7 @@ impl std::str::FromStr for TwoFactor {
             "required" => Ok(TwoFactor::Required),
             "optional" => Ok(TwoFactor::Optional),
             other => Err(format!(
-                "RAPID_REVIEW_TWO_FACTOR must be required or optional, not \"{}\"",
+                "must be required or optional, not \"{}\"",
                 other.chars().take(20).collect::<String>()
             )),
         }

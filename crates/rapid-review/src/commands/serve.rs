@@ -54,7 +54,7 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
     let addr = listener.local_addr()?;
     // Where people reach the service, for return links: set it when behind a proxy.
     let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let two_factor = two_factor_mode(settings.two_factor.as_deref(), demo)?;
+    let two_factor = two_factor_mode(settings, demo)?;
     let mail = super::notifications::mail_settings(settings, &public_url)?;
     let state = AppState::load(store.clone(), clock)
         .await?
@@ -162,11 +162,11 @@ fn start_notifications(
 }
 
 /// `two_factor`: `required` unless set; `--demo` makes it `optional` unless it is set.
-fn two_factor_mode(setting: Option<&str>, demo: bool) -> Result<TwoFactor, Failure> {
-    match setting {
+fn two_factor_mode(settings: &Config, demo: bool) -> Result<TwoFactor, Failure> {
+    match settings.two_factor.as_deref() {
         Some(value) => value
             .parse()
-            .map_err(|e| Failure::BadArguments(format!("two_factor: {e}"))),
+            .map_err(|e| Failure::BadArguments(format!("{}: {e}", settings.origin("two_factor")))),
         None if demo => Ok(TwoFactor::Optional),
         None => Ok(TwoFactor::Required),
     }
