@@ -38,6 +38,8 @@ pub struct AdminForm {
 #[template(path = "admin.html")]
 pub struct AdminPage {
     pub nav: Option<Nav>,
+    /// The administration pages this user may open: (link, name).
+    pub links: Vec<(&'static str, &'static str)>,
     pub heading: String,
     pub caption: String,
     pub headers: Vec<String>,
@@ -107,9 +109,26 @@ pub(super) fn audited(
     crate::service::types::AuditEntry::about(state.clock.now(), Some(&page_user.user.email), action, subject, "ok")
 }
 
+/// The administration pages `role` may open: every one for an administrator, the
+/// deadline rules for a Partnership Manager.
+fn links(role: domain::roles::Role) -> Vec<(&'static str, &'static str)> {
+    const ALL: [(&str, &str); 6] = [
+        ("/admin/calendar", "Calendar"),
+        ("/admin/agencies", "Agencies"),
+        ("/admin/users", "Users and roles"),
+        ("/admin/tokens", "API tokens"),
+        ("/admin/rules", "Deadline rules"),
+        ("/admin/outbox", "Outbox (email)"),
+    ];
+    ALL.into_iter()
+        .filter(|(href, _)| role.may_administer() || (*href == "/admin/rules" && role.may_change_deadline_rules()))
+        .collect()
+}
+
 fn page(page_user: &PageUser, heading: &str) -> AdminPage {
     AdminPage {
         nav: Some(Nav::from(page_user)),
+        links: links(page_user.user.role),
         heading: heading.into(),
         caption: String::new(),
         headers: Vec::new(),

@@ -175,7 +175,31 @@ async fn the_public_service_pages_open_to_anyone_and_every_page_links_them(backe
     );
 }
 
+/// Every administration link a user is shown opens for them: an administrator sees all
+/// six, the Partnership Manager only the deadline rules (she once saw five that answered
+/// 403).
+async fn every_administration_link_a_user_is_shown_opens_for_them(backend: store::Backend) {
+    let app = TestApp::new(backend, "2026-12-07").await;
+    for (who, expected) in [("admin", 6), ("pm", 1)] {
+        let browser = app.browser(who).await;
+        let home = app.page(Some(&browser), "/admin").await;
+        assert_eq!(home.status, 200, "{who}");
+        let html = home.body.as_str().unwrap();
+        let links: Vec<&str> = html
+            .split("href=\"/admin/")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap())
+            .collect();
+        assert_eq!(links.len(), expected, "{who}: {links:?}");
+        for link in links {
+            let page = app.page(Some(&browser), &format!("/admin/{link}")).await;
+            assert_eq!(page.status, 200, "{who} cannot open /admin/{link}");
+        }
+    }
+}
+
 crate::on_both_backends!(
+    every_administration_link_a_user_is_shown_opens_for_them,
     refusals_are_403_pages_and_unknowns_404_pages,
     a_page_form_without_its_token_is_a_403_page,
     errors_under_api_are_json_whatever_produced_them,
