@@ -13,7 +13,8 @@ import { startServer } from './server.mjs'
 import { launch, signIn } from './browser.mjs'
 
 const TODAY = '2026-12-31'
-const admin = 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'
+// The tests' PostgreSQL (scripts/test.sh may start one of its own on another port).
+const admin = `${process.env.RAPID_REVIEW_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres'}?sslmode=disable`
 const name = `rr_cluster_${process.pid}`
 const dir = mkdtempSync(join(tmpdir(), 'rapid-review-cluster-'))
 const database = admin.replace('/postgres?', `/${name}?`)

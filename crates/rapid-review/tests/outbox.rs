@@ -163,7 +163,7 @@ async fn postgres_database() -> (String, impl Drop) {
         }
     }
     sqlx::any::install_default_drivers();
-    let admin = std::env::var("RAPID_REVIEW_TEST_POSTGRES_ADMIN")
+    let admin = std::env::var("RAPID_REVIEW_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("rr_outbox_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::AnyConnection::connect(&admin)

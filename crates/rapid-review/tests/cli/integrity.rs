@@ -234,7 +234,7 @@ fn a_postgres_backup_is_sealed_restores_into_a_fresh_database_and_a_tampered_one
     let key = dir.dir.join("rapid-review.key");
     let key = key.to_str().unwrap();
     let admin = "postgres://postgres@127.0.0.1:5432/postgres";
-    let source = TempPg::new("RAPID_REVIEW_TEST_POSTGRES_ADMIN", admin);
+    let source = TempPg::new("RAPID_REVIEW_TEST_POSTGRES_URL", admin);
     let source_url = source.url("127.0.0.1", "sslmode=disable");
     let run = |url: &str, args: &[&str]| {
         let mut all: Vec<&str> = args.to_vec();
@@ -257,7 +257,7 @@ fn a_postgres_backup_is_sealed_restores_into_a_fresh_database_and_a_tampered_one
     let bytes = std::fs::read(&dump).unwrap();
     assert!(!bytes.windows(16).any(|w| w == b"chair@example.or"), "encrypted");
 
-    let target = TempPg::new("RAPID_REVIEW_TEST_POSTGRES_ADMIN", admin);
+    let target = TempPg::new("RAPID_REVIEW_TEST_POSTGRES_URL", admin);
     let target_url = target.url("127.0.0.1", "sslmode=disable");
     let restored = run(&target_url, &["restore", "--from", dump.to_str().unwrap()]);
     assert!(restored.status.success(), "{}", stderr(&restored));
@@ -344,7 +344,7 @@ fn a_postgres_restore_refuses_while_an_instance_holds_the_service_lock() {
     let key = dir.dir.join("rapid-review.key");
     let key = key.to_str().unwrap();
     let db = TempPg::new(
-        "RAPID_REVIEW_TEST_POSTGRES_ADMIN",
+        "RAPID_REVIEW_TEST_POSTGRES_URL",
         "postgres://postgres@127.0.0.1:5432/postgres",
     );
     let url = db.url("127.0.0.1", "sslmode=disable");

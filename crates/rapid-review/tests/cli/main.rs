@@ -705,7 +705,7 @@ fn postgres_over_tls_works_and_fails_closed_when_the_server_offers_none() {
         stderr(&untrusted)
     );
 
-    // A second server with TLS off (scripts/plain-postgres.sh starts it).
+    // A second server with TLS off (scripts/test.sh starts one when none answers on 5433).
     let plain = TempPg::new(
         "RAPID_REVIEW_TEST_PLAIN_POSTGRES_URL",
         "postgres://postgres@127.0.0.1:5433/postgres",
@@ -716,7 +716,7 @@ fn postgres_over_tls_works_and_fails_closed_when_the_server_offers_none() {
     let preferred = migrate(&plain.url("127.0.0.1", "sslmode=prefer"));
     assert!(
         preferred.status.success(),
-        "start it with scripts/plain-postgres.sh: {}",
+        "start it with scripts/test-postgres.sh: {}",
         stderr(&preferred)
     );
     assert!(stderr(&preferred).contains("not encrypted"), "{}", stderr(&preferred));
