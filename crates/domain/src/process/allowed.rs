@@ -29,6 +29,12 @@ impl Refusal {
 
 type Check = Result<Option<NaiveDate>, Refusal>;
 
+// One rule per step, by stage of the process.
+mod housekeeping;
+mod learning;
+mod review;
+mod threshold;
+
 fn once(done: Option<NaiveDate>, what: &str) -> Result<(), Refusal> {
     match done {
         Some(on) => Err(Refusal::now(format!(
@@ -117,309 +123,38 @@ impl CaseState {
         }
         match kind {
             K::IncidentReported | K::EventCorrected => Ok(None),
-            K::ForwardedToLa => {
-                if self.route() != Some(Route::PartnerAgency) {
-                    return Err(Refusal::now(
-                        "only a case found by a partner agency is forwarded to LA Children's Services",
-                    ));
-                }
-                once(self.forwarded_on, "forwarding to the LA")?;
-                if let Some(t) = &self.threshold {
-                    return Err(Refusal::now(format!(
-                        "the LA already decided on the threshold on {}, so the details no longer need forwarding",
-                        t.on
-                    )));
-                }
-                Ok(self.reported_on())
-            }
-            K::ThresholdDecided => {
-                once(self.threshold.as_ref().map(|t| t.on), "the threshold decision")?;
-                // The LA may have heard of a partner agency's report before the
-                // Partnership Team forwarded it: the decision does not wait for forwarding.
-                Ok(self.aware_on().map(|a| self.forwarded_on.map_or(a, |f| a.max(f))))
-            }
-            K::DecisionFedBack => {
-                let decided = needs(
-                    self.threshold.as_ref().map(|t| t.on),
-                    "record the threshold decision (threshold_decided) before feeding it back",
-                )?;
-                once(self.fed_back_on, "feedback of the decision")?;
-                Ok(Some(decided))
-            }
-            K::ThresholdChallenged => {
-                self.not_met_decision("challenged")?;
-                // The partners may learn of the decision before it is formally fed back.
-                let fed_back = self.fed_back_on.or(self.threshold.as_ref().map(|t| t.on));
-                once(self.challenge.raised_on, "a challenge")?;
-                if self.ala.proposed_on.is_some() {
-                    return Err(Refusal::now(
-                        "an Alternative Learning Activity was proposed, which accepts the decision",
-                    ));
-                }
-                Ok(fed_back)
-            }
-            K::ChallengeMeetingHeld => {
-                let raised = self.open_challenge()?;
-                once(self.challenge.meeting_on, "the challenge meeting")?;
-                Ok(Some(raised))
-            }
-            K::ChallengeViewRecorded => {
-                self.not_met_decision("discussed")?;
-                if let Some(r) = &self.challenge.resolved {
-                    return Err(Refusal::now(format!("the challenge was already resolved on {}", r.on)));
-                }
-                if self.ala.proposed_on.is_some() {
-                    return Err(Refusal::now(
-                        "an Alternative Learning Activity was proposed, which accepts the decision",
-                    ));
-                }
-                Ok(self.threshold.as_ref().map(|t| t.on))
-            }
-            K::ChallengeResolved => {
-                let raised = self.open_challenge()?;
-                all_heard(
-                    &self.challenge.views.missing(),
-                    "positions on the threshold decision (challenge_view_recorded)",
-                    "resolving the challenge",
-                )?;
-                let since = self.challenge.meeting_on.map_or(raised, |m| m.max(raised));
-                Ok(Some(self.challenge.views.latest().map_or(since, |v| v.max(since))))
-            }
-            K::PanelNotified => {
-                let since = self.on_serious_harm_path("the Panel notification")?;
-                once(self.panel_notified_on, "the Panel notification")?;
-                Ok(Some(since))
-            }
-            K::ReferralSubmitted => {
-                let since = self.on_serious_harm_path("the referral form")?;
-                once(self.referral_submitted_on, "the referral form")?;
-                Ok(Some(since))
-            }
-            K::AgencyRequestsSent => {
-                self.on_serious_harm_path("sending agency requests")?;
-                let referred = needs(
-                    self.referral_submitted_on,
-                    "submit the referral form (referral_submitted) before sending agency requests",
-                )?;
-                self.meeting_not_held()?;
-                Ok(Some(referred))
-            }
-            K::AgencyReturnReceived => {
-                if self.requests.is_empty() {
-                    return Err(Refusal::now(
-                        "send the agency requests (agency_requests_sent) before recording a return",
-                    ));
-                }
-                if self.requests.iter().all(|r| r.received_on.is_some()) {
-                    return Err(Refusal::now("every agency's return has already been recorded"));
-                }
-                Ok(None)
-            }
-            K::AgencyRequestStopped => {
-                if self.requests.iter().any(|r| r.received_on.is_none()) {
-                    Ok(None)
-                } else {
-                    Err(Refusal::now(
-                        "no agency's return is outstanding, so there is nothing to stop waiting for",
-                    ))
-                }
-            }
-            K::AgencyRequestResumed => {
-                if self.requests.iter().any(|r| {
-                    r.received_on.is_none() && r.stopped.is_some_and(|s| s.value == StopBecause::LinkWithdrawn)
-                }) {
-                    Ok(None)
-                } else {
-                    Err(Refusal::now(
-                        "no request was stopped by withdrawing its link; reissue a link that is still running instead",
-                    ))
-                }
-            }
-            K::MeetingScheduled => {
-                self.on_serious_harm_path("the Rapid Review meeting")?;
-                let notified = needs(
-                    self.panel_notified_on,
-                    "record the Panel notification (panel_notified) before scheduling the Rapid Review meeting",
-                )?;
-                let sent = needs(
-                    self.requests.iter().map(|r| r.sent_on).min(),
-                    "send the agency requests (agency_requests_sent) before scheduling the Rapid Review meeting",
-                )?;
-                self.meeting_not_held()?;
-                Ok(Some(notified.max(sent)))
-            }
-            K::PackShared => {
-                let meeting = self.scheduled_meeting("sharing the papers pack")?;
-                self.meeting_not_held()?;
-                once(self.pack_shared_on, "sharing the papers pack")?;
-                Ok(Some(meeting))
-            }
-            K::MeetingHeld => {
-                let scheduled = self.scheduled_meeting("recording it as held")?;
-                self.meeting_not_held()?;
-                Ok(Some(scheduled))
-            }
-            K::RapidReviewSubmitted => {
-                let held = self.held_meeting("submitting the Rapid Review")?;
-                once(self.submitted_on, "the Rapid Review submission")?;
-                Ok(Some(held))
-            }
-            K::OutcomeCommunicated => {
-                let since = match self.path() {
-                    Path::SeriousHarm => self.submitted("telling agencies the outcome")?,
-                    Path::NoSeriousHarm => {
-                        let fed_back = needs(
-                            self.fed_back_on,
-                            "feed back the threshold decision (decision_fed_back) before telling the referring agency",
-                        )?;
-                        if self.challenge.raised_on.is_some() && self.challenge.resolved.is_none() {
-                            return Err(Refusal::now(
-                                "resolve the challenge (challenge_resolved) before telling the referring agency the decision",
-                            ));
-                        }
-                        self.challenge
-                            .resolved
-                            .as_ref()
-                            .map_or(fed_back, |r| r.on.max(fed_back))
-                    }
-                    Path::Undecided => {
-                        return Err(Refusal::now(
-                            "record the threshold decision (threshold_decided) before telling anyone the outcome",
-                        ));
-                    }
-                };
-                if let Some(done) = self.outcome_communicated_on {
-                    return Err(Refusal::now(format!(
-                        "everyone was told the outcome, or the list was closed, on {done}"
-                    )));
-                }
-                Ok(Some(since))
-            }
-            K::PanelResponseReceived => {
-                let submitted = self.submitted("recording the Panel's response")?;
-                once(self.panel_response_on, "the Panel's response")?;
-                Ok(Some(submitted))
-            }
-            K::EsgRecommendationMade => {
-                let held = self.held_meeting("the recommendation to the Executive Strategic Group (ESG)")?;
-                once(
-                    self.esg_recommendation_on,
-                    "the recommendation to the Executive Strategic Group (ESG)",
-                )?;
-                Ok(Some(held))
-            }
+            K::ForwardedToLa => self.forwarded_to_la_open(),
+            K::ThresholdDecided => self.threshold_decided_open(),
+            K::DecisionFedBack => self.decision_fed_back_open(),
+            K::ThresholdChallenged => self.threshold_challenged_open(),
+            K::ChallengeMeetingHeld => self.challenge_meeting_held_open(),
+            K::ChallengeViewRecorded => self.challenge_view_recorded_open(),
+            K::ChallengeResolved => self.challenge_resolved_open(),
+            K::PanelNotified => self.panel_notified_open(),
+            K::ReferralSubmitted => self.referral_submitted_open(),
+            K::AgencyRequestsSent => self.agency_requests_sent_open(),
+            K::AgencyReturnReceived => self.agency_return_received_open(),
+            K::AgencyRequestStopped => self.agency_request_stopped_open(),
+            K::AgencyRequestResumed => self.agency_request_resumed_open(),
+            K::MeetingScheduled => self.meeting_scheduled_open(),
+            K::PackShared => self.pack_shared_open(),
+            K::MeetingHeld => self.meeting_held_open(),
+            K::RapidReviewSubmitted => self.rapid_review_submitted_open(),
+            K::OutcomeCommunicated => self.outcome_communicated_open(),
+            K::PanelResponseReceived => self.panel_response_received_open(),
+            K::EsgRecommendationMade => self.esg_recommendation_made_open(),
             K::AlaProposed => self.ala_proposal(),
-            K::AlaViewRecorded => {
-                let proposed = needs(
-                    self.ala.proposed_on,
-                    "propose the Alternative Learning Activity (ala_proposed) before giving views on it",
-                )?;
-                once(
-                    self.ala.decided.as_ref().map(|d| d.on),
-                    "the Alternative Learning Activity (ALA) decision",
-                )?;
-                Ok(Some(proposed))
-            }
-            K::AlaDecided => {
-                let proposed = needs(
-                    self.ala.proposed_on,
-                    "propose the Alternative Learning Activity (ala_proposed) before deciding on it",
-                )?;
-                once(
-                    self.ala.decided.as_ref().map(|d| d.on),
-                    "the Alternative Learning Activity (ALA) decision",
-                )?;
-                all_heard(
-                    &self.ala.views.missing(),
-                    "views on the Alternative Learning Activity (ala_view_recorded)",
-                    "deciding on it",
-                )?;
-                Ok(Some(self.ala.views.latest().map_or(proposed, |v| v.max(proposed))))
-            }
-            K::AlaCompleted => {
-                let Some(decided) = &self.ala.decided else {
-                    return Err(Refusal::now(
-                        "record the Alternative Learning Activity (ALA) decision (ala_decided) before its completion",
-                    ));
-                };
-                if decided.value == AlaDecision::NoAction {
-                    return Err(Refusal::now(
-                        "the partners decided to take no action, so there is no activity to complete",
-                    ));
-                }
-                once(
-                    self.ala.completed_on,
-                    "the completion of the Alternative Learning Activity (ALA)",
-                )?;
-                Ok(Some(decided.on))
-            }
-            K::LcsprCommissioned => {
-                let recommended = self.held_meeting("commissioning a local review")?;
-                if self.lcspr_recommended().is_none() {
-                    return Err(Refusal::now(
-                        "the Rapid Review meeting did not recommend a local child safeguarding practice review",
-                    ));
-                }
-                once(self.lcspr.commissioned_on, "commissioning the local review")?;
-                Ok(Some(recommended))
-            }
-            K::LearningActionAdded => {
-                let after = match (&self.meeting_held, &self.ala.decided) {
-                    (Some(m), _) => m.on,
-                    (None, Some(d)) if d.value == AlaDecision::Undertake => d.on,
-                    _ => {
-                        return Err(Refusal::now(
-                            "a learning action plan follows the Rapid Review meeting (meeting_held) or a decision to undertake an Alternative Learning Activity (ala_decided)",
-                        ));
-                    }
-                };
-                Ok(Some(after))
-            }
-            K::ActionUpdated => {
-                if self.immediate_actions.is_empty() && self.learning_actions.is_empty() {
-                    return Err(Refusal::now(
-                        "this case has no actions yet: the meeting agrees immediate actions (meeting_held) and the learning action plan is added to (learning_action_added)",
-                    ));
-                }
-                Ok(None)
-            }
-            K::LcsprSentToPanel => {
-                let commissioned = needs(
-                    self.lcspr.commissioned_on,
-                    "commission the local review (lcspr_commissioned) before sending it to the Panel",
-                )?;
-                once(self.lcspr.sent_on, "sending the local review to the Panel")?;
-                Ok(Some(commissioned))
-            }
-            K::LcsprPublished => {
-                let sent = needs(
-                    self.lcspr.sent_on,
-                    "send the local review to the National Panel (lcspr_sent_to_panel) before publishing it",
-                )?;
-                once(self.lcspr.published_on, "publication of the local review")?;
-                Ok(Some(sent))
-            }
+            K::AlaViewRecorded => self.ala_view_recorded_open(),
+            K::AlaDecided => self.ala_decided_open(),
+            K::AlaCompleted => self.ala_completed_open(),
+            K::LcsprCommissioned => self.lcspr_commissioned_open(),
+            K::LearningActionAdded => self.learning_action_added_open(),
+            K::ActionUpdated => self.action_updated_open(),
+            K::LcsprSentToPanel => self.lcspr_sent_to_panel_open(),
+            K::LcsprPublished => self.lcspr_published_open(),
             K::CaseClosed => Ok(self.opened_on()),
             K::CaseReopened => Ok(self.closed_on),
-            K::DeadlineExtended => {
-                let running = StepKey::ALL.iter().any(|step| {
-                    let agencies: Vec<Option<&AgencySlug>> = if *step == StepKey::AgencyReturn {
-                        self.requests.iter().map(|r| Some(&r.agency)).collect()
-                    } else {
-                        vec![None]
-                    };
-                    agencies
-                        .into_iter()
-                        .any(|a| matches!(self.progress(*step, a), Progress::Running { .. }))
-                });
-                if running {
-                    Ok(None)
-                } else {
-                    Err(Refusal::now(
-                        "no deadline of this case is running, so none can be extended",
-                    ))
-                }
-            }
+            K::DeadlineExtended => self.deadline_extended_open(),
         }
     }
 
