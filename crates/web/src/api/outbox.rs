@@ -2,7 +2,6 @@
 //! for administrators: queued (with the last error while it retries), held for a
 //! digest, sent (with the server's reply), failed (with the error). Never the words.
 
-use crate::service::types::OutboxMessage;
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
@@ -11,6 +10,7 @@ use serde_json::{Value, json};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::service::outbox;
+use crate::service::types::OutboxMessage;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

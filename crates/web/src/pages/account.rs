@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::{AuditEntry, NewPassword};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -14,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::credentials::CredentialField;
 use super::signed_form::SignedForm;
 use super::{Nav, PageError, PageUser};
+use crate::service::types::{AuditEntry, NewPassword};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]

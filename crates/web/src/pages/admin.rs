@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::NewAgency;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Query, State};
@@ -23,6 +22,7 @@ use super::signed_form::SignedForm;
 use super::{Nav, PageUser};
 use crate::error::ApiError;
 use crate::pages::PageError;
+use crate::service::types::NewAgency;
 use crate::state::AppState;
 
 pub struct AdminForm {

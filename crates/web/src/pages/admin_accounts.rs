@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::{NewUser, User};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -17,6 +16,7 @@ use super::forms::spec::{Field, Input, Options};
 use super::forms::{Choices, FieldView, field_error, problems, views};
 use super::signed_form::SignedForm;
 use super::{Nav, PageError, PageUser};
+use crate::service::types::{NewUser, User};
 use crate::state::AppState;
 
 const USER_FIELDS: [Field; 5] = [

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::{OutboxMessage, OutboxStatus};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -17,6 +16,7 @@ use super::{Nav, PageUser, long_date};
 use crate::pages::PageError;
 use crate::service::Refused;
 use crate::service::outbox::{self, OutboxView};
+use crate::service::types::{OutboxMessage, OutboxStatus};
 use crate::state::AppState;
 
 pub struct MessageLine {

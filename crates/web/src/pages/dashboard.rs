@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::{DashboardQuery, DashboardRow};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -22,7 +21,8 @@ use super::case::steps::working_days;
 use super::pager::Pager;
 use super::{Nav, PageError, PageUser, long_date};
 use crate::page_cache::Lookup;
-use crate::state::AppState;
+use crate::service::types::{Dashboard, DashboardQuery, DashboardRow};
+use crate::state::{AppState, Settings};
 
 /// Open cases on one page of the dashboard.
 const PAGE: i64 = 50;
@@ -176,23 +176,8 @@ pub async fn dashboard(
     let settings = state.settings();
     let role = page_user.user.role;
     let works_cases = role.may_see_cases();
-    // Overdue submissions are the most urgent of all, so the window starts in the past.
-    let since = NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or(today);
     let requested = query.get("page").map(String::as_str);
-    let ask = |offset: i64| DashboardQuery {
-        today,
-        panel_from: since,
-        panel_to: settings.calendar.add_working_days(today, PANEL_AHEAD),
-        task_steps: StepKey::ALL
-            .iter()
-            .filter(|s| role.may_record(s.completed_by()))
-            .map(|s| s.as_str().to_owned())
-            .collect(),
-        lists: works_cases,
-        shown: SHOWN,
-        page_size: PAGE,
-        offset,
-    };
+    let ask = |offset: i64| question(role, today, &settings.calendar, offset);
     // The page asked for, unless there are fewer pages: then the last one.
     let wanted = Pager::new(i64::MAX / 2, PAGE, requested, "/?").offset();
     let mut answers = crate::service::dashboard::dashboard(&state, &ask(wanted)).await?;
@@ -236,41 +221,69 @@ pub async fn dashboard(
         administrator: role.may_administer(),
         account_reviews,
     };
-    let due_in_all = answers.due_in_all;
     if page.works_cases {
-        let lines = Lines {
-            calendar: &settings.calendar,
-            today,
-            agencies: settings.agencies.iter().cloned().collect(),
-        };
-        page.due_to_panel = answers.due_to_panel.iter().cloned().map(|r| lines.line(r)).collect();
-        page.tasks = answers.tasks.iter().cloned().map(|r| lines.line(r)).collect();
-        page.actions = answers
-            .actions
-            .iter()
-            .cloned()
-            .map(|(r, due)| {
-                let tag = tag(&settings.calendar, today, Some(due));
-                (r.id, r.reference, when(&settings.calendar, today, Some(due)), tag)
-            })
-            .collect();
-        page.cases = answers.page.iter().cloned().map(|r| lines.line(r)).collect();
+        case_lists(&mut page, &answers, &settings, today);
     } else if page.reports {
-        let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        page.figures = vec![
-            ("Open cases".to_owned(), plural(counts.open, "case", "cases")),
-            (
-                "Open cases with a step overdue".to_owned(),
-                plural(counts.overdue, "case", "cases"),
-            ),
-            (
-                "Rapid Reviews due to the Panel in the next 5 working days (or overdue)".to_owned(),
-                plural(due_in_all, "case", "cases"),
-            ),
-        ];
+        page.figures = figures(counts.open, counts.overdue, answers.due_in_all);
     }
     let html = super::render::bytes(&page)?;
     Ok(super::render::html(
         state.dashboard_pages.finish(token, &what, user, &stamp, html, csrf),
     ))
+}
+
+/// What the dashboard asks the store for `role` on `today`, from `offset`: the Panel
+/// submissions due soon (overdue ones first, so the window starts in the past), the
+/// tasks of the steps the role records, and the lists for roles that work cases.
+fn question(role: Role, today: NaiveDate, calendar: &Calendar, offset: i64) -> DashboardQuery {
+    let since = NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or(today);
+    DashboardQuery {
+        today,
+        panel_from: since,
+        panel_to: calendar.add_working_days(today, PANEL_AHEAD),
+        task_steps: StepKey::ALL
+            .iter()
+            .filter(|s| role.may_record(s.completed_by()))
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        lists: role.may_see_cases(),
+        shown: SHOWN,
+        page_size: PAGE,
+        offset,
+    }
+}
+
+/// The lists of someone who works cases: due to the Panel, their tasks, the open
+/// actions and the page of open cases.
+fn case_lists(page: &mut DashboardPage, answers: &Dashboard, settings: &Settings, today: NaiveDate) {
+    let lines = Lines {
+        calendar: &settings.calendar,
+        today,
+        agencies: settings.agencies.iter().cloned().collect(),
+    };
+    page.due_to_panel = answers.due_to_panel.iter().cloned().map(|r| lines.line(r)).collect();
+    page.tasks = answers.tasks.iter().cloned().map(|r| lines.line(r)).collect();
+    page.actions = answers
+        .actions
+        .iter()
+        .cloned()
+        .map(|(r, due)| {
+            let tag = tag(&settings.calendar, today, Some(due));
+            (r.id, r.reference, when(&settings.calendar, today, Some(due)), tag)
+        })
+        .collect();
+    page.cases = answers.page.iter().cloned().map(|r| lines.line(r)).collect();
+}
+
+/// The figures a reader of the reports sees instead of cases.
+fn figures(open: i64, overdue: i64, due_in_all: i64) -> Vec<(String, String)> {
+    let plural = |n: i64| format!("{n} {}", if n == 1 { "case" } else { "cases" });
+    vec![
+        ("Open cases".to_owned(), plural(open)),
+        ("Open cases with a step overdue".to_owned(), plural(overdue)),
+        (
+            "Rapid Reviews due to the Panel in the next 5 working days (or overdue)".to_owned(),
+            plural(due_in_all),
+        ),
+    ]
 }

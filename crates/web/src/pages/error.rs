@@ -2,12 +2,12 @@
 //! (403 refused, 404 unknown, 409 not possible now, 500 our fault), never JSON. A 500
 //! logs its cause and shows none of it.
 
-use crate::service::types::StoreError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::{MessagePage, Nav};
 use crate::error::ApiError;
+use crate::service::types::StoreError;
 
 /// A page that explains why a request could not be done (boxed: errors travel far
 /// and should be cheap to move).

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::{AuditEntry, NotifyMode};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -12,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::signed_form::SignedForm;
 use super::{Nav, PageError, PageUser};
+use crate::service::types::{AuditEntry, NotifyMode};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]

@@ -2,7 +2,6 @@
 //! opening it lets the user choose a new password, which ends every session of theirs.
 //! An unknown, used or expired link gets one page that says so.
 
-use crate::service::types::{AuditEntry, NewPassword};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -10,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::PageError;
 use super::credentials::{CredentialField, CredentialsPage};
 use super::forms::body::FormData;
+use crate::service::types::{AuditEntry, NewPassword};
 use crate::state::AppState;
 
 fn form_page(token: &str) -> CredentialsPage {

@@ -9,7 +9,6 @@
 //! and they have none) to set it up. Signing in again in the same browser ends the
 //! session it had.
 
-use crate::service::types::{Attempt, AuditEntry, SignInStage, User};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, State};
@@ -23,6 +22,7 @@ use super::forms::body::FormData;
 use super::signed_form::SignedForm;
 use crate::auth::{SESSION_COOKIE, client_address, cookie, secure_flag, session_cookie};
 use crate::pages::PageError;
+use crate::service::types::{Attempt, AuditEntry, SignInStage, User};
 use crate::state::{AppState, TwoFactor};
 
 const SIGN_IN_COOKIE: &str = "rr_sign_in";

@@ -6,7 +6,6 @@
 //! QR code and as text, takes a first code to prove the app works, and then shows ten
 //! recovery codes once. Finishing either step starts a fresh session (a new cookie).
 
-use crate::service::types::{Attempt, AuditEntry, SignInStage, User};
 use axum::extract::{FromRequestParts, State};
 use axum::http::header::{self, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -18,6 +17,7 @@ use super::forms::body::FormData;
 use super::sign_in::{ClientAddress, start, wait_words};
 use super::{Nav, PageError};
 use crate::auth::{CurrentUser, PendingSignIn, SessionCookie, SessionCsrf};
+use crate::service::types::{Attempt, AuditEntry, SignInStage, User};
 use crate::state::AppState;
 
 /// Whoever may set up two-factor sign-in now: a signed-in user without it, or a

@@ -4,7 +4,7 @@
 //! `layers` test holds it so).
 
 pub use store::{
-    AppendError, Attempt, AuditEntry, CaseFilter, CaseRecord, CaseSummary, DEVICE_COOKIE_DAYS, DashboardQuery,
-    DashboardRow, IdempotencyClaim, Message, NewAgency, NewPassword, NewUser, NotifyMode, OUTBOX_PAGE, OutboxMessage,
-    OutboxStatus, ReturnRequest, SignInStage, StoreError, StoredPaper, User,
+    AppendError, Attempt, AuditEntry, CaseFilter, CaseRecord, CaseSummary, DEVICE_COOKIE_DAYS, Dashboard,
+    DashboardQuery, DashboardRow, IdempotencyClaim, Message, NewAgency, NewPassword, NewUser, NotifyMode, OUTBOX_PAGE,
+    OutboxMessage, OutboxStatus, ReturnRequest, SignInStage, StoreError, StoredPaper, User,
 };

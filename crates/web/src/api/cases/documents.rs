@@ -2,7 +2,6 @@
 //! pack (ZIP) and the meeting invitation (ICS). Content is built from the events and
 //! returns; nothing is stored twice.
 
-use crate::service::types::{CaseRecord, ReturnRequest};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -12,6 +11,7 @@ use documents::{
 
 use crate::auth::CaseUser;
 use crate::error::ApiError;
+use crate::service::types::{CaseRecord, ReturnRequest};
 use crate::state::AppState;
 
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

@@ -4,7 +4,6 @@
 //! the first answer again (with `Idempotent-Replayed: true`); with another request it
 //! is a 422 naming the header.
 
-use crate::service::types::{IdempotencyClaim, User};
 use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +13,7 @@ use sha2::Digest;
 use super::render_case;
 use crate::error::ApiError;
 use crate::service;
+use crate::service::types::{IdempotencyClaim, User};
 use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::{CaseFilter, CaseSummary};
 use axum::Json;
 use axum::extract::{Query, State};
 use domain::case::OpenOrClosed;
@@ -10,6 +9,7 @@ use domain::process::Stage;
 
 use crate::auth::CaseUser;
 use crate::error::ApiError;
+use crate::service::types::{CaseFilter, CaseSummary};
 use crate::state::AppState;
 
 pub const DEFAULT_LIMIT: u32 = 100;

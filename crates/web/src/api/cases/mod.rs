@@ -12,12 +12,12 @@ pub mod requests;
 pub mod review_papers;
 pub mod template;
 
-use crate::service::types::{CaseRecord, User};
 use serde_json::Value;
 
 use crate::case_json::{case_json, correspondence};
 use crate::error::ApiError;
 use crate::service;
+use crate::service::types::{CaseRecord, User};
 use crate::state::AppState;
 
 /// The Case JSON for `viewer`, with the agency requests and, for those who hand them

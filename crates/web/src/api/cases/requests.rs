@@ -1,7 +1,6 @@
 //! The Business Unit's view of a case's agency requests: status of each return and its
 //! link, reissuing or withdrawing a link, and going ahead without a late return.
 
-use crate::service::types::User;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -11,6 +10,7 @@ use serde_json::{Value, json};
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
 use crate::error::ApiError;
+use crate::service::types::User;
 use crate::service::{self, requests::LinkAction};
 use crate::state::AppState;
 

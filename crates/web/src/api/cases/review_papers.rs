@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::StoredPaper;
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::header::CONTENT_TYPE;
@@ -18,6 +17,7 @@ use crate::auth::CaseUser;
 use crate::error::ApiError;
 use crate::service::review_papers;
 pub use crate::service::review_papers::BODY_LIMIT;
+use crate::service::types::StoredPaper;
 use crate::state::AppState;
 
 fn paper_json(id: &str, p: &StoredPaper) -> Value {

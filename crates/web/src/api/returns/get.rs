@@ -3,13 +3,13 @@
 use axum::Json;
 use std::collections::HashMap;
 
-use crate::service::types::ReturnRequest;
 use axum::extract::{Path, Query, State};
 use domain::returns::{COLUMNS, SCOPING_QUESTIONS};
 use serde_json::{Value, json};
 
 use super::{audit_outcome, open};
 use crate::error::ApiError;
+use crate::service::types::ReturnRequest;
 use crate::state::AppState;
 
 const ACTION: &str = "GET /api/v1/returns/{token}";

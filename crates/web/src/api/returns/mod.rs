@@ -9,11 +9,11 @@ pub mod referral;
 pub mod scoping;
 pub(crate) mod submit;
 
-use crate::service::types::{AuditEntry, ReturnRequest};
 use axum::http::StatusCode;
 
 use crate::error::ApiError;
 use crate::service;
+use crate::service::types::{AuditEntry, ReturnRequest};
 use crate::state::AppState;
 
 /// The request a token opens: unknown, retired and withdrawn links are 404; an expired

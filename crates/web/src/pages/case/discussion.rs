@@ -3,7 +3,6 @@
 //! proposed Alternative Learning Activity. They inform decisions, which are recorded as
 //! events; they are not events themselves.
 
-use crate::service::types::{Message, User};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,6 +13,7 @@ use domain::roles::{Partner, Role};
 use super::super::signed_form::SignedForm;
 use super::super::{Nav, PageError, label_of};
 use crate::audit::AuditedInTransaction;
+use crate::service::types::{Message, User};
 use crate::state::AppState;
 
 /// A discussion on the case page.

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use crate::service::types::CaseFilter;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -12,6 +11,7 @@ use domain::deadlines::StepKey;
 use domain::process::Stage;
 
 use super::super::{Nav, PageError, PageUser, label_of, long_date};
+use crate::service::types::CaseFilter;
 use crate::state::AppState;
 
 pub struct CaseLine {

@@ -3,7 +3,6 @@
 //! form of each step the signed-in role may record now. Under each step of the timeline,
 //! who was told of it and when.
 
-use crate::service::types::{CaseRecord, OutboxMessage, OutboxStatus, StoredPaper};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Extension, Path, Query, State};
@@ -17,6 +16,7 @@ use super::requests::{RequestView, view};
 use super::steps::{StepLine, step_line};
 use crate::auth::PrefetchedStamp;
 use crate::page_cache::Lookup;
+use crate::service::types::{CaseRecord, OutboxMessage, OutboxStatus, StoredPaper};
 use crate::state::AppState;
 
 /// One recipient of the outcome (or of the not-met decision): their letter, and

@@ -12,7 +12,6 @@ pub mod spec;
 pub use new_case::{new_case_form, new_case_submit};
 pub use record::{record_form, record_submit};
 
-use crate::service::types::CaseRecord;
 use askama::Template;
 use askama_web::WebTemplate;
 use domain::events::FieldError;
@@ -21,6 +20,7 @@ use self::body::{FormData, id, id_for_error};
 use self::spec::{Field, Input};
 use super::Nav;
 use crate::service::Refused;
+use crate::service::types::CaseRecord;
 use crate::state::AppState;
 
 pub struct OptionView {

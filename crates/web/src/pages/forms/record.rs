@@ -3,7 +3,6 @@
 //! same service call. The threshold and meeting decisions are shown on a "check your
 //! answers" page first.
 
-use crate::service::types::CaseRecord;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,6 +16,7 @@ use crate::audit::AuditedInTransaction;
 use crate::pages::signed_form::SignedForm;
 use crate::pages::{Nav, PageError, PageUser};
 use crate::service::Refused;
+use crate::service::types::CaseRecord;
 use crate::state::AppState;
 
 const ROUTE: &str = "POST /cases/{id}/record/{kind}";

@@ -4,7 +4,6 @@
 //! says what is wrong; what was typed stays in the boxes. Read-only once the return
 //! cannot change.
 
-use crate::service::types::ReturnRequest;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
@@ -23,6 +22,7 @@ use crate::pages::forms::{Choices, FieldView, field_error, problems, views};
 use crate::pages::pager::Pager;
 use crate::pages::{Nav, PageError};
 use crate::service::returns as links;
+use crate::service::types::ReturnRequest;
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]

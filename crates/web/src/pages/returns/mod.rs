@@ -31,7 +31,6 @@ pub use chronology::{add_entry, chronology, upload};
 pub use questions::{questions, save_scoping};
 pub use start::show;
 
-use crate::service::types::ReturnRequest;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,6 +39,7 @@ use axum::routing::{get, post};
 use super::{PageError, long_date};
 use crate::service::Refused;
 use crate::service::returns as links;
+use crate::service::types::ReturnRequest;
 use crate::state::AppState;
 
 /// The journey's routes, open to anyone with the link.

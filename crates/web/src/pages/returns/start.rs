@@ -3,7 +3,6 @@
 //! carry on). Once the return is read-only it shows the answers given, with a link to
 //! the chronology.
 
-use crate::service::types::ReturnRequest;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -13,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::{Header, Use, header, open};
 use crate::pages::{Nav, PageError};
 use crate::service::returns as links;
+use crate::service::types::ReturnRequest;
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
