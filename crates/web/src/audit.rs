@@ -3,7 +3,7 @@
 //! for everything else (reads, refusals, errors). If the audit row cannot be written,
 //! the client gets a 500 rather than unaudited data.
 
-use axum::extract::{MatchedPath, OriginalUri, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use store::AuditEntry;
@@ -17,19 +17,18 @@ use crate::state::AppState;
 pub struct AuditedInTransaction;
 
 pub async fn audit_case_access(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let action = format!(
-        "{} {}",
-        req.method(),
-        req.extensions()
-            .get::<MatchedPath>()
-            .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned())
-    );
-    let actor = req.extensions().get::<CurrentUser>().map(|u| u.0.email.clone());
-    let path = req
-        .extensions()
-        .get::<OriginalUri>()
-        .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned());
-    let case_id = case_id_in(&path);
+    let (mut parts, body) = req.into_parts();
+    let route = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+    let action = format!("{} {route}", parts.method);
+    let actor = parts.extensions.get::<CurrentUser>().map(|u| u.0.email.clone());
+    let case_id = match RawPathParams::from_request_parts(&mut parts, &state).await {
+        Ok(params) => case_id_of(&route, &params),
+        Err(_) => None,
+    };
+    let req = Request::from_parts(parts, body);
     let response = next.run(req).await;
     if response.extensions().get::<AuditedInTransaction>().is_some() {
         return response;
@@ -48,9 +47,14 @@ pub async fn audit_case_access(State(state): State<AppState>, req: Request, next
     }
 }
 
-/// The case id in `/api/v1/cases/{id}/…` or the page `/cases/{id}`, if the path has one.
-fn case_id_in(path: &str) -> Option<String> {
-    let rest = path.strip_prefix("/api/v1").unwrap_or(path).strip_prefix("/cases/")?;
-    let id = rest.split('/').next()?;
-    (!id.is_empty()).then(|| id.chars().take(64).collect())
+/// The case a route reads or writes: the `{id}` of a route under `/api/v1/cases/{id}`
+/// or `/cases/{id}`, as the router matched it.
+fn case_id_of(route: &str, params: &RawPathParams) -> Option<String> {
+    if !(route.starts_with("/api/v1/cases/{id}") || route.starts_with("/cases/{id}")) {
+        return None;
+    }
+    params
+        .iter()
+        .find(|(name, _)| *name == "id")
+        .map(|(_, id)| id.chars().take(64).collect())
 }
