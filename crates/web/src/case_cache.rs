@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use store::CaseStamp;
 
 use crate::service::case_read::CaseRead;
-use crate::state::Settings;
+use crate::settings::Settings;
 
 /// The most case reads one instance keeps (each some tens of KB).
 pub const MAX_ENTRIES: usize = 256;

@@ -17,7 +17,9 @@ mod layer_rules;
 pub mod metrics;
 mod page_cache;
 mod pages;
+mod request_counters;
 mod service;
+mod settings;
 mod state;
 
 use std::future::Future;

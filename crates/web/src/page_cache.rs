@@ -33,7 +33,7 @@ pub const BUDGET: usize = 4 * 1024 * 1024;
 pub struct DashboardStamp {
     pub answers: Arc<store::Dashboard>,
     pub today: chrono::NaiveDate,
-    pub settings: Arc<crate::state::Settings>,
+    pub settings: Arc<crate::settings::Settings>,
 }
 
 impl PartialEq for DashboardStamp {
@@ -242,7 +242,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::state::Settings;
+    use crate::settings::Settings;
 
     fn stamp(version: i64) -> Stamp {
         Stamp {

@@ -2,43 +2,10 @@
 
 use std::sync::{Arc, RwLock};
 
-use domain::calendar::Calendar;
-use domain::deadlines::RuleSet;
 use store::{Store, StoreError};
 
+pub use crate::settings::Settings;
 pub use store::Clock;
-
-/// The calendar and deadline rules in force, and the agency directory and themes list
-/// as pages show them: read once, shared, and read again when the store's settings
-/// version moves (on this instance at once, on others within a second).
-#[derive(Debug)]
-pub struct Settings {
-    pub calendar: Calendar,
-    pub rules: RuleSet,
-    /// Every agency as (key, name), for display (checks read the directory itself).
-    pub agencies: Vec<(String, String)>,
-    /// Every learning theme, by name.
-    pub themes: Vec<String>,
-    /// The agencies that receive secure email (the referral form travels attached).
-    pub secure_email: Vec<String>,
-}
-
-impl Settings {
-    async fn read(store: &Store) -> Result<Settings, StoreError> {
-        let directory = store.list_agencies().await?;
-        Ok(Settings {
-            calendar: store.calendar().await?,
-            rules: store.rules().await?,
-            secure_email: directory
-                .iter()
-                .filter(|a| a.secure_email)
-                .map(|a| a.slug.to_string())
-                .collect(),
-            agencies: directory.into_iter().map(|a| (a.slug.to_string(), a.name)).collect(),
-            themes: store.themes().await?,
-        })
-    }
-}
 
 /// Whether staff must use two-factor sign-in (`RAPID_REVIEW_TWO_FACTOR`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +68,7 @@ pub struct Shared {
     pub dashboard_pages: Arc<crate::page_cache::PageCache<crate::page_cache::DashboardStamp>>,
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Request counts and latencies, for `/metrics` on its own address.
-    pub metrics: crate::metrics::Metrics,
+    pub metrics: crate::request_counters::Metrics,
     /// Where large documents are built, one at a time (see `document_thread`).
     pub documents: crate::document_thread::DocumentThread,
     /// The store's settings version that `settings` was read at.
@@ -124,13 +91,13 @@ impl AppState {
             trusted_proxies: Arc::from(Vec::new()),
             openapi: "{}".into(),
             mail: "".into(),
-            partnership: crate::service::letters::PARTNERSHIP.into(),
+            partnership: documents::DEFAULT_PARTNERSHIP.into(),
             case_cache: Arc::default(),
             page_cache: Arc::default(),
             dashboard_pages: Arc::default(),
             settings: Arc::new(RwLock::new(Arc::new(settings))),
             settings_version: Arc::new(std::sync::atomic::AtomicI64::new(version)),
-            metrics: crate::metrics::Metrics::default(),
+            metrics: crate::request_counters::Metrics::default(),
             documents: crate::document_thread::DocumentThread::start(),
         })))
     }

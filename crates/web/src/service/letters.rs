@@ -13,9 +13,6 @@ use super::template::{self, TemplateRead};
 use super::{Refused, agencies};
 use crate::state::AppState;
 
-/// How the letters name the partnership unless `partnership_name` is set.
-pub const PARTNERSHIP: &str = documents::DEFAULT_PARTNERSHIP;
-
 /// Case `id`'s template at `version` (the latest when `None`), as a document.
 pub async fn template_document(
     state: &AppState,
