@@ -14,8 +14,9 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
-use crate::cases::{AppendError, CaseRecord, StoredEvent, WriteContext, load_events, open_or_closed};
+use crate::cases::{CaseRecord, StoredEvent, load_events, open_or_closed};
 use crate::rows::{is_case_id, timestamp};
+use crate::write::{AppendError, WriteContext};
 use crate::{Backend, Store, StoreError, WriteTx};
 
 impl Store {

@@ -2,12 +2,12 @@
 //! snapshots (one JSON aggregate per page, cached until `data_version` moves). Writing
 //! a case is in [`crate::append`].
 
+use crate::write::WriteContext;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::Calendar;
 use domain::case::OpenOrClosed;
 use domain::deadlines::RuleSet;
 use domain::events::{Event, EventKind, EventPayload, Version};
-use domain::process::Refusal;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::Row;
@@ -16,19 +16,6 @@ use sqlx::any::AnyRow;
 use crate::rows::{date, is_case_id, opt_date, parse_timestamp};
 use crate::users::User;
 use crate::{Backend, Store, StoreError};
-
-/// Who is writing, when, under which calendar and rules, and the route to audit.
-#[derive(Debug, Clone, Copy)]
-pub struct WriteContext<'a> {
-    pub today: NaiveDate,
-    pub at: DateTime<Utc>,
-    pub calendar: &'a Calendar,
-    pub rules: &'a RuleSet,
-    pub actor: &'a User,
-    pub action: &'a str,
-    /// The client's `Idempotency-Key`, claimed with the write (see `idempotency`).
-    pub idempotency: Option<&'a crate::IdempotencyClaim>,
-}
 
 /// Who recorded an event and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,24 +76,6 @@ pub struct CaseFilter {
     pub reference: Option<String>,
     pub limit: u32,
     pub offset: u32,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum AppendError {
-    #[error("no such case")]
-    NotFound,
-    #[error("the case is at version {current}, not {expected}: reload it and try again")]
-    VersionConflict { current: u32, expected: u32 },
-    #[error(transparent)]
-    Refused(#[from] Refusal),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for AppendError {
-    fn from(e: sqlx::Error) -> Self {
-        AppendError::Store(e.into())
-    }
 }
 
 /// A case's version and revision: equal stamps, the same case to every reader.

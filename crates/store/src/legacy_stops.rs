@@ -15,8 +15,8 @@ use domain::process;
 use domain::roles::Role;
 use sqlx::Row;
 
-use crate::cases::WriteContext;
 use crate::rows::parse_timestamp;
+use crate::write::WriteContext;
 use crate::{Store, StoreError};
 
 /// The settings key that marks an upgrade whose stops are still to record.

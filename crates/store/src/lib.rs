@@ -52,6 +52,7 @@ mod tokens;
 mod two_factor;
 mod users;
 mod versioned_cache;
+mod write;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,7 +66,7 @@ pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, ChainReport};
 pub use audit_batch::{BatchStats, MAX_BATCH};
 pub use backup::{CopyCheck, DumpSnapshot};
-pub use cases::{AppendError, CaseFilter, CaseRecord, CaseStamp, CaseSummary, StoredEvent, WriteContext};
+pub use cases::{CaseFilter, CaseRecord, CaseStamp, CaseSummary, StoredEvent};
 pub use clock::Clock;
 pub use dashboard::{Dashboard, DashboardQuery, DashboardRow, OpenCounts};
 pub use database_url::{Backend, DatabaseUrl};
@@ -89,6 +90,7 @@ pub use throttle::{ACCOUNT_FAILURES, ADDRESS_FAILURES, Counted};
 pub use tokens::{DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS, TokenInfo, token_label};
 pub use two_factor::{RECOVERY_CODES, SecondFactor, TotpKey};
 pub use users::{Actor, NewUser, User, is_email_address};
+pub use write::{AppendError, WriteContext};
 
 /// The migration that gave each event, user and token its MAC.
 const EVENT_CHAIN_MIGRATION: i64 = 18;

@@ -14,10 +14,11 @@ use sqlx::any::AnyRow;
 
 use crate::append::{append_locked, audit_entry};
 use crate::audit::{self, AuditEntry};
-use crate::cases::{AppendError, CaseRecord, WriteContext};
+use crate::cases::CaseRecord;
 use crate::link_macs::{Links, reseal_links};
 use crate::links::token_for;
 use crate::rows::{date, opt_date, sha256_hex, timestamp};
+use crate::write::{AppendError, WriteContext};
 use crate::{Store, StoreError, WriteTx};
 
 /// One agency request as the return pages and the Business Unit see it.

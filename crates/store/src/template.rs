@@ -12,9 +12,10 @@ use sqlx::Row;
 
 use crate::append::lock_case;
 use crate::audit::{self, AuditEntry};
-use crate::cases::{AppendError, load_events};
+use crate::cases::load_events;
 use crate::rows::{is_case_id, parse_timestamp, timestamp};
 use crate::users::User;
+use crate::write::AppendError;
 use crate::{Store, StoreError, WriteTx};
 
 /// One saved version of a template.
