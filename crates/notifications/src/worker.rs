@@ -141,6 +141,7 @@ impl Worker {
                 Ok(email) => email,
                 Err(ComposeError::Store(e)) => return Err(e),
                 Err(ComposeError::Unsendable(why)) => {
+                    tracing::warn!(id = message.id, "a message cannot be sent: see its outbox row");
                     self.store
                         .mark_send_failed(message.id, &why, None, (self.clock.now)())
                         .await?;
@@ -192,6 +193,7 @@ impl Worker {
                         response.code(),
                         response.message().collect::<Vec<_>>().join(" ")
                     );
+                    tracing::info!(id = message.id, code = %response.code(), "a message was sent");
                     accepted.push((message, reply));
                 }
                 Err(e) => {
@@ -199,7 +201,16 @@ impl Worker {
                     let retry = (!e.is_permanent() && attempts < self.settings.max_attempts).then(|| {
                         at + chrono::Duration::from_std(self.settings.backoff(message.attempts)).unwrap_or_default()
                     });
-                    tracing::warn!(id = message.id, attempts, permanent = e.is_permanent(), error = %e, "a message was not sent");
+                    // The server's words may carry the address: the log keeps the row's
+                    // id and the reply code only (the outbox row keeps the whole reply).
+                    let code = e.status().map(|c| c.to_string()).unwrap_or_else(|| "none".to_owned());
+                    tracing::warn!(
+                        id = message.id,
+                        attempts,
+                        permanent = e.is_permanent(),
+                        code,
+                        "a message was not sent"
+                    );
                     self.store
                         .mark_send_failed(message.id, &e.to_string(), retry, at)
                         .await?;

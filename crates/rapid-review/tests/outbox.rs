@@ -202,3 +202,54 @@ async fn two_instances_on_one_postgresql_deliver_each_of_1000_messages_once() {
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every email sent is one log line naming its outbox row, never its address; a log
+/// written anywhere but a terminal carries no colour codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_email_sent_is_one_plain_log_line_with_its_id_and_no_address() {
+    let dir = folder();
+    let database = format!("sqlite://{}", dir.join("rr.db").display());
+    let key = dir.join("rapid-review.key");
+    let store = open(&database, &key).await;
+    queue(&store, 3).await;
+    store.close().await;
+    let sink = SmtpSink::start();
+    let log = dir.join("serve.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapid-review"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            &database,
+            "--key-file",
+        ])
+        .arg(&key)
+        .env("RAPID_REVIEW_SMTP_URL", sink.url())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let (received, _) = wait_for_distinct(&sink, 3, 30);
+    // The worker marks them sent (and logs) just after the server accepts them.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut text = String::new();
+    while Instant::now() < deadline {
+        text = std::fs::read_to_string(&log).unwrap();
+        if text.matches("a message was sent").count() >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(received, 3);
+    let sent: Vec<&str> = text.lines().filter(|l| l.contains("a message was sent")).collect();
+    assert_eq!(sent.len(), 3, "{text}");
+    for line in sent {
+        assert!(line.contains("id="), "{line}");
+        assert!(!line.contains("@example.org"), "no address in the log: {line}");
+    }
+    assert!(!text.contains('\u{1b}'), "no colour codes in a log file: {text}");
+}

@@ -20,8 +20,11 @@ pub async fn run(options: Serve, settings: &Config) -> Result<(), Failure> {
         log_format,
     } = options;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // Colour only for a person at a terminal: a log written to a file or a journal
+    // carries no escape codes.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match log_format {
         LogFormat::Text => logs.init(),
