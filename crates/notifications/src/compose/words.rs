@@ -337,35 +337,7 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         Some(step) => sources.rules.remind_before(step),
         None => domain::deadlines::DEFAULT_REMIND_BEFORE,
     };
-    // Worded for the day the reminder was due to go, whenever it is read.
-    let (subject, sentence) = match message.notice {
-        Notice::DueToday => (
-            format!("{reference}: due today: {what}"),
-            format!("{what} is due today, {}.", long_date(due)),
-        ),
-        Notice::Overdue => (
-            format!("{reference}: overdue: {what}"),
-            format!("{what} was due on {} and is now overdue.", long_date(due)),
-        ),
-        Notice::StillOverdue => (
-            format!("{reference}: still overdue: {what}"),
-            format!("{what} was due on {} and is still overdue.", long_date(due)),
-        ),
-        Notice::Chase => (
-            format!("{reference}: overdue, please send it now: {what}"),
-            format!(
-                "{what} was due on {} and has not come in. Please send it as soon as you can: the Rapid Review meeting relies on it.",
-                long_date(due)
-            ),
-        ),
-        _ => {
-            let ahead = i32::try_from(ahead).unwrap_or(0).max(1);
-            (
-                format!("{reference}: due in {}: {what}", working_days(ahead)),
-                format!("{what} is due on {}, in {}.", long_date(due), working_days(ahead)),
-            )
-        }
-    };
+    let (subject, sentence) = clock_words(message.notice, &reference, &what, due, ahead);
     let mut body = format!("Case {reference}: {sentence}\n");
     if message.action.is_some() {
         body.push_str(&action_lines(sources, message, &record).await?);
@@ -404,6 +376,40 @@ async fn clock(sources: &mut Sources<'_>, message: &OutboxMessage) -> Result<Com
         body,
         attachments: Vec::new(),
     })
+}
+
+/// A clock message's subject and first sentence, worded for the day the reminder was
+/// due to go, whenever it is read: `what` is due on `due`, reminded `ahead` working days
+/// before.
+fn clock_words(notice: Notice, reference: &str, what: &str, due: chrono::NaiveDate, ahead: u32) -> (String, String) {
+    match notice {
+        Notice::DueToday => (
+            format!("{reference}: due today: {what}"),
+            format!("{what} is due today, {}.", long_date(due)),
+        ),
+        Notice::Overdue => (
+            format!("{reference}: overdue: {what}"),
+            format!("{what} was due on {} and is now overdue.", long_date(due)),
+        ),
+        Notice::StillOverdue => (
+            format!("{reference}: still overdue: {what}"),
+            format!("{what} was due on {} and is still overdue.", long_date(due)),
+        ),
+        Notice::Chase => (
+            format!("{reference}: overdue, please send it now: {what}"),
+            format!(
+                "{what} was due on {} and has not come in. Please send it as soon as you can: the Rapid Review meeting relies on it.",
+                long_date(due)
+            ),
+        ),
+        _ => {
+            let ahead = i32::try_from(ahead).unwrap_or(0).max(1);
+            (
+                format!("{reference}: due in {}: {what}", working_days(ahead)),
+                format!("{what} is due on {}, in {}.", long_date(due), working_days(ahead)),
+            )
+        }
+    }
 }
 
 /// What the reader of an action's reminder does: whoever may open the case finds the
