@@ -53,8 +53,13 @@ fn case_id_of(route: &str, params: &RawPathParams) -> Option<String> {
     if !(route.starts_with("/api/v1/cases/{id}") || route.starts_with("/cases/{id}")) {
         return None;
     }
-    params
-        .iter()
-        .find(|(name, _)| *name == "id")
-        .map(|(_, id)| id.chars().take(64).collect())
+    // The router hands the id decoded: a control character in it (a `%00` in the URL)
+    // is kept escaped, as no database stores a NUL in text.
+    params.iter().find(|(name, _)| *name == "id").map(|(_, id)| {
+        if id.chars().any(char::is_control) {
+            id.escape_default().take(64).collect()
+        } else {
+            id.chars().take(64).collect()
+        }
+    })
 }

@@ -61,6 +61,34 @@ pub async fn messages(state: &AppState, id: &str) -> Result<Vec<store::OutboxMes
     Ok(state.store.case_messages(id).await?)
 }
 
+/// Proof that a user may record a step of one kind on one case, as [`authorise`] found:
+/// what [`record_authorised`] takes, so that a step is authorised once.
+#[derive(Debug)]
+pub struct Authorised {
+    user_id: i64,
+    case_id: String,
+    kind: EventKind,
+    corrects: Option<u64>,
+}
+
+impl Authorised {
+    /// Whether it covers recording `request` as `user` on case `id`.
+    fn covers(&self, user: &User, id: &str, request: &EventRequest) -> bool {
+        self.user_id == user.id
+            && self.case_id == id
+            && self.kind == request.event.kind()
+            && self.corrects == corrects_of(request)
+    }
+}
+
+/// The version an `event_corrected` corrects.
+fn corrects_of(request: &EventRequest) -> Option<u64> {
+    match &request.event.payload {
+        EventPayload::EventCorrected(c) => Some(u64::from(c.corrects.get())),
+        _ => None,
+    }
+}
+
 /// Whether `user` may record a step of `kind` on case `id`: the role's rule, and for a
 /// correction, also whoever recorded the event it corrects (`corrects`).
 pub async fn authorise(
@@ -69,9 +97,15 @@ pub async fn authorise(
     id: &str,
     kind: EventKind,
     corrects: Option<u64>,
-) -> Result<(), Refused> {
+) -> Result<Authorised, Refused> {
+    let authorised = Authorised {
+        user_id: user.id,
+        case_id: id.to_owned(),
+        kind,
+        corrects,
+    };
     if user.role.may_record(kind) {
-        return Ok(());
+        return Ok(authorised);
     }
     let record = load(state, user, id).await?;
     if kind == EventKind::EventCorrected && user.role != Role::PartnershipManager {
@@ -81,7 +115,7 @@ pub async fn authorise(
             .zip(&record.meta)
             .any(|(e, m)| Some(u64::from(e.version.get())) == corrects && m.actor_id == Some(user.id));
         if recorded_by_user {
-            return Ok(());
+            return Ok(authorised);
         }
         return Err(Refused::Forbidden(
             "only the person who recorded an event, or the Partnership Manager, may correct it".into(),
@@ -94,15 +128,35 @@ pub async fn authorise(
     )))
 }
 
-/// Records a step on case `id` once the user is authorised for it.
+/// Records a step on case `id`, authorising the user for it first.
 pub async fn record(
     state: &AppState,
     user: &User,
     id: &str,
+    request: EventRequest,
+    action: &str,
+    idempotency: Option<&IdempotencyClaim>,
+) -> Result<(Event, CaseRecord), Refused> {
+    let authorised = authorise(state, user, id, request.event.kind(), corrects_of(&request)).await?;
+    record_authorised(state, user, authorised, request, action, idempotency).await
+}
+
+/// Records a step the user was authorised for (by [`authorise`], once: the API
+/// authorises before it reads the fields, so that a 403 never waits on a 422). A proof
+/// for another step, case or user is checked again.
+pub async fn record_authorised(
+    state: &AppState,
+    user: &User,
+    authorised: Authorised,
     mut request: EventRequest,
     action: &str,
     idempotency: Option<&IdempotencyClaim>,
 ) -> Result<(Event, CaseRecord), Refused> {
+    let id = authorised.case_id.clone();
+    let id = id.as_str();
+    if !authorised.covers(user, id, &request) {
+        authorise(state, user, id, request.event.kind(), corrects_of(&request)).await?;
+    }
     speaking_for_oneself(user, &mut request.event.payload)?;
     if let EventPayload::LearningActionAdded(p) = &request.event.payload {
         let directory = super::agencies::names(state).await?;
@@ -129,11 +183,6 @@ pub async fn record(
             "only the Partnership Manager closes the list of those told the outcome (closing_reason)".into(),
         ));
     }
-    let corrects = match &request.event.payload {
-        EventPayload::EventCorrected(c) => Some(u64::from(c.corrects.get())),
-        _ => None,
-    };
-    authorise(state, user, id, request.event.kind(), corrects).await?;
     let settings = state.settings();
     let ctx = WriteContext {
         idempotency,

@@ -35,12 +35,16 @@ pub async fn record_event(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    // The role is checked before the fields, so that a 403 does not wait on a 422.
+    // The role is checked before the fields, so that a 403 does not wait on a 422; the
+    // proof goes with the step, so it is checked once.
     let kind = body.get("type").and_then(Value::as_str).and_then(EventKind::parse);
-    if let Some(kind) = kind {
-        let corrects = body.get("corrects").and_then(Value::as_u64);
-        service::cases::authorise(&state, &user, &id, kind, corrects).await?;
-    }
+    let authorised = match kind {
+        Some(kind) => {
+            let corrects = body.get("corrects").and_then(Value::as_u64);
+            Some(service::cases::authorise(&state, &user, &id, kind, corrects).await?)
+        }
+        None => None,
+    };
     let idempotent = Idempotent::of(&headers, &user, &format!("POST /api/v1/cases/{id}/events"), &body)?;
     if let Some(idem) = &idempotent
         && let Some(earlier) = idem.earlier(&state, &user).await?
@@ -49,8 +53,13 @@ pub async fn record_event(
     }
     let request = parse_event_request(body, None)?;
     let claim = idempotent.as_ref().map(Idempotent::claim);
-    let (event, record) =
-        service::cases::record(&state, &user, &id, request, "POST /api/v1/cases/{id}/events", claim).await?;
+    let action = "POST /api/v1/cases/{id}/events";
+    let (event, record) = match authorised {
+        Some(authorised) => {
+            service::cases::record_authorised(&state, &user, authorised, request, action, claim).await?
+        }
+        None => service::cases::record(&state, &user, &id, request, action, claim).await?,
+    };
     let body = json!({"version": event.version.get(), "case": render_case(&state, &record, &user).await?});
     if let Some(idem) = &idempotent {
         idem.remember(&state, &body).await?;
