@@ -86,10 +86,22 @@ impl Store {
         request: EventRequest,
         ctx: WriteContext<'_>,
     ) -> Result<(Event, CaseRecord), AppendError> {
+        let appended = self.append_event_folded(case_id, request, ctx).await?;
+        Ok((appended.event, appended.record))
+    }
+
+    /// [`Store::append_event`], with the case's state after the event: what the caller
+    /// renders from, so that the write folds the case once.
+    pub async fn append_event_folded(
+        &self,
+        case_id: &str,
+        request: EventRequest,
+        ctx: WriteContext<'_>,
+    ) -> Result<Appended, AppendError> {
         let mut tx = self.begin_write().await?;
         let appended = append_locked(&mut tx, case_id, request, &ctx).await?;
         if let Some(key) = ctx.idempotency {
-            let version = i64::from(appended.0.version.get());
+            let version = i64::from(appended.event.version.get());
             crate::idempotency::claim(&mut tx, key, case_id, Some(version), 201, ctx.at).await?;
         }
         audit::append(&mut tx, &audit_entry(&ctx, case_id, "201")).await?;
@@ -117,12 +129,21 @@ pub(crate) async fn lock_case(tx: &mut WriteTx<'_>, case_id: &str) -> Result<Opt
 
 /// Locks the case, checks and appends one event, and keeps the agency requests and the
 /// snapshot in step, all inside `tx`. The caller writes the audit row and commits.
+/// An event appended: the event, the case's history with it, and the state folded from
+/// that history.
+#[derive(Debug, Clone)]
+pub struct Appended {
+    pub event: Event,
+    pub record: CaseRecord,
+    pub state: domain::process::CaseState,
+}
+
 pub(crate) async fn append_locked(
     tx: &mut WriteTx<'_>,
     case_id: &str,
     request: EventRequest,
     ctx: &WriteContext<'_>,
-) -> Result<(Event, CaseRecord), AppendError> {
+) -> Result<Appended, AppendError> {
     let Some(reference) = lock_case(tx, case_id).await? else {
         return Err(AppendError::NotFound);
     };
@@ -148,7 +169,10 @@ pub(crate) async fn append_locked(
     {
         return Err(AppendError::VersionConflict { current, expected });
     }
-    let mut event = process::record(&events, request.event, ctx.today)?;
+    // The case is folded once: checked against that state, and the state after the
+    // new event worked out from it (see `process::fold_with`).
+    let before = process::fold(&events);
+    let mut event = process::record_after(&before, &events, request.event, ctx.today)?;
     // Only the cross-checked steps can name an agency in a warning.
     let names = match event.payload.kind() {
         EventKind::AgencyRequestsSent
@@ -167,8 +191,10 @@ pub(crate) async fn append_locked(
         actor_id: Some(ctx.actor.id),
         actor: ctx.actor.email.clone(),
     });
-    apply_side_effects(tx, case_id, &event, &events, ctx).await?;
-    update_snapshot(tx, case_id, &events, ctx).await?;
+    let after = process::fold_with(&before, &events);
+    let view = CaseView::of_state(&after, ctx.calendar, ctx.rules, ctx.today);
+    apply_side_effects(tx, case_id, &event, &view, ctx).await?;
+    update_snapshot_of(tx, case_id, &events, (&after, &view), ctx).await?;
     crate::outbox::for_event(
         tx,
         case_id,
@@ -178,15 +204,16 @@ pub(crate) async fn append_locked(
         ctx.at,
     )
     .await?;
-    Ok((
+    Ok(Appended {
         event,
-        CaseRecord {
+        record: CaseRecord {
             id: case_id.to_owned(),
             reference,
             events,
             meta,
         },
-    ))
+        state: after,
+    })
 }
 
 /// What an event does beyond its own row, decided for every event type: a new type
@@ -195,14 +222,13 @@ async fn apply_side_effects(
     tx: &mut WriteTx<'_>,
     case_id: &str,
     event: &Event,
-    events: &[Event],
+    view: &CaseView,
     ctx: &WriteContext<'_>,
 ) -> Result<(), StoreError> {
     use EventPayload as P;
     match &event.payload {
         P::AgencyRequestsSent(p) => {
             // One request per agency, with its return link, due as the deadline says.
-            let view = CaseView::derive(events, ctx.calendar, ctx.rules, ctx.today);
             for agency in &p.agencies {
                 let due = view
                     .agency_requests
@@ -218,7 +244,6 @@ async fn apply_side_effects(
         // resuming gives the agency a new link, due as the clock now says.
         P::AgencyRequestStopped(p) => crate::returns::stop_request(tx, case_id, &p.agency, p.because, ctx).await?,
         P::AgencyRequestResumed(p) => {
-            let view = CaseView::derive(events, ctx.calendar, ctx.rules, ctx.today);
             let due = view
                 .agency_requests
                 .iter()
@@ -336,6 +361,17 @@ pub(crate) async fn update_snapshot(
 ) -> Result<(), StoreError> {
     let state = domain::process::fold(events);
     let view = CaseView::of_state(&state, ctx.calendar, ctx.rules, ctx.today);
+    update_snapshot_of(tx, case_id, events, (&state, &view), ctx).await
+}
+
+/// [`update_snapshot`] from the case's state and view, already worked out.
+pub(crate) async fn update_snapshot_of(
+    tx: &mut WriteTx<'_>,
+    case_id: &str,
+    events: &[Event],
+    (state, view): (&domain::process::CaseState, &CaseView),
+    ctx: &WriteContext<'_>,
+) -> Result<(), StoreError> {
     // Returns the Business Unit went ahead without are not waited for.
     let without: Vec<String> =
         sqlx::query("SELECT agency FROM agency_requests WHERE case_id = $1 AND proceed_without_at IS NOT NULL")

@@ -63,6 +63,7 @@ use tokio::sync::Mutex;
 
 pub use account_reviews::AccountReview;
 pub use agencies::{Agency, NewAgency};
+pub use append::Appended;
 pub use audit::{AuditEntry, ChainReport};
 pub use audit_batch::{BatchStats, MAX_BATCH};
 pub use backup::{CopyCheck, DumpSnapshot};

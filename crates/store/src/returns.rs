@@ -406,7 +406,7 @@ impl Store {
             payload: EventPayload::AgencyReturnReceived(AgencyReturnReceived { agency }),
         };
         let mut tx = self.begin_write().await?;
-        let (_, record) = append_locked(
+        let appended = append_locked(
             &mut tx,
             &request.case_id,
             EventRequest {
@@ -418,7 +418,7 @@ impl Store {
         .await?;
         audit::append(&mut tx, &audit_entry(&ctx, &request.case_id, "201")).await?;
         tx.commit().await?;
-        Ok(record)
+        Ok(appended.record)
     }
 
     /// Retires the current link and makes a new one, open for another 15 working days.

@@ -16,8 +16,22 @@ pub use state::*;
 
 use crate::events::{Event, EventKind, EventPayload, FieldError, NewEvent, Version};
 
+#[cfg(feature = "count-folds")]
+thread_local! {
+    static FOLDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times [`fold`] ran on this thread, for the test that a write folds its case
+/// once (feature `count-folds`, for tests only: a counter, no I/O).
+#[cfg(feature = "count-folds")]
+pub fn folds_on_this_thread() -> usize {
+    FOLDS.with(std::cell::Cell::get)
+}
+
 /// The state after `events`, in version order. Total: a stored history is always read.
 pub fn fold(events: &[Event]) -> CaseState {
+    #[cfg(feature = "count-folds")]
+    FOLDS.with(|n| n.set(n.get() + 1));
     let mut state = CaseState::default();
     let corrected = events.iter().any(|e| e.payload.kind() == EventKind::EventCorrected);
     if corrected {
@@ -40,7 +54,28 @@ pub fn fold(events: &[Event]) -> CaseState {
 
 /// Checks `new` against `history` and returns the event to append, with its version.
 pub fn record(history: &[Event], new: NewEvent, today: NaiveDate) -> Result<Event, Refusal> {
-    let state = fold(history);
+    record_after(&fold(history), history, new, today)
+}
+
+/// The state after `events` (whose last is the one just appended), from `before`, the
+/// state of the events before it: the new event applied to it, without folding the
+/// history again. A correction changes what came before, so after one (or on a history
+/// that has one) the history is folded anew.
+pub fn fold_with(before: &CaseState, events: &[Event]) -> CaseState {
+    let corrected = events.iter().any(|e| e.payload.kind() == EventKind::EventCorrected);
+    match events.last() {
+        Some(last) if !corrected => {
+            let mut state = before.clone();
+            state.apply(last.version, last.on, &last.payload);
+            state.version = Some(last.version);
+            state
+        }
+        _ => fold(events),
+    }
+}
+
+/// [`record`], with `state` the fold of `history` already worked out.
+pub fn record_after(state: &CaseState, history: &[Event], new: NewEvent, today: NaiveDate) -> Result<Event, Refusal> {
     state.check(&new, today)?;
     let version = history.last().map_or(Version::FIRST, |e| e.version.next());
     let mut event = Event {

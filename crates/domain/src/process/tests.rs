@@ -825,3 +825,22 @@ fn on_the_not_met_path_only_the_referrer_is_told_the_decision_once_any_challenge
         "{refused:?}"
     );
 }
+
+#[test]
+fn the_state_after_one_more_event_is_the_fold_of_the_whole_history() {
+    for journey in [
+        Journey::SeriousHarm,
+        Journey::ChallengeOverturned,
+        Journey::AlternativeLearning,
+    ] {
+        let events = history(journey, "2026-12-21", 1);
+        for n in 1..=events.len() {
+            let before = fold(&events[..n - 1]);
+            assert_eq!(
+                fold_with(&before, &events[..n]),
+                fold(&events[..n]),
+                "{journey:?}, event {n}"
+            );
+        }
+    }
+}

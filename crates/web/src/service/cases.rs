@@ -2,9 +2,9 @@
 //! roles' rules (who may record which step, and who may correct an event).
 
 use domain::case::CaseView;
-use domain::events::{AlaDecider, Event, EventKind, EventPayload, EventRequest};
+use domain::events::{AlaDecider, EventKind, EventPayload, EventRequest};
 use domain::roles::Role;
-use store::{CaseRecord, IdempotencyClaim, User, WriteContext};
+use store::{Appended, CaseRecord, IdempotencyClaim, User, WriteContext};
 
 use super::Refused;
 use crate::state::AppState;
@@ -136,7 +136,7 @@ pub async fn record(
     request: EventRequest,
     action: &str,
     idempotency: Option<&IdempotencyClaim>,
-) -> Result<(Event, CaseRecord), Refused> {
+) -> Result<Appended, Refused> {
     let authorised = authorise(state, user, id, request.event.kind(), corrects_of(&request)).await?;
     record_authorised(state, user, authorised, request, action, idempotency).await
 }
@@ -151,7 +151,7 @@ pub async fn record_authorised(
     mut request: EventRequest,
     action: &str,
     idempotency: Option<&IdempotencyClaim>,
-) -> Result<(Event, CaseRecord), Refused> {
+) -> Result<Appended, Refused> {
     let id = authorised.case_id.clone();
     let id = id.as_str();
     if !authorised.covers(user, id, &request) {
@@ -188,7 +188,7 @@ pub async fn record_authorised(
         idempotency,
         ..context(state, user, &settings, action)
     };
-    Ok(state.store.append_event(id, request, ctx).await?)
+    Ok(state.store.append_event_folded(id, request, ctx).await?)
 }
 
 /// A view on a challenge or an ALA is the recorder's own: a partner rep speaks for

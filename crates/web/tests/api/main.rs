@@ -28,6 +28,7 @@ mod mail;
 mod meeting;
 mod migrations;
 mod notifications;
+mod one_door;
 mod openapi;
 mod pages;
 mod papers;

@@ -10,7 +10,7 @@ use domain::events::{EventKind, parse_event_request};
 use serde_json::{Value, json};
 
 use super::idempotency::Idempotent;
-use super::render_case;
+use super::render_folded;
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
 use crate::error::ApiError;
@@ -54,13 +54,15 @@ pub async fn record_event(
     let request = parse_event_request(body, None)?;
     let claim = idempotent.as_ref().map(Idempotent::claim);
     let action = "POST /api/v1/cases/{id}/events";
-    let (event, record) = match authorised {
+    let appended = match authorised {
         Some(authorised) => {
             service::cases::record_authorised(&state, &user, authorised, request, action, claim).await?
         }
         None => service::cases::record(&state, &user, &id, request, action, claim).await?,
     };
-    let body = json!({"version": event.version.get(), "case": render_case(&state, &record, &user).await?});
+    // Rendered from the state the write folded: the case is folded once per step.
+    let case = render_folded(&state, &appended.record, &appended.state, &user).await?;
+    let body = json!({"version": appended.event.version.get(), "case": case});
     if let Some(idem) = &idempotent {
         idem.remember(&state, &body).await?;
     }
