@@ -113,6 +113,12 @@ const SUMMARY_COLUMNS: &str =
     "id, reference, version, route, path, stage, state, aware_on, opened_on, next_step, next_agency, next_due";
 
 impl Store {
+    /// A case's history, its chain of MACs checked as it is read (for `audit verify`).
+    pub(crate) async fn case_record_checked(&self, case_id: &str) -> Result<Vec<Event>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(load_events(&mut conn, &self.secrets.events, case_id).await?.0)
+    }
+
     /// A case and its whole history, if it exists.
     pub async fn case(&self, case_id: &str) -> Result<Option<CaseRecord>, StoreError> {
         if !is_case_id(case_id) {

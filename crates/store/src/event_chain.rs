@@ -248,13 +248,6 @@ impl Store {
         Ok(broken)
     }
 
-    async fn case_record_checked(&self, case_id: &str) -> Result<Vec<domain::events::Event>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        Ok(crate::cases::load_events(&mut conn, &self.secrets.events, case_id)
-            .await?
-            .0)
-    }
-
     /// Why `case_id`'s chain breaks, in words.
     async fn chain_break(&self, case_id: &str) -> Result<Option<String>, StoreError> {
         let rows = sqlx::query(

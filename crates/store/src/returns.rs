@@ -44,6 +44,16 @@ pub struct ReturnRequest {
 }
 
 impl ReturnRequest {
+    /// What a message about this request's link names.
+    pub(crate) fn link_of(&self) -> crate::outbox::LinkOf<'_> {
+        crate::outbox::LinkOf {
+            id: &self.id,
+            case_id: &self.case_id,
+            agency: &self.agency,
+            due: self.due,
+        }
+    }
+
     pub fn state(&self) -> ReturnState {
         ReturnState {
             due: self.due,
@@ -203,7 +213,7 @@ pub(crate) async fn stop_request(
                 .execute(&mut *tx.tx)
                 .await?;
             if !request.revoked {
-                crate::outbox::for_link(tx, &request, Notice::LinkRevoked, request.generation, ctx.at).await?;
+                crate::outbox::for_link(tx, request.link_of(), Notice::LinkRevoked, request.generation, ctx.at).await?;
             }
         }
         StopBecause::GoingAheadWithout => {
@@ -251,7 +261,7 @@ pub(crate) async fn resume_request(
     .await?;
     reseal_links(tx, Links::One(&request.id)).await?;
     let request = request_in(tx, case_id, agency).await?;
-    crate::outbox::for_link(tx, &request, Notice::LinkReissued, generation, ctx.at).await
+    crate::outbox::for_link(tx, request.link_of(), Notice::LinkReissued, generation, ctx.at).await
 }
 
 impl Store {
@@ -439,7 +449,14 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?;
         reseal_links(&mut tx, Links::One(&request.id)).await?;
-        crate::outbox::for_link(&mut tx, request, Notice::LinkReissued, generation, audit_entry.at).await?;
+        crate::outbox::for_link(
+            &mut tx,
+            request.link_of(),
+            Notice::LinkReissued,
+            generation,
+            audit_entry.at,
+        )
+        .await?;
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(token)
@@ -455,7 +472,7 @@ impl Store {
         reseal_links(&mut tx, Links::One(&request.id)).await?;
         crate::outbox::for_link(
             &mut tx,
-            request,
+            request.link_of(),
             Notice::LinkRevoked,
             request.generation,
             audit_entry.at,

@@ -12,7 +12,6 @@ use sqlx::Row;
 
 use super::{ClockNotice, ClockOf, NotifyMode, OutboxStatus};
 use crate::audit::{self, AuditEntry};
-use crate::returns::ReturnRequest;
 use crate::rows::{random_hex, timestamp};
 use crate::{Store, StoreError, WriteTx};
 
@@ -319,10 +318,19 @@ pub(crate) async fn for_discussion(
     Ok(())
 }
 
+/// The request a link message is about: its id, case, agency and due date.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LinkOf<'a> {
+    pub id: &'a str,
+    pub case_id: &'a str,
+    pub agency: &'a AgencySlug,
+    pub due: NaiveDate,
+}
+
 /// Tells the agency of a reissued link (with the new one) or a withdrawn one.
 pub(crate) async fn for_link(
     tx: &mut WriteTx<'_>,
-    request: &ReturnRequest,
+    request: LinkOf<'_>,
     notice: Notice,
     generation: i64,
     at: DateTime<Utc>,
@@ -330,16 +338,16 @@ pub(crate) async fn for_link(
     let cause = Cause {
         key: format!("{}:{}:{generation}", notice.as_str(), request.id),
         notice,
-        case_id: Some(&request.case_id),
+        case_id: Some(request.case_id),
         event_version: None,
         step: Some(StepKey::AgencyReturn),
         action: None,
-        agency: Some(&request.agency),
+        agency: Some(request.agency),
         due_on: Some(request.due),
         enclosure: Enclosure::LinkOnly,
         at,
     };
-    for to in agency_recipients(tx, &request.agency).await? {
+    for to in agency_recipients(tx, request.agency).await? {
         insert(tx, &cause, &to, OutboxStatus::Queued).await?;
     }
     Ok(())

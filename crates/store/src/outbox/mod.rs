@@ -27,7 +27,7 @@ use crate::StoreError;
 use crate::rows::{opt_date, parse_timestamp};
 
 pub use delivery::Claim;
-pub(crate) use enqueue::{account_review, for_discussion, for_event, for_link, password_link};
+pub(crate) use enqueue::{LinkOf, account_review, for_discussion, for_event, for_link, password_link};
 pub use read::{OUTBOX_PAGE, OutboxCount};
 
 domain::keyed! {
