@@ -80,7 +80,7 @@ pub(crate) fn token_row_intact(row: &impl Columns, key: &[u8; 32]) -> Result<boo
 pub(crate) async fn ensure_user_intact(tx: &mut WriteTx<'_>, user_id: i64) -> Result<(), StoreError> {
     let row = sqlx::query(concat!(
         "SELECT ",
-        crate::users::user_columns!(),
+        crate::user::user_columns!(),
         " FROM users WHERE id = $1"
     ))
     .bind(user_id)
@@ -115,7 +115,7 @@ pub(crate) async fn ensure_token_intact(tx: &mut WriteTx<'_>, id: i64) -> Result
 pub(crate) async fn reseal_user(tx: &mut WriteTx<'_>, user_id: i64) -> Result<(), StoreError> {
     let row = sqlx::query(concat!(
         "SELECT ",
-        crate::users::user_columns!(),
+        crate::user::user_columns!(),
         " FROM users WHERE id = $1"
     ))
     .bind(user_id)
@@ -195,7 +195,7 @@ impl Store {
         let mut broken = Vec::new();
         let users = sqlx::query(concat!(
             "SELECT ",
-            crate::users::user_columns!(),
+            crate::user::user_columns!(),
             " FROM users ORDER BY id"
         ))
         .fetch_all(&self.pool)
@@ -224,4 +224,14 @@ impl Store {
         broken.extend(self.verify_link_rows().await?);
         Ok(broken)
     }
+}
+
+/// The user on a row read with `user_columns!`, if the row carries its MAC; a row
+/// that fails is treated as not there (see [`crate::account_macs`]).
+pub(crate) fn checked_user(row: &impl Columns, key: &[u8; 32]) -> Result<Option<crate::user::User>, StoreError> {
+    if !user_row_intact(row, key)? {
+        refused(&format!("user {}", row.int("id")?));
+        return Ok(None);
+    }
+    crate::user::user_from_row(row).map(Some)
 }

@@ -14,7 +14,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::rows::{date, is_case_id, opt_date, parse_timestamp};
-use crate::users::User;
+use crate::user::User;
 use crate::{Backend, Store, StoreError};
 
 /// Who recorded an event and when.

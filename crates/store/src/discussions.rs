@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEntry};
 use crate::rows::{parse_timestamp, timestamp};
-use crate::users::User;
+use crate::user::User;
 use crate::{Store, StoreError};
 
 /// One message of a discussion.

@@ -50,6 +50,7 @@ mod themes;
 mod throttle;
 mod tokens;
 mod two_factor;
+mod user;
 mod users;
 mod versioned_cache;
 mod write;
@@ -90,7 +91,8 @@ pub use themes::{MAX_THEME_CHARS, ReportCase, theme_name};
 pub use throttle::{ACCOUNT_FAILURES, ADDRESS_FAILURES, Counted};
 pub use tokens::{DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS, TokenInfo, token_label};
 pub use two_factor::{RECOVERY_CODES, SecondFactor, TotpKey};
-pub use users::{Actor, NewUser, User, is_email_address};
+pub use user::{Actor, User};
+pub use users::{NewUser, is_email_address};
 pub use write::{AppendError, WriteContext};
 
 /// The migration that gave each event, user and token its MAC.

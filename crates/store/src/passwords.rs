@@ -6,9 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use domain::events::FieldError;
 use sqlx::Row;
 
+use crate::account_macs::checked_user;
 use crate::audit::{self, AuditEntry};
 use crate::rows::{random_hex, sha256_hex, timestamp};
-use crate::users::{User, checked_user, user_columns};
+use crate::user::{User, user_columns};
 use crate::{Store, StoreError, WriteTx};
 
 /// The fewest characters a password may have.

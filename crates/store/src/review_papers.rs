@@ -13,7 +13,7 @@ use crate::append::lock_case;
 use crate::audit::{self, AuditEntry};
 use crate::cases::load_events;
 use crate::rows::{is_case_id, parse_timestamp, timestamp};
-use crate::users::User;
+use crate::user::User;
 use crate::write::AppendError;
 use crate::{Store, StoreError};
 

@@ -7,12 +7,13 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
+use crate::account_macs::checked_user;
 use crate::audit::{self, AuditEntry};
 use crate::cases::{CaseStamp, stamp_columns, stamp_from_row};
 use crate::columns::Columns;
 use crate::rows::is_case_id;
 use crate::rows::{parse_timestamp, random_hex, sha256_hex, timestamp};
-use crate::users::{User, checked_user, user_columns};
+use crate::user::{User, user_columns};
 use crate::{Store, StoreError};
 
 /// How long a session may live, however busy.

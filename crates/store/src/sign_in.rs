@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::audit::AuditEntry;
 use crate::throttle::Counted;
 use crate::two_factor::SecondFactor;
-use crate::users::User;
+use crate::user::User;
 use crate::{Store, StoreError};
 
 /// What a sign-in attempt came to.

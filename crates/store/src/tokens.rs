@@ -9,7 +9,7 @@ use crate::audit::{self, AuditEntry};
 use crate::cases::{CaseStamp, stamp_columns, stamp_from_row};
 use crate::rows::is_case_id;
 use crate::rows::{is_lookup_text, parse_timestamp, random_hex, sha256_hex, timestamp};
-use crate::users::{User, user_columns};
+use crate::user::{User, user_columns};
 use crate::{Store, StoreError};
 
 /// How long a token lives unless told otherwise.
@@ -235,7 +235,7 @@ impl<R: crate::columns::Columns> TokenRow for R {
             crate::account_macs::refused(&format!("token {}", self.int("token_id")?));
             return Ok(None);
         }
-        let Some(user) = crate::users::checked_user(self, key)? else {
+        let Some(user) = crate::account_macs::checked_user(self, key)? else {
             return Ok(None);
         };
         Ok(Some((user, stamp_from_row(self)?)))

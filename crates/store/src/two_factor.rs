@@ -15,7 +15,7 @@ use totp_rs::{Algorithm, Secret, Totp};
 
 use crate::audit::{self, AuditEntry};
 use crate::rows::hmac_sha256_hex;
-use crate::users::User;
+use crate::user::User;
 use crate::{Store, StoreError, WriteTx};
 
 /// How many recovery codes a user holds.

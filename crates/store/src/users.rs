@@ -8,10 +8,12 @@ use domain::events::{AgencySlug, FieldError};
 use domain::roles::{Partner, Role};
 use sqlx::Row;
 
+use crate::account_macs::checked_user;
 use crate::audit::{self, AuditEntry};
-use crate::columns::Columns;
+
 use crate::passwords::NewPassword;
 use crate::rows::{is_lookup_text, timestamp};
+use crate::user::{User, user_columns, user_from_row};
 use crate::{Store, StoreError};
 
 /// Who makes an account change. An account that can see cases, made or enabled at the
@@ -26,23 +28,6 @@ enum Through {
     /// An administrator through the pages: never with a password of theirs choosing.
     Administration,
 }
-
-/// Someone who signs in or holds a token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub partner: Option<Partner>,
-    pub agency: Option<AgencySlug>,
-    pub disabled: bool,
-    /// Whether the user has set up two-factor sign-in.
-    pub two_factor: bool,
-}
-
-/// The user behind a request.
-pub type Actor = User;
 
 pub use domain::addresses::is_email_address;
 
@@ -131,51 +116,6 @@ impl NewUser {
             password,
         })
     }
-}
-
-/// A user's columns under the names [`user_from_row`] reads, with the row's MAC as
-/// `user_mac`; `user_columns!("u.")` for a table aliased `u`.
-macro_rules! user_columns {
-    () => {
-        "id, email, name, role, partner, agency, disabled, CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, mac AS user_mac"
-    };
-    ($t:literal) => {
-        concat!(
-            $t, "id AS id, ", $t, "email AS email, ", $t, "name AS name, ", $t, "role AS role, ",
-            $t, "partner AS partner, ", $t, "agency AS agency, ", $t, "disabled AS disabled, ",
-            "CAST(CASE WHEN ", $t, "totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, ",
-            $t, "mac AS user_mac"
-        )
-    };
-}
-pub(crate) use user_columns;
-
-/// The user on a row read with `user_columns!`, if the row carries its MAC; a row
-/// that fails is treated as not there (see [`crate::account_macs`]).
-pub(crate) fn checked_user(row: &impl Columns, key: &[u8; 32]) -> Result<Option<User>, StoreError> {
-    if !crate::account_macs::user_row_intact(row, key)? {
-        crate::account_macs::refused(&format!("user {}", row.int("id")?));
-        return Ok(None);
-    }
-    user_from_row(row).map(Some)
-}
-
-pub(crate) fn user_from_row(row: &impl Columns) -> Result<User, StoreError> {
-    let role = row.text("role")?;
-    Ok(User {
-        id: row.int("id")?,
-        email: row.text("email")?,
-        name: row.text("name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::corrupt(format!("unknown role {role}")))?,
-        partner: row.maybe_text("partner")?.as_deref().and_then(Partner::parse),
-        agency: row
-            .maybe_text("agency")?
-            .map(AgencySlug::try_from)
-            .transpose()
-            .map_err(StoreError::corrupt)?,
-        disabled: row.int("disabled")? != 0,
-        two_factor: row.int("two_factor")? != 0,
-    })
 }
 
 impl Store {

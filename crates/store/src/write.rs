@@ -9,7 +9,7 @@ use domain::deadlines::RuleSet;
 use domain::process::Refusal;
 
 use crate::StoreError;
-use crate::users::User;
+use crate::user::User;
 
 /// Who is writing, when, under which calendar and rules, and the route to audit.
 #[derive(Debug, Clone, Copy)]
