@@ -22,10 +22,19 @@ use crate::{Backend, Store, StoreError, WriteTx};
 impl Store {
     /// Opens a case with its `incident_reported` event.
     pub async fn create_case(&self, incident: NewEvent, ctx: WriteContext<'_>) -> Result<CaseRecord, AppendError> {
+        Ok(self.create_case_folded(incident, ctx).await?.record)
+    }
+
+    /// [`Store::create_case`], with the new case's state: folded once, for the snapshot
+    /// and for the caller to render from.
+    pub async fn create_case_folded(&self, incident: NewEvent, ctx: WriteContext<'_>) -> Result<Appended, AppendError> {
         if incident.kind() != EventKind::IncidentReported {
             return Err(Refusal::NotAllowedNow("a case opens with incident_reported".into()).into());
         }
-        let event = process::record(&[], incident, ctx.today)?;
+        // A new case has nothing to fold: it is checked against the empty state, and
+        // its state is that state with the report applied.
+        let empty = process::CaseState::default();
+        let event = process::record_after(&empty, &[], incident, ctx.today)?;
         let id = uuid::Uuid::new_v4().to_string();
         let mut tx = self.begin_write().await?;
         let year = ctx.today.format("%Y").to_string();
@@ -38,7 +47,8 @@ impl Store {
         .await?;
         let number: i64 = row.try_get("last")?;
         let reference = format!("RR-{year}-{number:04}");
-        let view = CaseView::derive(std::slice::from_ref(&event), ctx.calendar, ctx.rules, ctx.today);
+        let state = process::fold_with(&empty, std::slice::from_ref(&event));
+        let view = CaseView::of_state(&state, ctx.calendar, ctx.rules, ctx.today);
         let now = timestamp(ctx.at);
         sqlx::query(
             "INSERT INTO cases (id, reference, version, route, path, stage, state, aware_on, opened_on, created_at, updated_at)
@@ -52,7 +62,7 @@ impl Store {
         .execute(&mut *tx.tx)
         .await?;
         insert_event(&mut tx, &id, &event, &ctx).await?;
-        update_snapshot(&mut tx, &id, std::slice::from_ref(&event), &ctx).await?;
+        update_snapshot_of(&mut tx, &id, std::slice::from_ref(&event), (&state, &view), &ctx).await?;
         crate::outbox::for_event(
             &mut tx,
             &id,
@@ -67,15 +77,19 @@ impl Store {
         }
         audit::append(&mut tx, &audit_entry(&ctx, &id, "201")).await?;
         tx.commit().await?;
-        Ok(CaseRecord {
-            id,
-            reference,
-            events: vec![event],
-            meta: vec![StoredEvent {
-                recorded_at: recorded_at(&ctx),
-                actor_id: Some(ctx.actor.id),
-                actor: ctx.actor.email.clone(),
-            }],
+        Ok(Appended {
+            event: event.clone(),
+            record: CaseRecord {
+                id,
+                reference,
+                events: vec![event],
+                meta: vec![StoredEvent {
+                    recorded_at: recorded_at(&ctx),
+                    actor_id: Some(ctx.actor.id),
+                    actor: ctx.actor.email.clone(),
+                }],
+            },
+            state,
         })
     }
 

@@ -41,7 +41,7 @@ pub async fn open(
     request: EventRequest,
     action: &str,
     idempotency: Option<&IdempotencyClaim>,
-) -> Result<CaseRecord, Refused> {
+) -> Result<Appended, Refused> {
     if !user.role.may_open_cases() {
         return Err(Refused::Forbidden(format!(
             "the {} role does not open cases",
@@ -53,7 +53,7 @@ pub async fn open(
         idempotency,
         ..context(state, user, &settings, action)
     };
-    Ok(state.store.create_case(request.event, ctx).await?)
+    Ok(state.store.create_case_folded(request.event, ctx).await?)
 }
 
 /// Every message about case `id`, oldest first: what the case's correspondence lists.

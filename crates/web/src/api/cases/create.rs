@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use domain::events::{EventKind, parse_event_request};
 
 use super::idempotency::Idempotent;
-use super::render_case;
+use super::render_folded;
 use crate::audit::AuditedInTransaction;
 use crate::auth::CaseUser;
 use crate::error::ApiError;
@@ -44,9 +44,9 @@ pub async fn create_case(
     }
     let request = parse_event_request(body, Some(EventKind::IncidentReported))?;
     let claim = idempotent.as_ref().map(Idempotent::claim);
-    let record = crate::service::cases::open(&state, &user, request, ACTION, claim).await?;
-    let location = format!("/api/v1/cases/{}", record.id);
-    let body = render_case(&state, &record, &user).await?;
+    let opened = crate::service::cases::open(&state, &user, request, ACTION, claim).await?;
+    let location = format!("/api/v1/cases/{}", opened.record.id);
+    let body = render_folded(&state, &opened.record, &opened.state, &user).await?;
     if let Some(idem) = &idempotent {
         idem.remember(&state, &body).await?;
     }

@@ -73,8 +73,8 @@ pub async fn new_case_submit(State(state): State<AppState>, signed: SignedForm) 
         Err(e) => return Ok(again(&e)),
     };
     match crate::service::cases::open(&state, &page_user.user, request, "POST /cases/new", None).await {
-        Ok(record) => {
-            let mut response = Redirect::to(&format!("/cases/{}", record.id)).into_response();
+        Ok(opened) => {
+            let mut response = Redirect::to(&format!("/cases/{}", opened.record.id)).into_response();
             response.extensions_mut().insert(AuditedInTransaction);
             Ok(response)
         }
