@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod case_cache;
 mod case_json;
+mod case_stamp;
 mod document_thread;
 mod encoding;
 mod error;

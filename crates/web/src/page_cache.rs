@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::body::Bytes;
 use store::User;
 
-use crate::case_cache::Stamp;
+use crate::case_stamp::Stamp;
 
 /// The most page bytes one instance keeps (some 80 large case pages).
 pub const BUDGET: usize = 4 * 1024 * 1024;

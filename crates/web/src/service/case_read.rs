@@ -18,8 +18,8 @@ use store::{CaseRecord, Message, OutboxMessage, StoredPaper, User};
 use super::Refused;
 use super::requests::RequestLine;
 use crate::auth::PrefetchedStamp;
-use crate::case_cache::Stamp;
 use crate::case_json::{case_json, correspondence};
+use crate::case_stamp::Stamp;
 use crate::encoding::Encoding;
 use crate::state::AppState;
 
