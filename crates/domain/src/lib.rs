@@ -17,6 +17,7 @@ pub mod deadlines;
 pub mod definitions;
 pub mod events;
 pub mod notices;
+pub mod partners;
 pub mod process;
 pub mod reminders;
 pub mod reports;

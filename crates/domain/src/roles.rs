@@ -1,6 +1,7 @@
 //! Who takes part in a Rapid Review, and which events each role may record.
 
 use crate::events::EventKind;
+pub use crate::partners::Partner;
 
 crate::keyed! {
     /// A user's role, as in docs/domain.md.
@@ -13,15 +14,6 @@ crate::keyed! {
         AgencyContact = "agency_contact", "Agency contact";
         Viewer = "viewer", "Viewer";
         Admin = "admin", "Administrator";
-    }
-}
-
-crate::keyed! {
-    /// The three statutory safeguarding partners.
-    pub enum Partner {
-        LocalAuthority = "local_authority", "Local authority";
-        Health = "health", "Health";
-        Police = "police", "Police";
     }
 }
 

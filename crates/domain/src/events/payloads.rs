@@ -465,7 +465,7 @@ pub struct Attendee {
     pub agency: Text,
     pub role: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partner: Option<crate::roles::Partner>,
+    pub partner: Option<crate::partners::Partner>,
     pub present: bool,
 }
 
@@ -542,11 +542,11 @@ impl Validate for MeetingHeld {
 impl MeetingHeld {
     /// The partners with nobody present for them (quorum needs all three), when the
     /// attendees are recorded.
-    pub fn partners_absent(&self) -> Vec<crate::roles::Partner> {
+    pub fn partners_absent(&self) -> Vec<crate::partners::Partner> {
         if self.attendees.is_empty() {
             return Vec::new();
         }
-        crate::roles::Partner::ALL
+        crate::partners::Partner::ALL
             .iter()
             .copied()
             .filter(|p| !self.attendees.iter().any(|a| a.present && a.partner == Some(*p)))
@@ -562,7 +562,7 @@ pub struct RapidReviewSubmitted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_version: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub signed_off_by: Vec<crate::roles::Partner>,
+    pub signed_off_by: Vec<crate::partners::Partner>,
     /// Why it goes without a partner's sign-off (the Partnership Manager's call).
     #[serde(default, deserialize_with = "blank_as_none", skip_serializing_if = "Option::is_none")]
     pub without_sign_off_reason: OptionalText,
@@ -666,8 +666,8 @@ crate::keyed! {
 
 impl AlaDecider {
     /// The decider a partner (through its representative) speaks for.
-    pub fn of_partner(partner: crate::roles::Partner) -> AlaDecider {
-        use crate::roles::Partner;
+    pub fn of_partner(partner: crate::partners::Partner) -> AlaDecider {
+        use crate::partners::Partner;
         match partner {
             Partner::LocalAuthority => AlaDecider::LocalAuthority,
             Partner::Health => AlaDecider::Health,
